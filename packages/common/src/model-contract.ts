@@ -1,0 +1,116 @@
+/**
+ * The contract between the training service, the model container (packages/model) and the
+ * inference API: hyperparameter names, channel names, metric lines, metadata and answers.
+ */
+import { NUM_CLASSES } from './manifest';
+
+export const CHANNELS = ['train', 'test'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** Hyperparameter names as SageMaker passes them (all values are strings on the wire). */
+export const HYPERPARAMETERS = {
+  epochs: 'epochs',
+  batchSize: 'batch_size',
+  learningRate: 'learning_rate',
+  seed: 'seed',
+  /** Optional: use only the first N training rows (quick runs). */
+  maxRows: 'max_rows',
+  /** Optional: use only the first N test rows. */
+  maxTestRows: 'max_test_rows',
+} as const;
+
+export type HyperparameterName = (typeof HYPERPARAMETERS)[keyof typeof HYPERPARAMETERS];
+export type Hyperparameters = Partial<Record<HyperparameterName, string>>;
+
+/**
+ * Metric lines the trainer prints (`epoch=3 train_loss=0.041 test_accuracy=0.9912`) and the
+ * regexes SageMaker (and the local stand-in) use to capture them. The last match is final.
+ */
+export const METRIC_DEFINITIONS: ReadonlyArray<{ Name: string; Regex: string }> = [
+  { Name: 'epoch', Regex: 'epoch=([0-9]+)' },
+  { Name: 'train_loss', Regex: 'train_loss=([0-9.eE+-]+)' },
+  { Name: 'train_accuracy', Regex: 'train_accuracy=([0-9.]+)' },
+  { Name: 'test_loss', Regex: 'test_loss=([0-9.eE+-]+)' },
+  { Name: 'test_accuracy', Regex: 'test_accuracy=([0-9.]+)' },
+];
+export const GATE_METRIC = 'test_accuracy';
+
+/** File written next to the tfjs model in /opt/ml/model. */
+export const MODEL_METADATA_FILE = 'metadata.json';
+
+export interface ModelMetadata {
+  hyperparameters: Record<string, string | number>;
+  dataManifest?: { dataset: string; version: string; key?: string };
+  trainRows: number;
+  testRows: number;
+  testAccuracy: number;
+  perClassAccuracy: number[];
+  /** confusionMatrix[actual][predicted] */
+  confusionMatrix: number[][];
+  trainingSeconds: number;
+  trainedAt: string;
+  versions: Record<string, string>;
+  backend: string;
+  /** What the model expects: 28×28 grayscale, ink bright on dark, values scaled to 0..1. */
+  input: { shape: [number, number, number]; scale: '0..1' };
+}
+
+/** Serving content types accepted by `POST /invocations`. */
+export const INVOCATION_CONTENT_TYPES = ['application/json', 'text/csv', 'application/x-image', 'image/png', 'image/jpeg'] as const;
+
+export interface DigitPrediction {
+  digit: number;
+  probability: number;
+  probabilities: number[];
+}
+
+export interface InvocationResponse {
+  predictions: DigitPrediction[];
+}
+
+export function isInvocationResponse(v: unknown): v is InvocationResponse {
+  if (typeof v !== 'object' || v === null) return false;
+  const preds = (v as { predictions?: unknown }).predictions;
+  return (
+    Array.isArray(preds) &&
+    preds.every(
+      (p) =>
+        typeof p === 'object' &&
+        p !== null &&
+        Number.isInteger(p.digit) &&
+        typeof p.probability === 'number' &&
+        Array.isArray(p.probabilities) &&
+        p.probabilities.length === NUM_CLASSES,
+    )
+  );
+}
+
+export type GateDecision = { deploy: true; reason: string } | { deploy: false; reason: string };
+
+/** One record per trained model in the artifacts bucket's registry. */
+export interface ModelRecord {
+  trainingJobName: string;
+  status: 'Completed' | 'Failed' | 'Stopped';
+  dataset?: string;
+  datasetVersion?: string;
+  metrics: Record<string, number>;
+  image?: string;
+  modelArtifact?: string;
+  modelName?: string;
+  endpointConfigName?: string;
+  gate: GateDecision;
+  failureReason?: string;
+  recordedAt: string;
+  trainedAt?: string;
+}
+
+/** registry/live.json: which model the stage's endpoint serves, and the ones it served before. */
+export interface LivePointer {
+  endpointName: string;
+  trainingJobName: string;
+  modelName: string;
+  endpointConfigName: string;
+  testAccuracy: number;
+  deployedAt: string;
+  history: Array<{ trainingJobName: string; modelName: string; endpointConfigName: string; testAccuracy: number; deployedAt: string }>;
+}

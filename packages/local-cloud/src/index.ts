@@ -1,0 +1,3 @@
+export * from './local-s3';
+export * from './mnist-files';
+export * from './seed-public-dataset';
