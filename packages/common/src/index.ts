@@ -5,3 +5,4 @@ export * from './model-contract';
 export * from './clients';
 export * from './events';
 export * from './logger';
+export * from './idx';
