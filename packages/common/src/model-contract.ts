@@ -17,7 +17,19 @@ export const HYPERPARAMETERS = {
   maxRows: 'max_rows',
   /** Optional: use only the first N test rows. */
   maxTestRows: 'max_test_rows',
+  /** Set by the training service so the model's metadata names the data it learnt from. */
+  dataset: 'dataset',
+  datasetVersion: 'dataset_version',
 } as const;
+
+/** The container's /opt/ml root, overridable for local runs (a training job's or endpoint's folder). */
+export const ML_ROOT_ENV = 'DIGITS_ML_ROOT';
+export const DEFAULT_ML_ROOT = '/opt/ml';
+/** Port `serve` listens on (SageMaker's variable; 8080 when unset). */
+export const SERVE_PORT_ENV = 'SAGEMAKER_BIND_TO_PORT';
+export const DEFAULT_SERVE_PORT = 8080;
+/** Most instances one POST /invocations may carry (serve and the inference API both enforce it). */
+export const MAX_BATCH = 256;
 
 export type HyperparameterName = (typeof HYPERPARAMETERS)[keyof typeof HYPERPARAMETERS];
 export type Hyperparameters = Partial<Record<HyperparameterName, string>>;
