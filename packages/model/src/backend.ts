@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmKernels } from './kernels';
 
 /**
  * Pick and initialise the tfjs backend: tfjs-node when installed (the cloud image), otherwise
- * the wasm backend (SIMD) that installs offline. Returns the backend name in use.
- * (Owned by the training work: kernels and threading are registered here.)
+ * the wasm backend (SIMD) that installs offline, with the project's training kernels
+ * registered. Returns the backend name in use.
  */
 export async function initBackend(): Promise<string> {
   if (tryRequire('@tensorflow/tfjs-node')) {
@@ -12,6 +13,7 @@ export async function initBackend(): Promise<string> {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const dir = require('node:path').dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
     wasm.setWasmPaths(`${dir}/dist/`);
+    registerWasmKernels();
     await tf.setBackend('wasm');
   }
   await tf.ready();

@@ -1,0 +1,30 @@
+/**
+ * Helpers for kernels composed from other wasm kernels: they call the registered kernel
+ * functions directly (as the wasm backend's own composite kernels do), outside the engine, so
+ * intermediates are plain TensorInfos that must be released here.
+ */
+import { getKernel, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+export type { BackendWasm };
+export type WasmKernelArgs = { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs?: NamedAttrMap };
+
+/** The kernel function registered for `name` on wasm now (capture before replacing it). */
+export function wasmKernel(name: string): KernelFunc {
+  const config = getKernel(name, 'wasm');
+  if (!config) throw new Error(`wasm backend has no ${name} kernel (is @tensorflow/tfjs-backend-wasm imported?)`);
+  return config.kernelFunc;
+}
+
+export function run(kernel: KernelFunc, backend: BackendWasm, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
+  return kernel({ inputs, backend, attrs }) as TensorInfo;
+}
+
+export function release(backend: BackendWasm, ...infos: TensorInfo[]): void {
+  for (const info of infos) backend.disposeData(info.dataId);
+}
+
+/** A Float32Array view of a tensor on the wasm heap (re-take after any allocation: the heap can grow). */
+export function heapF32(backend: BackendWasm, info: TensorInfo): Float32Array {
+  return backend.typedArrayFromHeap(info) as Float32Array;
+}
