@@ -1,23 +1,45 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from './kernels';
 
+export interface BackendDetails {
+  backend: string;
+  /** Threads the backend computes with (wasm: XNNPACK's pool; 0 when unknown). */
+  threads: number;
+  versions: Record<string, string>;
+}
+
+let details: BackendDetails | undefined;
+
 /**
  * Pick and initialise the tfjs backend: tfjs-node when installed (the cloud image), otherwise
  * the wasm backend (SIMD) that installs offline, with the project's training kernels
  * registered. Returns the backend name in use.
  */
 export async function initBackend(): Promise<string> {
+  const versions: Record<string, string> = { '@tensorflow/tfjs': tf.version.tfjs, node: process.version };
+  let threads = 0;
   if (tryRequire('@tensorflow/tfjs-node')) {
     await tf.setBackend('tensorflow');
+    versions['@tensorflow/tfjs-node'] = String((require('@tensorflow/tfjs-node') as { version?: Record<string, string> }).version?.['tfjs-node'] ?? 'unknown');
   } else {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const dir = require('node:path').dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
     wasm.setWasmPaths(`${dir}/dist/`);
     registerWasmKernels();
     await tf.setBackend('wasm');
+    await tf.ready();
+    threads = wasm.getThreadsCount();
+    versions['@tensorflow/tfjs-backend-wasm'] = wasm.version_wasm;
   }
   await tf.ready();
+  details = { backend: tf.getBackend(), threads, versions };
   return tf.getBackend();
+}
+
+/** What initBackend chose (for model metadata and benchmarks). */
+export function backendDetails(): BackendDetails {
+  if (!details) throw new Error('initBackend() has not run');
+  return details;
 }
 
 function tryRequire(name: string): boolean {

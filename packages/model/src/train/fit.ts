@@ -1,0 +1,178 @@
+/**
+ * The training loop: seeded shuffling, Adam with a one-cycle learning rate, per-epoch
+ * evaluation on the test channel. A hand-written loop (not model.fit) so the dropout seeds, the
+ * learning rate per step and what is read back from the backend are under our control.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { NUM_CLASSES, PIXELS } from '@digits/common';
+import type { LabelledImages } from './csv';
+import type { Classifier } from './model';
+import { INPUT_SHAPE } from './model';
+import { ProgressBar } from './progress';
+import { oneCycleLearningRate } from './schedule';
+import type { TrainingConfig } from './hyperparameters';
+
+export interface EpochMetrics {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+  seconds: number;
+}
+
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+  /** confusion[actual][predicted] */
+  confusion: number[][];
+}
+
+/** The line SageMaker's MetricDefinitions (METRIC_DEFINITIONS) capture. */
+export function metricLine(m: EpochMetrics): string {
+  return `epoch=${m.epoch} train_loss=${m.trainLoss.toFixed(4)} train_accuracy=${m.trainAccuracy.toFixed(4)} test_loss=${m.testLoss.toFixed(4)} test_accuracy=${m.testAccuracy.toFixed(4)}`;
+}
+
+export async function fit(
+  classifier: Classifier,
+  train: LabelledImages,
+  test: LabelledImages,
+  config: TrainingConfig,
+  onEpoch: (m: EpochMetrics) => void,
+): Promise<Evaluation> {
+  const optimizer = tf.train.adam(config.learningRate);
+  const variables = classifier.trainableVariables();
+  const random = mulberry32(config.seed);
+  const batchesPerEpoch = Math.ceil(train.rows / config.batchSize);
+  const totalSteps = batchesPerEpoch * config.epochs;
+  const progress = new ProgressBar();
+  const order = Uint32Array.from({ length: train.rows }, (_, i) => i);
+  const xBuf = new Float32Array(config.batchSize * PIXELS);
+  const yBuf = new Float32Array(config.batchSize * NUM_CLASSES);
+  let step = 0;
+  let evaluation: Evaluation | undefined;
+
+  for (let epoch = 1; epoch <= config.epochs; epoch++) {
+    const started = performance.now();
+    shuffle(order, random);
+    let lossSum = 0;
+    let correct = 0;
+    for (let b = 0; b < batchesPerEpoch; b++) {
+      const from = b * config.batchSize;
+      const size = Math.min(config.batchSize, train.rows - from);
+      fillBatch(train, order, from, size, xBuf, yBuf);
+      (optimizer as unknown as { learningRate: number }).learningRate = oneCycleLearningRate(step, totalSteps, config.learningRate);
+      const dropoutSeed = config.seed * 7919 + step * 2;
+      let logits: tf.Tensor | undefined;
+      const cost = tf.tidy(() => {
+        const xs = tf.tensor4d(xBuf.subarray(0, size * PIXELS), [size, ...INPUT_SHAPE]);
+        const ys = tf.tensor2d(yBuf.subarray(0, size * NUM_CLASSES), [size, NUM_CLASSES]);
+        return optimizer.minimize(
+          () => {
+            const out = classifier.trainLogits(xs, dropoutSeed);
+            logits = tf.keep(out);
+            return tf.losses.softmaxCrossEntropy(ys, out) as tf.Scalar;
+          },
+          true,
+          variables,
+        )!;
+      });
+      // Read back outside tidy (tidy scans returned arrays); wasm is synchronous anyway.
+      const batchLoss = cost.dataSync()[0]!;
+      correct += countCorrect(logits!.dataSync() as Float32Array, train.labels, order, from, size);
+      tf.dispose([cost, logits!]);
+      if (!Number.isFinite(batchLoss)) throw new Error(`training diverged: loss is ${batchLoss} at epoch ${epoch}, batch ${b + 1}`);
+      lossSum += batchLoss * size;
+      step++;
+      progress.update(`epoch ${epoch}/${config.epochs}`, b + 1, batchesPerEpoch, `loss ${(lossSum / (from + size)).toFixed(4)}`);
+      if (b % 50 === 49) await new Promise((r) => setImmediate(r)); // let signals and timers through
+    }
+    progress.clear();
+    evaluation = evaluate(classifier.model, test);
+    onEpoch({
+      epoch,
+      trainLoss: lossSum / train.rows,
+      trainAccuracy: correct / train.rows,
+      testLoss: evaluation.loss,
+      testAccuracy: evaluation.accuracy,
+      seconds: (performance.now() - started) / 1000,
+    });
+  }
+  optimizer.dispose();
+  return evaluation!;
+}
+
+/** Loss, accuracy and confusion matrix of the saved (softmax) model on a data set. */
+export function evaluate(model: tf.LayersModel, data: LabelledImages, batchSize = 500): Evaluation {
+  const confusion = Array.from({ length: NUM_CLASSES }, () => new Array<number>(NUM_CLASSES).fill(0));
+  const x = new Float32Array(batchSize * PIXELS);
+  let lossSum = 0;
+  let correct = 0;
+  for (let from = 0; from < data.rows; from += batchSize) {
+    const size = Math.min(batchSize, data.rows - from);
+    const src = data.pixels.subarray(from * PIXELS, (from + size) * PIXELS);
+    for (let i = 0; i < src.length; i++) x[i] = src[i]! / 255;
+    const probs = tf.tidy(() => model.predict(tf.tensor4d(x.subarray(0, size * PIXELS), [size, ...INPUT_SHAPE])) as tf.Tensor);
+    const p = probs.dataSync() as Float32Array;
+    probs.dispose();
+    for (let r = 0; r < size; r++) {
+      const label = data.labels[from + r]!;
+      const predicted = argMax(p, r * NUM_CLASSES);
+      confusion[label]![predicted]!++;
+      if (predicted === label) correct++;
+      lossSum -= Math.log(Math.max(p[r * NUM_CLASSES + label]!, 1e-7));
+    }
+  }
+  return { loss: lossSum / data.rows, accuracy: correct / data.rows, confusion };
+}
+
+export function perClassAccuracy(confusion: number[][]): number[] {
+  return confusion.map((row, digit) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return total === 0 ? 0 : row[digit]! / total;
+  });
+}
+
+function fillBatch(data: LabelledImages, order: Uint32Array, from: number, size: number, x: Float32Array, y: Float32Array): void {
+  y.fill(0, 0, size * NUM_CLASSES);
+  for (let r = 0; r < size; r++) {
+    const row = order[from + r]!;
+    const src = row * PIXELS;
+    const dst = r * PIXELS;
+    for (let i = 0; i < PIXELS; i++) x[dst + i] = data.pixels[src + i]! / 255;
+    y[r * NUM_CLASSES + data.labels[row]!] = 1;
+  }
+}
+
+function countCorrect(logits: Float32Array, labels: Uint8Array, order: Uint32Array, from: number, size: number): number {
+  let correct = 0;
+  for (let r = 0; r < size; r++) if (argMax(logits, r * NUM_CLASSES) === labels[order[from + r]!]) correct++;
+  return correct;
+}
+
+function argMax(values: Float32Array, offset: number): number {
+  let best = 0;
+  for (let k = 1; k < NUM_CLASSES; k++) if (values[offset + k]! > values[offset + best]!) best = k;
+  return best;
+}
+
+function shuffle(a: Uint32Array, random: () => number): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = a[i]!;
+    a[i] = a[j]!;
+    a[j] = t;
+  }
+}
+
+/** Small seeded PRNG for the shuffle order. */
+function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * Hyperparameters as SageMaker delivers them: a JSON object of strings in
+ * <root>/input/config/hyperparameters.json. Unknown names are refused (a typo like `epoch`
+ * must not silently train with defaults), except SageMaker's own `sagemaker_*` entries.
+ */
+import { readFile } from 'node:fs/promises';
+import { HYPERPARAMETERS, type Hyperparameters } from '@digits/common';
+import { TrainingInputError } from './errors';
+
+export interface TrainingConfig {
+  epochs: number;
+  batchSize: number;
+  /** Peak learning rate of the one-cycle schedule (Adam). */
+  learningRate: number;
+  seed: number;
+  maxRows?: number;
+  maxTestRows?: number;
+  dataset?: string;
+  datasetVersion?: string;
+}
+
+/** Defaults: on the full MNIST they reach ≥ 99.2% test accuracy (see README "Training"). */
+export const DEFAULT_TRAINING_CONFIG: Readonly<TrainingConfig> = {
+  epochs: 5,
+  batchSize: 128,
+  learningRate: 0.003,
+  seed: 42,
+};
+
+const H = HYPERPARAMETERS;
+const KNOWN = new Set<string>(Object.values(H));
+
+export async function readHyperparameters(path: string): Promise<Hyperparameters> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    // SageMaker always writes the file ({} when none were given); a local run may omit it.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new TrainingInputError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new TrainingInputError(`${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new TrainingInputError(`${path} must hold a JSON object of hyperparameters`);
+  }
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    if (name.startsWith('sagemaker_')) continue;
+    if (!KNOWN.has(name)) throw new TrainingInputError(`unknown hyperparameter "${name}" (known: ${[...KNOWN].join(', ')})`);
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new TrainingInputError(`hyperparameter ${name} must be a string, got ${JSON.stringify(value)}`);
+    }
+    out[name] = String(value);
+  }
+  return out as Hyperparameters;
+}
+
+export function resolveTrainingConfig(hp: Hyperparameters): TrainingConfig {
+  const config: TrainingConfig = { ...DEFAULT_TRAINING_CONFIG };
+  config.epochs = integer(hp, H.epochs, 1, 1000) ?? config.epochs;
+  config.batchSize = integer(hp, H.batchSize, 1, 8192) ?? config.batchSize;
+  config.learningRate = decimal(hp, H.learningRate, 0, 1) ?? config.learningRate;
+  config.seed = integer(hp, H.seed, 0, 2 ** 31 - 1) ?? config.seed;
+  const maxRows = integer(hp, H.maxRows, 1, 100_000_000);
+  if (maxRows !== undefined) config.maxRows = maxRows;
+  const maxTestRows = integer(hp, H.maxTestRows, 1, 100_000_000);
+  if (maxTestRows !== undefined) config.maxTestRows = maxTestRows;
+  const dataset = text(hp, H.dataset);
+  if (dataset !== undefined) config.dataset = dataset;
+  const datasetVersion = text(hp, H.datasetVersion);
+  if (datasetVersion !== undefined) config.datasetVersion = datasetVersion;
+  return config;
+}
+
+function raw(hp: Hyperparameters, name: keyof Hyperparameters): string | undefined {
+  const v = hp[name];
+  return v === undefined ? undefined : v.trim();
+}
+
+function integer(hp: Hyperparameters, name: keyof Hyperparameters, min: number, max: number): number | undefined {
+  const v = raw(hp, name);
+  if (v === undefined) return undefined;
+  if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new TrainingInputError(`hyperparameter ${name}=${JSON.stringify(hp[name])} must be an integer from ${min} to ${max}`);
+  }
+  return Number(v);
+}
+
+function decimal(hp: Hyperparameters, name: keyof Hyperparameters, above: number, max: number): number | undefined {
+  const v = raw(hp, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v === '' || !Number.isFinite(n) || n <= above || n > max) {
+    throw new TrainingInputError(`hyperparameter ${name}=${JSON.stringify(hp[name])} must be a number above ${above} and at most ${max}`);
+  }
+  return n;
+}
+
+function text(hp: Hyperparameters, name: keyof Hyperparameters): string | undefined {
+  const v = raw(hp, name);
+  if (v === undefined) return undefined;
+  if (v === '' || v.length > 256) throw new TrainingInputError(`hyperparameter ${name} must be a non-empty string of at most 256 characters`);
+  return v;
+}

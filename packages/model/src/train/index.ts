@@ -1,0 +1,115 @@
+/**
+ * The `train` entrypoint of the SageMaker bring-your-own-container contract:
+ *   <root>/input/config/hyperparameters.json  hyperparameters (strings)
+ *   <root>/input/data/{train,test}/*.csv       channels (label + 784 pixels a row)
+ *   <root>/model/                              the trained model (SageMaker tars it)
+ *   <root>/output/failure                      the reason, when training fails
+ * <root> is $DIGITS_ML_ROOT, else /opt/ml.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_ML_ROOT, HYPERPARAMETERS as H, ML_ROOT_ENV, type ModelMetadata } from '@digits/common';
+import { backendDetails, initBackend } from '../backend';
+import { saveModel } from '../model-files';
+import { readChannel } from './channels';
+import { fit, metricLine, perClassAccuracy, type EpochMetrics } from './fit';
+import { readHyperparameters, resolveTrainingConfig, type TrainingConfig } from './hyperparameters';
+import { buildClassifier, INPUT_SHAPE } from './model';
+
+export { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from './hyperparameters';
+export { TrainingInputError } from './errors';
+
+export interface TrainingOptions {
+  mlRoot?: string;
+  /** Where progress and metric lines go (default: stdout). */
+  log?: (line: string) => void;
+}
+
+export interface TrainingResult {
+  modelDir: string;
+  metadata: ModelMetadata;
+  epochs: EpochMetrics[];
+  /** Wall time of the whole run, data loading included. */
+  seconds: number;
+  backend: string;
+  threads: number;
+}
+
+export async function runTraining(options: TrainingOptions = {}): Promise<TrainingResult> {
+  const mlRoot = options.mlRoot ?? process.env[ML_ROOT_ENV] ?? DEFAULT_ML_ROOT;
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const failureFile = join(mlRoot, 'output', 'failure');
+  const started = performance.now();
+  try {
+    await rm(failureFile, { force: true });
+    const config = resolveTrainingConfig(await readHyperparameters(join(mlRoot, 'input', 'config', 'hyperparameters.json')));
+    const backend = await initBackend();
+    const { threads, versions } = backendDetails();
+    log(`training on ${backend}${threads ? ` (${threads} threads)` : ''}: ${config.epochs} epochs, batch ${config.batchSize}, peak learning rate ${config.learningRate}, seed ${config.seed}`);
+
+    const train = await readChannel(mlRoot, 'train', config.maxRows);
+    const test = await readChannel(mlRoot, 'test', config.maxTestRows);
+    log(`data: ${train.rows} training rows from ${train.files.length} file(s), ${test.rows} test rows from ${test.files.length} file(s), loaded in ${secondsSince(started).toFixed(1)} s`);
+
+    const classifier = buildClassifier(config.seed);
+    const epochs: EpochMetrics[] = [];
+    const final = await fit(classifier, train, test, config, (m) => {
+      epochs.push(m);
+      log(metricLine(m));
+    });
+
+    const trainingSeconds = secondsSince(started);
+    const metadata: ModelMetadata = {
+      hyperparameters: hyperparameterRecord(config),
+      ...(config.dataset && config.datasetVersion ? { dataManifest: { dataset: config.dataset, version: config.datasetVersion } } : {}),
+      trainRows: train.rows,
+      testRows: test.rows,
+      testAccuracy: final.accuracy,
+      perClassAccuracy: perClassAccuracy(final.confusion),
+      confusionMatrix: final.confusion,
+      trainingSeconds: round(trainingSeconds, 1),
+      trainedAt: new Date().toISOString(),
+      versions,
+      backend,
+      input: { shape: INPUT_SHAPE, scale: '0..1' },
+    };
+    const modelDir = join(mlRoot, 'model');
+    await saveModel(classifier.model, modelDir, metadata);
+    log(`model saved to ${modelDir}: test accuracy ${(final.accuracy * 100).toFixed(2)}% on ${test.rows} images, ${round(secondsSince(started), 1)} s`);
+    classifier.model.dispose();
+    return { modelDir, metadata, epochs, seconds: secondsSince(started), backend, threads };
+  } catch (e) {
+    const reason = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
+    await mkdir(join(mlRoot, 'output'), { recursive: true });
+    await writeFile(failureFile, `${reason}\n`);
+    throw e;
+  }
+}
+
+/** The CLI's `train` command: run, print the failure reason on stderr, return the exit code. */
+export async function trainMain(): Promise<number> {
+  try {
+    await runTraining();
+    return 0;
+  } catch (e) {
+    process.stderr.write(`training failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}
+
+function hyperparameterRecord(c: TrainingConfig): Record<string, string | number> {
+  const r: Record<string, string | number> = {
+    [H.epochs]: c.epochs,
+    [H.batchSize]: c.batchSize,
+    [H.learningRate]: c.learningRate,
+    [H.seed]: c.seed,
+  };
+  if (c.maxRows !== undefined) r[H.maxRows] = c.maxRows;
+  if (c.maxTestRows !== undefined) r[H.maxTestRows] = c.maxTestRows;
+  if (c.dataset !== undefined) r[H.dataset] = c.dataset;
+  if (c.datasetVersion !== undefined) r[H.datasetVersion] = c.datasetVersion;
+  return r;
+}
+
+const secondsSince = (t: number) => (performance.now() - t) / 1000;
+const round = (v: number, digits: number) => Number(v.toFixed(digits));

