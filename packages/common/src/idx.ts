@@ -52,21 +52,10 @@ export const MAX_IDX_ITEMS = 1_000_000;
 
 /** Parse and check an MNIST IDX header from the first bytes of a file (16 suffice for images, 8 for labels). */
 export function readIdxHeader(bytes: Uint8Array): IdxHeader {
-  if (bytes.length === 0) throw new IdxError('EMPTY', 'file is empty');
-  if (bytes.length < 4) throw new IdxError('TRUNCATED', `file ends inside the IDX magic (${bytes.length} bytes)`);
+  checkIdxMagic(bytes);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0, false);
-  if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new IdxError('BAD_MAGIC', `not an IDX file: magic 0x${hex(magic)} does not start with two zero bytes`);
-  }
-  if (bytes[2] !== UNSIGNED_BYTE) {
-    throw new IdxError('BAD_TYPE', `IDX element type 0x${bytes[2]!.toString(16).padStart(2, '0')} is not unsigned byte (0x08)`);
-  }
-  const ndims = bytes[3]!;
-  if (magic !== IDX_IMAGES_MAGIC && magic !== IDX_LABELS_MAGIC) {
-    throw new IdxError('BAD_MAGIC', `IDX magic 0x${hex(magic)} is neither images (0x00000803) nor labels (0x00000801): ${ndims} dimensions`);
-  }
-  const headerBytes = 4 + 4 * ndims;
+  const headerBytes = 4 + 4 * bytes[3]!;
   if (bytes.length < headerBytes) throw new IdxError('TRUNCATED', `file ends inside the IDX header (${bytes.length} of ${headerBytes} bytes)`);
   const count = view.getUint32(4, false);
   if (count > MAX_IDX_ITEMS) throw new IdxError('TOO_LARGE', `declared count ${count} exceeds the limit of ${MAX_IDX_ITEMS}`);
@@ -82,6 +71,22 @@ export function readIdxHeader(bytes: Uint8Array): IdxHeader {
   return { kind: 'images', magic, count, rows, cols, headerBytes, itemBytes, totalBytes: headerBytes + count * itemBytes };
 }
 
+/** Check the 4-byte magic (so a wrong file is rejected before its header is complete). */
+function checkIdxMagic(bytes: Uint8Array): void {
+  if (bytes.length === 0) throw new IdxError('EMPTY', 'file is empty');
+  if (bytes.length < 4) throw new IdxError('TRUNCATED', `file ends inside the IDX magic (${bytes.length} bytes)`);
+  const magic = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, false);
+  if (bytes[0] !== 0 || bytes[1] !== 0) {
+    throw new IdxError('BAD_MAGIC', `not an IDX file: magic 0x${hex(magic)} does not start with two zero bytes`);
+  }
+  if (bytes[2] !== UNSIGNED_BYTE) {
+    throw new IdxError('BAD_TYPE', `IDX element type 0x${bytes[2]!.toString(16).padStart(2, '0')} is not unsigned byte (0x08)`);
+  }
+  if (magic !== IDX_IMAGES_MAGIC && magic !== IDX_LABELS_MAGIC) {
+    throw new IdxError('BAD_MAGIC', `IDX magic 0x${hex(magic)} is neither images (0x00000803) nor labels (0x00000801): ${bytes[3]} dimensions`);
+  }
+}
+
 /** Check that a file of `size` bytes holds exactly what its header declares. */
 export function checkIdxSize(header: IdxHeader, size: number): void {
   if (size < header.totalBytes) {
@@ -93,3 +98,145 @@ export function checkIdxSize(header: IdxHeader, size: number): void {
 }
 
 const hex = (n: number) => n.toString(16).padStart(8, '0');
+
+/** A whole, validated IDX file: its header and exactly `count × itemBytes` data bytes. */
+export interface IdxData {
+  header: IdxHeader;
+  data: Uint8Array;
+}
+
+export interface IdxParseOptions {
+  /** Reject a file of the other kind (e.g. labels where the name says images). */
+  expect?: IdxKindName;
+}
+
+/** Labels are digits: any byte above this is rejected. */
+export const MAX_LABEL = 9;
+/** Grow the data buffer in steps up to this size, so a lying header cannot reserve memory it never fills. */
+const INITIAL_CAPACITY = 64 * 1024 * 1024;
+
+/**
+ * Incremental IDX parser: feed the (decompressed) bytes in chunks of any size with `push`, then
+ * call `end`. The magic and header are checked as soon as they arrive, extra bytes are refused the
+ * moment they exceed what the header declares, and `end` refuses missing bytes and bad labels.
+ * Every failure is an IdxError; after one, the parser stays failed.
+ */
+export class IdxParser {
+  private readonly head = new Uint8Array(16);
+  private headLength = 0;
+  private header: IdxHeader | undefined;
+  private data = new Uint8Array(0);
+  private dataLength = 0;
+  private dataBytes = 0;
+  private failure: IdxError | undefined;
+
+  constructor(private readonly options: IdxParseOptions = {}) {}
+
+  push(chunk: Uint8Array): this {
+    if (this.failure) throw this.failure;
+    try {
+      this.accept(chunk);
+    } catch (e) {
+      this.failure = e as IdxError;
+      throw e;
+    }
+    return this;
+  }
+
+  end(): IdxData {
+    if (this.failure) throw this.failure;
+    try {
+      return this.finish();
+    } catch (e) {
+      this.failure = e as IdxError;
+      throw e;
+    }
+  }
+
+  private accept(chunk: Uint8Array): void {
+    let offset = 0;
+    while (!this.header && offset < chunk.length) {
+      const wanted = this.headLength < 4 ? 4 : 4 + 4 * this.head[3]!;
+      const take = Math.min(wanted - this.headLength, chunk.length - offset);
+      this.head.set(chunk.subarray(offset, offset + take), this.headLength);
+      this.headLength += take;
+      offset += take;
+      if (this.headLength === 4) checkIdxMagic(this.head.subarray(0, 4));
+      if (this.headLength === wanted && this.headLength > 4) this.startData(readIdxHeader(this.head.subarray(0, this.headLength)));
+    }
+    if (offset === chunk.length) return;
+    const header = this.header!;
+    const incoming = chunk.length - offset;
+    if (this.dataLength + incoming > this.dataBytes) {
+      throw new IdxError(
+        'TRAILING_BYTES',
+        `${header.kind} file declares ${header.count} items (${header.totalBytes} bytes) but has more bytes after them`,
+      );
+    }
+    if (this.dataLength + incoming > this.data.length) this.grow(this.dataLength + incoming);
+    this.data.set(chunk.subarray(offset), this.dataLength);
+    this.dataLength += incoming;
+  }
+
+  private startData(header: IdxHeader): void {
+    const expected = this.options.expect;
+    if (expected && header.kind !== expected) {
+      throw new IdxError('BAD_MAGIC', `expected an IDX ${expected} file but found ${header.kind} (magic 0x${hex(header.magic)})`);
+    }
+    this.header = header;
+    this.dataBytes = header.count * header.itemBytes;
+    this.data = new Uint8Array(Math.min(this.dataBytes, INITIAL_CAPACITY));
+  }
+
+  private grow(needed: number): void {
+    let capacity = Math.max(this.data.length, 1);
+    while (capacity < needed) capacity *= 2;
+    const next = new Uint8Array(Math.min(capacity, this.dataBytes));
+    next.set(this.data.subarray(0, this.dataLength));
+    this.data = next;
+  }
+
+  private finish(): IdxData {
+    if (!this.header) {
+      // Throws EMPTY / TRUNCATED / BAD_MAGIC for whatever part of the header did arrive.
+      readIdxHeader(this.head.subarray(0, this.headLength));
+      throw new IdxError('TRUNCATED', 'file ends inside the IDX header');
+    }
+    const header = this.header;
+    checkIdxSize(header, header.headerBytes + this.dataLength);
+    const data = this.data.subarray(0, this.dataLength);
+    if (header.kind === 'labels') checkLabels(data);
+    return { header, data };
+  }
+}
+
+function checkLabels(labels: Uint8Array): void {
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i]! > MAX_LABEL) {
+      throw new IdxError('BAD_LABEL', `label ${labels[i]} at index ${i} is outside 0–${MAX_LABEL}`);
+    }
+  }
+}
+
+/** Parse a complete, uncompressed IDX file held in memory. */
+export function parseIdx(bytes: Uint8Array, options: IdxParseOptions = {}): IdxData {
+  return new IdxParser(options).push(bytes).end();
+}
+
+/** One split of MNIST: `count` images of 784 bytes (row-major) and their labels, checked as a pair. */
+export interface IdxPair {
+  count: number;
+  images: Uint8Array;
+  labels: Uint8Array;
+}
+
+/** Join an images file and a labels file, refusing a pair whose counts differ. */
+export function pairIdx(images: IdxData, labels: IdxData): IdxPair {
+  if (images.header.kind !== 'images') throw new IdxError('BAD_MAGIC', `expected an IDX images file, got ${images.header.kind}`);
+  if (labels.header.kind !== 'labels') throw new IdxError('BAD_MAGIC', `expected an IDX labels file, got ${labels.header.kind}`);
+  if (images.header.count !== labels.header.count) {
+    throw new IdxError('COUNT_MISMATCH', `${images.header.count} images but ${labels.header.count} labels`);
+  }
+  if (images.header.count === 0) throw new IdxError('EMPTY', 'the files declare no images');
+  return { count: images.header.count, images: images.data, labels: labels.data };
+}

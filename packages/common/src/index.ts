@@ -6,3 +6,4 @@ export * from './clients';
 export * from './events';
 export * from './logger';
 export * from './idx';
+export * from './idx-decode';
