@@ -15,9 +15,16 @@ export interface MnistRows {
   rows: number;
 }
 
+const cache = new Map<string, Promise<Buffer>>();
+const idx = (split: Split, kind: 'images' | 'labels') => {
+  const key = `${split}/${kind}`;
+  if (!cache.has(key)) cache.set(key, readMnistIdx(split, kind));
+  return cache.get(key)!;
+};
+
 export async function readMnist(split: Split, maxRows = Infinity): Promise<MnistRows> {
-  const images = await readMnistIdx(split, 'images');
-  const labels = await readMnistIdx(split, 'labels');
+  const images = await idx(split, 'images');
+  const labels = await idx(split, 'labels');
   const ih = readIdxHeader(images);
   const lh = readIdxHeader(labels);
   const rows = Math.min(ih.count, lh.count, maxRows);

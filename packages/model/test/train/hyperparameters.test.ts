@@ -1,0 +1,57 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_TRAINING_CONFIG, readHyperparameters, resolveTrainingConfig } from '../../src/train/hyperparameters';
+
+describe('hyperparameters', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hp-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('uses the defaults when none are given (SageMaker writes {}; a local run may have no file)', async () => {
+    expect(resolveTrainingConfig(await readHyperparameters(join(dir, 'missing.json')))).toEqual(DEFAULT_TRAINING_CONFIG);
+    await writeFile(join(dir, 'hp.json'), '{}');
+    expect(resolveTrainingConfig(await readHyperparameters(join(dir, 'hp.json')))).toEqual(DEFAULT_TRAINING_CONFIG);
+  });
+
+  it('parses the string values SageMaker passes, ignoring its own sagemaker_* entries', async () => {
+    await writeFile(
+      join(dir, 'hp.json'),
+      JSON.stringify({ epochs: '3', batch_size: '64', learning_rate: '1e-3', seed: '7', max_rows: '1000', max_test_rows: '200', dataset: 'mnist', dataset_version: 'v-1', sagemaker_region: 'eu-west-1' }),
+    );
+    expect(resolveTrainingConfig(await readHyperparameters(join(dir, 'hp.json')))).toEqual({
+      epochs: 3,
+      batchSize: 64,
+      learningRate: 0.001,
+      seed: 7,
+      maxRows: 1000,
+      maxTestRows: 200,
+      dataset: 'mnist',
+      datasetVersion: 'v-1',
+    });
+  });
+
+  it.each([
+    [{ epochs: '0' }, 'hyperparameter epochs="0" must be an integer from 1 to 1000'],
+    [{ epochs: 'five' }, 'hyperparameter epochs="five"'],
+    [{ batch_size: '12.5' }, 'hyperparameter batch_size="12.5"'],
+    [{ learning_rate: '0' }, 'hyperparameter learning_rate="0" must be a number above 0'],
+    [{ learning_rate: 'fast' }, 'hyperparameter learning_rate="fast"'],
+    [{ seed: '-1' }, 'hyperparameter seed="-1"'],
+    [{ max_rows: '' }, 'hyperparameter max_rows=""'],
+    [{ dataset: '' }, 'hyperparameter dataset must be a non-empty string'],
+  ])('rejects %j naming the value', (hp, message) => {
+    expect(() => resolveTrainingConfig(hp)).toThrow(message);
+  });
+
+  it('rejects unknown names (a typo must not train with defaults), non-string values and bad JSON', async () => {
+    await writeFile(join(dir, 'a.json'), JSON.stringify({ epoch: '3' }));
+    await expect(readHyperparameters(join(dir, 'a.json'))).rejects.toThrow('unknown hyperparameter "epoch"');
+    await writeFile(join(dir, 'b.json'), JSON.stringify({ epochs: ['3'] }));
+    await expect(readHyperparameters(join(dir, 'b.json'))).rejects.toThrow('hyperparameter epochs must be a string');
+    await writeFile(join(dir, 'c.json'), '{epochs: 3');
+    await expect(readHyperparameters(join(dir, 'c.json'))).rejects.toThrow(`${join(dir, 'c.json')} is not valid JSON`);
+  });
+});

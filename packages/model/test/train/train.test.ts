@@ -1,0 +1,139 @@
+import { mkdtemp, readFile, rm, writeFile, appendFile, access } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { METRIC_DEFINITIONS, ML_ROOT_ENV, PIXELS } from '@digits/common';
+import { loadModel } from '../../src/model-files';
+import { runTraining, trainMain, type TrainingResult } from '../../src/train';
+import { evaluate } from '../../src/train/fit';
+import { readMnist, writeTrainingFolder } from './sagemaker-folder';
+
+const exists = (p: string) => access(p).then(() => true, () => false);
+
+describe('train (SageMaker container contract) on real MNIST rows', () => {
+  const roots: string[] = [];
+  const newRoot = async () => {
+    const root = await mkdtemp(join(tmpdir(), 'train-test-'));
+    roots.push(root);
+    return root;
+  };
+  afterAll(async () => {
+    await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })));
+  });
+
+  describe('a successful run (2000 train / 500 test rows, 3 epochs, seed 1)', () => {
+    let root: string;
+    let result: TrainingResult;
+    const lines: string[] = [];
+
+    beforeAll(async () => {
+      root = await newRoot();
+      await writeTrainingFolder(root, {
+        trainRows: 2000,
+        testRows: 500,
+        hyperparameters: { epochs: '3', seed: '1', dataset: 'mnist', dataset_version: 'v-test' },
+      });
+      result = await runTraining({ mlRoot: root, log: (l) => lines.push(l) });
+    }, 120_000);
+
+    it('learns: test accuracy far above what an untrained model reaches (~10%)', () => {
+      expect(result.metadata.testAccuracy).toBeGreaterThan(0.8);
+      expect(result.metadata.perClassAccuracy.every((a) => a > 0.4)).toBe(true);
+    });
+
+    it('prints one metric line per epoch that every MetricDefinitions regex captures', () => {
+      const metricLines = lines.filter((l) => /^epoch=/.test(l));
+      expect(metricLines).toHaveLength(3);
+      metricLines.forEach((line, i) => {
+        expect(line).toMatch(/^epoch=\d+ train_loss=\d\.\d{4} train_accuracy=\d\.\d{4} test_loss=\d\.\d{4} test_accuracy=\d\.\d{4}$/);
+        const captured = Object.fromEntries(METRIC_DEFINITIONS.map((d) => [d.Name, Number(new RegExp(d.Regex).exec(line)?.[1])]));
+        expect(captured.epoch).toBe(i + 1);
+        for (const name of ['train_loss', 'train_accuracy', 'test_loss', 'test_accuracy']) expect(Number.isFinite(captured[name])).toBe(true);
+      });
+      // The last captured test_accuracy (SageMaker's final value) is the model's.
+      const all = lines.join('\n').match(/test_accuracy=([0-9.]+)/g)!;
+      expect(Number(all[all.length - 1]!.split('=')[1])).toBeCloseTo(result.metadata.testAccuracy, 4);
+    });
+
+    it('writes metadata naming the data, hyperparameters and results', () => {
+      const m = result.metadata;
+      expect(m.dataManifest).toEqual({ dataset: 'mnist', version: 'v-test' });
+      expect(m.hyperparameters).toMatchObject({ epochs: 3, seed: 1, batch_size: 128, learning_rate: 0.003 });
+      expect(m.trainRows).toBe(2000);
+      expect(m.testRows).toBe(500);
+      expect(m.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(500);
+      expect(m.backend).toBe('wasm');
+      expect(m.versions['@tensorflow/tfjs']).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(m.input).toEqual({ shape: [28, 28, 1], scale: '0..1' });
+      expect(m.trainingSeconds).toBeGreaterThan(0);
+      expect(Number.isNaN(Date.parse(m.trainedAt))).toBe(false);
+    });
+
+    it('saves a model loadModel reads back, which scores what the metadata says on the test rows', async () => {
+      const { model, metadata } = await loadModel(join(root, 'model'));
+      expect(metadata).toEqual(result.metadata);
+      expect(model.outputs[0]!.shape).toEqual([null, 10]);
+      const test = await readMnist('test', 500);
+      expect(evaluate(model, test).accuracy).toBeCloseTo(metadata.testAccuracy, 6);
+      expect(await exists(join(root, 'output', 'failure'))).toBe(false);
+    });
+  });
+
+  it('is reproducible: the same seed gives the same metrics', async () => {
+    const runs: string[][] = [];
+    for (let i = 0; i < 2; i++) {
+      const root = await newRoot();
+      await writeTrainingFolder(root, { trainRows: 300, testRows: 100, hyperparameters: { epochs: '1', seed: '5' } });
+      const lines: string[] = [];
+      await runTraining({ mlRoot: root, log: (l) => lines.push(l) });
+      runs.push(lines.filter((l) => l.startsWith('epoch=')));
+    }
+    expect(runs[1]).toEqual(runs[0]);
+  }, 60_000);
+
+  describe('failures: reason in output/failure, non-zero exit', () => {
+    async function expectFailure(root: string, message: string): Promise<void> {
+      await expect(runTraining({ mlRoot: root, log: () => {} })).rejects.toThrow(message);
+      expect(await readFile(join(root, 'output', 'failure'), 'utf8')).toContain(message);
+      expect(await exists(join(root, 'model', 'model.json'))).toBe(false);
+    }
+
+    it('bad hyperparameter: names it, and trainMain returns a non-zero exit code', async () => {
+      const root = await newRoot();
+      await writeTrainingFolder(root, { trainRows: 10, testRows: 10, hyperparameters: { epochs: 'many' } });
+      await expectFailure(root, 'hyperparameter epochs="many"');
+
+      const previous = process.env[ML_ROOT_ENV];
+      const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      process.env[ML_ROOT_ENV] = root;
+      try {
+        expect(await trainMain()).not.toBe(0);
+      } finally {
+        stderr.mockRestore();
+        if (previous === undefined) delete process.env[ML_ROOT_ENV];
+        else process.env[ML_ROOT_ENV] = previous;
+      }
+    });
+
+    it('missing channel: names the channel and folder', async () => {
+      const root = await newRoot();
+      await writeTrainingFolder(root, { trainRows: 10, testRows: 10 });
+      await rm(join(root, 'input', 'data', 'test'), { recursive: true });
+      await expectFailure(root, `channel test is missing: no folder ${join(root, 'input', 'data', 'test')}`);
+    });
+
+    it('malformed CSV: names the file and line', async () => {
+      const root = await newRoot();
+      await writeTrainingFolder(root, { trainRows: 10, testRows: 10, shards: 1 });
+      await appendFile(join(root, 'input', 'data', 'train', 'part-00000.csv'), `3,${Array(PIXELS - 1).fill(0).join(',')}\n`);
+      await expectFailure(root, 'input/data/train/part-00000.csv:11: 784 columns, expected 785');
+    });
+
+    it('a channel with no CSV files', async () => {
+      const root = await newRoot();
+      await writeTrainingFolder(root, { trainRows: 10, testRows: 10, shards: 1 });
+      await rm(join(root, 'input', 'data', 'train', 'part-00000.csv'));
+      await writeFile(join(root, 'input', 'data', 'train', 'manifest.json'), '{}');
+      await expectFailure(root, 'channel train: no .csv files');
+    });
+  });
+});
