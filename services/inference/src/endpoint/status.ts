@@ -1,0 +1,40 @@
+import { DescribeEndpointCommand, type EndpointStatus, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { cached, type Cached } from '../cache';
+
+/** How long a DescribeEndpoint answer is reused, so /predict rarely pays for it. */
+export const STATUS_TTL_MS = 5_000;
+
+export interface EndpointState {
+  name: string;
+  /** SageMaker's EndpointStatus, `NotFound` when no endpoint of that name exists, `Unknown` when it could not be read. */
+  status: EndpointStatus | 'NotFound' | 'Unknown';
+  /** Whether InvokeEndpoint can answer now. */
+  serving: boolean;
+  failureReason?: string;
+}
+
+/**
+ * An endpoint keeps answering with its current model while it is being updated (a new model
+ * rolling out) or rolled back, so those count as serving, not only InService.
+ */
+const SERVING: ReadonlySet<string> = new Set(['InService', 'Updating', 'SystemUpdating', 'RollingBack', 'UpdateRollbackFailed']);
+
+export function isEndpointNotFound(e: unknown): boolean {
+  const { name, message } = (e ?? {}) as { name?: string; message?: string };
+  return (name === 'ValidationException' || name === 'ValidationError') && /not found|could not find|does not exist/i.test(message ?? '');
+}
+
+export async function describeEndpoint(client: SageMakerClient, name: string): Promise<EndpointState> {
+  try {
+    const out = await client.send(new DescribeEndpointCommand({ EndpointName: name }));
+    const status = out.EndpointStatus ?? 'Unknown';
+    return { name, status, serving: SERVING.has(status), ...(out.FailureReason ? { failureReason: out.FailureReason } : {}) };
+  } catch (e) {
+    if (isEndpointNotFound(e)) return { name, status: 'NotFound', serving: false };
+    throw e;
+  }
+}
+
+export function endpointStatusCache(client: SageMakerClient, name: string, ttlMs = STATUS_TTL_MS, now?: () => number): Cached<EndpointState> {
+  return cached(() => describeEndpoint(client, name), ttlMs, now);
+}

@@ -1,0 +1,36 @@
+import { DigitInputError, normaliseImage, normalisePixels } from '@digits/model/normalise';
+import type { DigitInput } from './input';
+
+/** A digit as the model will see it: 784 values in 0..1, ink bright on dark. */
+export interface NormalisedInput {
+  pixels: Float32Array;
+  /** For images: the source size and whether dark-on-light ink was inverted. */
+  source?: { width: number; height: number; inverted: boolean };
+}
+
+/**
+ * Every input through packages/model's normaliser (the one `serve` uses too). In a batch, errors
+ * name the item: "instances[3]: ...".
+ */
+export function normaliseInputs(inputs: DigitInput[], batch: boolean): NormalisedInput[] {
+  return inputs.map((input, i) => {
+    try {
+      return normaliseOne(input);
+    } catch (e) {
+      if (batch && e instanceof DigitInputError) throw new DigitInputError(e.code, `instances[${i}]: ${e.message}`);
+      throw e;
+    }
+  });
+}
+
+function normaliseOne(input: DigitInput): NormalisedInput {
+  if (input.kind === 'image') {
+    const { pixels, width, height, inverted } = normaliseImage(input.bytes);
+    return { pixels, source: { width, height, inverted } };
+  }
+  const images = normalisePixels(input.values);
+  if (images.length !== 1) {
+    throw new DigitInputError('BAD_PIXELS', `"pixels" holds ${images.length} images: send one (784 values or 28×28), or a batch as {"instances": [...]}`);
+  }
+  return { pixels: images[0]! };
+}

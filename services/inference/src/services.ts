@@ -1,0 +1,47 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import {
+  createLogger,
+  createS3Client,
+  createSageMakerClient,
+  createSageMakerRuntimeClient,
+  type DigitPrediction,
+  type Logger,
+} from '@digits/common';
+import type { Cached } from './cache';
+import type { InferenceConfig } from './config';
+import { invokeEndpoint } from './endpoint/runtime';
+import { endpointStatusCache, type EndpointState } from './endpoint/status';
+import { liveModelCache, type LiveModel } from './registry/live-model';
+
+/** What the routes need from the outside world; built once per Lambda container. */
+export interface Services {
+  config: InferenceConfig;
+  logger: Logger;
+  endpointStatus: Cached<EndpointState>;
+  liveModel: Cached<LiveModel | undefined>;
+  invoke(images: Float32Array[]): Promise<DigitPrediction[]>;
+  now(): number;
+}
+
+export interface Clients {
+  runtime: SageMakerRuntimeClient;
+  sagemaker: SageMakerClient;
+  s3: S3Client;
+}
+
+export function createClients(): Clients {
+  return { runtime: createSageMakerRuntimeClient(), sagemaker: createSageMakerClient(), s3: createS3Client() };
+}
+
+export function createServices(config: InferenceConfig, clients: Clients = createClients(), logger = createLogger('inference')): Services {
+  return {
+    config,
+    logger,
+    endpointStatus: endpointStatusCache(clients.sagemaker, config.endpointName),
+    liveModel: liveModelCache(clients.s3, config.artifactsBucket),
+    invoke: (images) => invokeEndpoint(clients.runtime, config.endpointName, images),
+    now: () => performance.now(),
+  };
+}
