@@ -1,0 +1,41 @@
+/**
+ * The optional input of `sls invoke -f importPublicDataset`: `{ "bucket": "...", "prefix": "..." }`,
+ * overriding where the four MNIST files are read from. Anything else is refused with a clear error
+ * (a typo such as `prefx` must not silently import from the default place).
+ */
+export interface ImportSource {
+  bucket: string;
+  prefix: string;
+}
+
+export class ImportInputError extends Error {
+  override name = 'ImportInputError';
+}
+
+// S3 bucket naming rules (3-63 chars, lowercase letters, digits, dots, hyphens; starts/ends alphanumeric).
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const ALLOWED_FIELDS = ['bucket', 'prefix'];
+
+export function parseImportInput(input: unknown, defaults: ImportSource): ImportSource {
+  // `sls invoke` without --data delivers {} (or nothing at all).
+  if (input === undefined || input === null || input === '') input = {};
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    throw new ImportInputError(`input must be an object like {"bucket": "...", "prefix": "..."}, got ${describe(input)}`);
+  }
+  const fields = input as Record<string, unknown>;
+  const unknown = Object.keys(fields).filter((k) => !ALLOWED_FIELDS.includes(k));
+  if (unknown.length > 0) {
+    throw new ImportInputError(`unknown input field(s) ${unknown.map((k) => `"${k}"`).join(', ')}: only "bucket" and "prefix" are accepted`);
+  }
+  const { bucket = defaults.bucket, prefix = defaults.prefix } = fields;
+  if (typeof bucket !== 'string' || !BUCKET_NAME.test(bucket) || bucket.includes('..')) {
+    throw new ImportInputError(`input "bucket" must be an S3 bucket name (3-63 lowercase letters, digits, '.' or '-'), got ${describe(bucket)}`);
+  }
+  if (typeof prefix !== 'string' || prefix.length > 900 || prefix.startsWith('/')) {
+    throw new ImportInputError(`input "prefix" must be a key prefix string (no leading '/', at most 900 characters), got ${describe(prefix)}`);
+  }
+  // A prefix names a folder: "datasets/image/MNIST" and "datasets/image/MNIST/" mean the same place.
+  return { bucket, prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/` };
+}
+
+const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : String(v === null ? 'null' : typeof v));
