@@ -1,0 +1,60 @@
+/**
+ * Point the stage's endpoint at an endpoint config: CreateEndpoint when it does not exist,
+ * UpdateEndpoint otherwise. SageMaker's UpdateEndpoint is blue/green (all at once) by default:
+ * the old config keeps serving until the new fleet is InService, and a failed update leaves it.
+ */
+import {
+  CreateEndpointCommand,
+  DescribeEndpointCommand,
+  UpdateEndpointCommand,
+  type EndpointStatus,
+  type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { EndpointBusyError, isSageMakerAlreadyExists, isSageMakerNotFound } from './errors';
+import { TRAINING_JOB_TAG } from './endpoint-config';
+
+export interface EndpointState {
+  status?: EndpointStatus | string;
+  endpointConfigName?: string;
+}
+
+/** States in which SageMaker refuses an UpdateEndpoint; the caller retries later. */
+const BUSY: ReadonlySet<string> = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting', 'UpdateRollbackFailed']);
+
+export async function describeEndpoint(sagemaker: SageMakerClient, endpointName: string): Promise<EndpointState | undefined> {
+  try {
+    const res = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
+    return { status: res.EndpointStatus, endpointConfigName: res.EndpointConfigName };
+  } catch (e) {
+    if (isSageMakerNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+export type EndpointChange = 'created' | 'updated' | 'unchanged';
+
+export async function pointEndpointAt(
+  sagemaker: SageMakerClient,
+  endpointName: string,
+  endpointConfigName: string,
+  trainingJobName: string,
+): Promise<EndpointChange> {
+  const current = await describeEndpoint(sagemaker, endpointName);
+  if (!current) {
+    try {
+      await sagemaker.send(
+        new CreateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: endpointConfigName, Tags: [{ Key: TRAINING_JOB_TAG, Value: trainingJobName }] }),
+      );
+      return 'created';
+    } catch (e) {
+      if (isSageMakerAlreadyExists(e)) throw new EndpointBusyError(`endpoint ${endpointName} was created concurrently; retry`);
+      throw e;
+    }
+  }
+  if (current.endpointConfigName === endpointConfigName) return 'unchanged';
+  if (current.status && BUSY.has(current.status)) {
+    throw new EndpointBusyError(`endpoint ${endpointName} is ${current.status}; it cannot switch to ${endpointConfigName} now, retry later`);
+  }
+  await sagemaker.send(new UpdateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: endpointConfigName }));
+  return 'updated';
+}

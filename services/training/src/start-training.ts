@@ -1,0 +1,152 @@
+/**
+ * startTraining: read a processed dataset's manifest and start one SageMaker training job for it.
+ * Idempotent: the job name is derived from (dataset, version, hyperparameters), an existing job
+ * of that name means "already started", and a racing duplicate CreateTrainingJob is recognised.
+ */
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateTrainingJobCommand, DescribeTrainingJobCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { MANIFEST_FILE, ManifestError, manifestKey, parseManifest, parseManifestKey, type Hyperparameters, type Logger, type Manifest, type S3ObjectRef } from '@digits/common';
+import { checkHyperparameters, type TrainingSettings } from './config';
+import { TrainingInputError, isS3NotFound, isSageMakerAlreadyExists, isSageMakerNotFound } from './errors';
+import { planTrainingJob } from './training-job-request';
+
+export interface StartTrainingDeps {
+  s3: S3Client;
+  sagemaker: SageMakerClient;
+  settings: TrainingSettings;
+  logger: Logger;
+}
+
+/** What a hand invocation passes: `sls invoke -f startTraining -d '{"dataset":"mnist","version":"v-…"}'`. */
+export interface StartTrainingInput {
+  dataset: string;
+  version: string;
+  hyperparameters?: Record<string, string | number>;
+}
+
+export interface StartTrainingResult {
+  trainingJobName: string;
+  status: 'started' | 'already-started';
+  dataset: string;
+  version: string;
+  /** Status SageMaker reported for a job that already existed. */
+  existingStatus?: string;
+}
+
+export function parseStartTrainingInput(input: unknown): StartTrainingInput {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new TrainingInputError('startTraining input must be an object {"dataset", "version", "hyperparameters"?}');
+  }
+  const { dataset, version, hyperparameters, ...rest } = input as Record<string, unknown>;
+  const extra = Object.keys(rest);
+  if (extra.length > 0) throw new TrainingInputError(`startTraining input has unknown field(s): ${extra.join(', ')}`);
+  if (typeof dataset !== 'string' || typeof version !== 'string') {
+    throw new TrainingInputError('startTraining input needs "dataset" and "version" strings');
+  }
+  // The manifest key parser is the one definition of a valid dataset/version pair.
+  if (!parseManifestKey(`${dataset}/${version}/${MANIFEST_FILE}`)) {
+    throw new TrainingInputError(`no processed dataset can be named "${dataset}" version "${version}"`);
+  }
+  return { dataset, version, hyperparameters: hyperparameters as StartTrainingInput['hyperparameters'] };
+}
+
+async function readManifest(s3: S3Client, bucket: string, dataset: string, version: string): Promise<Manifest> {
+  const key = manifestKey(dataset, version);
+  let text: string;
+  try {
+    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    text = (await res.Body?.transformToString('utf-8')) ?? '';
+  } catch (e) {
+    if (isS3NotFound(e)) throw new TrainingInputError(`no manifest at s3://${bucket}/${key}: preprocess dataset "${dataset}" first`);
+    throw e;
+  }
+  let manifest: Manifest;
+  try {
+    manifest = parseManifest(text);
+  } catch (e) {
+    if (e instanceof ManifestError) throw new TrainingInputError(`s3://${bucket}/${key}: ${e.message}`);
+    throw e;
+  }
+  if (manifest.dataset !== dataset || manifest.version !== version) {
+    throw new TrainingInputError(`s3://${bucket}/${key} describes ${manifest.dataset}/${manifest.version}, not ${dataset}/${version}`);
+  }
+  return manifest;
+}
+
+async function existingJobStatus(sagemaker: SageMakerClient, name: string): Promise<string | undefined> {
+  try {
+    const job = await sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
+    return job.TrainingJobStatus ?? 'Unknown';
+  } catch (e) {
+    if (isSageMakerNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+export async function startTraining(input: StartTrainingInput, deps: StartTrainingDeps): Promise<StartTrainingResult> {
+  const { s3, sagemaker, settings, logger } = deps;
+  const overrides: Hyperparameters = (() => {
+    try {
+      return checkHyperparameters(input.hyperparameters, 'hyperparameters');
+    } catch (e) {
+      throw new TrainingInputError((e as Error).message);
+    }
+  })();
+  const bucket = settings.processedBucket;
+  const manifest = await readManifest(s3, bucket, input.dataset, input.version);
+  const plan = planTrainingJob(manifest, bucket, overrides, settings);
+  const base = { trainingJobName: plan.name, dataset: manifest.dataset, version: manifest.version };
+
+  const existing = await existingJobStatus(sagemaker, plan.name);
+  if (existing) {
+    logger.info('training job already exists; not starting another', { ...base, existingStatus: existing });
+    return { ...base, status: 'already-started', existingStatus: existing };
+  }
+  try {
+    await sagemaker.send(new CreateTrainingJobCommand(plan.request));
+  } catch (e) {
+    // A duplicate delivery racing this one created it between our Describe and Create.
+    if (isSageMakerAlreadyExists(e)) {
+      logger.info('training job was started concurrently', base);
+      return { ...base, status: 'already-started' };
+    }
+    throw e;
+  }
+  logger.info('training job started', { ...base, hyperparameters: plan.hyperparameters, image: settings.imageUri });
+  return { ...base, status: 'started' };
+}
+
+export interface ManifestEventOutcome {
+  key: string;
+  result?: StartTrainingResult;
+  skipped?: string;
+  error?: string;
+}
+
+/**
+ * Start training for every manifest an S3 notification names. Objects that are not a manifest of
+ * the processed bucket are skipped with a reason; failures are collected so one bad manifest does
+ * not hide the others, then reported together by the caller.
+ */
+export async function startTrainingForObjects(objects: S3ObjectRef[], deps: StartTrainingDeps): Promise<ManifestEventOutcome[]> {
+  const outcomes: ManifestEventOutcome[] = [];
+  for (const object of objects) {
+    if (object.bucket !== deps.settings.processedBucket) {
+      outcomes.push({ key: object.key, skipped: `bucket ${object.bucket} is not the processed bucket ${deps.settings.processedBucket}` });
+      continue;
+    }
+    const id = parseManifestKey(object.key);
+    if (!id) {
+      outcomes.push({ key: object.key, skipped: 'not a <dataset>/<version>/manifest.json key' });
+      continue;
+    }
+    try {
+      outcomes.push({ key: object.key, result: await startTraining(id, deps) });
+    } catch (e) {
+      deps.logger.error('could not start training', { key: object.key, error: e });
+      outcomes.push({ key: object.key, error: (e as Error).message });
+    }
+  }
+  for (const o of outcomes) if (o.skipped) deps.logger.warn('ignored S3 object', { key: o.key, reason: o.skipped });
+  return outcomes;
+}

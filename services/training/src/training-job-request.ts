@@ -1,0 +1,96 @@
+/**
+ * The CreateTrainingJob request for one processed dataset version: the project's image, the
+ * `train`/`test` channels from the manifest, output under the artifacts bucket, metric regexes and
+ * tags that tie the job to its data. Pure: no AWS calls.
+ */
+import type { CreateTrainingJobRequest, Tag, TrainingInstanceType } from '@aws-sdk/client-sagemaker';
+import {
+  CHANNELS,
+  CSV_FORMAT,
+  HYPERPARAMETERS,
+  METRIC_DEFINITIONS,
+  TRAINING_OUTPUT_PREFIX,
+  manifestKey,
+  processedVersionPrefix,
+  type Hyperparameters,
+  type Manifest,
+} from '@digits/common';
+import type { TrainingSettings } from './config';
+import { TrainingInputError } from './errors';
+import { hyperparametersHash, trainingJobName } from './job-name';
+
+export const TAG_KEYS = {
+  dataset: 'digits:dataset',
+  datasetVersion: 'digits:dataset-version',
+  manifest: 'digits:manifest',
+  hyperparametersHash: 'digits:hyperparameters-hash',
+} as const;
+
+export interface PlannedTrainingJob {
+  name: string;
+  hyperparameters: Hyperparameters;
+  request: CreateTrainingJobRequest;
+}
+
+/** Defaults, then the caller's overrides, then the dataset names the service always sets. */
+export function effectiveHyperparameters(defaults: Hyperparameters, overrides: Hyperparameters, manifest: Manifest): Hyperparameters {
+  return {
+    ...defaults,
+    ...overrides,
+    [HYPERPARAMETERS.dataset]: manifest.dataset,
+    [HYPERPARAMETERS.datasetVersion]: manifest.version,
+  };
+}
+
+/** The split's folder, after checking every shard the manifest lists lies in it (the channel reads the whole prefix). */
+function channelPrefix(manifest: Manifest, split: (typeof CHANNELS)[number]): string {
+  const prefix = `${processedVersionPrefix(manifest.dataset, manifest.version)}${split}/`;
+  const stray = manifest.splits[split].shards.find((s) => !s.key.startsWith(prefix) || s.key.slice(prefix.length).includes('/'));
+  if (stray) throw new TrainingInputError(`manifest ${manifest.dataset}/${manifest.version}: ${split} shard "${stray.key}" is not directly under ${prefix}`);
+  return prefix;
+}
+
+// Tag values allow letters, digits, spaces and _ . : / = + - @ (max 256).
+const tagValue = (v: string): string => v.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256);
+
+export function planTrainingJob(manifest: Manifest, bucket: string, overrides: Hyperparameters, settings: TrainingSettings): PlannedTrainingJob {
+  const hyperparameters = effectiveHyperparameters(settings.defaultHyperparameters, overrides, manifest);
+  const name = trainingJobName(settings.jobPrefix, manifest.dataset, manifest.version, hyperparameters);
+  const tags: Tag[] = [
+    { Key: TAG_KEYS.dataset, Value: tagValue(manifest.dataset) },
+    { Key: TAG_KEYS.datasetVersion, Value: tagValue(manifest.version) },
+    { Key: TAG_KEYS.manifest, Value: tagValue(`s3://${bucket}/${manifestKey(manifest.dataset, manifest.version)}`) },
+    { Key: TAG_KEYS.hyperparametersHash, Value: hyperparametersHash(manifest.dataset, manifest.version, hyperparameters) },
+  ];
+  const request: CreateTrainingJobRequest = {
+    TrainingJobName: name,
+    RoleArn: settings.roleArn,
+    AlgorithmSpecification: {
+      TrainingImage: settings.imageUri,
+      TrainingInputMode: 'File',
+      MetricDefinitions: METRIC_DEFINITIONS.map((m) => ({ Name: m.Name, Regex: m.Regex })),
+    },
+    HyperParameters: { ...hyperparameters } as Record<string, string>,
+    InputDataConfig: CHANNELS.map((channel) => ({
+      ChannelName: channel,
+      ContentType: CSV_FORMAT.contentType,
+      CompressionType: 'None',
+      InputMode: 'File',
+      DataSource: {
+        S3DataSource: {
+          S3DataType: 'S3Prefix',
+          S3Uri: `s3://${bucket}/${channelPrefix(manifest, channel)}`,
+          S3DataDistributionType: 'FullyReplicated',
+        },
+      },
+    })),
+    // SageMaker writes <S3OutputPath>/<job>/output/model.tar.gz: the layout keys.ts documents.
+    OutputDataConfig: { S3OutputPath: `s3://${settings.artifactsBucket}/${TRAINING_OUTPUT_PREFIX.replace(/\/$/, '')}` },
+    ResourceConfig: { InstanceType: settings.instanceType as TrainingInstanceType, InstanceCount: 1, VolumeSizeInGB: settings.volumeGb },
+    StoppingCondition: { MaxRuntimeInSeconds: settings.maxRuntimeSeconds },
+    // The trainer reads only its channels and writes only /opt/ml: it needs no network.
+    EnableNetworkIsolation: true,
+    Tags: tags,
+  };
+  return { name, hyperparameters, request };
+}
