@@ -1,0 +1,136 @@
+/**
+ * PNG/JPEG detection by magic bytes, dimension checks from the header (before any pixel buffer
+ * is allocated), and decoding to 8-bit RGBA with pngjs / jpeg-js (pure JS: they bundle into a Lambda).
+ */
+import { inflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
+import * as jpeg from 'jpeg-js';
+import { DigitInputError } from './errors';
+import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './limits';
+
+export type ImageFormat = 'png' | 'jpeg';
+
+export interface RgbaImage {
+  width: number;
+  height: number;
+  /** width × height × 4 bytes, row-major RGBA. */
+  rgba: Uint8Array;
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** Formats recognised only to say clearly that they are not supported. */
+const OTHER_FORMATS: Array<{ name: string; test: (b: Uint8Array) => boolean }> = [
+  { name: 'GIF', test: (b) => ascii(b, 0, 4) === 'GIF8' },
+  { name: 'WebP', test: (b) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP' },
+  { name: 'BMP', test: (b) => ascii(b, 0, 2) === 'BM' },
+  { name: 'TIFF', test: (b) => ascii(b, 0, 4) === 'II*\0' || ascii(b, 0, 4) === 'MM\0*' },
+];
+
+export function detectFormat(bytes: Uint8Array): ImageFormat {
+  if (bytes.length === 0) throw new DigitInputError('EMPTY', 'the image is empty (0 bytes)');
+  if (PNG_SIGNATURE.every((v, i) => bytes[i] === v)) return 'png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  const other = OTHER_FORMATS.find((f) => f.test(bytes));
+  if (other) throw new DigitInputError('UNSUPPORTED_MEDIA', `${other.name} images are not supported: send a PNG or JPEG`);
+  const head = Array.from(bytes.subarray(0, 4), (v) => v.toString(16).padStart(2, '0')).join(' ');
+  throw new DigitInputError('UNDECODABLE', `not a PNG or JPEG image (first bytes ${head})`);
+}
+
+/** Width and height as the header declares them, checked against the limits. */
+export function readDimensions(bytes: Uint8Array, format: ImageFormat): { width: number; height: number } {
+  const dims = format === 'png' ? pngDimensions(bytes) : jpegDimensions(bytes);
+  checkDimensions(dims.width, dims.height, format);
+  return dims;
+}
+
+export function decodeImage(bytes: Uint8Array): RgbaImage & { format: ImageFormat } {
+  const format = detectFormat(bytes);
+  const { width, height } = readDimensions(bytes, format);
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  try {
+    if (format === 'png') {
+      if (bytes[28] === 1) checkInterlacedPngSize(buffer, width, height);
+      const png = PNG.sync.read(buffer);
+      return { format, width: png.width, height: png.height, rgba: png.data };
+    }
+    const img = jpeg.decode(buffer, {
+      useTArray: true,
+      formatAsRGBA: true,
+      maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
+      maxMemoryUsageInMB: 256,
+    });
+    return { format, width: img.width, height: img.height, rgba: img.data };
+  } catch (e) {
+    if (e instanceof DigitInputError) throw e;
+    throw new DigitInputError('UNDECODABLE', `${format.toUpperCase()} could not be decoded: ${(e as Error).message}`);
+  }
+}
+
+function checkDimensions(width: number, height: number, format: ImageFormat): void {
+  const what = `${format.toUpperCase()} declares ${width}×${height} pixels`;
+  if (width === 0 || height === 0) throw new DigitInputError('UNDECODABLE', `${what}: an image needs at least one pixel`);
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+    throw new DigitInputError('TOO_LARGE', `${what}: the limit is ${MAX_IMAGE_SIDE} on either side`);
+  }
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new DigitInputError('TOO_LARGE', `${what}: the limit is ${MAX_IMAGE_PIXELS / 1e6} megapixels`);
+  }
+}
+
+function pngDimensions(b: Uint8Array): { width: number; height: number } {
+  // signature (8) + IHDR length (4) + "IHDR" (4) + width (4) + height (4)
+  if (b.length < 24) throw new DigitInputError('UNDECODABLE', `PNG is truncated inside its header (${b.length} bytes)`);
+  if (ascii(b, 12, 4) !== 'IHDR') throw new DigitInputError('UNDECODABLE', 'PNG does not start with an IHDR chunk');
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/** Walk the JPEG marker segments up to the frame header (SOFn), which holds the size. */
+function jpegDimensions(b: Uint8Array): { width: number; height: number } {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  let i = 2;
+  while (i + 4 <= b.length) {
+    if (b[i] !== 0xff) throw new DigitInputError('UNDECODABLE', `JPEG is corrupt: no marker at byte ${i}`);
+    const marker = b[i + 1]!;
+    if (marker === 0xff) {
+      i += 1; // fill byte
+      continue;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      i += 2; // standalone markers carry no length
+      continue;
+    }
+    if (marker === 0xda || marker === 0xd9) break; // scan data or end before any frame header
+    const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isFrame) {
+      if (i + 9 > b.length) break;
+      return { height: view.getUint16(i + 5), width: view.getUint16(i + 7) };
+    }
+    i += 2 + view.getUint16(i + 2);
+  }
+  throw new DigitInputError('UNDECODABLE', 'JPEG is truncated or corrupt: no frame header (SOF) found');
+}
+
+/**
+ * pngjs bounds the inflated size of non-interlaced images but inflates interlaced ones without a
+ * limit; check those first so a small compressed body cannot expand into gigabytes.
+ */
+function checkInterlacedPngSize(buffer: Buffer, width: number, height: number): void {
+  const idat: Buffer[] = [];
+  for (let i = 8; i + 8 <= buffer.length; ) {
+    const length = buffer.readUInt32BE(i);
+    if (buffer.toString('latin1', i + 4, i + 8) === 'IDAT') idat.push(buffer.subarray(i + 8, i + 8 + length));
+    i += 12 + length;
+  }
+  // Upper bound: 16-bit RGBA (8 bytes a pixel) plus a filter byte per row of each of the 7 passes.
+  const limit = width * height * 8 + 7 * (height + 1);
+  try {
+    inflateSync(Buffer.concat(idat), { maxOutputLength: limit });
+  } catch (e) {
+    throw new DigitInputError('UNDECODABLE', `PNG image data does not inflate to a ${width}×${height} image: ${(e as Error).message}`);
+  }
+}
+
+function ascii(b: Uint8Array, start: number, length: number): string {
+  return String.fromCharCode(...b.subarray(start, start + length));
+}

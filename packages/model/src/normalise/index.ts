@@ -1,0 +1,10 @@
+/**
+ * Input normalisation shared by `serve` and the inference Lambda (bundled with esbuild: keep
+ * this folder free of tfjs and heavy imports).
+ */
+export * from './errors';
+export * from './limits';
+export { detectFormat, decodeImage, readDimensions, type ImageFormat, type RgbaImage } from './decode';
+export { normaliseImage, type NormalisedDigit } from './digit';
+export { normalisePixels, normaliseJsonBody, parseCsvPixels, type PixelOptions, type PixelScale } from './pixels';
+export { encodePng } from './png';

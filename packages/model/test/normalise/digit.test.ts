@@ -1,0 +1,154 @@
+import { deflateSync } from 'node:zlib';
+import { readMnistIdx } from '@digits/local-cloud';
+import { DigitInputError, normaliseImage, type DigitInputErrorCode } from '../../src/normalise';
+import { canvas, centreOfMass, correlation, inkBox, stroke, SEVEN, toJpeg, toPng, type Canvas, type Rgba } from './draw';
+
+const WHITE: Rgba = [255, 255, 255, 255];
+const BLACK: Rgba = [0, 0, 0, 255];
+const CLEAR: Rgba = [0, 0, 0, 0];
+
+/** A "7" drawn in the top-left part of a canvas (off-centre on purpose). */
+function seven(width: number, height: number, background: Rgba, ink: Rgba): Canvas {
+  const c = canvas(width, height, background);
+  const box: [number, number, number, number] = [width * 0.08, height * 0.1, width * 0.4, height * 0.55];
+  stroke(c, SEVEN, box, Math.max(1.5, Math.min(width, height) * 0.05), ink);
+  return c;
+}
+
+function expectMnistShaped(pixels: Float32Array): void {
+  expect(pixels).toHaveLength(784);
+  expect(Math.min(...pixels)).toBeGreaterThanOrEqual(0);
+  expect(Math.max(...pixels)).toBeLessThanOrEqual(1);
+  expect(Math.max(...pixels)).toBeGreaterThan(0.9);
+  const com = centreOfMass(pixels);
+  expect(Math.abs(com.x - 14)).toBeLessThanOrEqual(1);
+  expect(Math.abs(com.y - 14)).toBeLessThanOrEqual(1);
+  const box = inkBox(pixels);
+  expect(Math.max(box.width, box.height)).toBeGreaterThanOrEqual(19);
+  expect(Math.max(box.width, box.height)).toBeLessThanOrEqual(20);
+  // The background (corners) is dark.
+  expect([pixels[0], pixels[27], pixels[756], pixels[783]]).toEqual([0, 0, 0, 0]);
+}
+
+describe('normaliseImage', () => {
+  const darkOnLight = normaliseImage(toPng(seven(280, 280, WHITE, BLACK)));
+
+  it('centres an off-centre dark-on-light digit drawn on 280×280, inverted to ink-bright', () => {
+    expectMnistShaped(darkOnLight.pixels);
+    expect(darkOnLight).toMatchObject({ width: 280, height: 280, inverted: true });
+  });
+
+  it('gives the same 28×28 for both polarities', () => {
+    const lightOnDark = normaliseImage(toPng(seven(280, 280, BLACK, WHITE)));
+    expect(lightOnDark.inverted).toBe(false);
+    expectMnistShaped(lightOnDark.pixels);
+    expect(correlation(lightOnDark.pixels, darkOnLight.pixels)).toBeGreaterThan(0.99);
+  });
+
+  it('handles a small non-square canvas (50×30), keeping the aspect ratio', () => {
+    const result = normaliseImage(toPng(seven(50, 30, WHITE, BLACK)));
+    expectMnistShaped(result.pixels);
+    expect(result).toMatchObject({ width: 50, height: 30, inverted: true });
+    // The drawn 7 is 20×16.5 px, wider than tall: width scaled to 20, height to ~16.
+    const box = inkBox(result.pixels, 0.1);
+    expect(box.width).toBeGreaterThan(box.height);
+  });
+
+  it.each([
+    ['black ink on a transparent canvas', BLACK, true],
+    ['white ink on a transparent canvas', WHITE, false],
+  ])('reads %s as ink', (_name, ink, inverted) => {
+    const result = normaliseImage(toPng(seven(280, 280, CLEAR, ink as Rgba)));
+    expect(result.inverted).toBe(inverted);
+    expectMnistShaped(result.pixels);
+    expect(correlation(result.pixels, darkOnLight.pixels)).toBeGreaterThan(0.99);
+  });
+
+  it('decodes JPEG (with its compression noise) to nearly the same digit', () => {
+    const result = normaliseImage(toJpeg(seven(280, 280, WHITE, BLACK), 75));
+    expect(result.inverted).toBe(true);
+    expectMnistShaped(result.pixels);
+    expect(correlation(result.pixels, darkOnLight.pixels)).toBeGreaterThan(0.95);
+  });
+
+  it('reproduces real MNIST test digits from 6× enlarged dark-on-light renderings', async () => {
+    const idx = await readMnistIdx('test', 'images');
+    const correlations: number[] = [];
+    for (let k = 0; k < 12; k++) {
+      const original = idx.subarray(16 + k * 784, 16 + (k + 1) * 784);
+      // Nearest-neighbour 6× enlargement, inverted to black ink on white paper.
+      const big = canvas(168, 168, WHITE);
+      for (let y = 0; y < 168; y++) {
+        for (let x = 0; x < 168; x++) {
+          const v = 255 - original[Math.floor(y / 6) * 28 + Math.floor(x / 6)]!;
+          big.rgba.set([v, v, v, 255], (y * 168 + x) * 4);
+        }
+      }
+      const result = normaliseImage(toPng(big));
+      expect(result.inverted).toBe(true);
+      correlations.push(correlation(result.pixels, original));
+    }
+    expect(Math.min(...correlations)).toBeGreaterThan(0.8);
+    expect(correlations.reduce((a, b) => a + b) / correlations.length).toBeGreaterThan(0.9);
+  });
+});
+
+describe('normaliseImage refuses bad input with a DigitInputError naming the problem', () => {
+  const valid = toPng(seven(40, 40, WHITE, BLACK));
+
+  const cases: Array<[string, Uint8Array, DigitInputErrorCode, number, RegExp]> = [
+    ['an empty body', new Uint8Array(0), 'EMPTY', 400, /empty/],
+    ['a PNG cut inside its header', valid.subarray(0, 20), 'UNDECODABLE', 400, /truncated/],
+    ['a PNG cut inside its image data', valid.subarray(0, valid.length - 40), 'UNDECODABLE', 400, /PNG could not be decoded/],
+    ['garbage bytes', Buffer.from('hello, this is not an image at all'), 'UNDECODABLE', 400, /not a PNG or JPEG/],
+    ['a GIF', Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'), 'UNSUPPORTED_MEDIA', 415, /GIF images are not supported/],
+    ['a PNG declaring 100000×100000 pixels', pngHeader(100_000, 100_000), 'TOO_LARGE', 413, /100000×100000.*4096/],
+    ['a PNG declaring 4000×4000 pixels (16 MP limit)', pngHeader(4000, 4001), 'TOO_LARGE', 413, /megapixels/],
+    ['a PNG declaring 0×10 pixels', pngHeader(0, 10), 'UNDECODABLE', 400, /at least one pixel/],
+    ['a JPEG declaring 60000×60000 pixels', jpegHeader(60_000, 60_000), 'TOO_LARGE', 413, /60000×60000/],
+    ['a JPEG with no frame header', Buffer.from([0xff, 0xd8, 0xff, 0xd9]), 'UNDECODABLE', 400, /no frame header/],
+    ['an interlaced PNG whose data inflates far beyond its size', interlacedBomb(), 'UNDECODABLE', 400, /does not inflate/],
+    ['a blank white image', toPng(canvas(64, 64, WHITE)), 'EMPTY', 400, /no ink/],
+    ['a fully transparent image', toPng(canvas(64, 64, CLEAR)), 'EMPTY', 400, /transparent/],
+    ['a blank JPEG', toJpeg(canvas(64, 64, WHITE)), 'EMPTY', 400, /no ink/],
+  ];
+
+  it.each(cases)('%s', (_name, bytes, code, status, message) => {
+    let error: unknown;
+    try {
+      normaliseImage(bytes);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DigitInputError);
+    expect(error).toMatchObject({ code, status });
+    expect((error as Error).message).toMatch(message);
+  });
+});
+
+/** Signature + IHDR chunk only (the CRC is not checked before the size is). */
+function pngHeader(width: number, height: number, interlace = 0): Buffer {
+  const ihdr = Buffer.alloc(25);
+  ihdr.writeUInt32BE(13, 0);
+  ihdr.write('IHDR', 4, 'latin1');
+  ihdr.writeUInt32BE(width, 8);
+  ihdr.writeUInt32BE(height, 12);
+  ihdr.set([8, 0, 0, 0, interlace], 16); // 8-bit grayscale
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ihdr]);
+}
+
+function interlacedBomb(): Buffer {
+  const data = deflateSync(Buffer.alloc(4 * 1024 * 1024));
+  const idat = Buffer.alloc(12 + data.length);
+  idat.writeUInt32BE(data.length, 0);
+  idat.write('IDAT', 4, 'latin1');
+  data.copy(idat, 8);
+  return Buffer.concat([pngHeader(10, 10, 1), idat]);
+}
+
+function jpegHeader(width: number, height: number): Buffer {
+  // SOI, APP0 (JFIF, 16 bytes), SOF0 declaring the size.
+  const app0 = Buffer.from([0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
+  const sof = Buffer.from([0xff, 0xc0, 0x00, 0x0b, 0x08, height >> 8, height & 0xff, width >> 8, width & 0xff, 0x01, 0x01, 0x11, 0x00]);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof]);
+}
