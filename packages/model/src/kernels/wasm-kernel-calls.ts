@@ -3,17 +3,21 @@
  * functions directly (as the wasm backend's own composite kernels do), outside the engine, so
  * intermediates are plain TensorInfos that must be released here.
  */
-import { getKernel, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import { getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 export type { BackendWasm };
 export type WasmKernelArgs = { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs?: NamedAttrMap };
 
-/** The kernel function registered for `name` on wasm now (capture before replacing it). */
-export function wasmKernel(name: string): KernelFunc {
+/** The kernel registered for `name` on wasm now (capture before replacing it). */
+export function wasmKernelConfig(name: string): KernelConfig {
   const config = getKernel(name, 'wasm');
   if (!config) throw new Error(`wasm backend has no ${name} kernel (is @tensorflow/tfjs-backend-wasm imported?)`);
-  return config.kernelFunc;
+  return config;
+}
+
+export function wasmKernel(name: string): KernelFunc {
+  return wasmKernelConfig(name).kernelFunc;
 }
 
 export function run(kernel: KernelFunc, backend: BackendWasm, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
