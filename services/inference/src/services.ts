@@ -1,14 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import {
-  createLogger,
-  createS3Client,
-  createSageMakerClient,
-  createSageMakerRuntimeClient,
-  type DigitPrediction,
-  type Logger,
-} from '@digits/common';
+import { createLogger, createS3Client, createSageMakerRuntimeClient, type DigitPrediction, type Logger } from '@digits/common';
 import type { Cached } from './cache';
 import type { InferenceConfig } from './config';
 import { invokeEndpoint } from './endpoint/runtime';
@@ -27,12 +20,20 @@ export interface Services {
 
 export interface Clients {
   runtime: SageMakerRuntimeClient;
-  sagemaker: SageMakerClient;
+  /** Created on first use (see endpoint/status.ts). */
+  sagemaker: () => Promise<SageMakerClient>;
   s3: S3Client;
 }
 
 export function createClients(): Clients {
-  return { runtime: createSageMakerRuntimeClient(), sagemaker: createSageMakerClient(), s3: createS3Client() };
+  let sagemaker: Promise<SageMakerClient> | undefined;
+  return {
+    runtime: createSageMakerRuntimeClient(),
+    // The same construction as createSageMakerClient in @digits/common, whose static import would
+    // put the control-plane client's load on every cold start.
+    sagemaker: () => (sagemaker ??= import('@aws-sdk/client-sagemaker').then(({ SageMakerClient }) => new SageMakerClient({}))),
+    s3: createS3Client(),
+  };
 }
 
 export function createServices(config: InferenceConfig, clients: Clients = createClients(), logger = createLogger('inference')): Services {

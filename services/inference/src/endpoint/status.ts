@@ -1,4 +1,4 @@
-import { DescribeEndpointCommand, type EndpointStatus, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { EndpointStatus, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { cached, type Cached } from '../cache';
 
 /** How long a DescribeEndpoint answer is reused, so /predict rarely pays for it. */
@@ -25,6 +25,9 @@ export function isEndpointNotFound(e: unknown): boolean {
 }
 
 export async function describeEndpoint(client: SageMakerClient, name: string): Promise<EndpointState> {
+  // Loaded on first use: the SageMaker control-plane client is most of the bundle, and only
+  // /health and a failed prediction need it (keeps the cold start of /predict short).
+  const { DescribeEndpointCommand } = await import('@aws-sdk/client-sagemaker');
   try {
     const out = await client.send(new DescribeEndpointCommand({ EndpointName: name }));
     const status = out.EndpointStatus ?? 'Unknown';
@@ -35,6 +38,11 @@ export async function describeEndpoint(client: SageMakerClient, name: string): P
   }
 }
 
-export function endpointStatusCache(client: SageMakerClient, name: string, ttlMs = STATUS_TTL_MS, now?: () => number): Cached<EndpointState> {
-  return cached(() => describeEndpoint(client, name), ttlMs, now);
+export function endpointStatusCache(
+  client: () => Promise<SageMakerClient>,
+  name: string,
+  ttlMs = STATUS_TTL_MS,
+  now?: () => number,
+): Cached<EndpointState> {
+  return cached(async () => describeEndpoint(await client(), name), ttlMs, now);
 }

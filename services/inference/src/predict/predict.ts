@@ -11,24 +11,19 @@ import { answer } from './response';
 
 /**
  * POST /predict: parse → normalise (packages/model) → InvokeEndpoint → answer, with the time of
- * each stage in Server-Timing. Bad input is refused before the endpoint is asked anything; the
- * endpoint's (cached) status is read meanwhile, and an endpoint that is not serving gives a 503.
+ * each stage in Server-Timing. Bad input is refused before the endpoint is asked anything.
+ * The endpoint is invoked directly (no control-plane call on the way); only when it cannot be
+ * reached is DescribeEndpoint asked why (Creating, Failed, missing), for a 503 that says so.
  */
 export async function predict(event: APIGatewayProxyEventV2, services: Services): Promise<HttpResponse> {
   const { now, logger } = services;
-  const status = services.endpointStatus.get().catch((e: unknown): undefined => {
-    // Describe failing (throttled, no permission) must not stop predictions: try the endpoint.
-    logger.warn('DescribeEndpoint failed; invoking anyway', { error: e });
-    return undefined;
-  });
   const t0 = now();
   const request = await parsePredictRequest(event);
   const t1 = now();
   const inputs = normaliseInputs(request.inputs, request.batch);
   const t2 = now();
 
-  const state = await status;
-  if (state && !state.serving) throw notServing(state);
+  // The live model's record is read (or taken from the cache) while the endpoint answers.
   const model = services.liveModel.get().then(
     (live) => (live ? summarise(live) : null),
     (e: unknown): ModelSummary | null => {
@@ -40,15 +35,28 @@ export async function predict(event: APIGatewayProxyEventV2, services: Services)
   try {
     predictions = await services.invoke(inputs.map((i) => i.pixels));
   } catch (e) {
-    // The endpoint went away since its status was cached: look again next time.
-    if (e instanceof HttpError && e.status === 503) services.endpointStatus.invalidate();
+    if (e instanceof HttpError && e.code === 'ENDPOINT_UNAVAILABLE') throw await explainUnavailable(e, services);
     throw e;
   }
   const t3 = now();
   const body = answer(predictions, inputs, { batch: request.batch, debug: request.debug, model: await model });
   return json(200, body, {
-    'Server-Timing': `parse;dur=${(t1 - t0).toFixed(1)}, normalise;dur=${(t2 - t1).toFixed(1)}, invoke;dur=${(t3 - t2).toFixed(1)}`,
+    'Server-Timing': `parse;dur=${ms(t1 - t0)}, normalise;dur=${ms(t2 - t1)}, invoke;dur=${ms(t3 - t2)}`,
   });
+}
+
+const ms = (v: number): string => v.toFixed(1);
+
+/** The endpoint could not answer: say why, from a fresh DescribeEndpoint when it can be read. */
+async function explainUnavailable(error: HttpError, services: Services): Promise<HttpError> {
+  services.endpointStatus.invalidate();
+  try {
+    const state = await services.endpointStatus.get();
+    return state.serving ? error : notServing(state);
+  } catch (e) {
+    services.logger.warn('DescribeEndpoint failed', { error: e });
+    return error;
+  }
 }
 
 export function notServing(state: EndpointState): HttpError {
