@@ -6,6 +6,7 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
+import { maxPoolGradConfig } from './max-pool-grad';
 
 let registered = false;
 
@@ -13,7 +14,7 @@ let registered = false;
 export function registerWasmKernels(): void {
   if (registered) return;
   // Build every config first: they capture the stock kernels they are composed of.
-  const configs: KernelConfig[] = [conv2DBackpropFilterConfig(), conv2DBackpropInputConfig()];
+  const configs: KernelConfig[] = [conv2DBackpropFilterConfig(), conv2DBackpropInputConfig(), maxPoolGradConfig()];
   for (const config of configs) {
     if (getKernel(config.kernelName, 'wasm')) unregisterKernel(config.kernelName, 'wasm');
     registerKernel(config);

@@ -1,0 +1,65 @@
+/**
+ * MaxPoolGrad for the wasm backend as a plain loop over the wasm heap (the stock kernel loops
+ * over every input pixel and rescans each window covering it). Each window's dy goes to its
+ * first maximum in row-major window order — the cpu backend's rule, which matters for ties
+ * (e.g. all-zero windows after ReLU).
+ */
+import { backend_util, MaxPoolGrad, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import { heapF32, wasmKernelConfig, type BackendWasm } from './wasm-kernel-calls';
+
+interface PoolGradAttrs {
+  filterSize: [number, number] | number;
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+export function maxPoolGradConfig(): KernelConfig {
+  const stockConfig = wasmKernelConfig(MaxPoolGrad);
+  const kernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs: NamedAttrMap }): TensorInfo => {
+    const { inputs, backend, attrs } = args;
+    const dy = inputs.dy!;
+    const input = inputs.input!;
+    if (input.dtype !== 'float32' || dy.dtype !== 'float32') return stockConfig.kernelFunc(args) as TensorInfo;
+    const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as PoolGradAttrs;
+    const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+    const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
+    const { top, left } = info.padInfo;
+
+    const out = backend.makeOutput(input.shape, 'float32');
+    // Views after the allocation: it may have grown (and so moved) the heap.
+    const dx = heapF32(backend, out);
+    const x = heapF32(backend, input);
+    const g = heapF32(backend, dy);
+    dx.fill(0);
+    const maxVal = new Float32Array(C);
+    const maxIdx = new Int32Array(C);
+    let gi = 0;
+    for (let b = 0; b < batchSize; b++) {
+      const bBase = b * inHeight * inWidth * C;
+      for (let oy = 0; oy < outHeight; oy++) {
+        const y0 = oy * strideHeight - top;
+        for (let ox = 0; ox < outWidth; ox++) {
+          const x0 = ox * strideWidth - left;
+          maxVal.fill(-Infinity);
+          maxIdx.fill(-1);
+          for (let wy = Math.max(0, -y0); wy < fh && y0 + wy < inHeight; wy++) {
+            for (let wx = Math.max(0, -x0); wx < fw && x0 + wx < inWidth; wx++) {
+              const base = bBase + ((y0 + wy) * inWidth + (x0 + wx)) * C;
+              for (let c = 0; c < C; c++) {
+                const v = x[base + c]!;
+                if (v > maxVal[c]! || maxIdx[c] === -1) {
+                  maxVal[c] = v;
+                  maxIdx[c] = base + c;
+                }
+              }
+            }
+          }
+          for (let c = 0; c < C; c++, gi++) if (maxIdx[c]! >= 0) dx[maxIdx[c]!] += g[gi]!;
+        }
+      }
+    }
+    return out;
+  };
+  return { kernelName: MaxPoolGrad, backendName: 'wasm', setupFunc: stockConfig.setupFunc, kernelFunc: kernelFunc as unknown as KernelFunc };
+}
