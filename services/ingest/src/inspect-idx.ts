@@ -28,24 +28,32 @@ export async function inspectIdxStream(body: Readable, { gzipped, headerOnly = f
   let header: IdxHeader | undefined;
   let size = 0;
 
+  // Our own verdict, kept aside: pipeline() may report it as a generic AbortError instead.
+  let verdict: unknown;
   async function consume(chunks: AsyncIterable<Buffer>): Promise<void> {
-    for await (const chunk of chunks) {
-      size += chunk.length;
-      if (!header) {
-        peek.push(chunk);
-        peeked += chunk.length;
-        if (peeked < IDX_HEADER_PEEK) continue;
-        header = parseHeader(Buffer.concat(peek).subarray(0, IDX_HEADER_PEEK), gzipped);
-        if (headerOnly) throw stopReading;
+    try {
+      for await (const chunk of chunks) {
+        size += chunk.length;
+        if (!header) {
+          peek.push(chunk);
+          peeked += chunk.length;
+          if (peeked < IDX_HEADER_PEEK) continue;
+          header = parseHeader(Buffer.concat(peek).subarray(0, IDX_HEADER_PEEK), gzipped);
+          if (headerOnly) throw stopReading;
+        }
+        if (size > header.totalBytes) checkIdxSize(header, size);
       }
-      if (size > header.totalBytes) checkIdxSize(header, size);
+    } catch (error) {
+      verdict = error;
+      throw error;
     }
   }
 
   try {
     await (gzipped ? pipeline(body, createGunzip(), consume) : pipeline(body, consume));
   } catch (error) {
-    if (error === stopReading) return { header: header!, size };
+    if (verdict === stopReading) return { header: header!, size };
+    if (verdict !== undefined) throw verdict;
     if (isZlibError(error)) throw new IdxError('BAD_GZIP', `not a complete gzip file: ${(error as Error).message}`);
     throw error;
   }
