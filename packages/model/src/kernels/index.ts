@@ -7,6 +7,7 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { batchMatMulConfig } from './batch-mat-mul';
 
 let registered = false;
 
@@ -14,7 +15,7 @@ let registered = false;
 export function registerWasmKernels(): void {
   if (registered) return;
   // Build every config first: they capture the stock kernels they are composed of.
-  const configs: KernelConfig[] = [conv2DBackpropFilterConfig(), conv2DBackpropInputConfig(), maxPoolGradConfig()];
+  const configs: KernelConfig[] = [conv2DBackpropFilterConfig(), conv2DBackpropInputConfig(), maxPoolGradConfig(), batchMatMulConfig()];
   for (const config of configs) {
     if (getKernel(config.kernelName, 'wasm')) unregisterKernel(config.kernelName, 'wasm');
     registerKernel(config);
