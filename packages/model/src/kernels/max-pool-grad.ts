@@ -41,21 +41,34 @@ export function maxPoolGradConfig(): KernelConfig {
         const y0 = oy * strideHeight - top;
         for (let ox = 0; ox < outWidth; ox++) {
           const x0 = ox * strideWidth - left;
-          maxVal.fill(-Infinity);
-          maxIdx.fill(-1);
+          // The first pixel of the window seeds the maxima (no per-window fill); later ones
+          // replace them only when strictly greater, so ties keep the first.
+          let first = true;
           for (let wy = Math.max(0, -y0); wy < fh && y0 + wy < inHeight; wy++) {
             for (let wx = Math.max(0, -x0); wx < fw && x0 + wx < inWidth; wx++) {
               const base = bBase + ((y0 + wy) * inWidth + (x0 + wx)) * C;
-              for (let c = 0; c < C; c++) {
-                const v = x[base + c]!;
-                if (v > maxVal[c]! || maxIdx[c] === -1) {
-                  maxVal[c] = v;
+              if (first) {
+                for (let c = 0; c < C; c++) {
+                  maxVal[c] = x[base + c]!;
                   maxIdx[c] = base + c;
+                }
+                first = false;
+              } else {
+                for (let c = 0; c < C; c++) {
+                  const v = x[base + c]!;
+                  if (v > maxVal[c]!) {
+                    maxVal[c] = v;
+                    maxIdx[c] = base + c;
+                  }
                 }
               }
             }
           }
-          for (let c = 0; c < C; c++, gi++) if (maxIdx[c]! >= 0) dx[maxIdx[c]!] += g[gi]!;
+          if (first) {
+            gi += C; // a window entirely in the padding: its dy goes nowhere
+            continue;
+          }
+          for (let c = 0; c < C; c++, gi++) dx[maxIdx[c]!] += g[gi]!;
         }
       }
     }
