@@ -1,0 +1,32 @@
+import type { IncomingMessage } from 'node:http';
+import { DigitInputError } from '../normalise';
+
+/**
+ * Read a request body, refusing (413) as soon as it is known to exceed `limit` — from
+ * Content-Length before reading, or while streaming a chunked body.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    const tooLarge = (size: string) => new DigitInputError('TOO_LARGE', `request body of ${size} exceeds the limit of ${limit} bytes`);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(tooLarge(`${declared} bytes`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        chunks.length = 0;
+        reject(tooLarge(`more than ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
+}
