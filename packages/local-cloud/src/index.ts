@@ -1,3 +1,4 @@
 export * from './local-s3';
 export * from './mnist-files';
 export * from './seed-public-dataset';
+export * from './functions';

@@ -1,0 +1,6 @@
+export { startFunctions, type StartFunctionsOptions, type LocalFunctions, type FunctionSummary } from './runner';
+export { resolveServices, printServiceConfig, parseServiceConfig, ServiceConfigError } from './service-config';
+export { matchesEventPattern, EventPatternError } from './event-pattern';
+export { LambdaError } from './lambda-function';
+export type { BusEvent, PutEventsEntry } from './eventbridge';
+export type { FunctionDefinition, ServiceDefinition, S3EventSource, HttpApiRoute, EventBridgeSource, HttpApiCors } from './types';
