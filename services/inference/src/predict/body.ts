@@ -7,13 +7,19 @@ import { DigitInputError, MAX_BODY_BYTES } from '@digits/model/normalise';
  */
 export function bodyBytes(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>, limit = MAX_BODY_BYTES): Buffer {
   const body = event.body ?? '';
-  const estimated = event.isBase64Encoded ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body);
-  if (estimated > limit) {
-    throw new DigitInputError('TOO_LARGE', `the request body is ${estimated} bytes: the limit is ${limit} bytes (${limit / 1024 / 1024} MiB)`);
+  const size = event.isBase64Encoded ? base64Length(body) : Buffer.byteLength(body);
+  if (size > limit) {
+    throw new DigitInputError('TOO_LARGE', `the request body is ${size} bytes: the limit is ${limit} bytes (${limit / 1024 / 1024} MiB)`);
   }
   const bytes = event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
   if (bytes.length === 0) throw new DigitInputError('EMPTY', 'the request body is empty: send an image, or JSON with "image", "pixels" or "instances"');
   return bytes;
+}
+
+/** Decoded size of a base64 string, without decoding it. */
+function base64Length(text: string): number {
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return Math.floor((text.length * 3) / 4) - padding;
 }
 
 /** The media type of a Content-Type header, lower-cased and without parameters ("" when absent). */

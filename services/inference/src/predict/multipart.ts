@@ -41,6 +41,8 @@ export function parseMultipart(body: Buffer, contentType: string): Promise<Digit
         new Promise((done) => {
           const chunks: Buffer[] = [];
           stream.on('data', (c: Buffer) => chunks.push(c));
+          // A body cut short destroys the open part with busboy's error; the parser reports it too.
+          stream.on('error', () => undefined);
           stream.on('limit', () => fail(new DigitInputError('TOO_LARGE', `file "${info.filename ?? name}" exceeds ${MAX_BODY_BYTES} bytes`)));
           stream.on('close', () => done({ kind: 'image', bytes: Buffer.concat(chunks) }));
         }),

@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROUTES, routeKey } from '../src/routes';
+import { httpEvent } from './support/events';
+
+describe('routes', () => {
+  it('are the routes serverless.yml declares for the function (one route table)', () => {
+    const yml = readFileSync(join(__dirname, '..', 'serverless.yml'), 'utf8');
+    const declared = [...yml.matchAll(/^\s*- httpApi: "([A-Z]+ \/\S*)"\s*$/gm)].map((m) => m[1]);
+    expect(declared.sort()).toEqual(Object.keys(ROUTES).sort());
+    // Throttling names routes by key, and the stage must wait for each route it names.
+    for (const key of Object.keys(ROUTES)) {
+      const [method, path] = key.split(' ');
+      const logicalId = `HttpApiRoute${method![0]}${method!.slice(1).toLowerCase()}${path!.slice(1).replace(/^./, (c) => c.toUpperCase())}`;
+      expect(yml).toContain(`- ${logicalId}`);
+    }
+  });
+
+  it('reads the route key API Gateway sets, or method and path when it sends $default', () => {
+    expect(routeKey(httpEvent({ method: 'POST', path: '/predict' }))).toBe('POST /predict');
+    const viaDefault = { ...httpEvent({ method: 'GET', path: '/health' }), routeKey: '$default' };
+    expect(routeKey(viaDefault)).toBe('GET /health');
+  });
+});

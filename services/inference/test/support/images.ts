@@ -1,0 +1,46 @@
+/** Real MNIST test digits as the uploads a user would send (PNG/JPEG, dark ink on white, enlarged). */
+import * as jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { readIdxHeader } from '@digits/common';
+import { readMnistIdx } from '@digits/local-cloud';
+
+export interface MnistSample {
+  label: number;
+  /** 784 bytes, 0..255, ink bright on dark (the MNIST layout). */
+  pixels: Uint8Array;
+}
+
+/** `count` MNIST test samples starting at `from`. */
+export async function mnistTestSamples(count: number, from = 0): Promise<MnistSample[]> {
+  const [images, labels] = await Promise.all([readMnistIdx('test', 'images'), readMnistIdx('test', 'labels')]);
+  const ih = readIdxHeader(images);
+  const lh = readIdxHeader(labels);
+  return Array.from({ length: count }, (_, k) => ({
+    label: labels[lh.headerBytes + from + k]!,
+    pixels: images.subarray(ih.headerBytes + (from + k) * 784, ih.headerBytes + (from + k + 1) * 784),
+  }));
+}
+
+/** The digit scaled `scale`× as dark ink on white RGBA: what a photo or canvas export looks like. */
+export function upload(pixels: Uint8Array, scale = 4): { width: number; height: number; data: Buffer } {
+  const side = 28 * scale;
+  const data = Buffer.alloc(side * side * 4);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const v = 255 - pixels[Math.floor(y / scale) * 28 + Math.floor(x / scale)]!;
+      data.set([v, v, v, 255], (y * side + x) * 4);
+    }
+  }
+  return { width: side, height: side, data };
+}
+
+export function pngOf(pixels: Uint8Array, scale = 4): Buffer {
+  const image = upload(pixels, scale);
+  const png = new PNG({ width: image.width, height: image.height });
+  png.data = image.data;
+  return PNG.sync.write(png);
+}
+
+export function jpegOf(pixels: Uint8Array, scale = 4, quality = 90): Buffer {
+  return jpeg.encode(upload(pixels, scale), quality).data;
+}
