@@ -1,0 +1,106 @@
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { mlRootWithModel } from './serve/fixtures';
+
+const pkg = join(__dirname, '..');
+const entrypoint = join(pkg, 'bin', 'entrypoint');
+const run = promisify(execFile);
+
+/** Run the entrypoint script as SageMaker's `docker run IMAGE <args>` would, without Docker. */
+async function entry(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(entrypoint, args, { env: { ...process.env, ...env }, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('bin/entrypoint (the container entrypoint, run without Docker)', () => {
+  beforeAll(() => {
+    execFileSync('pnpm', ['run', '--silent', 'build'], { cwd: pkg, stdio: 'pipe' });
+  }, 60_000);
+
+  it.each([[['bogus']], [[]], [['serve', 'extra']]])('exits 2 with the usage for %j', async (args) => {
+    const { code, stderr } = await entry(args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/usage: entrypoint <command>/);
+    expect(stderr).toMatch(/train/);
+    expect(stderr).toMatch(/serve/);
+  });
+
+  it('serve: answers /ping 200 for the model under $DIGITS_ML_ROOT, and stops on SIGTERM', async () => {
+    const root = await mlRootWithModel();
+    const child = spawn(entrypoint, ['serve'], { env: { ...process.env, DIGITS_ML_ROOT: root, SAGEMAKER_BIND_TO_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      // The server logs one JSON line per event; "listening" carries the URL, "model loaded" follows.
+      const events: Record<string, { url?: string }> = {};
+      for await (const line of createInterface({ input: child.stdout! })) {
+        const parsed = safeJson(line);
+        if (parsed?.message) events[parsed.message] = parsed;
+        if (events['model loaded'] || events['model failed to load']) break;
+      }
+      expect(events['model loaded']).toBeDefined();
+      const url = events.listening!.url!;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${url}/ping`)).status).toBe(200);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('serve: exits 1 when the model folder is missing', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'cli-empty-'));
+    try {
+      const { code, stdout } = await entry(['serve'], { DIGITS_ML_ROOT: root, SAGEMAKER_BIND_TO_PORT: '0' });
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/model failed to load.*model\.json: missing/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('train: with no train channel exits non-zero and writes output/failure naming it', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'cli-train-'));
+    try {
+      await mkdir(join(root, 'input', 'config'), { recursive: true });
+      await writeFile(join(root, 'input', 'config', 'hyperparameters.json'), JSON.stringify({ epochs: '1' }));
+      const { code, stderr } = await entry(['train'], { DIGITS_ML_ROOT: root });
+      expect(code).not.toBe(0);
+      const failure = await readFile(join(root, 'output', 'failure'), 'utf8');
+      expect(failure).toMatch(/channel train is missing/);
+      expect(stderr).toMatch(/channel train is missing/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('Dockerfile', () => {
+  it('installs the tfjs versions package.json pins, and starts the entrypoint listening on all interfaces', async () => {
+    const dockerfile = await readFile(join(pkg, 'Dockerfile'), 'utf8');
+    const deps = JSON.parse(await readFile(join(pkg, 'package.json'), 'utf8')).dependencies as Record<string, string>;
+    for (const name of ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm']) expect(dockerfile).toContain(`${name}@${deps[name]} `);
+    expect(dockerfile).toContain(`@tensorflow/tfjs-node@${deps['@tensorflow/tfjs']}`);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["\/opt\/program\/bin\/entrypoint"\]$/m);
+    expect(dockerfile).toMatch(/DIGITS_SERVE_HOST=0\.0\.0\.0/);
+    expect(dockerfile).toMatch(/^EXPOSE 8080$/m);
+  });
+});
+
+function safeJson(line: string): { message?: string; url?: string } | undefined {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
