@@ -67,7 +67,7 @@ export async function ensureBucket(s3: S3Client, bucket: string): Promise<void> 
 }
 
 /** Polls `read` until `done` holds (or throws after `timeoutMs`, naming the last value). */
-export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T;
   for (;;) {

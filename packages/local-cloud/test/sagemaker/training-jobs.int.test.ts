@@ -13,6 +13,9 @@ import { extract } from 'tar';
 import type { LogLine, SageMakerEvent } from '../../src/sagemaker';
 import { seedChannels, startStack, tempDir, trainingJobRequest, waitFor, type Stack } from './helpers';
 
+// Child processes and polling: generous limits so a busy machine slows the tests down instead of failing them.
+jest.setTimeout(120_000);
+
 describe('local SageMaker training jobs, through the unchanged @aws-sdk/client-sagemaker', () => {
   let stack: Stack;
   const events: SageMakerEvent[] = [];
