@@ -43,6 +43,16 @@ export class AsyncInvoker {
     }
   }
 
+  /** Count work that will enqueue invocations (e.g. reading an object's ETag) towards `idle()`. */
+  track(work: Promise<unknown>): void {
+    const p = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
   /** Resolves once every queued invocation (including ones queued meanwhile) has finished. */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);

@@ -72,7 +72,9 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
   let asyncInvoker: AsyncInvoker | undefined;
   const detachers = new Set<() => void>();
 
-  const close = async () => {
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= shutDown());
+  const shutDown = async () => {
     for (const detach of detachers) detach();
     detachers.clear();
     asyncInvoker?.close();
@@ -120,7 +122,7 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
       const known = [...lambdas.keys()].join(', ');
       throw new LambdaError('ResourceNotFoundException', byKey.length > 1 ? `function key ${name} is ambiguous; use one of ${known}` : `Function not found: ${name} (known: ${known})`, name);
     };
-    const invoke = (name: string, event: unknown) => find(name).invoke(event);
+    const invoke = async (name: string, event: unknown) => find(name).invoke(event);
     asyncInvoker = new AsyncInvoker({ invoke, log, retryDelaysMs: options.asyncRetryDelaysMs });
     const invoker = asyncInvoker;
 
@@ -174,7 +176,7 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
             definition,
             deliver: (event: unknown) => invoker.enqueue(definition.name, event, 'S3'),
           }));
-        const detach = attachS3Notifications(server, targets, region, log);
+        const detach = attachS3Notifications(server, targets, region, log, (work) => invoker.track(work));
         detachers.add(detach);
         return () => {
           detach();

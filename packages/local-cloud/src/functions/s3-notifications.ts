@@ -102,7 +102,13 @@ function nextSequencer(): string {
  * s3rver reports both browser POST uploads and CompleteMultipartUpload as "Post"; in-flight
  * `POST ?uploadId=` requests tell the two apart.
  */
-export function attachS3Notifications(server: S3rver, targets: S3Target[], region: string, log: (line: string) => void): () => void {
+export function attachS3Notifications(
+  server: S3rver,
+  targets: S3Target[],
+  region: string,
+  log: (line: string) => void,
+  track: (work: Promise<unknown>) => void = () => {},
+): () => void {
   const completing = new Map<string, number>();
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'POST' || !req.url?.includes('uploadId=')) return;
@@ -119,9 +125,11 @@ export function attachS3Notifications(server: S3rver, targets: S3Target[], regio
 
   const onEvent = (event: { Records: S3rverRecord[] }) => {
     for (const record of event.Records) {
-      void toNotification(record, server, completing)
-        .then((n) => dispatch(n, targets, region))
-        .catch((error: Error) => log(`[s3-notifications] ERROR could not deliver ${record.s3.bucket.name}/${record.s3.object.key}: ${error.message}`));
+      track(
+        toNotification(record, server, completing)
+          .then((n) => dispatch(n, targets, region))
+          .catch((error: Error) => log(`[s3-notifications] ERROR could not deliver ${record.s3.bucket.name}/${record.s3.object.key}: ${error.message}`)),
+      );
     }
   };
   server.on('event', onEvent);
