@@ -54,6 +54,8 @@ export function localAwsEnv(endpoints: { s3?: string; sagemaker?: string; sagema
     // s3rver stores aws-chunked streamed bodies verbatim unless checksums are only sent when required.
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    // Local runs use Node 20 (Lambda runs 22): the SDK's upgrade notice is noise here.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...(endpoints.s3 ? { AWS_ENDPOINT_URL_S3: endpoints.s3 } : {}),
     ...(endpoints.sagemaker ? { AWS_ENDPOINT_URL_SAGEMAKER: endpoints.sagemaker } : {}),
     ...(endpoints.sagemakerRuntime ? { AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: endpoints.sagemakerRuntime } : {}),

