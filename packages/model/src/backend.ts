@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from './kernels';
+import { initThreadedWasm } from './kernels/threaded-wasm';
+import { cpus } from 'node:os';
 
 export interface BackendDetails {
   backend: string;
@@ -26,7 +28,9 @@ export async function initBackend(): Promise<string> {
     const dir = require('node:path').dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
     wasm.setWasmPaths(`${dir}/dist/`);
     registerWasmKernels();
-    await tf.setBackend('wasm');
+    const wanted = wasmThreads();
+    if (wanted > 1) await initThreadedWasm(wasm, wanted);
+    else await tf.setBackend('wasm');
     await tf.ready();
     threads = wasm.getThreadsCount();
     versions['@tensorflow/tfjs-backend-wasm'] = wasm.version_wasm;
@@ -40,6 +44,18 @@ export async function initBackend(): Promise<string> {
 export function backendDetails(): BackendDetails {
   if (!details) throw new Error('initBackend() has not run');
   return details;
+}
+
+/** Threads for the wasm backend: $DIGITS_WASM_THREADS, else one per logical core (at most 4). */
+export const WASM_THREADS_ENV = 'DIGITS_WASM_THREADS';
+function wasmThreads(): number {
+  const raw = process.env[WASM_THREADS_ENV];
+  if (raw !== undefined && raw !== '') {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`${WASM_THREADS_ENV}=${raw} must be an integer from 1 to 64`);
+    return n;
+  }
+  return Math.min(4, cpus().length);
 }
 
 function tryRequire(name: string): boolean {

@@ -30,6 +30,7 @@ const metadata: ModelMetadata = {
 describe('saveModel / loadModel', () => {
   let dir: string;
   beforeAll(async () => {
+    tf.env().set('PROD', true); // no "install tfjs-node" hint
     await tf.setBackend('cpu');
   });
   beforeEach(async () => {

@@ -68,7 +68,7 @@ export function maxPoolGradConfig(): KernelConfig {
             gi += C; // a window entirely in the padding: its dy goes nowhere
             continue;
           }
-          for (let c = 0; c < C; c++, gi++) dx[maxIdx[c]!] += g[gi]!;
+          for (let c = 0; c < C; c++, gi++) dx[maxIdx[c]!]! += g[gi]!;
         }
       }
     }

@@ -8,6 +8,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_ML_ROOT, HYPERPARAMETERS as H, ML_ROOT_ENV, type ModelMetadata } from '@digits/common';
 import { backendDetails, initBackend } from '../backend';
 import { saveModel } from '../model-files';
@@ -43,6 +44,7 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
   try {
     await rm(failureFile, { force: true });
     const config = resolveTrainingConfig(await readHyperparameters(join(mlRoot, 'input', 'config', 'hyperparameters.json')));
+    tf.env().set('PROD', true); // skip debug-mode checks
     const backend = await initBackend();
     const { threads, versions } = backendDetails();
     log(`training on ${backend}${threads ? ` (${threads} threads)` : ''}: ${config.epochs} epochs, batch ${config.batchSize}, peak learning rate ${config.learningRate}, seed ${config.seed}`);
