@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
-import { seedChannels, startStack, tempDir, trainingJobRequest, waitFor, type Stack } from './helpers';
+import { failure, seedChannels, startStack, tempDir, trainingJobRequest, waitFor, type Stack } from './helpers';
 
 const run = promisify(execFile);
 // Each CLI call starts a Python interpreter and botocore: seconds on a busy machine.
@@ -50,19 +50,15 @@ describe('local SageMaker answers the AWS CLI', () => {
   });
 
   it('reports AWS errors the way the CLI prints them', async () => {
-    const failure = await aws('sagemaker', 'describe-training-job', '--training-job-name', 'missing-job').catch((e: { code: number; stderr: string }) => e);
-    expect((failure as { code: number }).code).not.toBe(0);
-    expect((failure as { stderr: string }).stderr).toContain(
-      'An error occurred (ValidationException) when calling the DescribeTrainingJob operation: Requested resource not found.',
-    );
+    const error = await failure<Error & { code: number; stderr: string }>(aws('sagemaker', 'describe-training-job', '--training-job-name', 'missing-job'));
+    expect(error.code).not.toBe(0);
+    expect(error.stderr).toContain('An error occurred (ValidationException) when calling the DescribeTrainingJob operation: Requested resource not found.');
   });
 
   it('aws sagemaker-runtime invoke-endpoint reaches an unknown endpoint and gets ValidationError', async () => {
-    const failure = await aws('sagemaker-runtime', 'invoke-endpoint', '--endpoint-name', 'nowhere', '--body', '1,2', '--content-type', 'text/csv', '/dev/null').catch(
-      (e: { stderr: string }) => e,
+    const error = await failure<Error & { stderr: string }>(
+      aws('sagemaker-runtime', 'invoke-endpoint', '--endpoint-name', 'nowhere', '--body', '1,2', '--content-type', 'text/csv', '/dev/null'),
     );
-    expect((failure as { stderr: string }).stderr).toContain(
-      'An error occurred (ValidationError) when calling the InvokeEndpoint operation: Endpoint nowhere of account 000000000000 not found.',
-    );
+    expect(error.stderr).toContain('An error occurred (ValidationError) when calling the InvokeEndpoint operation: Endpoint nowhere of account 000000000000 not found.');
   });
 });

@@ -15,7 +15,7 @@ import {
 import { InvokeEndpointCommand, ModelError, ValidationError } from '@aws-sdk/client-sagemaker-runtime';
 import { create } from 'tar';
 import type { SageMakerEvent } from '../../src/sagemaker';
-import { putText, ROLE_ARN, startStack, tempDir, waitFor, type Stack } from './helpers';
+import { failure, putText, ROLE_ARN, startStack, tempDir, waitFor, type Stack } from './helpers';
 
 // Child processes and polling: generous limits so a busy machine slows the tests down instead of failing them.
 jest.setTimeout(120_000);
@@ -55,7 +55,8 @@ describe('local SageMaker endpoints, through the unchanged SageMaker and SageMak
   const events: SageMakerEvent[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ pingTimeoutMs: 1500 });
+    // Long enough for a healthy serve to start on a busy machine, short enough to wait out the one that never pings.
+    stack = await startStack({ pingTimeoutMs: 8000 });
     stack.sagemaker.onEvent((e) => events.push(e));
   });
   afterAll(() => stack.close());
@@ -81,21 +82,21 @@ describe('local SageMaker endpoints, through the unchanged SageMaker and SageMak
   });
 
   it('refuses duplicates, unknown references and missing model data like SageMaker', async () => {
-    const again = await stack.sm
-      .send(new CreateModelCommand({ ModelName: 'model-v1', ExecutionRoleArn: ROLE_ARN, PrimaryContainer: { Image: 'x' } }))
-      .catch((e: Error) => e);
+    const again = await failure(
+      stack.sm.send(new CreateModelCommand({ ModelName: 'model-v1', ExecutionRoleArn: ROLE_ARN, PrimaryContainer: { Image: 'x' } })),
+    );
     expect([again.name, again.message]).toEqual(['ValidationException', 'Cannot create already existing model "arn:aws:sagemaker:us-east-1:000000000000:model/model-v1".']);
-    const noData = await stack.sm
-      .send(new CreateModelCommand({ ModelName: 'model-nodata', ExecutionRoleArn: ROLE_ARN, PrimaryContainer: { Image: 'x', ModelDataUrl: 's3://artifacts/none/model.tar.gz' } }))
-      .catch((e: Error) => e);
+    const noData = await failure(
+      stack.sm.send(new CreateModelCommand({ ModelName: 'model-nodata', ExecutionRoleArn: ROLE_ARN, PrimaryContainer: { Image: 'x', ModelDataUrl: 's3://artifacts/none/model.tar.gz' } })),
+    );
     expect(noData.message).toBe('Could not find model data at s3://artifacts/none/model.tar.gz.');
-    const noModel = await stack.sm
-      .send(new CreateEndpointConfigCommand({ EndpointConfigName: 'config-x', ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'nope', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }] }))
-      .catch((e: Error) => e);
+    const noModel = await failure(
+      stack.sm.send(new CreateEndpointConfigCommand({ EndpointConfigName: 'config-x', ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'nope', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }] })),
+    );
     expect(noModel.message).toBe('Could not find model "arn:aws:sagemaker:us-east-1:000000000000:model/nope".');
-    const noConfig = await stack.sm.send(new CreateEndpointCommand({ EndpointName: 'other', EndpointConfigName: 'nope' })).catch((e: Error) => e);
+    const noConfig = await failure(stack.sm.send(new CreateEndpointCommand({ EndpointName: 'other', EndpointConfigName: 'nope' })));
     expect(noConfig.message).toBe('Could not find endpoint configuration "arn:aws:sagemaker:us-east-1:000000000000:endpoint-config/nope".');
-    const noEndpoint = await stack.sm.send(new DescribeEndpointCommand({ EndpointName: 'nope' })).catch((e: Error) => e);
+    const noEndpoint = await failure(stack.sm.send(new DescribeEndpointCommand({ EndpointName: 'nope' })));
     expect([noEndpoint.name, noEndpoint.message]).toEqual(['ValidationException', 'Could not find endpoint "arn:aws:sagemaker:us-east-1:000000000000:endpoint/nope".']);
   });
 
@@ -104,7 +105,7 @@ describe('local SageMaker endpoints, through the unchanged SageMaker and SageMak
     expect(created.EndpointArn).toBe('arn:aws:sagemaker:us-east-1:000000000000:endpoint/digits');
     expect((await describeEndpoint()).EndpointStatus).toBe('Creating');
     // Not InService yet: the runtime answers as SageMaker does for an unknown endpoint.
-    const early = await invoke('1,2,3').catch((e: Error) => e);
+    const early = await failure(invoke('1,2,3'));
     expect(early).toBeInstanceOf(ValidationError);
     expect((early as Error).message).toBe('Endpoint digits of account 000000000000 not found.');
 
@@ -124,7 +125,7 @@ describe('local SageMaker endpoints, through the unchanged SageMaker and SageMak
   });
 
   it("maps the container's error answers to ModelError (424) with its status and message", async () => {
-    const error = await invoke('fail').catch((e: unknown) => e as ModelError);
+    const error = await failure<ModelError>(invoke('fail'));
     expect(error).toBeInstanceOf(ModelError);
     expect(error.$metadata.httpStatusCode).toBe(424);
     expect(error.OriginalStatusCode).toBe(400);
@@ -138,7 +139,7 @@ describe('local SageMaker endpoints, through the unchanged SageMaker and SageMak
     await stack.sm.send(new UpdateEndpointCommand({ EndpointName: 'digits', EndpointConfigName: 'config-broken' }));
     expect((await describeEndpoint()).EndpointStatus).toBe('Updating');
     expect((await answer('during update')).tag).toBe('v1');
-    const busy = await stack.sm.send(new UpdateEndpointCommand({ EndpointName: 'digits', EndpointConfigName: 'config-v1' })).catch((e: Error) => e);
+    const busy = await failure(stack.sm.send(new UpdateEndpointCommand({ EndpointName: 'digits', EndpointConfigName: 'config-v1' })));
     expect(busy.message).toBe('Cannot update in-progress endpoint "arn:aws:sagemaker:us-east-1:000000000000:endpoint/digits".');
 
     const endpoint = await waitFor(describeEndpoint, (d) => d.EndpointStatus !== 'Updating');

@@ -113,3 +113,13 @@ export async function seedChannels(s3: S3Client): Promise<void> {
 export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
+
+/** The error a call fails with (a call that succeeds fails the test). */
+export async function failure<E extends Error = Error & { $metadata: { httpStatusCode?: number } }>(call: Promise<unknown>): Promise<E> {
+  try {
+    await call;
+  } catch (e) {
+    return e as E;
+  }
+  throw new Error('expected the call to fail, it succeeded');
+}

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { extract } from 'tar';
 import type { LogLine, SageMakerEvent } from '../../src/sagemaker';
-import { seedChannels, startStack, tempDir, trainingJobRequest, waitFor, type Stack } from './helpers';
+import { failure, seedChannels, startStack, tempDir, trainingJobRequest, waitFor, type Stack } from './helpers';
 
 // Child processes and polling: generous limits so a busy machine slows the tests down instead of failing them.
 jest.setTimeout(120_000);
@@ -112,7 +112,7 @@ describe('local SageMaker training jobs, through the unchanged @aws-sdk/client-s
   });
 
   it('refuses a duplicate name with ResourceInUse', async () => {
-    const error = await stack.sm.send(new CreateTrainingJobCommand(trainingJobRequest('JOB-OK-1'))).catch((e: unknown) => e);
+    const error = await failure(stack.sm.send(new CreateTrainingJobCommand(trainingJobRequest('JOB-OK-1'))));
     expect(error).toBeInstanceOf(ResourceInUse);
     expect((error as Error).message).toBe(
       'Training job names must be unique within an AWS account and region, and a training job with this name already exists (arn:aws:sagemaker:us-east-1:000000000000:training-job/job-ok-1)',
@@ -120,9 +120,9 @@ describe('local SageMaker training jobs, through the unchanged @aws-sdk/client-s
   });
 
   it('refuses malformed requests with ValidationException naming every violation', async () => {
-    const error = await stack.sm
-      .send(new CreateTrainingJobCommand({ ...trainingJobRequest('bad_name'), RoleArn: undefined } as never))
-      .catch((e: unknown) => e as Error);
+    const error = await failure(
+      stack.sm.send(new CreateTrainingJobCommand({ ...trainingJobRequest('bad_name'), RoleArn: undefined } as never)),
+    );
     expect(error.name).toBe('ValidationException');
     expect(error.message).toBe(
       "2 validation errors detected: Value 'bad_name' at 'trainingJobName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}; Value null at 'roleArn' failed to satisfy constraint: Member must not be null",
@@ -132,14 +132,14 @@ describe('local SageMaker training jobs, through the unchanged @aws-sdk/client-s
   it('refuses a channel with no objects under its prefix, as SageMaker does', async () => {
     const request = trainingJobRequest('job-no-data');
     request.InputDataConfig[0]!.DataSource.S3DataSource.S3Uri = 's3://data/mnist/v9/train/';
-    const error = await stack.sm.send(new CreateTrainingJobCommand(request)).catch((e: unknown) => e as Error);
+    const error = await failure(stack.sm.send(new CreateTrainingJobCommand(request)));
     expect(error.name).toBe('ValidationException');
     expect(error.message).toMatch(/^No S3 objects found under S3 URL "s3:\/\/data\/mnist\/v9\/train\/"/);
     await expect(describe_('job-no-data')).rejects.toThrow('Requested resource not found.');
   });
 
   it('answers an unknown job like SageMaker: ValidationException "Requested resource not found."', async () => {
-    const error = await describe_('no-such-job').catch((e: unknown) => e as Error & { $metadata: { httpStatusCode: number } });
+    const error = await failure(describe_('no-such-job'));
     expect(error.name).toBe('ValidationException');
     expect(error.message).toBe('Requested resource not found.');
     expect(error.$metadata.httpStatusCode).toBe(400);
@@ -154,7 +154,7 @@ describe('local SageMaker training jobs, through the unchanged @aws-sdk/client-s
     expect(job.TrainingJobStatus).toBe('Stopped');
     expect(job.SecondaryStatus).toBe('Stopped');
     expect(job.ModelArtifacts?.S3ModelArtifacts).toBe('s3://artifacts/training/job-stop/output/model.tar.gz');
-    const again = await stack.sm.send(new StopTrainingJobCommand({ TrainingJobName: 'job-stop' })).catch((e: unknown) => e as Error);
+    const again = await failure(stack.sm.send(new StopTrainingJobCommand({ TrainingJobName: 'job-stop' })));
     expect(again.message).toBe('The request was rejected because the training job is in status Stopped.');
   });
 
