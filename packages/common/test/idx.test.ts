@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import {
+  IdxBytes,
   IdxError,
   IdxParser,
   checkIdxSize,
@@ -92,6 +93,24 @@ describe('IDX parser', () => {
     expect(pair.labels[10]).toBe(3);
     expect(() => pairIdx(images, parseIdx(idxLabels([1, 2])))).toThrow('11 images but 2 labels');
     expect(codeOf(() => pairIdx(parseIdx(idxImages(0)), parseIdx(idxLabels([]))))).toBe('EMPTY');
+  });
+});
+
+describe('IdxBytes', () => {
+  it('copies any range across chunk boundaries, and joins once', () => {
+    const whole = Uint8Array.from({ length: 100 }, (_, i) => i);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1 }), fc.nat({ max: 100 }), fc.nat({ max: 100 }), (sizes, a, b) => {
+        const chunks: Uint8Array[] = [];
+        for (let o = 0, i = 0; o < whole.length; o += sizes[i % sizes.length]!, i++) chunks.push(whole.subarray(o, o + sizes[i % sizes.length]!));
+        const bytes = new IdxBytes(chunks);
+        const [start, end] = a <= b ? [a, b] : [b, a];
+        expect(Array.from(bytes.copy(start, end, new Uint8Array(100)))).toEqual(Array.from(whole.subarray(start, end)));
+        expect(bytes.toUint8Array()).toEqual(whole);
+        expect(bytes.toUint8Array()).toBe(bytes.toUint8Array());
+      }),
+    );
+    expect(() => new IdxBytes([whole]).copy(90, 101, new Uint8Array(20))).toThrow(RangeError);
   });
 });
 

@@ -5,7 +5,7 @@
  * byte → ",ddd" table: no strings, no per-value allocation. The Lambda and `pnpm bench:preprocess`
  * both use exactly this module.
  */
-import { PIXELS, type IdxPair } from '@digits/common';
+import { IdxBytes, PIXELS } from '@digits/common';
 
 /** Longest row: one label digit, 784 × ",255", newline. */
 export const MAX_ROW_BYTES = 1 + PIXELS * 4 + 1;
@@ -70,35 +70,44 @@ export const csvBufferSize = (rows: number): number => rows * MAX_ROW_BYTES + SL
 
 const TABLE = cellTable();
 
-/** Rows [start, end) of a split as CSV bytes in a new Buffer. Labels must already be checked to be 0–9. */
-export function encodeCsvRows(pair: Pick<IdxPair, 'images' | 'labels'>, start: number, end: number): Buffer {
-  const out = Buffer.allocUnsafe(csvBufferSize(end - start));
-  return out.subarray(0, encodeRange(pair, start, end, out));
+/** A split's images (one array, or as parsed: IdxBytes) and labels (checked to be 0–9). */
+export interface CsvSource {
+  images: Uint8Array | IdxBytes;
+  labels: Uint8Array;
 }
 
-function encodeRange(pair: Pick<IdxPair, 'images' | 'labels'>, start: number, end: number, out: Uint8Array): number {
-  const images = pair.images.subarray(start * PIXELS, end * PIXELS);
-  return encodeCsvInto(images, pair.labels.subarray(start, end), end - start, PIXELS, TABLE.cells, TABLE.lengths, out);
+function imageRows(images: Uint8Array | IdxBytes, start: number, end: number, scratch: () => Uint8Array): Uint8Array {
+  return images instanceof IdxBytes ? images.copy(start * PIXELS, end * PIXELS, scratch()) : images.subarray(start * PIXELS, end * PIXELS);
+}
+
+/** Rows [start, end) of a split as CSV bytes in a new Buffer. */
+export function encodeCsvRows(source: CsvSource, start: number, end: number): Buffer {
+  const out = Buffer.allocUnsafe(csvBufferSize(end - start));
+  const images = imageRows(source.images, start, end, () => new Uint8Array((end - start) * PIXELS));
+  return out.subarray(0, encodeCsvInto(images, source.labels.subarray(start, end), end - start, PIXELS, TABLE.cells, TABLE.lengths, out));
 }
 
 /**
  * Encodes shards into a few reused scratch buffers. Reuse matters more than the loop itself: on
- * this machine first-touching a fresh 30 MB buffer costs about twice as long as filling it.
+ * a VM, first-touching fresh memory costs several times more than filling it.
  */
 export class CsvShardEncoder {
-  private readonly free: Buffer[] = [];
-  private readonly size: number;
+  private readonly free: Array<{ csv: Buffer; images: Uint8Array }> = [];
 
-  constructor(readonly maxRows: number) {
-    this.size = csvBufferSize(maxRows);
-  }
+  constructor(readonly maxRows: number) {}
 
   /** Encode rows [start, end) and lend the bytes to `use`; they are only valid until it settles. */
-  async withShard<T>(pair: Pick<IdxPair, 'images' | 'labels'>, start: number, end: number, use: (csv: Buffer) => Promise<T>): Promise<T> {
-    if (end - start > this.maxRows) throw new RangeError(`shard of ${end - start} rows exceeds ${this.maxRows}`);
-    const scratch = this.free.pop() ?? Buffer.allocUnsafeSlow(this.size);
+  async withShard<T>(source: CsvSource, start: number, end: number, use: (csv: Buffer) => Promise<T>): Promise<T> {
+    const rows = end - start;
+    if (rows > this.maxRows) throw new RangeError(`shard of ${rows} rows exceeds ${this.maxRows}`);
+    const scratch = this.free.pop() ?? { csv: Buffer.allocUnsafeSlow(csvBufferSize(this.maxRows)), images: new Uint8Array(0) };
     try {
-      return await use(scratch.subarray(0, encodeRange(pair, start, end, scratch)));
+      const images = imageRows(source.images, start, end, () => {
+        if (scratch.images.length === 0) scratch.images = new Uint8Array(this.maxRows * PIXELS);
+        return scratch.images;
+      });
+      const written = encodeCsvInto(images, source.labels.subarray(start, end), rows, PIXELS, TABLE.cells, TABLE.lengths, scratch.csv);
+      return await use(scratch.csv.subarray(0, written));
     } finally {
       this.free.push(scratch);
     }
