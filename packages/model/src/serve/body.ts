@@ -27,6 +27,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     req.on('data', onData);
     req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.once('error', reject);
+    // A client that goes away mid-body is its own problem, not a server error.
+    req.once('error', (e) => reject(new DigitInputError('BAD_REQUEST', `request body not received: ${e.message}`)));
   });
 }
