@@ -4,3 +4,4 @@ export * from './seed-public-dataset';
 export * from './functions';
 export * from './local-cloud';
 export * from './sample-digits';
+export * from './sagemaker';
