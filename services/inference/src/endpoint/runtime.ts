@@ -48,6 +48,7 @@ export function invokeError(e: unknown, endpointName: string): Error {
     case 'ModelNotReadyException':
       return unavailable('ENDPOINT_UNAVAILABLE', 'the model is still loading', RETRY_AFTER.starting);
     case 'ServiceUnavailable':
+    case 'InternalFailure':
     case 'ThrottlingException':
     case 'InternalDependencyException':
       return unavailable('ENDPOINT_BUSY', 'the model endpoint is busy; retry shortly', RETRY_AFTER.busy);

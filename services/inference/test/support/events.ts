@@ -56,7 +56,7 @@ export async function postForm(parts: Record<string, { bytes: Uint8Array; filena
   const form = new FormData();
   for (const [name, part] of Object.entries(parts)) {
     if (typeof part === 'string') form.append(name, part);
-    else form.append(name, new Blob([part.bytes], { type: part.type }), part.filename);
+    else form.append(name, new Blob([Buffer.from(part.bytes)], { type: part.type }), part.filename);
   }
   const request = new Request('http://localhost/predict', { method: 'POST', body: form });
   const body = new Uint8Array(await request.arrayBuffer());

@@ -1,0 +1,112 @@
+/**
+ * pnpm bench:predict — the /predict handler path for single PNG requests:
+ *   API-Gateway event (base64 PNG) → middy → parse → normalise → InvokeEndpoint over loopback
+ *   (runtime stand-in → packages/model `serve`) → JSON answer with the model record.
+ * Inputs are real MNIST test digits rendered as the upload a user sends (112×112 PNG, dark ink on
+ * white). Requests go one after another (a Lambda container handles one at a time).
+ *
+ *   pnpm bench:predict [--requests 500] [--warmup 30] [--model <dir with model.json>]
+ * Without --model (or BENCH_MODEL_DIR) a quick softmax model is trained first (a few seconds).
+ * The last line is one JSON object: {"bench":"predict",...}.
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createLogger, type ModelMetadata } from '@digits/common';
+import { initBackend, loadModel } from '@digits/model';
+import { createApi } from '../src/http/app';
+import { createServices } from '../src/services';
+import { lambdaContext, postImage } from '../test/support/events';
+import { mnistTestSamples, pngOf } from '../test/support/images';
+import { startLocalStack } from '../test/support/local-stack';
+import { trainQuickModel } from '../test/support/quick-model';
+
+const { values } = parseArgs({
+  options: { requests: { type: 'string', default: '500' }, warmup: { type: 'string', default: '30' }, model: { type: 'string' } },
+});
+const requests = Number(values.requests);
+const warmup = Number(values.warmup);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
+
+async function main(): Promise<void> {
+  const backend = await initBackend();
+  let modelDir = values.model ?? process.env.BENCH_MODEL_DIR;
+  let metadata: ModelMetadata;
+  let trained: string | undefined;
+  if (modelDir) {
+    metadata = (await loadModel(modelDir)).metadata;
+  } else {
+    const t = performance.now();
+    const quick = await trainQuickModel();
+    ({ modelDir, metadata } = quick);
+    trained = join(modelDir, '..');
+    console.log(`trained a quick softmax model in ${((performance.now() - t) / 1000).toFixed(1)} s (test accuracy ${metadata.testAccuracy.toFixed(4)})`);
+  }
+  const stack = await startLocalStack(modelDir, metadata, { endpointName: 'digits-bench', artifactsBucket: 'digits-bench-artifacts' });
+  try {
+    const api = createApi(
+      createServices({ endpointName: stack.endpointName, artifactsBucket: stack.artifactsBucket, corsOrigins: ['*'] }, undefined, createLogger('bench', () => undefined)),
+    );
+    const samples = await mnistTestSamples(Math.min(1000, Math.max(requests, warmup)));
+    const events = samples.map((s) => postImage(pngOf(s.pixels), 'image/png'));
+    const pngBytes = events.reduce((sum, e) => sum + Buffer.from(e.body!, 'base64').length, 0) / events.length;
+
+    const run = async (i: number) => {
+      const event = events[i % events.length]!;
+      const t = performance.now();
+      const res = (await api(event, lambdaContext(`bench-${i}`))) as { statusCode: number; body: string; headers: Record<string, string> };
+      const ms = performance.now() - t;
+      if (res.statusCode !== 200) throw new Error(`request ${i}: ${res.statusCode} ${res.body}`);
+      const stages = Object.fromEntries(res.headers['Server-Timing']!.split(', ').map((s) => s.split(';dur=')).map(([k, v]) => [k, Number(v)]));
+      return { ms, stages, digit: (JSON.parse(res.body) as { digit: number }).digit, label: samples[i % samples.length]!.label };
+    };
+
+    for (let i = 0; i < warmup; i++) await run(i);
+    const results: Awaited<ReturnType<typeof run>>[] = [];
+    const started = performance.now();
+    for (let i = 0; i < requests; i++) results.push(await run(i));
+    const seconds = (performance.now() - started) / 1000;
+
+    const sorted = results.map((r) => r.ms).sort((a, b) => a - b);
+    const stage = (name: string) => {
+      const v = results.map((r) => r.stages[name] ?? 0).sort((a, b) => a - b);
+      return round(percentile(v, 50));
+    };
+    const correct = results.filter((r) => r.digit === r.label).length / results.length;
+    const summary = {
+      bench: 'predict',
+      requests,
+      p50_ms: round(percentile(sorted, 50)),
+      p90_ms: round(percentile(sorted, 90)),
+      p99_ms: round(percentile(sorted, 99)),
+      max_ms: round(sorted[sorted.length - 1]!),
+      requests_per_s: round(requests / seconds, 1),
+      stage_p50_ms: { parse: stage('parse'), normalise: stage('normalise'), invoke: stage('invoke'), total: stage('total') },
+      png_bytes_avg: Math.round(pngBytes),
+      accuracy: round(correct, 4),
+      model: { testAccuracy: round(metadata.testAccuracy, 4), quick: trained !== undefined },
+      serve_backend: backend,
+      node: process.version,
+      cpus: (await import('node:os')).cpus().length,
+      loadavg_1m: round((await import('node:os')).loadavg()[0]!, 2),
+    };
+    console.log(`handler p50 ${summary.p50_ms} ms, p99 ${summary.p99_ms} ms, ${summary.requests_per_s} req/s over ${requests} sequential PNG requests`);
+    console.log(JSON.stringify(summary));
+  } finally {
+    await stack.close();
+    if (trained) await rm(trained, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  // tfjs-wasm may keep worker threads alive; the bench is done.
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
