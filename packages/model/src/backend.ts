@@ -29,8 +29,20 @@ export async function initBackend(): Promise<string> {
     wasm.setWasmPaths(`${dir}/dist/`);
     registerWasmKernels();
     const wanted = wasmThreads();
-    if (wanted > 1) await initThreadedWasm(wasm, wanted);
-    else await tf.setBackend('wasm');
+    let threaded = false;
+    if (wanted > 1) {
+      try {
+        await initThreadedWasm(wasm, wanted);
+        threaded = true;
+      } catch (e) {
+        // e.g. a bundler renamed what the threaded build's worker needs: run single-threaded.
+        process.stderr.write(`threaded wasm backend unavailable (${(e as Error).message}); using one thread\n`);
+      }
+    }
+    if (!threaded) {
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
+    }
     await tf.ready();
     threads = wasm.getThreadsCount();
     versions['@tensorflow/tfjs-backend-wasm'] = wasm.version_wasm;

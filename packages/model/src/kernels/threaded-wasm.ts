@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 const MODULE_SCRIPT_PREFIX = 'var WasmBackendModuleThreadedSimd';
+/** The bundle-internal module names tf-backend-wasm.node.js 4.22's module script refers to. */
+const BUNDLE_REQUIRES = 'require$$0,require$$1,require$$3,require$$4';
 
 export async function initThreadedWasm(wasm: typeof import('@tensorflow/tfjs-backend-wasm'), threads: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'digits-tfjs-wasm-'));
@@ -30,6 +32,10 @@ export async function initThreadedWasm(wasm: typeof import('@tensorflow/tfjs-bac
       const text = (parts ?? []).map((p) => (typeof p === 'string' ? p : '')).join('');
       texts.set(this, text);
       if (text.startsWith(MODULE_SCRIPT_PREFIX)) {
+        // A worker that fails to load takes the whole process down, so refuse (and let the
+        // caller fall back to one thread) unless the script refers to exactly the names we define.
+        const used = [...new Set(text.match(/\brequire\$\$\w+/g) ?? [])].sort().join(',');
+        if (used !== BUNDLE_REQUIRES) throw new Error(`unexpected threaded wasm module script (it uses ${used || 'no'} bundle requires)`);
         const names = `var require$$0 = require('fs'), require$$1 = require('path'), require$$3 = require('perf_hooks'), require$$4 = require('os'), commonjsGlobal = globalThis, _scriptDir = ${JSON.stringify(modulePath)};\n`;
         writeFileSync(modulePath, names + text);
       }
