@@ -1,6 +1,6 @@
 /** One jest run for the whole monorepo; tests mirror each package's src/ under test/. */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
-const common = { testEnvironment: 'node', transform };
+const common = { testEnvironment: 'node', transform, setupFiles: ['<rootDir>/jest.setup.js'] };
 
 module.exports = {
   projects: [

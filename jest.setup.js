@@ -1,0 +1,4 @@
+// Test-wide environment: quiet the AWS SDK's Node 20 upgrade notice (Lambda runs Node 22) and
+// keep the services' JSON logs to errors unless a developer asks for more (LOG_LEVEL=info).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.LOG_LEVEL = process.env.LOG_LEVEL || 'error';
