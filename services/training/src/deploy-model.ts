@@ -25,7 +25,7 @@ import {
 } from '@digits/common';
 import type { DeploySettings } from './config';
 import { createEndpointConfigInput, createModelInput } from './endpoint-config';
-import { pointEndpointAt, type EndpointChange } from './endpoint';
+import { pointEndpointAt, type BusyWait, type EndpointChange } from './endpoint';
 import { isSageMakerAlreadyExists } from './errors';
 import { decideGate } from './gate';
 import { isStageJob } from './job-name';
@@ -37,7 +37,15 @@ export interface DeployDeps {
   settings: DeploySettings;
   logger: Logger;
   now?: () => Date;
+  /** Waiting for an endpoint that is still creating/updating (a previous deploy) before switching it. */
+  busyWait?: BusyWait;
 }
+
+/**
+ * An endpoint update takes minutes; Lambda's own async retries (after 1 and 2 minutes) would give
+ * up first, so deployModel waits in-process within its 15-minute timeout.
+ */
+export const DEPLOY_BUSY_WAIT: BusyWait = { maxWaitMs: 12 * 60_000, pollMs: 20_000 };
 
 export type DeployOutcome =
   | { action: 'ignored'; trainingJobName: string; reason: string }
@@ -152,7 +160,7 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
   const record: ModelRecord = { ...draft, gate, modelName, endpointConfigName };
   await registry.putRecord(record);
 
-  const endpointChange = await pointEndpointAt(sagemaker, settings.endpointName, endpointConfigName, name);
+  const endpointChange = await pointEndpointAt(sagemaker, settings.endpointName, endpointConfigName, name, deps.busyWait ?? DEPLOY_BUSY_WAIT);
   const deployedAt = now().toISOString();
   const pointer: LivePointer = {
     endpointName: settings.endpointName,

@@ -33,13 +33,37 @@ export async function describeEndpoint(sagemaker: SageMakerClient, endpointName:
 
 export type EndpointChange = 'created' | 'updated' | 'unchanged';
 
+export interface BusyWait {
+  /** How long to wait for a Creating/Updating endpoint to settle before giving up (0: fail at once). */
+  maxWaitMs: number;
+  pollMs: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const NO_WAIT: BusyWait = { maxWaitMs: 0, pollMs: 0 };
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Describe the endpoint, waiting (up to the budget) while it is in a state that refuses updates. */
+async function settledEndpoint(sagemaker: SageMakerClient, endpointName: string, wait: BusyWait): Promise<EndpointState | undefined> {
+  const sleep = wait.sleep ?? realSleep;
+  let waited = 0;
+  for (;;) {
+    const current = await describeEndpoint(sagemaker, endpointName);
+    const mayWait = wait.pollMs > 0 && waited + wait.pollMs <= wait.maxWaitMs;
+    if (!current?.status || !BUSY.has(current.status) || !mayWait) return current;
+    await sleep(wait.pollMs);
+    waited += wait.pollMs;
+  }
+}
+
 export async function pointEndpointAt(
   sagemaker: SageMakerClient,
   endpointName: string,
   endpointConfigName: string,
   trainingJobName: string,
+  wait: BusyWait = NO_WAIT,
 ): Promise<EndpointChange> {
-  const current = await describeEndpoint(sagemaker, endpointName);
+  const current = await settledEndpoint(sagemaker, endpointName, wait);
   if (!current) {
     try {
       await sagemaker.send(

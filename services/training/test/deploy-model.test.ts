@@ -1,0 +1,257 @@
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  DescribeEndpointCommand,
+  UpdateEndpointCommand,
+} from '@aws-sdk/client-sagemaker';
+import { REGISTRY_LIVE_KEY, modelRecordKey, type LivePointer, type ModelRecord } from '@digits/common';
+import type { DeploySettings } from '../src/config';
+import { deployModel, type DeployDeps } from '../src/deploy-model';
+import { EndpointBusyError } from '../src/errors';
+import { onTrainingStateChange } from '../src/invocations';
+import {
+  ARTIFACTS,
+  ENDPOINT,
+  IMAGE,
+  PREFIX,
+  ROLE_ARN,
+  completedJob,
+  fakeS3,
+  fakeSageMaker,
+  memoryLogger,
+  settle,
+  stateChange,
+  type FakeS3,
+  type FakeSageMaker,
+} from './support/fakes';
+
+const settings: DeploySettings = {
+  artifactsBucket: ARTIFACTS,
+  endpointName: ENDPOINT,
+  jobPrefix: PREFIX,
+  roleArn: ROLE_ARN,
+  gate: { minAccuracy: 0.98, maxRegression: 0.005 },
+  endpoint: { mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 },
+};
+
+let s3: FakeS3;
+let sm: FakeSageMaker;
+let logger: ReturnType<typeof memoryLogger>;
+let deps: DeployDeps;
+let clock: number;
+
+beforeEach(() => {
+  s3 = fakeS3();
+  sm = fakeSageMaker();
+  logger = memoryLogger();
+  clock = Date.parse('2025-02-01T00:00:00Z');
+  deps = { s3: s3.client, sagemaker: sm.client, settings, logger, now: () => new Date((clock += 1000)), busyWait: { maxWaitMs: 0, pollMs: 0 } };
+});
+
+const live = () => s3.json<LivePointer>(ARTIFACTS, REGISTRY_LIVE_KEY);
+const record = (job: string) => s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job));
+const calls = (command: Parameters<FakeSageMaker['mock']['commandCalls']>[0]) => sm.mock.commandCalls(command).length;
+
+/** A job finished with the given accuracy, and its state-change event delivered. */
+async function finish(name: string, accuracy: number | undefined, deploy = deps) {
+  sm.jobs.set(name, completedJob(name, accuracy));
+  return deployModel(stateChange({ TrainingJobName: name }).detail, deploy);
+}
+
+describe('deployModel', () => {
+  it('first deploy: gate passes, creates model, serverless endpoint config and the endpoint, then points live.json at it', async () => {
+    const job = `${PREFIX}-mnist-0123456789ab-aaaaaaaaaa`;
+
+    const out = await finish(job, 0.9912);
+
+    expect(out).toMatchObject({ action: 'deployed', endpointChange: 'created' });
+    expect(sm.models.get(job)).toMatchObject({
+      ExecutionRoleArn: ROLE_ARN,
+      PrimaryContainer: { Image: IMAGE, ModelDataUrl: `s3://${ARTIFACTS}/training/${job}/output/model.tar.gz` },
+    });
+    expect(sm.configs.get(job)?.ProductionVariants).toEqual([
+      { VariantName: 'AllTraffic', ModelName: job, ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } },
+    ]);
+    expect(sm.endpoints.get(ENDPOINT)).toMatchObject({ EndpointConfigName: job });
+    expect(live()).toMatchObject({ endpointName: ENDPOINT, trainingJobName: job, modelName: job, endpointConfigName: job, testAccuracy: 0.9912, history: [] });
+    expect(record(job)).toMatchObject({
+      trainingJobName: job,
+      status: 'Completed',
+      dataset: 'mnist',
+      datasetVersion: 'v-0123456789abcdef',
+      metrics: { test_accuracy: 0.9912 },
+      image: IMAGE,
+      modelArtifact: `s3://${ARTIFACTS}/training/${job}/output/model.tar.gz`,
+      gate: { deploy: true },
+      modelName: job,
+      endpointConfigName: job,
+    });
+  });
+
+  it('later deploy: updates the existing endpoint to a new config and keeps the previous model in the history', async () => {
+    const first = `${PREFIX}-mnist-aaaa-1111111111`;
+    const second = `${PREFIX}-mnist-bbbb-2222222222`;
+    await finish(first, 0.99);
+    settle(sm);
+
+    const out = await finish(second, 0.987);
+
+    expect(out).toMatchObject({ action: 'deployed', endpointChange: 'updated' });
+    expect(calls(CreateEndpointCommand)).toBe(1);
+    expect(sm.mock.commandCalls(UpdateEndpointCommand)[0]!.args[0].input).toEqual({ EndpointName: ENDPOINT, EndpointConfigName: second });
+    expect(sm.configs.has(first)).toBe(true); // the old config stays for rollback
+    expect(live()).toMatchObject({ trainingJobName: second, history: [{ trainingJobName: first, endpointConfigName: first, testAccuracy: 0.99 }] });
+  });
+
+  it('instance mode: the endpoint config names instance type and count, and the model is network-isolated', async () => {
+    const job = `${PREFIX}-mnist-cccc-3333333333`;
+    await finish(job, 0.99, { ...deps, settings: { ...settings, endpoint: { mode: 'instance', instanceType: 'ml.m5.large', instanceCount: 2 } } });
+
+    expect(sm.configs.get(job)?.ProductionVariants).toEqual([
+      { VariantName: 'AllTraffic', ModelName: job, InstanceType: 'ml.m5.large', InitialInstanceCount: 2, InitialVariantWeight: 1 },
+    ]);
+    expect(sm.models.get(job)?.EnableNetworkIsolation).toBe(true);
+  });
+
+  it('gate refusal below the minimum: nothing is created, the live endpoint is untouched, the reason is logged and recorded', async () => {
+    const good = `${PREFIX}-mnist-aaaa-1111111111`;
+    const weak = `${PREFIX}-mnist-bbbb-2222222222`;
+    await finish(good, 0.99);
+    settle(sm);
+    const before = live();
+
+    const out = await finish(weak, 0.9712);
+
+    const reason = 'test_accuracy 0.9712 is below the minimum 0.98';
+    expect(out).toMatchObject({ action: 'not-deployed', reason });
+    expect(sm.models.has(weak)).toBe(false);
+    expect(sm.configs.has(weak)).toBe(false);
+    expect(calls(UpdateEndpointCommand)).toBe(0);
+    expect(sm.endpoints.get(ENDPOINT)?.EndpointConfigName).toBe(good);
+    expect(live()).toEqual(before);
+    expect(record(weak)).toMatchObject({ status: 'Completed', metrics: { test_accuracy: 0.9712 }, gate: { deploy: false, reason } });
+    expect(record(weak)?.modelName).toBeUndefined();
+    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ trainingJobName: weak, reason }) }));
+  });
+
+  it('gate refusal for regressing more than the margin against the live model; within the margin deploys', async () => {
+    await finish(`${PREFIX}-mnist-aaaa-1111111111`, 0.995);
+    settle(sm);
+
+    const worse = await finish(`${PREFIX}-mnist-bbbb-2222222222`, 0.9899);
+    const close = await finish(`${PREFIX}-mnist-cccc-3333333333`, 0.99);
+
+    expect(worse).toMatchObject({ action: 'not-deployed', reason: expect.stringContaining("worse than the live model's 0.995") });
+    expect(close).toMatchObject({ action: 'deployed', endpointChange: 'updated' });
+  });
+
+  it('a job that reported no test_accuracy is refused', async () => {
+    const out = await finish(`${PREFIX}-mnist-aaaa-1111111111`, undefined);
+
+    expect(out).toMatchObject({ action: 'not-deployed', reason: 'the job reported no final test_accuracy' });
+    expect(calls(CreateModelCommand)).toBe(0);
+  });
+
+  it('takes the final metric from the event when DescribeTrainingJob lacks it', async () => {
+    const job = `${PREFIX}-mnist-aaaa-1111111111`;
+    sm.jobs.set(job, completedJob(job, undefined));
+
+    const out = await deployModel(stateChange({ TrainingJobName: job, FinalMetricDataList: [{ MetricName: 'test_accuracy', Value: 0.9931 }] }).detail, deps);
+
+    expect(out).toMatchObject({ action: 'deployed' });
+    expect(live()?.testAccuracy).toBe(0.9931);
+  });
+
+  it.each(['Failed', 'Stopped'] as const)('%s job: nothing is deployed, the failure reason is recorded', async (status) => {
+    const good = `${PREFIX}-mnist-aaaa-1111111111`;
+    await finish(good, 0.99);
+    settle(sm);
+    const job = `${PREFIX}-mnist-bbbb-2222222222`;
+    sm.jobs.set(job, completedJob(job, undefined, { TrainingJobStatus: status, FailureReason: 'AlgorithmError: train_loss is NaN', ModelArtifacts: undefined }));
+
+    const out = await deployModel(stateChange({ TrainingJobName: job, TrainingJobStatus: status }).detail, deps);
+
+    expect(out).toMatchObject({ action: 'not-deployed', reason: `training job ${status}: AlgorithmError: train_loss is NaN` });
+    expect(record(job)).toMatchObject({ status, failureReason: 'AlgorithmError: train_loss is NaN', gate: { deploy: false } });
+    expect(calls(CreateModelCommand)).toBe(1);
+    expect(calls(UpdateEndpointCommand)).toBe(0);
+    expect(live()?.trainingJobName).toBe(good);
+  });
+
+  it('the same Completed event delivered twice deploys once', async () => {
+    const job = `${PREFIX}-mnist-aaaa-1111111111`;
+    await finish(job, 0.99);
+    settle(sm);
+    const before = live();
+
+    const again = await deployModel(stateChange({ TrainingJobName: job }).detail, deps);
+
+    expect(again).toEqual({ action: 'already-deployed', trainingJobName: job });
+    expect(calls(CreateModelCommand)).toBe(1);
+    expect(calls(CreateEndpointConfigCommand)).toBe(1);
+    expect(calls(CreateEndpointCommand)).toBe(1);
+    expect(live()).toEqual(before);
+  });
+
+  it('a redelivered event for an older model does not replace the newer live one', async () => {
+    const older = `${PREFIX}-mnist-aaaa-1111111111`;
+    const newer = `${PREFIX}-mnist-bbbb-2222222222`;
+    await finish(older, 0.99);
+    settle(sm);
+    await finish(newer, 0.992);
+    settle(sm);
+
+    const again = await deployModel(stateChange({ TrainingJobName: older }).detail, deps);
+
+    expect(again.action).toBe('already-deployed');
+    expect(sm.endpoints.get(ENDPOINT)?.EndpointConfigName).toBe(newer);
+  });
+
+  it('resumes a deploy whose model and config were created before a crash, without creating them again', async () => {
+    const job = `${PREFIX}-mnist-aaaa-1111111111`;
+    sm.models.set(job, { ModelName: job });
+    sm.configs.set(job, { EndpointConfigName: job, ProductionVariants: [] });
+
+    const out = await finish(job, 0.99);
+
+    expect(out).toMatchObject({ action: 'deployed', endpointChange: 'created' });
+    expect(sm.models.get(job)).toEqual({ ModelName: job });
+    expect(live()?.trainingJobName).toBe(job);
+  });
+
+  it('waits for an endpoint that is still updating, then switches it', async () => {
+    await finish(`${PREFIX}-mnist-aaaa-1111111111`, 0.99); // endpoint now 'Creating'
+    const sleeps: number[] = [];
+    const wait = { maxWaitMs: 60_000, pollMs: 20_000, sleep: async (ms: number) => void (sleeps.push(ms), settle(sm)) };
+
+    const out = await finish(`${PREFIX}-mnist-bbbb-2222222222`, 0.991, { ...deps, busyWait: wait });
+
+    expect(out).toMatchObject({ action: 'deployed', endpointChange: 'updated' });
+    expect(sleeps).toEqual([20_000]);
+  });
+
+  it('gives up on an endpoint that stays busy, leaving live.json alone so a retry can finish', async () => {
+    const first = `${PREFIX}-mnist-aaaa-1111111111`;
+    await finish(first, 0.99); // endpoint stays 'Creating'
+    const second = `${PREFIX}-mnist-bbbb-2222222222`;
+
+    await expect(finish(second, 0.991, { ...deps, busyWait: { maxWaitMs: 40_000, pollMs: 20_000, sleep: async () => {} } })).rejects.toThrow(EndpointBusyError);
+    expect(calls(DescribeEndpointCommand)).toBe(1 + 3);
+    expect(live()?.trainingJobName).toBe(first);
+
+    settle(sm);
+    await expect(deployModel(stateChange({ TrainingJobName: second }).detail, deps)).resolves.toMatchObject({ action: 'deployed', endpointChange: 'updated' });
+  });
+
+  it("ignores other stages' jobs and non-final states", async () => {
+    await expect(deployModel(stateChange({ TrainingJobName: 'digits-prod-mnist-aaaa-1111111111' }).detail, deps)).resolves.toMatchObject({ action: 'ignored' });
+    await expect(deployModel(stateChange({ TrainingJobName: `${PREFIX}-x`, TrainingJobStatus: 'InProgress' }).detail, deps)).resolves.toMatchObject({ action: 'ignored' });
+    expect(sm.mock.calls()).toHaveLength(0);
+  });
+
+  it('onTrainingStateChange rejects an event that is not a SageMaker training state change', async () => {
+    const event = { ...stateChange({ TrainingJobName: `${PREFIX}-x` }), 'detail-type': 'Object Created' } as never;
+    await expect(onTrainingStateChange(event, deps)).rejects.toThrow(/expects an EventBridge "SageMaker Training Job State Change" event/);
+  });
+});

@@ -1,0 +1,171 @@
+import { CreateTrainingJobCommand, DescribeTrainingJobCommand, type CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
+import { METRIC_DEFINITIONS, manifestKey } from '@digits/common';
+import type { TrainingSettings } from '../src/config';
+import { TrainingInputError } from '../src/errors';
+import { onStartTraining } from '../src/invocations';
+import { parseStartTrainingInput, startTraining, type StartTrainingDeps } from '../src/start-training';
+import { ARTIFACTS, IMAGE, PREFIX, PROCESSED, ROLE_ARN, fakeS3, fakeSageMaker, manifest, memoryLogger, putManifest, sageMakerError, type FakeS3, type FakeSageMaker } from './support/fakes';
+import { s3Event } from './support/s3-event';
+
+const settings: TrainingSettings = {
+  processedBucket: PROCESSED,
+  artifactsBucket: ARTIFACTS,
+  jobPrefix: PREFIX,
+  imageUri: IMAGE,
+  roleArn: ROLE_ARN,
+  instanceType: 'ml.m5.xlarge',
+  volumeGb: 10,
+  maxRuntimeSeconds: 3600,
+  defaultHyperparameters: { epochs: '5', batch_size: '128' },
+};
+
+let s3: FakeS3;
+let sm: FakeSageMaker;
+let deps: StartTrainingDeps;
+
+beforeEach(() => {
+  s3 = fakeS3();
+  sm = fakeSageMaker();
+  deps = { s3: s3.client, sagemaker: sm.client, settings, logger: memoryLogger() };
+});
+
+const created = (): CreateTrainingJobRequest[] => sm.mock.commandCalls(CreateTrainingJobCommand).map((c) => c.args[0].input);
+
+describe('startTraining', () => {
+  it('starts one job with the image, role, csv channels, output path, metrics, stopping condition and dataset tags', async () => {
+    const m = manifest();
+    putManifest(s3, m);
+
+    const result = await startTraining({ dataset: m.dataset, version: m.version }, deps);
+
+    expect(result.status).toBe('started');
+    expect(created()).toHaveLength(1);
+    const req = created()[0]!;
+    expect(req.TrainingJobName).toBe(result.trainingJobName);
+    expect(req.AlgorithmSpecification).toMatchObject({ TrainingImage: IMAGE, TrainingInputMode: 'File', MetricDefinitions: [...METRIC_DEFINITIONS] });
+    expect(req.RoleArn).toBe(ROLE_ARN);
+    expect(req.InputDataConfig).toEqual([
+      expect.objectContaining({
+        ChannelName: 'train',
+        ContentType: 'text/csv',
+        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${PROCESSED}/mnist/${m.version}/train/`, S3DataDistributionType: 'FullyReplicated' } },
+      }),
+      expect.objectContaining({
+        ChannelName: 'test',
+        ContentType: 'text/csv',
+        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${PROCESSED}/mnist/${m.version}/test/`, S3DataDistributionType: 'FullyReplicated' } },
+      }),
+    ]);
+    expect(req.OutputDataConfig).toEqual({ S3OutputPath: `s3://${ARTIFACTS}/training` });
+    expect(req.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 3600 });
+    expect(req.ResourceConfig).toMatchObject({ InstanceType: 'ml.m5.xlarge', InstanceCount: 1 });
+    expect(req.HyperParameters).toEqual({ epochs: '5', batch_size: '128', dataset: 'mnist', dataset_version: m.version });
+    expect(req.Tags).toEqual(
+      expect.arrayContaining([
+        { Key: 'digits:dataset', Value: 'mnist' },
+        { Key: 'digits:dataset-version', Value: m.version },
+        { Key: 'digits:manifest', Value: `s3://${PROCESSED}/${manifestKey('mnist', m.version)}` },
+      ]),
+    );
+  });
+
+  it('applies hand-given hyperparameter overrides over the defaults, and names a different job for them', async () => {
+    const m = manifest();
+    putManifest(s3, m);
+
+    const plain = await startTraining({ dataset: m.dataset, version: m.version }, deps);
+    const quick = await startTraining({ dataset: m.dataset, version: m.version, hyperparameters: { epochs: 1, max_rows: '1000' } }, deps);
+
+    expect(quick.status).toBe('started');
+    expect(quick.trainingJobName).not.toBe(plain.trainingJobName);
+    expect(created()[1]!.HyperParameters).toMatchObject({ epochs: '1', max_rows: '1000', batch_size: '128' });
+  });
+
+  it('starts one job, not two, when the same manifest arrives twice', async () => {
+    const m = manifest();
+    const key = putManifest(s3, m);
+    const event = s3Event(PROCESSED, [key]);
+
+    const first = await onStartTraining(event, deps);
+    const second = await onStartTraining(event, deps);
+
+    expect(created()).toHaveLength(1);
+    expect(first).toMatchObject({ outcomes: [{ key, result: { status: 'started' } }] });
+    expect(second).toMatchObject({ outcomes: [{ key, result: { status: 'already-started', existingStatus: 'InProgress' } }] });
+  });
+
+  it('treats a duplicate that wins the race between Describe and Create as already started', async () => {
+    const m = manifest();
+    putManifest(s3, m);
+    sm.mock.on(DescribeTrainingJobCommand).rejects(sageMakerError('ValidationException', 'Requested resource not found.'));
+    sm.mock.on(CreateTrainingJobCommand).rejects(sageMakerError('ResourceInUse', 'a training job with this name already exists'));
+
+    const result = await startTraining({ dataset: m.dataset, version: m.version }, deps);
+
+    expect(result.status).toBe('already-started');
+  });
+
+  it('refuses a version that was never preprocessed, naming the missing manifest', async () => {
+    await expect(startTraining({ dataset: 'mnist', version: 'v-ffffffffffffffff' }, deps)).rejects.toThrow(
+      new TrainingInputError(`no manifest at s3://${PROCESSED}/mnist/v-ffffffffffffffff/manifest.json: preprocess dataset "mnist" first`),
+    );
+    expect(created()).toHaveLength(0);
+  });
+
+  it('refuses a manifest that fails validation, naming the field', async () => {
+    const m = manifest();
+    m.splits.test.rows = 7;
+    putManifest(s3, m);
+
+    await expect(startTraining({ dataset: m.dataset, version: m.version }, deps)).rejects.toThrow(/splits\.test\.classCounts/);
+    expect(created()).toHaveLength(0);
+  });
+
+  it('refuses a manifest whose shards lie outside the split folder the channel reads', async () => {
+    const m = manifest();
+    m.splits.train.shards[0]!.key = 'elsewhere/part-00000.csv';
+    putManifest(s3, m);
+
+    await expect(startTraining({ dataset: m.dataset, version: m.version }, deps)).rejects.toThrow(/train shard "elsewhere\/part-00000.csv" is not directly under mnist\//);
+  });
+
+  it('refuses unknown or service-owned hyperparameters', async () => {
+    putManifest(s3);
+    const m = manifest();
+    await expect(startTraining({ dataset: m.dataset, version: m.version, hyperparameters: { epoch: 3 } }, deps)).rejects.toThrow(/unknown hyperparameter "epoch"/);
+    await expect(startTraining({ dataset: m.dataset, version: m.version, hyperparameters: { dataset_version: 'x' } }, deps)).rejects.toThrow(/set by the training service/);
+    expect(created()).toHaveLength(0);
+  });
+});
+
+describe('onStartTraining (the Lambda input)', () => {
+  it('skips objects that are not a dataset manifest', async () => {
+    const m = manifest();
+    putManifest(s3, m);
+
+    const out = await onStartTraining(s3Event(PROCESSED, [`mnist/${m.version}/train/part-00000.csv`]), deps);
+
+    expect(out).toMatchObject({ outcomes: [{ skipped: expect.stringMatching(/not a <dataset>\/<version>\/manifest.json key/) }] });
+    expect(created()).toHaveLength(0);
+  });
+
+  it('starts the good manifests of an event and then fails naming the bad one', async () => {
+    const good = manifest('mnist');
+    putManifest(s3, good);
+
+    await expect(onStartTraining(s3Event(PROCESSED, [manifestKey('mnist', good.version), manifestKey('fashion', good.version)]), deps)).rejects.toThrow(
+      /fashion\/v-0123456789abcdef\/manifest.json \(no manifest at/,
+    );
+    expect(created()).toHaveLength(1);
+  });
+
+  it('accepts a hand invocation and rejects malformed ones clearly', async () => {
+    const m = manifest();
+    putManifest(s3, m);
+
+    await expect(onStartTraining({ dataset: 'mnist', version: m.version }, deps)).resolves.toMatchObject({ status: 'started' });
+    expect(() => parseStartTrainingInput({ dataset: 'mnist' })).toThrow('startTraining input needs "dataset" and "version" strings');
+    expect(() => parseStartTrainingInput({ dataset: 'mnist', version: 'v-1', epochs: 3 })).toThrow('unknown field(s): epochs');
+    expect(() => parseStartTrainingInput({ dataset: '../etc', version: 'v-1' })).toThrow(/no processed dataset can be named/);
+  });
+});

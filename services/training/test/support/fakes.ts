@@ -1,0 +1,231 @@
+/**
+ * In-memory S3 and SageMaker behind aws-sdk-client-mock: the service code talks to real SDK
+ * clients whose `send` is answered from maps, so tests assert both the calls made and the state
+ * left behind. Errors carry the names and messages AWS uses.
+ */
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  CreateTrainingJobCommand,
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  DescribeTrainingJobCommand,
+  SageMakerClient,
+  SageMakerServiceException,
+  UpdateEndpointCommand,
+  type CreateEndpointConfigInput,
+  type CreateModelInput,
+  type CreateTrainingJobRequest,
+  type DescribeTrainingJobResponse,
+} from '@aws-sdk/client-sagemaker';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import {
+  TRAINING_STATE_CHANGE,
+  manifestKey,
+  shardKey,
+  type Logger,
+  type Manifest,
+  type TrainingJobStateChangeDetail,
+  type TrainingJobStateChangeEvent,
+} from '@digits/common';
+
+export function s3Error(name: string, status: number, message = name): S3ServiceException {
+  return new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message });
+}
+
+export function sageMakerError(name: string, message: string): SageMakerServiceException {
+  return new SageMakerServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: 400 }, message });
+}
+
+export interface FakeS3 {
+  client: S3Client;
+  mock: AwsClientStub<S3Client>;
+  objects: Map<string, { body: string; etag: string }>;
+  put(bucket: string, key: string, body: unknown): void;
+  json<T>(bucket: string, key: string): T | undefined;
+}
+
+export function fakeS3(): FakeS3 {
+  const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const mock = mockClient(client);
+  const objects = new Map<string, { body: string; etag: string }>();
+  const id = (bucket: string | undefined, key: string | undefined) => `${bucket}/${key}`;
+  const store = (bucket: string, key: string, body: string) =>
+    objects.set(id(bucket, key), { body, etag: `"${createHash('md5').update(body).digest('hex')}"` });
+  mock.on(GetObjectCommand).callsFake(async (input: { Bucket: string; Key: string }) => {
+    const found = objects.get(id(input.Bucket, input.Key));
+    if (!found) throw s3Error('NoSuchKey', 404, 'The specified key does not exist.');
+    return { ETag: found.etag, Body: { transformToString: async () => found.body } };
+  });
+  mock.on(PutObjectCommand).callsFake(async (input: PutObjectCommandInput) => {
+    const existing = objects.get(id(input.Bucket, input.Key));
+    if (input.IfNoneMatch === '*' && existing) throw s3Error('PreconditionFailed', 412);
+    if (input.IfMatch && existing?.etag !== input.IfMatch) throw s3Error('PreconditionFailed', 412);
+    store(input.Bucket!, input.Key!, String(input.Body));
+    return { ETag: objects.get(id(input.Bucket, input.Key))!.etag };
+  });
+  return {
+    client,
+    mock,
+    objects,
+    put: (bucket, key, body) => store(bucket, key, typeof body === 'string' ? body : JSON.stringify(body)),
+    json: <T>(bucket: string, key: string) => {
+      const found = objects.get(id(bucket, key));
+      return found ? (JSON.parse(found.body) as T) : undefined;
+    },
+  };
+}
+
+export interface FakeEndpoint {
+  EndpointName: string;
+  EndpointConfigName: string;
+  EndpointStatus: string;
+}
+
+export interface FakeSageMaker {
+  client: SageMakerClient;
+  mock: AwsClientStub<SageMakerClient>;
+  jobs: Map<string, DescribeTrainingJobResponse>;
+  models: Map<string, CreateModelInput>;
+  configs: Map<string, CreateEndpointConfigInput>;
+  endpoints: Map<string, FakeEndpoint>;
+}
+
+/** SageMaker as it answers these calls: "Could not find …" for missing names, "Cannot create already existing …" for duplicates. */
+export function fakeSageMaker(): FakeSageMaker {
+  const client = new SageMakerClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const mock = mockClient(client);
+  const jobs = new Map<string, DescribeTrainingJobResponse>();
+  const models = new Map<string, CreateModelInput>();
+  const configs = new Map<string, CreateEndpointConfigInput>();
+  const endpoints = new Map<string, FakeEndpoint>();
+
+  mock.on(DescribeTrainingJobCommand).callsFake(async ({ TrainingJobName }: { TrainingJobName: string }) => {
+    const job = jobs.get(TrainingJobName);
+    if (!job) throw sageMakerError('ValidationException', 'Requested resource not found.');
+    return job;
+  });
+  mock.on(CreateTrainingJobCommand).callsFake(async (input: CreateTrainingJobRequest) => {
+    if (jobs.has(input.TrainingJobName!)) throw sageMakerError('ResourceInUse', `Training job names must be unique within an AWS account and region, and a training job with this name already exists (${input.TrainingJobName})`);
+    jobs.set(input.TrainingJobName!, { ...(input as unknown as DescribeTrainingJobResponse), TrainingJobStatus: 'InProgress' });
+    return { TrainingJobArn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${input.TrainingJobName}` };
+  });
+  mock.on(CreateModelCommand).callsFake(async (input: CreateModelInput) => {
+    if (models.has(input.ModelName!)) throw sageMakerError('ValidationException', `Cannot create already existing model "${input.ModelName}".`);
+    models.set(input.ModelName!, input);
+    return { ModelArn: `arn:aws:sagemaker:us-east-1:123456789012:model/${input.ModelName}` };
+  });
+  mock.on(CreateEndpointConfigCommand).callsFake(async (input: CreateEndpointConfigInput) => {
+    if (configs.has(input.EndpointConfigName!)) throw sageMakerError('ValidationException', `Cannot create already existing endpoint configuration "${input.EndpointConfigName}".`);
+    configs.set(input.EndpointConfigName!, input);
+    return {};
+  });
+  mock.on(DescribeEndpointConfigCommand).callsFake(async ({ EndpointConfigName }: { EndpointConfigName: string }) => {
+    const config = configs.get(EndpointConfigName);
+    if (!config) throw sageMakerError('ValidationException', `Could not find endpoint configuration "${EndpointConfigName}".`);
+    return config;
+  });
+  mock.on(DescribeEndpointCommand).callsFake(async ({ EndpointName }: { EndpointName: string }) => {
+    const endpoint = endpoints.get(EndpointName);
+    if (!endpoint) throw sageMakerError('ValidationException', `Could not find endpoint "${EndpointName}".`);
+    return { ...endpoint };
+  });
+  mock.on(CreateEndpointCommand).callsFake(async ({ EndpointName, EndpointConfigName }: { EndpointName: string; EndpointConfigName: string }) => {
+    if (endpoints.has(EndpointName)) throw sageMakerError('ValidationException', `Cannot create already existing endpoint "${EndpointName}".`);
+    if (!configs.has(EndpointConfigName)) throw sageMakerError('ValidationException', `Could not find endpoint configuration "${EndpointConfigName}".`);
+    endpoints.set(EndpointName, { EndpointName, EndpointConfigName, EndpointStatus: 'Creating' });
+    return {};
+  });
+  mock.on(UpdateEndpointCommand).callsFake(async ({ EndpointName, EndpointConfigName }: { EndpointName: string; EndpointConfigName: string }) => {
+    const endpoint = endpoints.get(EndpointName);
+    if (!endpoint) throw sageMakerError('ValidationException', `Could not find endpoint "${EndpointName}".`);
+    if (endpoint.EndpointStatus !== 'InService' && endpoint.EndpointStatus !== 'Failed') {
+      throw sageMakerError('ValidationException', `Cannot update in-progress endpoint "${EndpointName}".`);
+    }
+    if (!configs.has(EndpointConfigName)) throw sageMakerError('ValidationException', `Could not find endpoint configuration "${EndpointConfigName}".`);
+    endpoints.set(EndpointName, { EndpointName, EndpointConfigName, EndpointStatus: 'Updating' });
+    return {};
+  });
+  return { client, mock, jobs, models, configs, endpoints };
+}
+
+/** Mark every endpoint InService (what SageMaker does minutes after Create/UpdateEndpoint). */
+export function settle(sm: FakeSageMaker): void {
+  for (const e of sm.endpoints.values()) e.EndpointStatus = 'InService';
+}
+
+export const PROCESSED = 'digits-test-processed';
+export const ARTIFACTS = 'digits-test-artifacts';
+export const PREFIX = 'digits-test';
+export const ENDPOINT = 'digits-test';
+export const ROLE_ARN = 'arn:aws:iam::123456789012:role/digits-test-sagemaker';
+export const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/digits-test-model:latest';
+
+/** A manifest as preprocess writes it: one shard per split, class counts that sum to the rows. */
+export function manifest(dataset = 'mnist', version = 'v-0123456789abcdef', bucket = PROCESSED): Manifest {
+  const split = (rows: number, split: 'train' | 'test') => ({
+    rows,
+    classCounts: Array.from({ length: 10 }, (_, d) => rows / 10 + (d === 0 ? rows % 10 : 0)),
+    shards: [{ key: shardKey(dataset, version, split, 0), rows, bytes: rows * 1600 }],
+    sources: {
+      images: { bucket: 'digits-test-raw', key: `datasets/${dataset}/${split}-images.gz`, etag: '"e"', size: 1, sha256: 'a'.repeat(64) },
+      labels: { bucket: 'digits-test-raw', key: `datasets/${dataset}/${split}-labels.gz`, etag: '"e"', size: 1, sha256: 'b'.repeat(64) },
+    },
+  });
+  return {
+    schemaVersion: 1,
+    dataset,
+    version,
+    bucket,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    format: { contentType: 'text/csv', header: false, labelColumn: 0, columns: 785, imageShape: [28, 28], pixelRange: [0, 255] },
+    splits: { train: split(600, 'train'), test: split(100, 'test') },
+  };
+}
+
+export function putManifest(s3: FakeS3, m: Manifest = manifest()): string {
+  const key = manifestKey(m.dataset, m.version);
+  s3.put(m.bucket, key, m);
+  return key;
+}
+
+/** A finished job as DescribeTrainingJob returns it. */
+export function completedJob(name: string, testAccuracy: number | undefined, extra: Partial<DescribeTrainingJobResponse> = {}): DescribeTrainingJobResponse {
+  return {
+    TrainingJobName: name,
+    TrainingJobArn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`,
+    TrainingJobStatus: 'Completed',
+    SecondaryStatus: 'Completed',
+    HyperParameters: { epochs: '5', dataset: 'mnist', dataset_version: 'v-0123456789abcdef' },
+    AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
+    ModelArtifacts: { S3ModelArtifacts: `s3://${ARTIFACTS}/training/${name}/output/model.tar.gz` },
+    FinalMetricDataList: testAccuracy === undefined ? [] : [{ MetricName: 'test_accuracy', Value: testAccuracy, Timestamp: new Date() }],
+    TrainingEndTime: new Date('2025-01-02T00:00:00Z'),
+    RoleArn: ROLE_ARN,
+    ...extra,
+  } as DescribeTrainingJobResponse;
+}
+
+export function stateChange(detail: Partial<TrainingJobStateChangeDetail> & { TrainingJobName: string }): TrainingJobStateChangeEvent {
+  return {
+    version: '0',
+    id: 'e-1',
+    'detail-type': TRAINING_STATE_CHANGE.detailType,
+    source: TRAINING_STATE_CHANGE.source,
+    account: '123456789012',
+    time: '2025-01-02T00:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail: { TrainingJobStatus: 'Completed', ...detail },
+  };
+}
+
+/** A logger that keeps what it was told, so tests can check a refusal's reason was logged. */
+export function memoryLogger(): Logger & { lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> } {
+  const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, fields });
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
