@@ -72,7 +72,7 @@ export async function readIdxStream(source: AsyncIterable<Uint8Array>, options: 
       for await (const chunk of rest()) parser.push(chunk);
       return parser.end();
     }
-    await pipeline(rest(), createGunzip({ chunkSize: 256 * 1024 }), async (decoded: AsyncIterable<Buffer>) => {
+    await pipeline(rest(), createGunzip({ chunkSize: 1024 * 1024 }), async (decoded: AsyncIterable<Buffer>) => {
       for await (const chunk of decoded) parser.push(chunk);
     });
     return parser.end();
