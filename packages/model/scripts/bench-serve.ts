@@ -9,7 +9,7 @@
  * Last line: one JSON object {"bench":"serve",...}.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { access, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -42,9 +42,12 @@ async function main(): Promise<void> {
 
     const started = loadavg()[0]!;
     const sequential: number[] = [];
+    const cpu0 = await cpuMs(child.pid!);
     const t0 = performance.now();
     for (let i = 0; i < SEQUENTIAL; i++) sequential.push(await post(single, 'application/json'));
     const sequentialRps = SEQUENTIAL / ((performance.now() - t0) / 1000);
+    // The server's own CPU time per request: less sensitive than latency to a busy machine.
+    const serverCpuMs = ((await cpuMs(child.pid!)) - cpu0) / SEQUENTIAL;
 
     const concurrent: number[] = [];
     let issued = 0;
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
       p50Ms: round(percentile(sequential, 50)),
       p99Ms: round(percentile(sequential, 99)),
       rps: Math.round(sequentialRps),
+      serverCpuMsPerRequest: round(serverCpuMs),
       concurrentRps: Math.round(concurrentRps),
       concurrentP50Ms: round(percentile(concurrent, 50)),
       concurrentP99Ms: round(percentile(concurrent, 99)),
@@ -80,7 +84,7 @@ async function main(): Promise<void> {
       loadAverage: [round(started), round(loadavg()[0]!)],
       cpus: cpus().length,
     };
-    console.log(`single image JSON, sequential: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.rps} req/s`);
+    console.log(`single image JSON, sequential: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.rps} req/s; server CPU ${result.serverCpuMsPerRequest} ms/request`);
     console.log(`single image JSON, ${CONCURRENCY} connections: ${result.concurrentRps} req/s (p50 ${result.concurrentP50Ms} ms, p99 ${result.concurrentP99Ms} ms)`);
     console.log(`280×280 PNG upload: p50 ${result.pngP50Ms} ms`);
     console.log(`batch of ${MAX_BATCH}: p50 ${result.batch256Ms} ms (${result.batch256PerImageMs} ms/image)`);
@@ -146,6 +150,12 @@ async function startServe(mlRoot: string): Promise<{ child: ChildProcess; url: s
     }
   }
   throw new Error(`serve exited (code ${child.exitCode}) before loading the model`);
+}
+
+/** User + system CPU time of a process (Linux /proc, clock ticks of 10 ms). */
+async function cpuMs(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function timedPost(agent: Agent, url: string, body: Buffer, type: string): Promise<number> {
