@@ -1,0 +1,77 @@
+/**
+ * `pnpm bench:e2e`: a fresh offline cloud with default settings, timed from start to READY
+ * (/predict answers), then a bounded load of real MNIST test digits as PNG on /predict from a
+ * separate process. Last line: one JSON object ({"bench":"e2e",...}).
+ * Options: --quick (smoke profile), --requests N (3000), --connections N (8), --keep (keep data).
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { startLocalCloud } from '../src/local-cloud';
+import { sampleTestDigits } from '../src/sample-digits';
+import { seedPublicDataset } from '../src/seed-public-dataset';
+import { waitForPredict } from '../src/cli/wait-for-predict';
+
+const run = promisify(execFile);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      requests: { type: 'string', default: '3000' },
+      connections: { type: 'string', default: '8' },
+      keep: { type: 'boolean', default: false },
+    },
+  });
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const dir = await mkdtemp(join(tmpdir(), 'digits-bench-e2e-'));
+  const say = (m: string) => process.stderr.write(`[bench:e2e] ${m}\n`);
+  const started = Date.now();
+  const cloud = await startLocalCloud({ dataDir: dir, quick: values.quick, httpPort: 0, log: () => undefined });
+  try {
+    say(`cloud up in ${((Date.now() - started) / 1000).toFixed(1)} s; seeding and importing`);
+    await seedPublicDataset(cloud.s3Client);
+    await cloud.functions.invoke('importPublicDataset', {});
+    const digits = await sampleTestDigits(500);
+    await waitForPredict(cloud.apiUrl, digits[0]!.png, () => false);
+    const secondsToReady = (Date.now() - started) / 1000;
+    say(`READY after ${secondsToReady.toFixed(1)} s`);
+
+    const model = (await (await fetch(`${cloud.apiUrl}/model`)).json()) as { metrics?: Record<string, number> };
+    let correct = 0;
+    for (const { png, label } of digits) {
+      const res = await fetch(`${cloud.apiUrl}/predict`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: Buffer.from(png) });
+      if (res.ok && ((await res.json()) as { digit: number }).digit === label) correct++;
+    }
+
+    const pngDir = join(dir, 'load-pngs');
+    await mkdir(pngDir, { recursive: true });
+    await Promise.all(digits.map((d, i) => writeFile(join(pngDir, `${i}.png`), d.png)));
+    say(`load: ${values.requests} requests, ${values.connections} connections`);
+    const { stdout } = await run(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, join(__dirname, 'load-predict.ts'), cloud.apiUrl, pngDir, values.requests!, values.connections!], {
+      maxBuffer: 1 << 20,
+    });
+    const load = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'e2e',
+        profile: values.quick ? 'quick' : 'default',
+        secondsToReady: Number(secondsToReady.toFixed(1)),
+        testAccuracy: model.metrics?.test_accuracy,
+        pngAccuracy: correct / digits.length,
+        ...load,
+      })}\n`,
+    );
+  } finally {
+    await cloud.close();
+    if (!values.keep) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`bench:e2e failed: ${e.stack ?? e.message}\n`);
+  process.exit(1);
+});

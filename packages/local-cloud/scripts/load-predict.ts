@@ -1,0 +1,54 @@
+/**
+ * Load generator for `pnpm bench:e2e`, run in its own process so it does not share an event loop
+ * with the API it measures. argv: <base URL> <folder of PNGs> <requests> <connections>.
+ * Prints one JSON object: autocannon's latency/throughput/error figures.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+
+const [url, folder, amount = '3000', connections = '8'] = process.argv.slice(2);
+if (!url || !folder) {
+  process.stderr.write('usage: load-predict <base URL> <png folder> [requests] [connections]\n');
+  process.exit(2);
+}
+const bodies = readdirSync(folder)
+  .filter((f) => f.endsWith('.png'))
+  .map((f) => readFileSync(join(folder, f)));
+let next = 0;
+
+const instance = autocannon(
+  {
+    url: `${url}/predict`,
+    amount: Number(amount),
+    connections: Number(connections),
+    // Bounded in time too, whatever the machine does.
+    duration: 60,
+    timeout: 10,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'image/png' },
+        setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length]! }),
+      },
+    ],
+  },
+  (err: Error | null, result: autocannon.Result) => {
+    if (err) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    process.stdout.write(
+      `${JSON.stringify({
+        requests: result.requests.total,
+        seconds: result.duration,
+        rps: result.requests.average,
+        p50Ms: result.latency.p50,
+        p99Ms: result.latency.p99,
+        errors: result.errors + result.timeouts + result.non2xx,
+        non2xx: result.non2xx,
+      })}\n`,
+    );
+  },
+);
+process.once('SIGINT', () => instance.stop());
