@@ -47,11 +47,12 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
     tf.env().set('PROD', true); // skip debug-mode checks
     const backend = await initBackend();
     const { threads, versions } = backendDetails();
-    log(`training on ${backend}${threads ? ` (${threads} threads)` : ''}: ${config.epochs} epochs, batch ${config.batchSize}, peak learning rate ${config.learningRate}, seed ${config.seed}`);
+    log(`training on ${backend}${threads ? ` (${threads} threads)` : ''}, ready in ${secondsSince(started).toFixed(1)} s: ${config.epochs} epochs, batch ${config.batchSize}, peak learning rate ${config.learningRate}, seed ${config.seed}`);
 
+    const loading = performance.now();
     const train = await readChannel(mlRoot, 'train', config.maxRows);
     const test = await readChannel(mlRoot, 'test', config.maxTestRows);
-    log(`data: ${train.rows} training rows from ${train.files.length} file(s), ${test.rows} test rows from ${test.files.length} file(s), loaded in ${secondsSince(started).toFixed(1)} s`);
+    log(`data: ${train.rows} training rows from ${train.files.length} file(s), ${test.rows} test rows from ${test.files.length} file(s), read in ${secondsSince(loading).toFixed(1)} s`);
 
     const classifier = buildClassifier(config.seed);
     const epochs: EpochMetrics[] = [];
