@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bundleService } from '../../src/functions/bundler';
+import { matchesEventPattern } from '../../src/functions/event-pattern';
+import { resolveServices } from '../../src/functions/service-config';
+import { s3SourceMatches } from '../../src/functions/s3-notifications';
+import type { FunctionDefinition, ServiceDefinition } from '../../src/functions/types';
+
+/**
+ * The product's own serverless.yml files, resolved for stage local exactly as `pnpm start` does:
+ * the functions and events the offline pipeline relies on are there, the buckets one service
+ * writes are the ones the next subscribes to, and every handler bundles.
+ */
+const ROOT = path.resolve(__dirname, '../../../..');
+const NAMES = ['ingest', 'preprocess', 'training', 'inference'] as const;
+jest.setTimeout(300_000);
+// shared.yml names buckets `${env:DIGITS_BUCKET_PREFIX, 'digits-<stage>'}-<role>`.
+const PREFIX = process.env.DIGITS_BUCKET_PREFIX ?? 'digits-local';
+
+const present = NAMES.filter((name) => {
+  const ok = existsSync(path.join(ROOT, 'services', name, 'serverless.yml'));
+  if (!ok) console.warn(`services/${name}/serverless.yml does not exist yet: its checks are skipped`);
+  return ok;
+});
+
+describe('the services’ serverless.yml, resolved for stage local', () => {
+  let services: Record<string, ServiceDefinition> = {};
+  const fns = (name: string): FunctionDefinition[] => services[name]?.functions ?? [];
+  const itFor = (name: (typeof NAMES)[number]) => (present.includes(name) ? it : it.skip);
+  const s3Subscriber = (service: string, bucket: string, key: string) =>
+    fns(service).find((f) => f.events.s3.some((s) => s3SourceMatches(s, { bucket, key, eventName: 'ObjectCreated:Put' })));
+
+  beforeAll(async () => {
+    const resolved = await resolveServices(
+      present.map((name) => path.join(ROOT, 'services', name)),
+      { stage: 'local' },
+    );
+    services = Object.fromEntries(resolved.map((s, i) => [present[i]!, s]));
+  });
+
+  itFor('ingest')('ingest subscribes to uploads in the inbox bucket and writes the raw bucket', () => {
+    const upload = s3Subscriber('ingest', `${PREFIX}-inbox`, 'inbox/train-images-idx3-ubyte.gz');
+    expect(upload).toBeDefined();
+    expect(upload!.environment.RAW_BUCKET).toBe(`${PREFIX}-raw`);
+  });
+
+  itFor('preprocess')('preprocess runs on raw datasets and writes the processed bucket', () => {
+    const raw = fns('preprocess').find((f) => f.events.s3.some((s) => s.bucket === `${PREFIX}-raw`));
+    expect(raw).toBeDefined();
+    expect(raw!.environment.PROCESSED_BUCKET).toBe(`${PREFIX}-processed`);
+    if (present.includes('ingest')) {
+      // what ingest writes is what preprocess listens to
+      const ingestRaw = fns('ingest').find((f) => f.events.s3.length > 0)!.environment.RAW_BUCKET!;
+      expect(s3Subscriber('preprocess', ingestRaw, 'datasets/mnist/train-images-idx3-ubyte.gz')).toBeDefined();
+    }
+  });
+
+  itFor('training')('training starts on a manifest and deploys on the training state-change event', () => {
+    const start = s3Subscriber('training', `${PREFIX}-processed`, 'datasets/mnist/v1/manifest.json');
+    expect(start).toBeDefined();
+    expect(s3Subscriber('training', `${PREFIX}-processed`, 'datasets/mnist/v1/train-000.csv')).toBeUndefined();
+    const stateChange = (status: string) => ({
+      version: '0',
+      id: 'x',
+      source: 'aws.sagemaker',
+      'detail-type': 'SageMaker Training Job State Change',
+      account: '000000000000',
+      region: 'us-east-1',
+      time: '2026-01-01T00:00:00Z',
+      resources: [],
+      detail: { TrainingJobName: `${start!.environment.TRAINING_JOB_PREFIX ?? 'digits-local'}-20260101-000000`, TrainingJobStatus: status },
+    });
+    const deployers = (status: string) => fns('training').filter((f) => f.events.eventBridge.some((r) => matchesEventPattern(r.pattern, stateChange(status))));
+    expect(deployers('Completed')).toHaveLength(1);
+    expect(deployers('InProgress')).toHaveLength(0);
+  });
+
+  itFor('inference')('inference serves POST /predict and GET /health over the HTTP API', () => {
+    const routes = fns('inference').flatMap((f) => f.events.httpApi.map((r) => r.routeKey));
+    expect(routes).toEqual(expect.arrayContaining(['POST /predict', 'GET /health']));
+  });
+
+  it('bundles every handler of every service', async () => {
+    const out = await mkdtemp(path.join(tmpdir(), 'service-bundles-'));
+    try {
+      for (const service of Object.values(services)) {
+        const bundles = await bundleService(service, out);
+        for (const fn of service.functions) expect(existsSync(bundles.get(fn.name)!.file)).toBe(true);
+      }
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});
