@@ -18,6 +18,7 @@ let details: BackendDetails | undefined;
  * registered. Returns the backend name in use.
  */
 export async function initBackend(): Promise<string> {
+  if (details && tf.getBackend() === details.backend) return details.backend; // already chosen in this process
   const versions: Record<string, string> = { '@tensorflow/tfjs': tf.version.tfjs, node: process.version };
   let threads = 0;
   if (tryRequire('@tensorflow/tfjs-node')) {
