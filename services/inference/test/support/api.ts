@@ -2,7 +2,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { createLogger } from '@digits/common';
+import type { Logger } from '@digits/common';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { InferenceConfig } from '../../src/config';
 import { createApi } from '../../src/http/app';
@@ -17,7 +17,11 @@ export interface TestApi {
 
 export function testApi(config: Partial<InferenceConfig> = {}, clients = realClients()): TestApi {
   const logs: Array<Record<string, unknown>> = [];
-  const logger = createLogger('inference-test', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
+  // Every level is kept (whatever LOG_LEVEL says), with Errors as the JSON logger writes them.
+  const entry = (level: string) => (message: string, fields: Record<string, unknown> = {}) => {
+    logs.push(JSON.parse(JSON.stringify({ level, message, ...fields }, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message } : v))));
+  };
+  const logger: Logger = { debug: entry('debug'), info: entry('info'), warn: entry('warn'), error: entry('error') };
   const services = createServices({ endpointName: 'digits-test', artifactsBucket: 'artifacts', corsOrigins: ['*'], ...config }, clients, logger);
   const handler = createApi(services);
   return {
