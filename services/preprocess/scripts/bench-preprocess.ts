@@ -5,7 +5,7 @@
  * same data as the reference, in the same run, and the outputs are compared byte for byte.
  * Prints one line per run, then one JSON line (median of the runs).
  *
- * Options: --runs N (default 3), --keep (leave the temp folder).
+ * Options: --runs N (default 3), --keep (leave the temp folder), --node-only (skip numpy: no ratio).
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -21,9 +21,11 @@ import { convertSplits } from '../src/convert';
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] ?? 3) || 3;
 const keep = args.includes('--keep');
+const nodeOnly = args.includes('--node-only');
 
 /** Same steps as the Lambda, with files instead of S3 objects. */
-async function convertFromGz(gzDir: string, outDir: string): Promise<{ images: number; bytes: number; shards: number }> {
+async function convertFromGz(gzDir: string, outDir: string): Promise<{ images: number; bytes: number; shards: number; decodeSeconds: number }> {
+  const started = performance.now();
   const read = (split: Split, kind: IdxKind) =>
     readIdxStream(createReadStream(join(gzDir, MNIST_FILES[split][kind]), { highWaterMark: 1 << 20 }), { expect: kind, gzipped: true });
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
@@ -33,6 +35,7 @@ async function convertFromGz(gzDir: string, outDir: string): Promise<{ images: n
     read('test', 'labels'),
   ]);
   const pairs: Record<Split, IdxPair> = { train: pairIdx(trainImages, trainLabels), test: pairIdx(testImages, testLabels) };
+  const decodeSeconds = (performance.now() - started) / 1000;
   const converted = await convertSplits(
     pairs,
     async ({ split, index, csv }) => {
@@ -43,7 +46,7 @@ async function convertFromGz(gzDir: string, outDir: string): Promise<{ images: n
     { shardRows: DEFAULT_SHARD_ROWS },
   );
   const shards = SPLITS.flatMap((s) => converted[s].shards);
-  return { images: pairs.train.count + pairs.test.count, bytes: shards.reduce((a, s) => a + s.bytes, 0), shards: shards.length };
+  return { images: pairs.train.count + pairs.test.count, bytes: shards.reduce((a, s) => a + s.bytes, 0), shards: shards.length, decodeSeconds };
 }
 
 const NUMPY_SCRIPT = `
@@ -80,8 +83,8 @@ async function main(): Promise<void> {
     for (const { name, body } of await gzippedMnistFiles()) await writeFile(join(gzDir, name), body);
     const load = loadavg()[0]!;
 
-    const ours: Array<{ seconds: number; cpuSeconds: number }> = [];
-    let result = { images: 0, bytes: 0, shards: 0 };
+    const ours: Array<{ seconds: number; cpuSeconds: number; decodeSeconds: number }> = [];
+    let result = { images: 0, bytes: 0, shards: 0, decodeSeconds: 0 };
     const oursDir = join(work, 'ours');
     for (let run = 1; run <= runs; run++) {
       await rm(oursDir, { recursive: true, force: true });
@@ -91,14 +94,17 @@ async function main(): Promise<void> {
       result = await convertFromGz(gzDir, oursDir);
       const seconds = (performance.now() - started) / 1000;
       const used = process.cpuUsage(cpu);
-      ours.push({ seconds, cpuSeconds: (used.user + used.system) / 1e6 });
-      console.log(`node run ${run}: ${result.images} images → ${result.shards} shards, ${(result.bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(3)} s`);
+      ours.push({ seconds, cpuSeconds: (used.user + used.system) / 1e6, decodeSeconds: result.decodeSeconds });
+      console.log(
+        `node run ${run}: ${result.images} images → ${result.shards} shards, ${(result.bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(3)} s ` +
+          `(gunzip + parse ${result.decodeSeconds.toFixed(3)} s)`,
+      );
     }
 
     const numpyDir = join(work, 'numpy');
     const numpy: number[] = [];
     let numpyVersion = '';
-    for (let run = 1; run <= runs; run++) {
+    for (let run = 1; run <= (nodeOnly ? 0 : runs); run++) {
       await rm(numpyDir, { recursive: true, force: true });
       await mkdir(numpyDir);
       const out = execFileSync('python3', ['-c', NUMPY_SCRIPT, mnistDataDir(), numpyDir, String(DEFAULT_SHARD_ROWS)], { encoding: 'utf8' });
@@ -107,21 +113,22 @@ async function main(): Promise<void> {
       numpyVersion = parsed.numpy;
       console.log(`numpy ${parsed.numpy} savetxt run ${run}: ${parsed.seconds.toFixed(3)} s`);
     }
-    const identical = (await digest(oursDir)) === (await digest(numpyDir));
-    if (!identical) console.error('bench: the CSV shards differ from numpy.savetxt output');
+    const identical = nodeOnly ? undefined : (await digest(oursDir)) === (await digest(numpyDir));
+    if (identical === false) console.error('bench: the CSV shards differ from numpy.savetxt output');
 
     const seconds = median(ours.map((r) => r.seconds));
-    const numpySeconds = median(numpy);
+    const numpySeconds = nodeOnly ? undefined : median(numpy);
     console.log(
       JSON.stringify({
         bench: 'preprocess',
         images: result.images,
         seconds: round(seconds),
         imagesPerSecond: Math.round(result.images / seconds),
-        numpySeconds: round(numpySeconds),
-        ratio: round(numpySeconds / seconds, 1),
+        numpySeconds: numpySeconds === undefined ? null : round(numpySeconds),
+        ratio: numpySeconds === undefined ? null : round(numpySeconds / seconds, 1),
         runs,
         cpuSeconds: round(median(ours.map((r) => r.cpuSeconds))),
+        decodeSeconds: round(median(ours.map((r) => r.decodeSeconds))),
         secondsPerRun: ours.map((r) => round(r.seconds)),
         numpySecondsPerRun: numpy.map((s) => round(s)),
         numpyVersion,
@@ -132,7 +139,7 @@ async function main(): Promise<void> {
         cores: (await import('node:os')).availableParallelism(),
       }),
     );
-    if (!identical) process.exitCode = 1;
+    if (identical === false) process.exitCode = 1;
   } finally {
     if (keep) console.error(`bench: kept ${work}`);
     else await rm(work, { recursive: true, force: true });
