@@ -86,6 +86,7 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
     const services = await resolveServices(options.serviceDirs, {
       stage,
       env: options.configEnv ?? options.baseEnv,
+      cacheDir: options.cacheDir,
       warn: (m) => log(`[functions] WARN ${m}`),
     });
     const [runtimeFile, bundles] = await Promise.all([bundleRuntime(cacheDir), Promise.all(services.map((s) => bundleService(s, cacheDir)))]);

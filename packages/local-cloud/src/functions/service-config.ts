@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { IntrinsicError, describeIntrinsic, isIntrinsic, resolveEnvironmentValue, type IntrinsicContext } from './intrinsics';
 import type { EventBridgeSource, FunctionDefinition, HttpApiCors, HttpApiRoute, S3EventSource, ServiceDefinition } from './types';
@@ -19,6 +21,40 @@ export interface PrintOptions {
   /** Extra environment for `${env:...}` (merged over this process's environment). */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Keep printed configs here, keyed by everything they depend on (see `configCacheKey`). */
+  cacheDir?: string;
+}
+
+/**
+ * What a printed config depends on: the framework version, the stage, serverless.yml and the
+ * files it includes with `${file(...)}`, and the values of the `${env:...}` variables they name.
+ * `sls print` costs seconds of CPU per service; with this key a restart skips it safely.
+ */
+export function configCacheKey(serviceDir: string, stage: string, env: Record<string, string | undefined>): string {
+  const hash = createHash('sha256').update(`${findOslsBin(serviceDir)}\0${stage}\0`);
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file) || !existsSync(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    hash.update(`${file}\0${text}\0`);
+    for (const [, ref] of text.matchAll(/\$\{file\(([^)]+)\)/g)) visit(path.resolve(serviceDir, ref!.trim()));
+    for (const [, name] of text.matchAll(/\benv:([A-Za-z_][A-Za-z0-9_]*)/g)) hash.update(`${name}=${env[name!] ?? '\u0000unset'}\0`);
+  };
+  visit(path.join(serviceDir, 'serverless.yml'));
+  return hash.digest('hex').slice(0, 24);
+}
+
+async function printServiceConfigCached(serviceDir: string, options: PrintOptions): Promise<Record<string, unknown>> {
+  if (!options.cacheDir) return printServiceConfig(serviceDir, options);
+  const key = configCacheKey(serviceDir, options.stage, { ...process.env, ...options.env });
+  const file = path.join(options.cacheDir, `config-${path.basename(serviceDir)}-${key}.json`);
+  const cached = await readFile(file, 'utf8').then((t) => JSON.parse(t) as Record<string, unknown>, () => undefined);
+  if (cached) return cached;
+  const printed = await printServiceConfig(serviceDir, options);
+  await mkdir(options.cacheDir, { recursive: true });
+  await writeFile(file, JSON.stringify(printed));
+  return printed;
 }
 
 /** Run the framework's own resolver; returns the printed (fully variable-resolved) configuration. */
@@ -320,7 +356,7 @@ function parseCors(cors: unknown, functions: FunctionDefinition[], service: stri
 /** Print and parse several services at once (in parallel); Fn::ImportValue resolves across them. */
 export async function resolveServices(dirs: string[], options: PrintOptions & { warn?: (m: string) => void }): Promise<ServiceDefinition[]> {
   const serviceDirs = dirs.map((d) => path.resolve(d));
-  const printed = await Promise.all(serviceDirs.map((dir) => printServiceConfig(dir, options)));
+  const printed = await Promise.all(serviceDirs.map((dir) => printServiceConfigCached(dir, options)));
   const exported: Record<string, string> = Object.assign({}, ...printed.map((p) => exportsOf(p, options.stage)));
   const services = printed.map((p, i) =>
     parseServiceConfig(p, { serviceDir: serviceDirs[i]!, stage: options.stage, importValue: (n) => exported[n], warn: options.warn }),
