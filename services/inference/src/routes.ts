@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { health } from './endpoint/health';
 import { HttpError } from './http/errors';
 import type { HttpResponse } from './http/responses';
+import { assetResponse, pageResponse } from './page/page';
 import { predict } from './predict/predict';
 import { liveModel } from './registry/model';
 import type { Services } from './services';
@@ -16,6 +17,8 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   'POST /predict': predict,
   'GET /health': (_event, services) => health(services),
   'GET /model': (_event, services) => liveModel(services),
+  'GET /': async () => pageResponse(),
+  'GET /assets/{name}': async (event) => assetResponse(event.pathParameters?.name, event.queryStringParameters?.v),
 };
 
 export function routeKey(event: APIGatewayProxyEventV2): string {

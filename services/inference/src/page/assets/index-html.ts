@@ -1,0 +1,67 @@
+/**
+ * The draw-a-digit page. Markup only: styles and script are served from assets/ (same origin),
+ * so the page runs under a CSP without 'unsafe-inline'. URLs are relative to the page, so the
+ * page works wherever the API is mounted. `{{app.css}}` / `{{app.js}}` become versioned URLs.
+ */
+export const INDEX_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Draw a digit</title>
+<meta name="description" content="Draw a digit and see what the live MNIST model thinks it is.">
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="{{app.css}}">
+<script src="{{app.js}}" defer></script>
+</head>
+<body>
+<header>
+  <h1>Draw a digit</h1>
+  <p>Draw one digit, 0 to 9, in the square with a mouse, pen or finger. The live model answers when you lift the pen.</p>
+</header>
+<main>
+  <section class="panel" aria-labelledby="draw-heading">
+    <h2 id="draw-heading">Your digit</h2>
+    <canvas id="pad" width="280" height="280" role="img" aria-label="Drawing area: draw a digit here with a mouse, pen or finger"></canvas>
+    <div class="tools">
+      <button id="undo" type="button" aria-keyshortcuts="Control+Z" disabled>Undo stroke</button>
+      <button id="clear" type="button" disabled>Clear</button>
+    </div>
+    <div class="upload">
+      <label for="upload">Or upload an image (a photo or scan of one digit)</label>
+      <input id="upload" type="file" accept="image/*">
+      <img id="upload-preview" alt="" hidden>
+    </div>
+  </section>
+
+  <section id="result" class="panel" aria-labelledby="result-heading" aria-busy="false">
+    <h2 id="result-heading">The model thinks</h2>
+    <p id="status" class="status" role="status" aria-live="polite">Draw a digit to begin.</p>
+    <div class="answer">
+      <output id="digit" for="pad upload" aria-label="Predicted digit">?</output>
+      <figure class="seen">
+        <img id="seen" width="112" height="112" alt="The 28 by 28 image the model saw" hidden>
+        <figcaption>What the model saw: your image, cropped, centred and scaled to 28×28.</figcaption>
+      </figure>
+    </div>
+    <p id="confidence" class="confidence"></p>
+    <ol id="bars" class="bars" aria-label="Probability of each digit"></ol>
+  </section>
+
+  <section id="model" class="panel" aria-labelledby="model-heading" aria-busy="true">
+    <h2 id="model-heading">The live model</h2>
+    <p id="model-status" class="status" role="status" aria-live="polite">Asking the API which model is live…</p>
+    <dl id="model-facts" class="facts" hidden></dl>
+    <div id="model-report" hidden>
+      <h3>Accuracy per digit (test set)</h3>
+      <table id="per-class" class="per-class"></table>
+      <h3 id="confusion-heading">Confusion matrix (test set)</h3>
+      <p class="hint">Rows are the true digit, columns what the model answered; each cell counts test images. Darker means a larger share of its row: the diagonal is right, anything off it a mistake.</p>
+      <div class="scroll"><table id="confusion" class="confusion" aria-labelledby="confusion-heading"></table></div>
+    </div>
+  </section>
+</main>
+<footer><p>Nothing you draw is stored: each drawing is sent to <code>POST /predict</code> and forgotten.</p></footer>
+</body>
+</html>
+`;
