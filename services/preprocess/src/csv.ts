@@ -110,14 +110,26 @@ export function encodeCsvRows(source: CsvSource, start: number, end: number): Bu
   return out.subarray(0, encodeCsvInto(images, source.labels.subarray(start, end), end - start, PIXELS, TABLE.cells, TABLE.lengths, out));
 }
 
-/**
- * Encodes shards into a few reused scratch buffers. Reuse matters more than the loop itself: on
- * a VM, first-touching fresh memory costs several times more than filling it.
- */
-export class CsvShardEncoder {
-  private readonly free: Array<{ csv: Buffer; images: Uint8Array }> = [];
+interface Scratch {
+  csv: Buffer;
+  images: Uint8Array;
+}
 
-  constructor(readonly maxRows: number) {}
+/**
+ * Scratch buffers kept for the life of the process, by shard size: a warm Lambda container (or the
+ * benchmark's next run) reuses them. On a VM, first-touching fresh memory costs several times more
+ * than filling it, so reuse matters as much as the kernel.
+ */
+const scratchPool = new Map<number, Scratch[]>();
+
+/** Encodes shards of up to `maxRows` rows into reused scratch buffers. */
+export class CsvShardEncoder {
+  private readonly free: Scratch[];
+
+  constructor(readonly maxRows: number) {
+    if (!scratchPool.has(maxRows)) scratchPool.set(maxRows, []);
+    this.free = scratchPool.get(maxRows)!;
+  }
 
   /** Encode rows [start, end) and lend the bytes to `use`; they are only valid until it settles. */
   async withShard<T>(source: CsvSource, start: number, end: number, use: (csv: Buffer) => Promise<T>): Promise<T> {
