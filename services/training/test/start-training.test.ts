@@ -139,6 +139,19 @@ describe('startTraining', () => {
 });
 
 describe('onStartTraining (the Lambda input)', () => {
+  it('decodes URL-encoded keys: a dataset named with spaces trains under a valid job name', async () => {
+    const m = manifest('my digits');
+    const key = putManifest(s3, m);
+
+    const out = await onStartTraining(s3Event(PROCESSED, [key]), deps);
+
+    expect(out).toMatchObject({ outcomes: [{ key: 'my digits/v-0123456789abcdef/manifest.json', result: { status: 'started' } }] });
+    const req = created()[0]!;
+    expect(req.TrainingJobName).toMatch(/^digits-test-my-digits-0123456789ab-[0-9a-f]{10}$/);
+    expect(req.InputDataConfig?.[0]?.DataSource?.S3DataSource?.S3Uri).toBe(`s3://${PROCESSED}/my digits/v-0123456789abcdef/train/`);
+    expect(req.HyperParameters?.dataset).toBe('my digits');
+  });
+
   it('skips objects that are not a dataset manifest', async () => {
     const m = manifest();
     putManifest(s3, m);
