@@ -99,6 +99,17 @@ export function isInvocationResponse(v: unknown): v is InvocationResponse {
 
 export type GateDecision = { deploy: true; reason: string } | { deploy: false; reason: string };
 
+/**
+ * How a model did on the test channel, class by class: copied from its metadata.json into the
+ * registry record at deploy time, so readers need not open model.tar.gz.
+ */
+export interface ModelEvaluation {
+  testRows: number;
+  perClassAccuracy: number[];
+  /** confusionMatrix[actual][predicted] */
+  confusionMatrix: number[][];
+}
+
 /** One record per trained model in the artifacts bucket's registry. */
 export interface ModelRecord {
   trainingJobName: string;
@@ -114,6 +125,8 @@ export interface ModelRecord {
   failureReason?: string;
   recordedAt: string;
   trainedAt?: string;
+  /** From the model's metadata.json; absent for records written before it was copied, or if unreadable. */
+  evaluation?: ModelEvaluation;
 }
 
 /** registry/live.json: which model the stage's endpoint serves, and the ones it served before. */

@@ -29,6 +29,7 @@ import { pointEndpointAt, type BusyWait, type EndpointChange } from './endpoint'
 import { isSageMakerAlreadyExists } from './errors';
 import { decideGate } from './gate';
 import { isStageJob } from './job-name';
+import { readModelEvaluation } from './model-evaluation';
 import { ModelRegistry, liveEntry, wasLive } from './registry';
 
 export interface DeployDeps {
@@ -157,7 +158,12 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
   const configCreated = await createIfAbsent(() =>
     sagemaker.send(new CreateEndpointConfigCommand(createEndpointConfigInput(name, endpointConfigName, modelName, settings.endpoint))),
   );
-  const record: ModelRecord = { ...draft, gate, modelName, endpointConfigName };
+  // The per-class report is for people (GET /model); a model is deployed whether or not it can be read.
+  const evaluation = await readModelEvaluation(s3, draft.modelArtifact).catch((e: Error) => {
+    logger.warn('model report not recorded: metadata.json could not be read from the artifact', { trainingJobName: name, error: e.message });
+    return undefined;
+  });
+  const record: ModelRecord = { ...draft, gate, modelName, endpointConfigName, ...(evaluation ? { evaluation } : {}) };
   await registry.putRecord(record);
 
   const endpointChange = await pointEndpointAt(sagemaker, settings.endpointName, endpointConfigName, name, deps.busyWait ?? DEPLOY_BUSY_WAIT);

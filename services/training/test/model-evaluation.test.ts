@@ -1,0 +1,94 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { modelRecordKey, type ModelRecord } from '@digits/common';
+import { create as createTar } from 'tar';
+import type { DeploySettings } from '../src/config';
+import { deployModel } from '../src/deploy-model';
+import { readModelEvaluation } from '../src/model-evaluation';
+import { ARTIFACTS, ENDPOINT, PREFIX, ROLE_ARN, completedJob, fakeS3, fakeSageMaker, memoryLogger, stateChange, type FakeS3 } from './support/fakes';
+
+const confusionMatrix = Array.from({ length: 10 }, (_, actual) => Array.from({ length: 10 }, (_, predicted): number => (actual === predicted ? 95 : actual === 4 && predicted === 9 ? 5 : 0)));
+const perClassAccuracy = confusionMatrix.map((row, d) => row[d]! / row.reduce((a, b) => a + b, 0));
+const metadata = { testRows: 1005, testAccuracy: 0.995, perClassAccuracy, confusionMatrix, hyperparameters: {}, trainRows: 8000 };
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'model-evaluation-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+/** model.tar.gz as SageMaker (and the local stand-in) writes it: the model folder's files at the top. */
+async function modelTarball(files: Record<string, string>, entries = Object.keys(files)): Promise<Buffer> {
+  for (const [name, body] of Object.entries(files)) await writeFile(join(dir, name), body);
+  const file = join(dir, 'model.tar.gz');
+  await createTar({ gzip: true, cwd: dir, file }, entries);
+  return readFile(file);
+}
+
+function serveArtifact(s3: FakeS3, key: string, bytes: Uint8Array) {
+  s3.mock.on(GetObjectCommand, { Bucket: ARTIFACTS, Key: key }).resolves({ ContentLength: bytes.length, Body: { transformToByteArray: async () => bytes } } as never);
+}
+
+describe('readModelEvaluation', () => {
+  it.each([['metadata.json'], ['./metadata.json']])('reads per-class accuracy and the confusion matrix from model.tar.gz (entry %s)', async (entry) => {
+    const s3 = fakeS3();
+    const tarball = await modelTarball({ 'weights.bin': 'x'.repeat(5000), 'metadata.json': JSON.stringify(metadata) }, ['weights.bin', entry]);
+    serveArtifact(s3, 'training/job/output/model.tar.gz', tarball);
+
+    const evaluation = await readModelEvaluation(s3.client, `s3://${ARTIFACTS}/training/job/output/model.tar.gz`);
+
+    expect(evaluation).toEqual({ testRows: 1005, perClassAccuracy, confusionMatrix });
+  });
+
+  it.each([
+    ['no metadata.json', async () => modelTarball({ 'model.json': '{}' }), /holds no metadata\.json/],
+    ['not a tarball', async () => gzipSync(Buffer.from('hello')), /not a readable tar\.gz|holds no metadata/],
+    ['metadata that is not JSON', async () => modelTarball({ 'metadata.json': '{oops' }), /not valid JSON/],
+    ['a 9-row confusion matrix', async () => modelTarball({ 'metadata.json': JSON.stringify({ ...metadata, confusionMatrix: confusionMatrix.slice(1) }) }), /confusionMatrix must be 10×10/],
+    ['an accuracy above 1', async () => modelTarball({ 'metadata.json': JSON.stringify({ ...metadata, perClassAccuracy: [...perClassAccuracy.slice(1), 1.5] }) }), /perClassAccuracy/],
+  ])('names what is wrong with %s', async (_what, make, message) => {
+    const s3 = fakeS3();
+    serveArtifact(s3, 'm.tar.gz', await make());
+    await expect(readModelEvaluation(s3.client, `s3://${ARTIFACTS}/m.tar.gz`)).rejects.toThrow(message);
+  });
+});
+
+describe('deployModel records the model report', () => {
+  const settings: DeploySettings = {
+    artifactsBucket: ARTIFACTS,
+    endpointName: ENDPOINT,
+    jobPrefix: PREFIX,
+    roleArn: ROLE_ARN,
+    gate: { minAccuracy: 0.98, maxRegression: 0.005 },
+    endpoint: { mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 },
+  };
+  const job = `${PREFIX}-mnist-0123456789ab-bbbbbbbbbb`;
+
+  it('copies metadata.json into the registry record of a deployed model', async () => {
+    const s3 = fakeS3();
+    const sm = fakeSageMaker();
+    sm.jobs.set(job, completedJob(job, 0.995));
+    serveArtifact(s3, `training/${job}/output/model.tar.gz`, await modelTarball({ 'metadata.json': JSON.stringify(metadata) }));
+
+    const out = await deployModel(stateChange({ TrainingJobName: job }).detail, { s3: s3.client, sagemaker: sm.client, settings, logger: memoryLogger(), busyWait: { maxWaitMs: 0, pollMs: 0 } });
+
+    expect(out.action).toBe('deployed');
+    expect(s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job))?.evaluation).toEqual({ testRows: 1005, perClassAccuracy, confusionMatrix });
+  });
+
+  it('still deploys, and says so, when the artifact has no readable report', async () => {
+    const s3 = fakeS3();
+    const sm = fakeSageMaker();
+    const logger = memoryLogger();
+    sm.jobs.set(job, completedJob(job, 0.995));
+
+    const out = await deployModel(stateChange({ TrainingJobName: job }).detail, { s3: s3.client, sagemaker: sm.client, settings, logger, busyWait: { maxWaitMs: 0, pollMs: 0 } });
+
+    expect(out.action).toBe('deployed');
+    expect(s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job))).not.toHaveProperty('evaluation');
+    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: expect.stringMatching(/model report not recorded/) }));
+  });
+});
