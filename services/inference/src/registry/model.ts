@@ -18,6 +18,8 @@ export async function liveModel(services: Services): Promise<HttpResponse> {
     endpointConfigName: pointer.endpointConfigName,
     metrics: record?.metrics ?? {},
     gate: record?.gate ?? null,
+    // Per-class accuracy and confusion matrix on the test set (null for records that predate them).
+    evaluation: record?.evaluation ?? null,
     history: pointer.history,
   });
 }

@@ -218,8 +218,19 @@ describe('GET /model', () => {
       modelName: POINTER.modelName,
       metrics: RECORD.metrics,
       gate: RECORD.gate,
+      evaluation: null,
       history: [],
     });
+  });
+
+  it("carries the model's per-class test report when its record has one", async () => {
+    const confusionMatrix = Array.from({ length: 10 }, (_, a) => Array.from({ length: 10 }, (_, p): number => (a === p ? 98 : a === 4 && p === 9 ? 2 : 0)));
+    const evaluation = { testRows: 1002, perClassAccuracy: confusionMatrix.map((row, d) => row[d]! / row.reduce((x, y) => x + y)), confusionMatrix };
+    s3.on(GetObjectCommand, { Key: 'registry/live.json' }).resolves(objectBody(POINTER));
+    s3.on(GetObjectCommand, { Key: `registry/models/${POINTER.trainingJobName}.json` }).resolves(objectBody({ ...RECORD, evaluation }));
+    const res = await testApi().call(httpEvent({ path: '/model' }));
+    expect(res.statusCode).toBe(200);
+    expect(res.json.evaluation).toEqual(evaluation);
   });
 
   it('503 with Retry-After before any model is deployed', async () => {
