@@ -10,9 +10,10 @@ import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { MNIST_FILES, createS3Client, parseManifest, rawKey, type IdxKind, type Split } from '@digits/common';
+import { MNIST_FILES, createLogger, createS3Client, parseManifest, rawKey, type IdxKind, type Split } from '@digits/common';
 import { readMnistIdx, startLocalS3, useLocalAwsEnv, type LocalS3 } from '@digits/local-cloud';
 import { handler } from '../../src/handlers/preprocess';
+import { preprocessDataset } from '../../src/preprocess-dataset';
 import { idxHead, s3Event } from '../fixtures';
 
 const RAW = 'digits-test-raw';
@@ -188,6 +189,14 @@ describe('preprocess handler', () => {
     await put(rawKey('notes', 'README.txt'), Buffer.from('hello'));
     const waiting = await handler(s3Event(RAW, [rawKey('notes', 'README.txt')]));
     expect(waiting.outcomes[0]).toMatchObject({ status: 'waiting', missing: expect.arrayContaining([MNIST_FILES.train.images]) });
+  });
+
+  it('lets storage failures throw (so Lambda retries) instead of blaming the input', async () => {
+    const dataset = 'storage trouble';
+    await uploadDataset(dataset, smallDataset(20, 10));
+    const deps = { s3, config: { processedBucket: 'no-such-bucket', shardRows: 10 }, log: createLogger('test') };
+    await expect(preprocessDataset(deps, RAW, dataset)).rejects.toMatchObject({ name: 'NoSuchBucket' });
+    expect(await listKeys(RAW, `errors/${dataset}/`)).toEqual([]);
   });
 
   describe('rejects bad input with a reason, and writes nothing to processed', () => {
