@@ -3,7 +3,8 @@
  * through the Lambda's own code path (streamed gunzip → IDX parser → pair check → CSV shards), the
  * shards written to local files instead of S3. Then numpy.savetxt writes the same shards from the
  * same data as the reference, in the same run, and the outputs are compared byte for byte.
- * Prints one line per run, then one JSON line (median of the runs).
+ * Prints one line per run, then one JSON line (median of the runs; `seconds`/`ratio` are wall
+ * clock, `cpuSeconds`/`cpuRatio` process CPU time, which a busy shared machine disturbs less).
  *
  * Options: --runs N (default 3), --keep (leave the temp folder), --node-only (skip numpy: no ratio);
  * BENCH_TMPDIR=dir writes the shards there instead of /dev/shm.
@@ -60,11 +61,11 @@ for split, (img, lab) in names.items():
     images = np.fromfile(os.path.join(data_dir, img), dtype=np.uint8, offset=16).reshape(-1, 784)
     labels = np.fromfile(os.path.join(data_dir, lab), dtype=np.uint8, offset=8)
     tables[split] = np.hstack([labels[:, None], images])
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 for split, table in tables.items():
     for i, s in enumerate(range(0, len(table), shard_rows)):
         np.savetxt(os.path.join(out_dir, f'{split}-part-{i:05d}.csv'), table[s:s + shard_rows], fmt='%d', delimiter=',')
-print(json.dumps({'seconds': time.perf_counter() - start, 'numpy': np.__version__}))
+print(json.dumps({'seconds': time.perf_counter() - start, 'cpuSeconds': time.process_time() - cpu, 'numpy': np.__version__}))
 `;
 
 async function digest(dir: string): Promise<string> {
@@ -107,13 +108,15 @@ async function main(): Promise<void> {
 
     const numpyDir = join(work, 'numpy');
     const numpy: number[] = [];
+    const numpyCpu: number[] = [];
     let numpyVersion = '';
     for (let run = 1; run <= (nodeOnly ? 0 : runs); run++) {
       await rm(numpyDir, { recursive: true, force: true });
       await mkdir(numpyDir);
       const out = execFileSync('python3', ['-c', NUMPY_SCRIPT, mnistDataDir(), numpyDir, String(DEFAULT_SHARD_ROWS)], { encoding: 'utf8' });
-      const parsed = JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; numpy: string };
+      const parsed = JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; cpuSeconds: number; numpy: string };
       numpy.push(parsed.seconds);
+      numpyCpu.push(parsed.cpuSeconds);
       numpyVersion = parsed.numpy;
       console.log(`numpy ${parsed.numpy} savetxt run ${run}: ${parsed.seconds.toFixed(3)} s`);
     }
@@ -132,6 +135,8 @@ async function main(): Promise<void> {
         ratio: numpySeconds === undefined ? null : round(numpySeconds / seconds, 1),
         runs,
         cpuSeconds: round(median(ours.map((r) => r.cpuSeconds))),
+        numpyCpuSeconds: nodeOnly ? null : round(median(numpyCpu)),
+        cpuRatio: nodeOnly ? null : round(median(numpyCpu) / median(ours.map((r) => r.cpuSeconds)), 1),
         decodeSeconds: round(median(ours.map((r) => r.decodeSeconds))),
         secondsPerRun: ours.map((r) => round(r.seconds)),
         numpySecondsPerRun: numpy.map((s) => round(s)),
