@@ -4,7 +4,7 @@
  * report accuracy and time. `seconds` is the training program's wall time, CSV loading included.
  * The model folder is kept (`modelDir`) so a serving benchmark can reuse it.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTraining } from '../src/train';
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   console.log(`wrote ${trainRows} + ${testRows} rows as CSV under ${root} in ${((performance.now() - prepared) / 1000).toFixed(1)} s`);
 
   const result = await runTraining({ mlRoot: root });
+  await rm(join(root, 'input'), { recursive: true, force: true }); // ~130 MB of CSV; the model stays
   const trainingLoopSeconds = result.epochs.reduce((sum, e) => sum + e.seconds, 0);
   console.log(
     JSON.stringify({
