@@ -6,7 +6,7 @@
  *              quarantine/<dataset>/<file>                  rejected upload, moved aside
  *              quarantine/<dataset>/<file>.rejected.json    machine-readable reason
  *   raw        datasets/<dataset>/<file>                    validated IDX (.gz or not), versioned bucket
- *              errors/<dataset>/<version>.json              preprocess failure record
+ *              errors/<dataset>/<input id>.json             preprocess failure record (id: hash of the input keys + ETags)
  *   processed  <dataset>/<version>/{train,test}/part-00000.csv, <dataset>/<version>/manifest.json (last)
  *   artifacts  training/<job>/output/model.tar.gz, registry/models/<job>.json, registry/live.json
  */
