@@ -41,16 +41,19 @@ export class TrainingJobs {
     const spec = this.validateCreate(input);
     const name = spec.TrainingJobName;
     const arn = sageMakerArn(this.ctx.region, 'training-job', name);
-    if (this.ctx.state.trainingJobs[key(name)]) {
-      throw resourceInUse(`Training job names must be unique within an AWS account and region, and a training job with this name already exists (${arn})`);
-    }
-    const active = Object.values(this.ctx.state.trainingJobs).filter((j) => j.TrainingJobStatus === 'InProgress' || j.TrainingJobStatus === 'Stopping').length;
-    if (active >= this.ctx.settings.maxConcurrentTrainingJobs) {
-      const type = String((input.ResourceConfig as Input | undefined)?.InstanceType ?? 'training');
-      throw resourceLimitExceeded(
-        `The account-level service limit '${type} for training job usage' is ${this.ctx.settings.maxConcurrentTrainingJobs} Instances, with current utilization of ${active} Instances and a request delta of 1 Instances. Please use AWS Service Quotas to request an increase for this quota.`,
-      );
-    }
+    const assertCanCreate = () => {
+      if (this.ctx.state.trainingJobs[key(name)]) {
+        throw resourceInUse(`Training job names must be unique within an AWS account and region, and a training job with this name already exists (${arn})`);
+      }
+      const active = Object.values(this.ctx.state.trainingJobs).filter((j) => j.TrainingJobStatus === 'InProgress' || j.TrainingJobStatus === 'Stopping').length;
+      if (active >= this.ctx.settings.maxConcurrentTrainingJobs) {
+        const type = String((input.ResourceConfig as Input | undefined)?.InstanceType ?? 'training');
+        throw resourceLimitExceeded(
+          `The account-level service limit '${type} for training job usage' is ${this.ctx.settings.maxConcurrentTrainingJobs} Instances, with current utilization of ${active} Instances and a request delta of 1 Instances. Please use AWS Service Quotas to request an increase for this quota.`,
+        );
+      }
+    };
+    assertCanCreate();
     // Like SageMaker, an input channel with nothing under its S3 prefix is refused up front.
     for (const channel of spec.InputDataConfig ?? []) {
       const uri = channel.DataSource?.S3DataSource?.S3Uri;
@@ -63,6 +66,9 @@ export class TrainingJobs {
         );
       }
     }
+
+    // The S3 look-ups above yield: a concurrent create of the same name (a redelivered event) may have won meanwhile.
+    assertCanCreate();
 
     const now = epochSeconds();
     const job: TrainingJobRecord = {

@@ -180,4 +180,12 @@ describe('local SageMaker training jobs, through the unchanged @aws-sdk/client-s
     expect(rest.TrainingJobSummaries).toHaveLength(3);
     expect(rest.NextToken).toBeUndefined();
   });
+
+  it('refuses the second of two concurrent creates of one name (a redelivered event) with ResourceInUse', async () => {
+    const create = () => stack.sm.send(new CreateTrainingJobCommand(trainingJobRequest('created-twice', { epochs: '1' })));
+    const outcomes = await Promise.allSettled([create(), create()]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(ResourceInUse);
+    expect((await untilEnded('created-twice')).TrainingJobStatus).toBe('Completed');
+  });
 });
