@@ -6,12 +6,19 @@ export const APP_CSS = `
   color-scheme: light;
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 html { font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
 body { margin: 0; background: var(--paper); color: var(--text); }
 header, main, footer { max-width: 1180px; margin: 0 auto; padding: 0 16px; }
 header h1 { margin: 20px 0 4px; font-size: 1.8rem; }
 header p { margin: 0 0 16px; color: var(--muted); }
-main { display: grid; gap: 16px; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); align-items: start; }
+main { display: grid; gap: 16px; grid-template-columns: minmax(0, 400px) minmax(0, 1fr); align-items: start; }
+@media (max-width: 720px) { main { grid-template-columns: minmax(0, 1fr); } }
+/* The model report needs room for a 10×10 table: a full-width row under the drawing and the answer. */
+#model { grid-column: 1 / -1; }
+.model-body { display: flex; flex-wrap: wrap; gap: 8px 32px; align-items: flex-start; }
+.model-body > * { flex: 0 1 auto; min-width: 0; max-width: 100%; }
+.model-body > .facts { margin-top: 8px; max-width: 26em; }
 .panel { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 16px; min-width: 0; }
 .panel h2 { margin: 0 0 12px; font-size: 1.2rem; }
 .panel h3 { margin: 16px 0 6px; font-size: 1rem; }
@@ -45,11 +52,11 @@ button:focus-visible, input:focus-visible { outline: 3px solid #f0a500; outline-
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .85rem; }
 th, td { padding: 3px 5px; text-align: right; }
 th { font-weight: 600; color: var(--muted); }
-.per-class td, .per-class th { border: 1px solid var(--line); text-align: center; }
+.per-class td, .per-class th { border: 1px solid var(--line); text-align: right; padding: 2px 8px; }
 .confusion td { min-width: 2.6em; border: 1px solid #fff; }
 .confusion caption { caption-side: top; text-align: left; color: var(--muted); }
 .scroll { overflow-x: auto; }
-.hint { margin: 0 0 6px; font-size: .85rem; color: var(--muted); }
+.hint { margin: 0 0 6px; font-size: .85rem; color: var(--muted); max-width: 32em; }
 footer p { color: var(--muted); font-size: .85rem; margin: 16px 0; }
 code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
 `;

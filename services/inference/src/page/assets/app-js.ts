@@ -293,6 +293,7 @@ export const APP_JS = String.raw`'use strict';
   var modelStatus = byId('model-status');
   var facts = byId('model-facts');
   var report = byId('model-report');
+  var perClassReport = byId('per-class-report');
 
   function loadModel() {
     clearTimeout(pollTimer);
@@ -315,6 +316,7 @@ export const APP_JS = String.raw`'use strict';
           shownVersion = null;
           facts.hidden = true;
           report.hidden = true;
+          perClassReport.hidden = true;
           var why = updating
             ? 'The endpoint is ' + endpoint.status + ': the first model is being deployed and will answer in a few minutes.'
             : 'No model is deployed yet. Once a training job finishes and passes the quality gate, it appears here.';
@@ -353,8 +355,10 @@ export const APP_JS = String.raw`'use strict';
       renderPerClass(ev.perClassAccuracy);
       renderConfusion(ev.confusionMatrix);
       report.hidden = false;
+      perClassReport.hidden = false;
     } else {
       report.hidden = true;
+      perClassReport.hidden = true;
       addFact('Per-digit report', 'not recorded for this model');
     }
   }
@@ -377,13 +381,14 @@ export const APP_JS = String.raw`'use strict';
   function renderPerClass(acc) {
     var table = byId('per-class');
     table.textContent = '';
-    var head = table.insertRow();
-    var body = table.insertRow();
-    cell(head, 'th', 'Digit').scope = 'row';
-    cell(body, 'th', 'Accuracy').scope = 'row';
+    var head = table.createTHead().insertRow();
+    cell(head, 'th', 'Digit').scope = 'col';
+    cell(head, 'th', 'Test accuracy').scope = 'col';
+    var body = table.createTBody();
     for (var d = 0; d < acc.length; d++) {
-      cell(head, 'th', String(d)).scope = 'col';
-      cell(body, 'td', (100 * acc[d]).toFixed(1) + '%');
+      var row = body.insertRow();
+      cell(row, 'th', String(d)).scope = 'row';
+      cell(row, 'td', (100 * acc[d]).toFixed(1) + '%');
     }
   }
 
@@ -391,7 +396,7 @@ export const APP_JS = String.raw`'use strict';
     var table = byId('confusion');
     table.textContent = '';
     var head = table.createTHead().insertRow();
-    cell(head, 'th', 'true \u2193 / answered \u2192');
+    cell(head, 'td', '');
     for (var c = 0; c < matrix.length; c++) cell(head, 'th', String(c)).scope = 'col';
     var body = table.createTBody();
     for (var r = 0; r < matrix.length; r++) {

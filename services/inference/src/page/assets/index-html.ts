@@ -51,13 +51,17 @@ export const INDEX_HTML = `<!doctype html>
   <section id="model" class="panel" aria-labelledby="model-heading" aria-busy="true">
     <h2 id="model-heading">The live model</h2>
     <p id="model-status" class="status" role="status" aria-live="polite">Asking the API which model is live…</p>
-    <dl id="model-facts" class="facts" hidden></dl>
-    <div id="model-report" hidden>
-      <h3>Accuracy per digit (test set)</h3>
-      <table id="per-class" class="per-class"></table>
-      <h3 id="confusion-heading">Confusion matrix (test set)</h3>
-      <p class="hint">Rows are the true digit, columns what the model answered; each cell counts test images. Darker means a larger share of its row: the diagonal is right, anything off it a mistake.</p>
-      <div class="scroll"><table id="confusion" class="confusion" aria-labelledby="confusion-heading"></table></div>
+    <div class="model-body">
+      <dl id="model-facts" class="facts" hidden></dl>
+      <div id="per-class-report" hidden>
+        <h3 id="per-class-heading">Accuracy per digit</h3>
+        <table id="per-class" class="per-class" aria-labelledby="per-class-heading"></table>
+      </div>
+      <div id="model-report" hidden>
+        <h3 id="confusion-heading">Confusion matrix</h3>
+        <p class="hint">Rows are the true digit, columns what the model answered; each cell counts test-set images. Darker means a larger share of its row: blue on the diagonal is right, red off it a mistake.</p>
+        <div class="scroll"><table id="confusion" class="confusion" aria-labelledby="confusion-heading"></table></div>
+      </div>
     </div>
   </section>
 </main>
