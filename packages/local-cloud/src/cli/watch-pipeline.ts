@@ -1,7 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { parseManifest, parseManifestKey, parseRawKey, REGISTRY_MODELS_PREFIX, REJECTED_SUFFIX, RAW_ERRORS_PREFIX, type ModelRecord } from '@digits/common';
 import type { LocalCloud } from '../local-cloud';
-import { parseMetricLine, type Progress } from './progress';
+import { parseMetricLine, parseProgressLine, type Progress } from './progress';
 
 /** Turn what the stand-ins see (object writes, SageMaker state changes, container logs) into progress lines. */
 export function watchPipeline(cloud: LocalCloud, progress: Progress): () => void {
@@ -62,6 +62,8 @@ export function watchPipeline(cloud: LocalCloud, progress: Progress): () => void
     if (line.source !== 'training-job') return;
     const metrics = parseMetricLine(line.line);
     if (metrics) progress.epoch(line.name, metrics.epoch!, epochsOf.get(line.name), metrics);
+    const partial = parseProgressLine(line.line);
+    if (partial) progress.epoch(line.name, partial.epoch - 1 + partial.fraction, partial.epochs, { loss: partial.loss ?? NaN });
   });
 
   return () => {

@@ -1,14 +1,25 @@
-/** A one-line batch counter on stderr, only when stderr is a terminal (never in a container log). */
+/**
+ * Batch progress on stderr: a redrawn bar on a terminal; elsewhere (a container's log, the local
+ * SageMaker) a plain `progress: epoch 2/5 40% (188/469 batches) loss 0.0712` line every 10%, which
+ * log readers can render live and which no metric regex (`epoch=…`) captures.
+ */
 export class ProgressBar {
   private lastDraw = 0;
-  private readonly enabled: boolean;
+  private lastTenth = -1;
+  private readonly tty: boolean;
 
   constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {
-    this.enabled = Boolean(stream.isTTY);
+    this.tty = Boolean(stream.isTTY);
   }
 
   update(label: string, done: number, total: number, detail: string): void {
-    if (!this.enabled) return;
+    if (!this.tty) {
+      const tenth = Math.floor((10 * done) / total);
+      if (tenth === this.lastTenth || tenth === 10) return;
+      this.lastTenth = tenth;
+      if (tenth > 0) this.stream.write(`progress: ${label} ${tenth * 10}% (${done}/${total} batches) ${detail}\n`);
+      return;
+    }
     const now = Date.now();
     if (now - this.lastDraw < 100 && done < total) return;
     this.lastDraw = now;
@@ -18,6 +29,7 @@ export class ProgressBar {
   }
 
   clear(): void {
-    if (this.enabled) this.stream.write('\r\x1b[K');
+    this.lastTenth = -1;
+    if (this.tty) this.stream.write('\r\x1b[K');
   }
 }
