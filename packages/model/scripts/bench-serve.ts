@@ -136,7 +136,7 @@ async function trainQuickModel(temp: string): Promise<string> {
 async function startServe(mlRoot: string): Promise<{ child: ChildProcess; url: string }> {
   const cli = join(__dirname, '..', 'src', 'cli.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve'], {
-    env: { ...process.env, [ML_ROOT_ENV]: mlRoot, [SERVE_PORT_ENV]: '0' },
+    env: { ...process.env, [ML_ROOT_ENV]: mlRoot, [SERVE_PORT_ENV]: '0', LOG_LEVEL: 'info' }, // reads its log lines
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let url: string | undefined;

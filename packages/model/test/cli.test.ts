@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { mlRootWithModel } from './serve/fixtures';
 
@@ -36,23 +37,21 @@ describe('bin/entrypoint (the container entrypoint, run without Docker)', () => 
 
   it('serve: answers /ping 200 for the model under $DIGITS_ML_ROOT, and stops on SIGTERM', async () => {
     const root = await mlRootWithModel();
-    const child = spawn(entrypoint, ['serve'], { env: { ...process.env, DIGITS_ML_ROOT: root, SAGEMAKER_BIND_TO_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // LOG_LEVEL=info: the test reads the "listening" and "model loaded" log lines.
+    const env = { ...process.env, DIGITS_ML_ROOT: root, SAGEMAKER_BIND_TO_PORT: '0', LOG_LEVEL: 'info' };
+    const child = spawn(entrypoint, ['serve'], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const guard = setTimeout(() => child.kill('SIGKILL'), 50_000); // never leave a server behind
     try {
-      // The server logs one JSON line per event; "listening" carries the URL, "model loaded" follows.
-      const events: Record<string, { url?: string }> = {};
-      for await (const line of createInterface({ input: child.stdout! })) {
-        const parsed = safeJson(line);
-        if (parsed?.message) events[parsed.message] = parsed;
-        if (events['model loaded'] || events['model failed to load']) break;
-      }
+      const events = await logEvents(child.stdout!, ['model loaded', 'model failed to load']);
       expect(events['model loaded']).toBeDefined();
       const url = events.listening!.url!;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect((await fetch(`${url}/ping`)).status).toBe(200);
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {
+      clearTimeout(guard);
       child.kill('SIGKILL');
       await rm(root, { recursive: true, force: true });
     }
@@ -61,7 +60,7 @@ describe('bin/entrypoint (the container entrypoint, run without Docker)', () => 
   it('serve: exits 1 when the model folder is missing', async () => {
     const root = await mkdtemp(join(tmpdir(), 'cli-empty-'));
     try {
-      const { code, stdout } = await entry(['serve'], { DIGITS_ML_ROOT: root, SAGEMAKER_BIND_TO_PORT: '0' });
+      const { code, stdout } = await entry(['serve'], { DIGITS_ML_ROOT: root, SAGEMAKER_BIND_TO_PORT: '0', LOG_LEVEL: 'info' });
       expect(code).toBe(1);
       expect(stdout).toMatch(/model failed to load.*model\.json: missing/);
     } finally {
@@ -96,6 +95,17 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^EXPOSE 8080$/m);
   });
 });
+
+/** The server's JSON log lines by message, until one of `until` appears or the output ends. */
+async function logEvents(stdout: Readable, until: string[]): Promise<Record<string, { url?: string }>> {
+  const events: Record<string, { url?: string }> = {};
+  for await (const line of createInterface({ input: stdout })) {
+    const parsed = safeJson(line);
+    if (parsed?.message) events[parsed.message] = parsed;
+    if (until.some((m) => events[m])) break;
+  }
+  return events;
+}
 
 function safeJson(line: string): { message?: string; url?: string } | undefined {
   try {
