@@ -62,9 +62,8 @@ export function localAwsEnv(endpoints: { s3?: string; sagemaker?: string; sagema
   };
 }
 
-/** Apply `localAwsEnv` to this process (tests) and return a function that restores the old values. */
-export function useLocalAwsEnv(endpoints: Parameters<typeof localAwsEnv>[0]): () => void {
-  const vars = localAwsEnv(endpoints);
+/** Set process.env entries (tests); returns a function that restores the previous values. */
+export function setProcessEnv(vars: Record<string, string>): () => void {
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
   Object.assign(process.env, vars);
   return () => {
@@ -73,4 +72,9 @@ export function useLocalAwsEnv(endpoints: Parameters<typeof localAwsEnv>[0]): ()
       else process.env[k] = v;
     }
   };
+}
+
+/** Apply `localAwsEnv` to this process (tests) and return a function that restores the old values. */
+export function useLocalAwsEnv(endpoints: Parameters<typeof localAwsEnv>[0]): () => void {
+  return setProcessEnv(localAwsEnv(endpoints));
 }

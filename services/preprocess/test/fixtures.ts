@@ -1,27 +1,10 @@
 /** Helpers for the preprocess tests: AWS-shaped S3 events and small IDX files cut from real MNIST. */
 import type { S3Event } from 'aws-lambda';
-import { encodeS3Key } from '@digits/common';
+import { s3NotificationEvent } from '@digits/local-cloud';
 
-/** An S3 notification as AWS delivers it: one record per key, keys URL-encoded ('+' for spaces). */
+/** An S3 notification as AWS delivers it (keys URL-encoded, '+' for spaces): the runner's own builder. */
 export function s3Event(bucket: string, keys: string[], eventName = 'ObjectCreated:Put'): S3Event {
-  return {
-    Records: keys.map((key, i) => ({
-      eventVersion: '2.1',
-      eventSource: 'aws:s3',
-      awsRegion: 'us-east-1',
-      eventTime: new Date().toISOString(),
-      eventName,
-      userIdentity: { principalId: 'AWS:AIDEXAMPLE' },
-      requestParameters: { sourceIPAddress: '127.0.0.1' },
-      responseElements: { 'x-amz-request-id': `req${i}`, 'x-amz-id-2': 'id2' },
-      s3: {
-        s3SchemaVersion: '1.0',
-        configurationId: 'preprocess',
-        bucket: { name: bucket, ownerIdentity: { principalId: 'A1' }, arn: `arn:aws:s3:::${bucket}` },
-        object: { key: encodeS3Key(key), size: 1, eTag: 'etag', sequencer: `00${i}` },
-      },
-    })),
-  };
+  return s3NotificationEvent(bucket, keys, { eventName, size: 1, eTag: 'etag' });
 }
 
 /** The first `count` items of a real IDX file, with the header's count rewritten to match. */

@@ -2,5 +2,6 @@ export { startFunctions, type StartFunctionsOptions, type LocalFunctions, type F
 export { resolveServices, printServiceConfig, parseServiceConfig, ServiceConfigError } from './service-config';
 export { matchesEventPattern, EventPatternError } from './event-pattern';
 export { LambdaError } from './lambda-function';
+export { s3NotificationEvent } from './s3-notifications';
 export type { BusEvent, PutEventsEntry } from './eventbridge';
 export type { FunctionDefinition, ServiceDefinition, S3EventSource, HttpApiRoute, EventBridgeSource, HttpApiCors } from './types';

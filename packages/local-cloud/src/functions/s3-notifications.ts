@@ -182,3 +182,23 @@ function dispatch(n: S3Notification, targets: S3Target[], region: string) {
     if (index >= 0) deliver({ Records: [s3EventRecord(n, region, configurationId(definition, index))] });
   }
 }
+
+/**
+ * A whole S3 notification event for `keys` (one record each), exactly as the runner delivers it:
+ * what tests use to drive a handler directly with an AWS-shaped event.
+ */
+export function s3NotificationEvent(
+  bucket: string,
+  keys: string[],
+  options: { eventName?: string; size?: number; eTag?: string; region?: string } = {},
+): { Records: S3EventRecord[] } {
+  return {
+    Records: keys.map((key, i) =>
+      s3EventRecord(
+        { bucket, key, eventName: options.eventName ?? 'ObjectCreated:Put', size: options.size, eTag: options.eTag, sequencer: String(i).padStart(16, '0'), eventTime: new Date().toISOString(), sourceIp: '127.0.0.1' },
+        options.region ?? 'us-east-1',
+        'test',
+      ),
+    ),
+  };
+}

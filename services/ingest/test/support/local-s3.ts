@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client, encodeS3Key, type S3Event } from '@digits/common';
-import { startLocalS3, useLocalAwsEnv, type LocalS3 } from '@digits/local-cloud';
+import { createS3Client, type S3Event } from '@digits/common';
+import { s3NotificationEvent, startLocalS3, useLocalAwsEnv, type LocalS3 } from '@digits/local-cloud';
 
 export const BUCKETS = { public: 'sagemaker-sample-files', inbox: 'digits-test-inbox', raw: 'digits-test-raw', processed: 'digits-test-processed' };
 
@@ -31,26 +31,9 @@ export async function startS3Fixture(): Promise<LocalS3Fixture> {
   };
 }
 
-/** An ObjectCreated record as AWS delivers it: key URL-encoded with '+' for spaces. */
+/** An ObjectCreated event as AWS delivers it (key URL-encoded, '+' for spaces): the runner's own builder. */
 export function s3Event(bucket: string, keys: string[], eventName = 'ObjectCreated:Put'): S3Event {
-  return {
-    Records: keys.map((key) => ({
-      eventVersion: '2.1',
-      eventSource: 'aws:s3',
-      awsRegion: 'us-east-1',
-      eventTime: new Date().toISOString(),
-      eventName,
-      userIdentity: { principalId: 'AWS:TEST' },
-      requestParameters: { sourceIPAddress: '127.0.0.1' },
-      responseElements: { 'x-amz-request-id': 'TEST', 'x-amz-id-2': 'TEST' },
-      s3: {
-        s3SchemaVersion: '1.0',
-        configurationId: 'test',
-        bucket: { name: bucket, ownerIdentity: { principalId: 'TEST' }, arn: `arn:aws:s3:::${bucket}` },
-        object: { key: encodeS3Key(key), size: 0, eTag: '', sequencer: '0' },
-      },
-    })),
-  };
+  return s3NotificationEvent(bucket, keys, { eventName, size: 0, eTag: '' });
 }
 
 export const put = (s3: S3Client, bucket: string, key: string, body: Uint8Array | string) =>
