@@ -2,7 +2,7 @@
  * `pnpm bench:e2e`: a fresh offline cloud with default settings, timed from start to READY
  * (/predict answers), then a bounded load of real MNIST test digits as PNG on /predict from a
  * separate process. Last line: one JSON object ({"bench":"e2e",...}).
- * Options: --quick (smoke profile), --requests N (3000), --connections N (8), --keep (keep data).
+ * Options: --quick (smoke profile), --requests N (3000), --connections N (4), --keep (keep data).
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     options: {
       quick: { type: 'boolean', default: false },
       requests: { type: 'string', default: '3000' },
-      connections: { type: 'string', default: '8' },
+      connections: { type: 'string', default: '4' },
       keep: { type: 'boolean', default: false },
     },
   });
