@@ -13,7 +13,7 @@ import { parseArgs, promisify } from 'node:util';
 import { startLocalCloud } from '../src/local-cloud';
 import { sampleTestDigits } from '../src/sample-digits';
 import { seedPublicDataset } from '../src/seed-public-dataset';
-import { waitForPredict } from '../src/cli/wait-for-predict';
+import { waitForModelRecord, waitForPredict } from '../src/cli/wait-for-predict';
 
 const run = promisify(execFile);
 
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     const secondsToReady = (Date.now() - started) / 1000;
     say(`READY after ${secondsToReady.toFixed(1)} s`);
 
-    const model = (await (await fetch(`${cloud.apiUrl}/model`)).json()) as { metrics?: Record<string, number> };
+    const model = await waitForModelRecord<{ metrics?: Record<string, number> }>(cloud.apiUrl, () => false);
     let correct = 0;
     for (const { png, label } of digits) {
       const res = await fetch(`${cloud.apiUrl}/predict`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: Buffer.from(png) });

@@ -12,7 +12,7 @@ import { sampleTestDigits } from '../sample-digits';
 import { seedPublicDataset } from '../seed-public-dataset';
 import { parseStartOptions, UsageError, USAGE } from './options';
 import { createProgress } from './progress';
-import { CancelledError, waitForPredict } from './wait-for-predict';
+import { CancelledError, waitForModelRecord, waitForPredict } from './wait-for-predict';
 import { watchPipeline } from './watch-pipeline';
 
 async function main(): Promise<void> {
@@ -61,7 +61,8 @@ async function main(): Promise<void> {
   const samplePath = join(options.dataDir, 'sample-digit.png');
   await writeFile(samplePath, sample!.png);
   const answer = await waitForPredict(cloud.apiUrl, sample!.png, () => stopping);
-  progress.stage('ready', `/predict answered ${answer.digit} (label ${sample!.label}) for ${samplePath}`);
+  const model = await waitForModelRecord<{ trainingJobName?: string; metrics?: Record<string, number> }>(cloud.apiUrl, () => stopping);
+  progress.stage('ready', `/predict answered ${answer.digit} (label ${sample!.label}) for ${samplePath}; live model ${model.trainingJobName} test_accuracy=${model.metrics?.test_accuracy}`);
   progress.line(`READY ${cloud.apiUrl}`);
   progress.line(`  curl -s -X POST -H 'content-type: image/png' --data-binary @${samplePath} ${cloud.apiUrl}/predict`);
   progress.line(`  open ${cloud.apiUrl}/ in a browser · Ctrl-C stops everything`);

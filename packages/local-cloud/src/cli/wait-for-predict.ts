@@ -16,3 +16,18 @@ export async function waitForPredict(apiUrl: string, png: Uint8Array, cancelled:
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/**
+ * Poll GET /model until the live model's record answers. It can trail the first /predict answer
+ * by a few seconds: deployModel writes the registry pointer after the endpoint call is accepted,
+ * and the API caches the registry for up to 5 s.
+ */
+export async function waitForModelRecord<T = Record<string, unknown>>(apiUrl: string, cancelled: () => boolean, intervalMs = 500): Promise<T> {
+  for (;;) {
+    if (cancelled()) throw new CancelledError('stopped before /model answered');
+    const res = await fetch(`${apiUrl}/model`).catch(() => undefined);
+    if (res?.ok) return (await res.json()) as T;
+    await res?.arrayBuffer();
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

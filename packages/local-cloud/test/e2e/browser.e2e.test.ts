@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { encodePng } from '@digits/model/normalise';
-import { waitForPredict } from '../../src/cli/wait-for-predict';
+import { waitForModelRecord, waitForPredict } from '../../src/cli/wait-for-predict';
 import { REPO_ROOT, startLocalCloud, type LocalCloud } from '../../src/local-cloud';
 import { readMnistIdx } from '../../src/mnist-files';
 import { seedPublicDataset } from '../../src/seed-public-dataset';
@@ -168,11 +168,11 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
   });
 
   it('shows the model panel: version, trained at, test accuracy, per-class accuracy and the confusion matrix heat-map', async () => {
-    const model = (await (await fetch(`${cloud.apiUrl}/model`)).json()) as {
+    const model = await waitForModelRecord<{
       trainingJobName: string;
       metrics: { test_accuracy: number };
       evaluation: { testRows: number; perClassAccuracy: number[]; confusionMatrix: number[][] } | null;
-    };
+    }>(cloud.apiUrl, () => false);
     expect(model.evaluation).not.toBeNull();
 
     const facts = await text(page, '#model-facts');

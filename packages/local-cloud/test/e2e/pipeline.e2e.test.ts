@@ -17,7 +17,7 @@ import { startLocalCloud, type LocalCloud } from '../../src/local-cloud';
 import { readMnistIdx } from '../../src/mnist-files';
 import { sampleTestDigits } from '../../src/sample-digits';
 import { seedPublicDataset } from '../../src/seed-public-dataset';
-import { waitForPredict } from '../../src/cli/wait-for-predict';
+import { waitForModelRecord, waitForPredict } from '../../src/cli/wait-for-predict';
 
 const run = promisify(execFile);
 jest.setTimeout(15 * 60_000);
@@ -70,12 +70,12 @@ describe('pnpm start pipeline (quick profile)', () => {
     }
     // Quick model: one epoch on 8,000 rows (~93% on MNIST test); chance is 10%.
     expect(correct / digits.length).toBeGreaterThanOrEqual(0.8);
-    const model = (await (await fetch(`${cloud.apiUrl}/model`)).json()) as { trainingJobName?: string };
+    const model = await waitForModelRecord<{ trainingJobName?: string }>(cloud.apiUrl, () => false);
     expect(model.trainingJobName).toMatch(/^digits-local-mnist-/);
   });
 
   it('accepts an AWS CLI upload into the inbox and rejects a corrupt one without disturbing the live model', async () => {
-    const before = await (await fetch(`${cloud.apiUrl}/model`)).json();
+    const before = await waitForModelRecord(cloud.apiUrl, () => false);
     const labels = join(dir, 'train-labels-idx1-ubyte.gz');
     await writeFile(labels, gzipSync(await readMnistIdx('train', 'labels')));
     const corrupt = join(dir, 'train-images-idx3-ubyte.gz');
