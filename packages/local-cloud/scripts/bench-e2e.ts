@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     const pngDir = join(dir, 'load-pngs');
     await mkdir(pngDir, { recursive: true });
     await Promise.all(digits.map((d, i) => writeFile(join(pngDir, `${i}.png`), d.png)));
-    say(`load: ${values.requests} requests, ${values.connections} connections`);
+    say(`load: ${values.requests} requests, ${values.connections} connections, after 500 uncounted warm-up requests`);
     const { stdout } = await run(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, join(__dirname, 'load-predict.ts'), cloud.apiUrl, pngDir, values.requests!, values.connections!], {
       maxBuffer: 1 << 20,
     });

@@ -1,15 +1,16 @@
 /**
  * Load generator for `pnpm bench:e2e`, run in its own process so it does not share an event loop
- * with the API it measures. argv: <base URL> <folder of PNGs> <requests> <connections>.
- * Prints one JSON object: autocannon's latency/throughput/error figures.
+ * with the API it measures. argv: <base URL> <folder of PNGs> [requests] [connections] [warm-up].
+ * A warm-up load runs first (JIT, connection pools) and is not counted: the figures are steady
+ * state. Prints one JSON object: autocannon's latency/throughput/error figures.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 
-const [url, folder, amount = '3000', connections = '8'] = process.argv.slice(2);
+const [url, folder, amount = '3000', connections = '4', warmup = '500'] = process.argv.slice(2);
 if (!url || !folder) {
-  process.stderr.write('usage: load-predict <base URL> <png folder> [requests] [connections]\n');
+  process.stderr.write('usage: load-predict <base URL> <png folder> [requests] [connections] [warm-up requests]\n');
   process.exit(2);
 }
 const bodies = readdirSync(folder)
@@ -17,10 +18,10 @@ const bodies = readdirSync(folder)
   .map((f) => readFileSync(join(folder, f)));
 let next = 0;
 
-const instance = autocannon(
-  {
+function load(requests: number): Promise<autocannon.Result> {
+  return autocannon({
     url: `${url}/predict`,
-    amount: Number(amount),
+    amount: requests,
     connections: Number(connections),
     // Bounded in time too, whatever the machine does.
     duration: 60,
@@ -32,23 +33,28 @@ const instance = autocannon(
         setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length]! }),
       },
     ],
-  },
-  (err: Error | null, result: autocannon.Result) => {
-    if (err) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    process.stdout.write(
-      `${JSON.stringify({
-        requests: result.requests.total,
-        seconds: result.duration,
-        rps: result.requests.average,
-        p50Ms: result.latency.p50,
-        p99Ms: result.latency.p99,
-        errors: result.errors + result.timeouts + result.non2xx,
-        non2xx: result.non2xx,
-      })}\n`,
-    );
-  },
-);
-process.once('SIGINT', () => instance.stop());
+  });
+}
+
+async function main(): Promise<void> {
+  if (Number(warmup) > 0) await load(Number(warmup));
+  const result = await load(Number(amount));
+  process.stdout.write(
+    `${JSON.stringify({
+      requests: result.requests.total,
+      connections: Number(connections),
+      warmupRequests: Number(warmup),
+      seconds: result.duration,
+      rps: result.requests.average,
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      errors: result.errors + result.timeouts + result.non2xx,
+      non2xx: result.non2xx,
+    })}\n`,
+  );
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+});
