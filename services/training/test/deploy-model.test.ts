@@ -6,11 +6,11 @@ import {
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
 import { REGISTRY_LIVE_KEY, modelRecordKey, type LivePointer, type ModelRecord } from '@digits/common';
-import type { DeploySettings } from '../src/config';
 import { deployModel, type DeployDeps } from '../src/deploy-model';
 import { EndpointBusyError } from '../src/errors';
 import { onTrainingStateChange } from '../src/invocations';
 import {
+  DEPLOY_SETTINGS,
   ARTIFACTS,
   ENDPOINT,
   IMAGE,
@@ -26,14 +26,7 @@ import {
   type FakeSageMaker,
 } from './support/fakes';
 
-const settings: DeploySettings = {
-  artifactsBucket: ARTIFACTS,
-  endpointName: ENDPOINT,
-  jobPrefix: PREFIX,
-  roleArn: ROLE_ARN,
-  gate: { minAccuracy: 0.98, maxRegression: 0.005 },
-  endpoint: { mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 },
-};
+const settings = DEPLOY_SETTINGS;
 
 let s3: FakeS3;
 let sm: FakeSageMaker;

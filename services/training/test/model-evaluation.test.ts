@@ -5,10 +5,9 @@ import { gzipSync } from 'node:zlib';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { modelRecordKey, type ModelRecord } from '@digits/common';
 import { create as createTar } from 'tar';
-import type { DeploySettings } from '../src/config';
 import { deployModel } from '../src/deploy-model';
 import { readModelEvaluation } from '../src/model-evaluation';
-import { ARTIFACTS, ENDPOINT, PREFIX, ROLE_ARN, completedJob, fakeS3, fakeSageMaker, memoryLogger, stateChange, type FakeS3 } from './support/fakes';
+import { DEPLOY_SETTINGS, ARTIFACTS, ENDPOINT, PREFIX, ROLE_ARN, completedJob, fakeS3, fakeSageMaker, memoryLogger, stateChange, type FakeS3 } from './support/fakes';
 
 const confusionMatrix = Array.from({ length: 10 }, (_, actual) => Array.from({ length: 10 }, (_, predicted): number => (actual === predicted ? 95 : actual === 4 && predicted === 9 ? 5 : 0)));
 const perClassAccuracy = confusionMatrix.map((row, d) => row[d]! / row.reduce((a, b) => a + b, 0));
@@ -57,14 +56,7 @@ describe('readModelEvaluation', () => {
 });
 
 describe('deployModel records the model report', () => {
-  const settings: DeploySettings = {
-    artifactsBucket: ARTIFACTS,
-    endpointName: ENDPOINT,
-    jobPrefix: PREFIX,
-    roleArn: ROLE_ARN,
-    gate: { minAccuracy: 0.98, maxRegression: 0.005 },
-    endpoint: { mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 },
-  };
+  const settings = DEPLOY_SETTINGS;
   const job = `${PREFIX}-mnist-0123456789ab-bbbbbbbbbb`;
 
   it('copies metadata.json into the registry record of a deployed model', async () => {

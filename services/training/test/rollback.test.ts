@@ -1,20 +1,12 @@
 import { UpdateEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { REGISTRY_LIVE_KEY, type LivePointer } from '@digits/common';
-import type { DeploySettings } from '../src/config';
 import { deployModel, type DeployDeps } from '../src/deploy-model';
 import { RollbackError } from '../src/errors';
 import { onRollback } from '../src/invocations';
 import { parseRollbackInput, rollback, type RollbackDeps } from '../src/rollback';
-import { ARTIFACTS, ENDPOINT, PREFIX, ROLE_ARN, completedJob, fakeS3, fakeSageMaker, memoryLogger, settle, stateChange, type FakeS3, type FakeSageMaker } from './support/fakes';
+import { DEPLOY_SETTINGS, ARTIFACTS, ENDPOINT, PREFIX, ROLE_ARN, completedJob, fakeS3, fakeSageMaker, memoryLogger, settle, stateChange, type FakeS3, type FakeSageMaker } from './support/fakes';
 
-const deploySettings: DeploySettings = {
-  artifactsBucket: ARTIFACTS,
-  endpointName: ENDPOINT,
-  jobPrefix: PREFIX,
-  roleArn: ROLE_ARN,
-  gate: { minAccuracy: 0.98, maxRegression: 0.005 },
-  endpoint: { mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 },
-};
+const deploySettings = DEPLOY_SETTINGS;
 
 const A = `${PREFIX}-mnist-aaaa-1111111111`;
 const B = `${PREFIX}-mnist-bbbb-2222222222`;

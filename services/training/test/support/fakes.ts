@@ -22,6 +22,7 @@ import {
   type DescribeTrainingJobResponse,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import type { DeploySettings } from '../../src/config';
 import {
   TRAINING_STATE_CHANGE,
   manifestKey,
@@ -163,6 +164,16 @@ export const PREFIX = 'digits-test';
 export const ENDPOINT = 'digits-test';
 export const ROLE_ARN = 'arn:aws:iam::123456789012:role/digits-test-sagemaker';
 export const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/digits-test-model:latest';
+
+/** deployModel's settings in the unit tests: the documented defaults (gate 0.98 / 0.005, serverless 2048 MB × 5). */
+export const DEPLOY_SETTINGS: DeploySettings = {
+  artifactsBucket: ARTIFACTS,
+  endpointName: ENDPOINT,
+  jobPrefix: PREFIX,
+  roleArn: ROLE_ARN,
+  gate: { minAccuracy: 0.98, maxRegression: 0.005 },
+  endpoint: { mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 },
+};
 
 /** A manifest as preprocess writes it: one shard per split, class counts that sum to the rows. */
 export function manifest(dataset = 'mnist', version = 'v-0123456789abcdef', bucket = PROCESSED): Manifest {
