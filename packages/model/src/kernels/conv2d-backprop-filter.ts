@@ -8,13 +8,9 @@
  * That lets XNNPACK's fast convolution do the work.
  */
 import { backend_util, Conv2D, Conv2DBackpropFilter, PadV2, Slice, Transpose, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
-import { release, run, wasmKernel, type BackendWasm } from './wasm-kernel-calls';
+import { release, run, wasmKernel, type BackendWasm, type Conv2DGradAttrs } from './wasm-kernel-calls';
 
-interface FilterGradAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface FilterGradAttrs extends Conv2DGradAttrs {
   filterShape: [number, number, number, number];
 }
 

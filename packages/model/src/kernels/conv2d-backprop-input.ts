@@ -5,13 +5,9 @@
  * the output has the input's size — which XNNPACK does fast. Strided cases keep the stock kernel.
  */
 import { backend_util, Conv2D, Conv2DBackpropInput, Reverse, Transpose, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
-import { release, run, wasmKernel, wasmKernelConfig, type BackendWasm } from './wasm-kernel-calls';
+import { release, run, wasmKernel, wasmKernelConfig, type BackendWasm, type Conv2DGradAttrs } from './wasm-kernel-calls';
 
-interface InputGradAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface InputGradAttrs extends Conv2DGradAttrs {
   inputShape: [number, number, number, number];
 }
 

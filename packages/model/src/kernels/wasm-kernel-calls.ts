@@ -3,10 +3,18 @@
  * functions directly (as the wasm backend's own composite kernels do), outside the engine, so
  * intermediates are plain TensorInfos that must be released here.
  */
-import { getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import { backend_util, getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 export type { BackendWasm };
+/** Attributes both convolution-gradient kernels receive (tfjs Conv2DBackpropFilter/Input). */
+export interface Conv2DGradAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
 export type WasmKernelArgs = { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs?: NamedAttrMap };
 
 /** The kernel registered for `name` on wasm now (capture before replacing it). */
