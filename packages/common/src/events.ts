@@ -50,4 +50,7 @@ export const TRAINING_STATE_CHANGE = {
   detailType: 'SageMaker Training Job State Change',
 } as const;
 
-export type TrainingJobStateChangeEvent = EventBridgeEvent<'SageMaker Training Job State Change', TrainingJobStateChangeDetail>;
+export type TrainingJobStateChangeEvent = EventBridgeEvent<
+  'SageMaker Training Job State Change',
+  TrainingJobStateChangeDetail
+>;

@@ -48,7 +48,10 @@ export function decodeIdx(bytes: Uint8Array, options: IdxDecodeOptions = {}): Id
  * header or too many bytes stop the stream at once. Errors of the source itself (network) pass
  * through unchanged; everything wrong with the bytes is an IdxError.
  */
-export async function readIdxStream(source: AsyncIterable<Uint8Array>, options: IdxDecodeOptions = {}): Promise<IdxData> {
+export async function readIdxStream(
+  source: AsyncIterable<Uint8Array>,
+  options: IdxDecodeOptions = {},
+): Promise<IdxData> {
   const iterator = source[Symbol.asyncIterator]();
   // Read just enough to tell gzip from plain IDX.
   let first: Uint8Array = new Uint8Array(0);

@@ -56,9 +56,11 @@ export function readIdxHeader(bytes: Uint8Array): IdxHeader {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0, false);
   const headerBytes = 4 + 4 * bytes[3]!;
-  if (bytes.length < headerBytes) throw new IdxError('TRUNCATED', `file ends inside the IDX header (${bytes.length} of ${headerBytes} bytes)`);
+  if (bytes.length < headerBytes)
+    throw new IdxError('TRUNCATED', `file ends inside the IDX header (${bytes.length} of ${headerBytes} bytes)`);
   const count = view.getUint32(4, false);
-  if (count > MAX_IDX_ITEMS) throw new IdxError('TOO_LARGE', `declared count ${count} exceeds the limit of ${MAX_IDX_ITEMS}`);
+  if (count > MAX_IDX_ITEMS)
+    throw new IdxError('TOO_LARGE', `declared count ${count} exceeds the limit of ${MAX_IDX_ITEMS}`);
   if (magic === IDX_LABELS_MAGIC) {
     return { kind: 'labels', magic, count, headerBytes, itemBytes: 1, totalBytes: headerBytes + count };
   }
@@ -68,7 +70,16 @@ export function readIdxHeader(bytes: Uint8Array): IdxHeader {
     throw new IdxError('BAD_DIMENSIONS', `images are ${rows}×${cols}, expected ${IMAGE_SIDE}×${IMAGE_SIDE}`);
   }
   const itemBytes = rows * cols;
-  return { kind: 'images', magic, count, rows, cols, headerBytes, itemBytes, totalBytes: headerBytes + count * itemBytes };
+  return {
+    kind: 'images',
+    magic,
+    count,
+    rows,
+    cols,
+    headerBytes,
+    itemBytes,
+    totalBytes: headerBytes + count * itemBytes,
+  };
 }
 
 /** Check the 4-byte magic (so a wrong file is rejected before its header is complete). */
@@ -80,20 +91,32 @@ function checkIdxMagic(bytes: Uint8Array): void {
     throw new IdxError('BAD_MAGIC', `not an IDX file: magic 0x${hex(magic)} does not start with two zero bytes`);
   }
   if (bytes[2] !== UNSIGNED_BYTE) {
-    throw new IdxError('BAD_TYPE', `IDX element type 0x${bytes[2]!.toString(16).padStart(2, '0')} is not unsigned byte (0x08)`);
+    throw new IdxError(
+      'BAD_TYPE',
+      `IDX element type 0x${bytes[2]!.toString(16).padStart(2, '0')} is not unsigned byte (0x08)`,
+    );
   }
   if (magic !== IDX_IMAGES_MAGIC && magic !== IDX_LABELS_MAGIC) {
-    throw new IdxError('BAD_MAGIC', `IDX magic 0x${hex(magic)} is neither images (0x00000803) nor labels (0x00000801): ${bytes[3]} dimensions`);
+    throw new IdxError(
+      'BAD_MAGIC',
+      `IDX magic 0x${hex(magic)} is neither images (0x00000803) nor labels (0x00000801): ${bytes[3]} dimensions`,
+    );
   }
 }
 
 /** Check that a file of `size` bytes holds exactly what its header declares. */
 export function checkIdxSize(header: IdxHeader, size: number): void {
   if (size < header.totalBytes) {
-    throw new IdxError('TRUNCATED', `${header.kind} file declares ${header.count} items (${header.totalBytes} bytes) but has ${size} bytes`);
+    throw new IdxError(
+      'TRUNCATED',
+      `${header.kind} file declares ${header.count} items (${header.totalBytes} bytes) but has ${size} bytes`,
+    );
   }
   if (size > header.totalBytes) {
-    throw new IdxError('TRAILING_BYTES', `${header.kind} file declares ${header.count} items (${header.totalBytes} bytes) but has ${size - header.totalBytes} trailing bytes`);
+    throw new IdxError(
+      'TRAILING_BYTES',
+      `${header.kind} file declares ${header.count} items (${header.totalBytes} bytes) but has ${size - header.totalBytes} trailing bytes`,
+    );
   }
 }
 
@@ -120,7 +143,8 @@ export class IdxBytes {
 
   /** Bytes [start, end) copied into `target` (which must hold them); returns the filled part. */
   copy(start: number, end: number, target: Uint8Array): Uint8Array {
-    if (start < 0 || end > this.length || start > end) throw new RangeError(`range [${start}, ${end}) is outside 0..${this.length}`);
+    if (start < 0 || end > this.length || start > end)
+      throw new RangeError(`range [${start}, ${end}) is outside 0..${this.length}`);
     let i = this.chunkAt(start);
     let written = 0;
     for (let at = start; at < end; i++) {
@@ -219,7 +243,8 @@ export class IdxParser {
       this.headLength += take;
       offset += take;
       if (this.headLength === 4) checkIdxMagic(this.head.subarray(0, 4));
-      if (this.headLength === wanted && this.headLength > 4) this.startData(readIdxHeader(this.head.subarray(0, this.headLength)));
+      if (this.headLength === wanted && this.headLength > 4)
+        this.startData(readIdxHeader(this.head.subarray(0, this.headLength)));
     }
     if (offset === chunk.length) return;
     const header = this.header!;
@@ -237,7 +262,10 @@ export class IdxParser {
   private startData(header: IdxHeader): void {
     const expected = this.options.expect;
     if (expected && header.kind !== expected) {
-      throw new IdxError('BAD_MAGIC', `expected an IDX ${expected} file but found ${header.kind} (magic 0x${hex(header.magic)})`);
+      throw new IdxError(
+        'BAD_MAGIC',
+        `expected an IDX ${expected} file but found ${header.kind} (magic 0x${hex(header.magic)})`,
+      );
     }
     this.header = header;
     this.dataBytes = header.count * header.itemBytes;
@@ -285,8 +313,10 @@ export interface IdxPair {
 
 /** Join an images file and a labels file, refusing a pair whose counts differ. */
 export function pairIdx(images: IdxData, labels: IdxData): IdxPair {
-  if (images.header.kind !== 'images') throw new IdxError('BAD_MAGIC', `expected an IDX images file, got ${images.header.kind}`);
-  if (labels.header.kind !== 'labels') throw new IdxError('BAD_MAGIC', `expected an IDX labels file, got ${labels.header.kind}`);
+  if (images.header.kind !== 'images')
+    throw new IdxError('BAD_MAGIC', `expected an IDX images file, got ${images.header.kind}`);
+  if (labels.header.kind !== 'labels')
+    throw new IdxError('BAD_MAGIC', `expected an IDX labels file, got ${labels.header.kind}`);
   if (images.header.count !== labels.header.count) {
     throw new IdxError('COUNT_MISMATCH', `${images.header.count} images but ${labels.header.count} labels`);
   }

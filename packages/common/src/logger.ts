@@ -9,12 +9,17 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(component: string, write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Logger {
+export function createLogger(
+  component: string,
+  write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Logger {
   const threshold = ORDER[(process.env.LOG_LEVEL as Level) ?? 'info'] ?? ORDER.info;
-  const emit = (level: Level) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[level] < threshold) return;
-    write(JSON.stringify({ level, component, message, ...fields, time: new Date().toISOString() }, errorReplacer));
-  };
+  const emit =
+    (level: Level) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      if (ORDER[level] < threshold) return;
+      write(JSON.stringify({ level, component, message, ...fields, time: new Date().toISOString() }, errorReplacer));
+    };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 

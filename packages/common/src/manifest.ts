@@ -84,7 +84,8 @@ function checkSplit(split: string, v: unknown): SplitManifest {
   if (!Array.isArray(counts) || counts.length !== NUM_CLASSES || !counts.every(isCount)) {
     fail(`splits.${split}.classCounts`, `must be ${NUM_CLASSES} non-negative integers`);
   }
-  if (counts.reduce((a: number, b: number) => a + b, 0) !== v.rows) fail(`splits.${split}.classCounts`, 'do not sum to rows');
+  if (counts.reduce((a: number, b: number) => a + b, 0) !== v.rows)
+    fail(`splits.${split}.classCounts`, 'do not sum to rows');
   const shards = v.shards;
   if (!Array.isArray(shards) || shards.length === 0) fail(`splits.${split}.shards`, 'must be a non-empty list');
   shards.forEach((s, i) => {
@@ -92,7 +93,8 @@ function checkSplit(split: string, v: unknown): SplitManifest {
       fail(`splits.${split}.shards[${i}]`, 'must have key, rows and bytes');
     }
   });
-  if (shards.reduce((a: number, s: ShardRef) => a + s.rows, 0) !== v.rows) fail(`splits.${split}.shards`, 'rows do not sum to rows');
+  if (shards.reduce((a: number, s: ShardRef) => a + s.rows, 0) !== v.rows)
+    fail(`splits.${split}.shards`, 'rows do not sum to rows');
   if (!isObject(v.sources) || !isObject(v.sources.images) || !isObject(v.sources.labels)) {
     fail(`splits.${split}.sources`, 'must name the images and labels objects');
   }

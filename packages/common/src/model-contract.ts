@@ -68,7 +68,13 @@ export interface ModelMetadata {
 }
 
 /** Serving content types accepted by `POST /invocations`. */
-export const INVOCATION_CONTENT_TYPES = ['application/json', 'text/csv', 'application/x-image', 'image/png', 'image/jpeg'] as const;
+export const INVOCATION_CONTENT_TYPES = [
+  'application/json',
+  'text/csv',
+  'application/x-image',
+  'image/png',
+  'image/jpeg',
+] as const;
 
 export interface DigitPrediction {
   digit: number;
@@ -137,5 +143,11 @@ export interface LivePointer {
   endpointConfigName: string;
   testAccuracy: number;
   deployedAt: string;
-  history: Array<{ trainingJobName: string; modelName: string; endpointConfigName: string; testAccuracy: number; deployedAt: string }>;
+  history: Array<{
+    trainingJobName: string;
+    modelName: string;
+    endpointConfigName: string;
+    testAccuracy: number;
+    deployedAt: string;
+  }>;
 }

@@ -13,6 +13,8 @@ describe('S3 event records', () => {
         { eventName: 'ObjectRemoved:Delete', s3: { bucket: { name: 'b' }, object: { key: 'z' } } },
       ],
     } as unknown as S3Event;
-    expect(s3ObjectsFromEvent(event)).toEqual([{ bucket: 'b', key: 'x y', size: 3, etag: 'e', versionId: undefined, eventName: 'ObjectCreated:Put' }]);
+    expect(s3ObjectsFromEvent(event)).toEqual([
+      { bucket: 'b', key: 'x y', size: 3, etag: 'e', versionId: undefined, eventName: 'ObjectCreated:Put' },
+    ]);
   });
 });

@@ -1,5 +1,8 @@
 /** Small well-formed IDX files for the parser tests. */
-export function idxImages(count: number, pixel: (image: number, offset: number) => number = (i, o) => (i * 31 + o) % 256): Buffer {
+export function idxImages(
+  count: number,
+  pixel: (image: number, offset: number) => number = (i, o) => (i * 31 + o) % 256,
+): Buffer {
   const header = Buffer.alloc(16);
   header.writeUInt32BE(0x00000803, 0);
   header.writeUInt32BE(count, 4);

@@ -37,7 +37,14 @@ async function asyncCodeOf(fn: () => Promise<unknown>): Promise<IdxErrorCode | s
 
 describe('IDX header', () => {
   it('reads images and labels headers', () => {
-    expect(readIdxHeader(idxImages(3))).toMatchObject({ kind: 'images', count: 3, rows: 28, cols: 28, headerBytes: 16, totalBytes: 16 + 3 * 784 });
+    expect(readIdxHeader(idxImages(3))).toMatchObject({
+      kind: 'images',
+      count: 3,
+      rows: 28,
+      cols: 28,
+      headerBytes: 16,
+      totalBytes: 16 + 3 * 784,
+    });
     expect(readIdxHeader(idxLabels(LABELS))).toMatchObject({ kind: 'labels', count: 11, headerBytes: 8, itemBytes: 1 });
   });
 
@@ -69,14 +76,18 @@ describe('IDX parser', () => {
 
   it('rejects missing bytes, extra bytes and labels above 9', () => {
     const file = idxLabels(LABELS);
-    expect(() => parseIdx(file.subarray(0, file.length - 1))).toThrow(/declares 11 items \(19 bytes\) but has 18 bytes/);
+    expect(() => parseIdx(file.subarray(0, file.length - 1))).toThrow(
+      /declares 11 items \(19 bytes\) but has 18 bytes/,
+    );
     expect(codeOf(() => parseIdx(Buffer.concat([file, Buffer.from([0])])))).toBe('TRAILING_BYTES');
     expect(() => parseIdx(idxLabels([1, 2, 10, 4]))).toThrow('label 10 at index 2 is outside 0–9');
     expect(codeOf(() => parseIdx(file.subarray(0, 6)))).toBe('TRUNCATED');
   });
 
   it('refuses the other kind of file when told what to expect', () => {
-    expect(() => parseIdx(idxLabels(LABELS), { expect: 'images' })).toThrow(/expected an IDX images file but found labels/);
+    expect(() => parseIdx(idxLabels(LABELS), { expect: 'images' })).toThrow(
+      /expected an IDX images file but found labels/,
+    );
   });
 
   it('stays failed after an error', () => {
@@ -100,15 +111,23 @@ describe('IdxBytes', () => {
   it('copies any range across chunk boundaries, and joins once', () => {
     const whole = Uint8Array.from({ length: 100 }, (_, i) => i);
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1 }), fc.nat({ max: 100 }), fc.nat({ max: 100 }), (sizes, a, b) => {
-        const chunks: Uint8Array[] = [];
-        for (let o = 0, i = 0; o < whole.length; o += sizes[i % sizes.length]!, i++) chunks.push(whole.subarray(o, o + sizes[i % sizes.length]!));
-        const bytes = new IdxBytes(chunks);
-        const [start, end] = a <= b ? [a, b] : [b, a];
-        expect(Array.from(bytes.copy(start, end, new Uint8Array(100)))).toEqual(Array.from(whole.subarray(start, end)));
-        expect(bytes.toUint8Array()).toEqual(whole);
-        expect(bytes.toUint8Array()).toBe(bytes.toUint8Array());
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1 }),
+        fc.nat({ max: 100 }),
+        fc.nat({ max: 100 }),
+        (sizes, a, b) => {
+          const chunks: Uint8Array[] = [];
+          for (let o = 0, i = 0; o < whole.length; o += sizes[i % sizes.length]!, i++)
+            chunks.push(whole.subarray(o, o + sizes[i % sizes.length]!));
+          const bytes = new IdxBytes(chunks);
+          const [start, end] = a <= b ? [a, b] : [b, a];
+          expect(Array.from(bytes.copy(start, end, new Uint8Array(100)))).toEqual(
+            Array.from(whole.subarray(start, end)),
+          );
+          expect(bytes.toUint8Array()).toEqual(whole);
+          expect(bytes.toUint8Array()).toBe(bytes.toUint8Array());
+        },
+      ),
     );
     expect(() => new IdxBytes([whole]).copy(90, 101, new Uint8Array(20))).toThrow(RangeError);
   });
@@ -168,26 +187,42 @@ describe('IDX properties', () => {
 
   it('rejects every truncation of a plain or gzipped file, with an IdxError', async () => {
     await fc.assert(
-      fc.asyncProperty(fileArb, fc.boolean(), fc.double({ min: 0, max: 1, noNaN: true }), chunkSizes, async (i, gzipped, cut, sizes) => {
-        const file = gzipped ? gzFiles[i]! : files[i]!;
-        const end = Math.min(file.length - 1, Math.floor(cut * file.length));
-        const bytes = file.subarray(0, end);
-        expect(codeOf(() => decodeIdx(bytes))).toMatch(/^(EMPTY|TRUNCATED|BAD_GZIP|BAD_MAGIC)$/);
-        expect(await asyncCodeOf(() => readIdxStream(chunked(bytes, sizes)))).toMatch(/^(EMPTY|TRUNCATED|BAD_GZIP|BAD_MAGIC)$/);
-      }),
+      fc.asyncProperty(
+        fileArb,
+        fc.boolean(),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        chunkSizes,
+        async (i, gzipped, cut, sizes) => {
+          const file = gzipped ? gzFiles[i]! : files[i]!;
+          const end = Math.min(file.length - 1, Math.floor(cut * file.length));
+          const bytes = file.subarray(0, end);
+          expect(codeOf(() => decodeIdx(bytes))).toMatch(/^(EMPTY|TRUNCATED|BAD_GZIP|BAD_MAGIC)$/);
+          expect(await asyncCodeOf(() => readIdxStream(chunked(bytes, sizes)))).toMatch(
+            /^(EMPTY|TRUNCATED|BAD_GZIP|BAD_MAGIC)$/,
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('rejects any change to a plain header, and any appended bytes', () => {
     fc.assert(
-      fc.property(fileArb, fc.nat(), fc.integer({ min: 1, max: 255 }), fc.uint8Array({ minLength: 1, maxLength: 40 }), (i, at, xor, extra) => {
-        const file = Buffer.from(files[i]!);
-        const headerBytes = i === 0 ? 16 : 8;
-        file[at % headerBytes]! ^= xor;
-        expect(codeOf(() => parseIdx(file))).toMatch(/^(BAD_MAGIC|BAD_TYPE|BAD_DIMENSIONS|TRUNCATED|TRAILING_BYTES|TOO_LARGE)$/);
-        expect(codeOf(() => parseIdx(Buffer.concat([files[i]!, extra])))).toBe('TRAILING_BYTES');
-      }),
+      fc.property(
+        fileArb,
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        fc.uint8Array({ minLength: 1, maxLength: 40 }),
+        (i, at, xor, extra) => {
+          const file = Buffer.from(files[i]!);
+          const headerBytes = i === 0 ? 16 : 8;
+          file[at % headerBytes]! ^= xor;
+          expect(codeOf(() => parseIdx(file))).toMatch(
+            /^(BAD_MAGIC|BAD_TYPE|BAD_DIMENSIONS|TRUNCATED|TRAILING_BYTES|TOO_LARGE)$/,
+          );
+          expect(codeOf(() => parseIdx(Buffer.concat([files[i]!, extra])))).toBe('TRAILING_BYTES');
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -200,7 +235,10 @@ describe('IDX properties', () => {
         // Gzip's CRC32 and length catch changed output; only bytes that change nothing (mtime, OS,
         // the final byte's padding bits) may pass, and then the data must be the original.
         const result = await readIdxStream(chunked(gz, [64])).then(
-          (parsed) => Buffer.from(parsed.data).equals(files[i]!.subarray(i === 0 ? 16 : 8)) ? 'unchanged' : 'CHANGED DATA ACCEPTED',
+          (parsed) =>
+            Buffer.from(parsed.data).equals(files[i]!.subarray(i === 0 ? 16 : 8))
+              ? 'unchanged'
+              : 'CHANGED DATA ACCEPTED',
           (e: unknown) => (e instanceof IdxError ? 'rejected' : `not an IdxError: ${String(e)}`),
         );
         expect(result).toMatch(/^(rejected|unchanged)$/);
@@ -211,12 +249,17 @@ describe('IDX properties', () => {
 
   it('rejects a label file with any label above 9', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 50 }), fc.nat(), fc.integer({ min: 10, max: 255 }), (digits, at, bad) => {
-        const list = [...digits];
-        list.splice(at % (list.length + 1), 0, bad);
-        expect(codeOf(() => parseIdx(idxLabels(list)))).toBe('BAD_LABEL');
-        expect(parseIdx(idxLabels(digits)).header.count).toBe(digits.length);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 50 }),
+        fc.nat(),
+        fc.integer({ min: 10, max: 255 }),
+        (digits, at, bad) => {
+          const list = [...digits];
+          list.splice(at % (list.length + 1), 0, bad);
+          expect(codeOf(() => parseIdx(idxLabels(list)))).toBe('BAD_LABEL');
+          expect(parseIdx(idxLabels(digits)).header.count).toBe(digits.length);
+        },
+      ),
     );
   });
 

@@ -1,9 +1,25 @@
-import { identifyIdxFile, inboxKey, parseInboxKey, parseManifestKey, parseRawKey, rawKey, shardKey, manifestKey, assertDatasetName } from '../src/keys';
+import {
+  identifyIdxFile,
+  inboxKey,
+  parseInboxKey,
+  parseManifestKey,
+  parseRawKey,
+  rawKey,
+  shardKey,
+  manifestKey,
+  assertDatasetName,
+} from '../src/keys';
 
 describe('S3 key layout', () => {
   it('round-trips inbox and raw keys, including dataset names with spaces', () => {
-    expect(parseInboxKey(inboxKey('my digits', 'train-images-idx3-ubyte.gz'))).toEqual({ dataset: 'my digits', file: 'train-images-idx3-ubyte.gz' });
-    expect(parseRawKey(rawKey('mnist', 't10k-labels-idx1-ubyte.gz'))).toEqual({ dataset: 'mnist', file: 't10k-labels-idx1-ubyte.gz' });
+    expect(parseInboxKey(inboxKey('my digits', 'train-images-idx3-ubyte.gz'))).toEqual({
+      dataset: 'my digits',
+      file: 'train-images-idx3-ubyte.gz',
+    });
+    expect(parseRawKey(rawKey('mnist', 't10k-labels-idx1-ubyte.gz'))).toEqual({
+      dataset: 'mnist',
+      file: 't10k-labels-idx1-ubyte.gz',
+    });
   });
 
   it('refuses keys that could escape their prefix', () => {

@@ -43,7 +43,11 @@ async function main(): Promise<void> {
     const model = await waitForModelRecord<{ metrics?: Record<string, number> }>(cloud.apiUrl, () => false);
     let correct = 0;
     for (const { png, label } of digits) {
-      const res = await fetch(`${cloud.apiUrl}/predict`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: Buffer.from(png) });
+      const res = await fetch(`${cloud.apiUrl}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png' },
+        body: Buffer.from(png),
+      });
       if (res.ok && ((await res.json()) as { digit: number }).digit === label) correct++;
     }
 
@@ -51,9 +55,21 @@ async function main(): Promise<void> {
     await mkdir(pngDir, { recursive: true });
     await Promise.all(digits.map((d, i) => writeFile(join(pngDir, `${i}.png`), d.png)));
     say(`load: ${values.requests} requests, ${values.connections} connections, after 500 uncounted warm-up requests`);
-    const { stdout } = await run(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, join(__dirname, 'load-predict.ts'), cloud.apiUrl, pngDir, values.requests!, values.connections!], {
-      maxBuffer: 1 << 20,
-    });
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        pathToFileURL(require.resolve('tsx')).href,
+        join(__dirname, 'load-predict.ts'),
+        cloud.apiUrl,
+        pngDir,
+        values.requests!,
+        values.connections!,
+      ],
+      {
+        maxBuffer: 1 << 20,
+      },
+    );
     const load = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
     process.stdout.write(
       `${JSON.stringify({

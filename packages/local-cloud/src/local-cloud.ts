@@ -13,11 +13,20 @@ import { startLocalSageMaker, type LocalSageMaker } from './sagemaker';
  * the end-to-end test and `pnpm bench:e2e`; nothing here knows what the services do.
  */
 export const REPO_ROOT = resolve(__dirname, '../../..');
-export const SERVICE_DIRS = ['ingest', 'preprocess', 'training', 'inference'].map((s) => join(REPO_ROOT, 'services', s));
+export const SERVICE_DIRS = ['ingest', 'preprocess', 'training', 'inference'].map((s) =>
+  join(REPO_ROOT, 'services', s),
+);
 
 /** Settings of the `--quick` smoke profile: a small row limit and one epoch, and a gate to match. */
 export const QUICK_PROFILE = {
-  DEFAULT_HYPERPARAMETERS: JSON.stringify({ epochs: '1', batch_size: '64', learning_rate: '0.003', seed: '42', max_rows: '8000', max_test_rows: '2000' }),
+  DEFAULT_HYPERPARAMETERS: JSON.stringify({
+    epochs: '1',
+    batch_size: '64',
+    learning_rate: '0.003',
+    seed: '42',
+    max_rows: '8000',
+    max_test_rows: '2000',
+  }),
   GATE_MIN_ACCURACY: '0.9',
 };
 
@@ -67,7 +76,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const s3 = await startLocalS3({ directory: join(dataDir, 's3'), port: options.s3Port ?? 0 });
     closers.push(() => s3.close());
     const s3Env = localAwsEnv({ s3: s3.endpoint });
-    const s3Client = createS3Client({ endpoint: s3.endpoint, region: s3Env.AWS_REGION, credentials: { accessKeyId: s3Env.AWS_ACCESS_KEY_ID!, secretAccessKey: s3Env.AWS_SECRET_ACCESS_KEY! }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }, s3Env);
+    const s3Client = createS3Client(
+      {
+        endpoint: s3.endpoint,
+        region: s3Env.AWS_REGION,
+        credentials: { accessKeyId: s3Env.AWS_ACCESS_KEY_ID!, secretAccessKey: s3Env.AWS_SECRET_ACCESS_KEY! },
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      },
+      s3Env,
+    );
 
     const smLogger = createLogger('local-sagemaker', (line) => log(line));
     const sageMaker = await startLocalSageMaker({
@@ -81,7 +99,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     closers.push(() => sageMaker.close());
 
-    const awsEnv = localAwsEnv({ s3: s3.endpoint, sagemaker: sageMaker.endpoint, sagemakerRuntime: sageMaker.endpoint });
+    const awsEnv = localAwsEnv({
+      s3: s3.endpoint,
+      sagemaker: sageMaker.endpoint,
+      sagemakerRuntime: sageMaker.endpoint,
+    });
     const configEnv: Record<string, string> = {
       ...(process.env as Record<string, string>),
       ...awsEnv,

@@ -44,7 +44,11 @@ export async function startLocalS3({ directory, port = 0, buckets = [] }: LocalS
 }
 
 /** Variables that point the unchanged AWS SDK (and AWS CLI) at local stand-ins. */
-export function localAwsEnv(endpoints: { s3?: string; sagemaker?: string; sagemakerRuntime?: string }): Record<string, string> {
+export function localAwsEnv(endpoints: {
+  s3?: string;
+  sagemaker?: string;
+  sagemakerRuntime?: string;
+}): Record<string, string> {
   return {
     AWS_REGION: 'us-east-1',
     AWS_DEFAULT_REGION: 'us-east-1',

@@ -19,7 +19,8 @@ export async function sampleTestDigits(count: number, offset = 0, scale = 4): Pr
     const side = 28 * scale;
     const pixels = new Float32Array(side * side);
     for (let y = 0; y < side; y++) {
-      for (let x = 0; x < side; x++) pixels[y * side + x] = images[16 + i * 784 + Math.floor(y / scale) * 28 + Math.floor(x / scale)]! / 255;
+      for (let x = 0; x < side; x++)
+        pixels[y * side + x] = images[16 + i * 784 + Math.floor(y / scale) * 28 + Math.floor(x / scale)]! / 255;
     }
     digits.push({ label: labels[8 + i]!, png: encodePng(pixels, side) });
   }

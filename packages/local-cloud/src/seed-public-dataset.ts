@@ -14,9 +14,14 @@ export async function seedPublicDataset(
   const seeded: string[] = [];
   for (const { name, gzipped } of mnistPublicFiles()) {
     const Key = `${prefix}${name}`;
-    const exists = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key })).then(() => true, () => false);
+    const exists = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key })).then(
+      () => true,
+      () => false,
+    );
     if (exists) continue;
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: await gzipped(), ContentType: 'application/gzip' }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key, Body: await gzipped(), ContentType: 'application/gzip' }),
+    );
     seeded.push(Key);
   }
   return seeded;

@@ -35,10 +35,22 @@ describe('local S3 (s3rver) with the unchanged SDK', () => {
     for (let i = 0; i < payload.length; i++) payload[i] = (i * 31) % 251;
     const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-    await client.send(new PutObjectCommand({ Bucket: 'streams', Key: 'put', Body: Readable.from([payload.subarray(0, 1000)]), ContentLength: 1000 }));
-    await new Upload({ client, params: { Bucket: 'streams', Key: 'multi', Body: Readable.from([payload]) }, partSize: 5 * 1024 * 1024 }).done();
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'streams',
+        Key: 'put',
+        Body: Readable.from([payload.subarray(0, 1000)]),
+        ContentLength: 1000,
+      }),
+    );
+    await new Upload({
+      client,
+      params: { Bucket: 'streams', Key: 'multi', Body: Readable.from([payload]) },
+      partSize: 5 * 1024 * 1024,
+    }).done();
 
-    const read = async (Key: string) => (await client.send(new GetObjectCommand({ Bucket: 'streams', Key }))).Body!.transformToByteArray();
+    const read = async (Key: string) =>
+      (await client.send(new GetObjectCommand({ Bucket: 'streams', Key }))).Body!.transformToByteArray();
     expect(sha(await read('put'))).toBe(sha(payload.subarray(0, 1000)));
     expect(sha(await read('multi'))).toBe(sha(payload));
   });

@@ -80,12 +80,22 @@ async function main(): Promise<void> {
       pngP50Ms: round(percentile(pngTimes, 50)),
       batch256Ms: round(percentile(batchTimes, 50)),
       batch256PerImageMs: round(percentile(batchTimes, 50) / MAX_BATCH, 4),
-      requests: { sequential: SEQUENTIAL, concurrent: CONCURRENT_TOTAL, concurrency: CONCURRENCY, png: PNG_REQUESTS, batch256: BATCH_REQUESTS },
+      requests: {
+        sequential: SEQUENTIAL,
+        concurrent: CONCURRENT_TOTAL,
+        concurrency: CONCURRENCY,
+        png: PNG_REQUESTS,
+        batch256: BATCH_REQUESTS,
+      },
       loadAverage: [round(started), round(loadavg()[0]!)],
       cpus: cpus().length,
     };
-    console.log(`single image JSON, sequential: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.rps} req/s; server CPU ${result.serverCpuMsPerRequest} ms/request`);
-    console.log(`single image JSON, ${CONCURRENCY} connections: ${result.concurrentRps} req/s (p50 ${result.concurrentP50Ms} ms, p99 ${result.concurrentP99Ms} ms)`);
+    console.log(
+      `single image JSON, sequential: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.rps} req/s; server CPU ${result.serverCpuMsPerRequest} ms/request`,
+    );
+    console.log(
+      `single image JSON, ${CONCURRENCY} connections: ${result.concurrentRps} req/s (p50 ${result.concurrentP50Ms} ms, p99 ${result.concurrentP99Ms} ms)`,
+    );
     console.log(`280×280 PNG upload: p50 ${result.pngP50Ms} ms`);
     console.log(`batch of ${MAX_BATCH}: p50 ${result.batch256Ms} ms (${result.batch256PerImageMs} ms/image)`);
     console.log(`load average (1 min) before/after: ${result.loadAverage.join(' / ')} on ${result.cpus} CPUs`);
@@ -99,7 +109,8 @@ async function main(): Promise<void> {
 /** Accept an ML root (holding model/) or a model folder (holding model.json). */
 async function mlRootFor(path: string, temp: string): Promise<string> {
   if (await exists(join(path, 'model', 'model.json'))) return path;
-  if (!(await exists(join(path, 'model.json')))) throw new Error(`${path}: neither a model folder (model.json) nor an ML root (model/model.json)`);
+  if (!(await exists(join(path, 'model.json'))))
+    throw new Error(`${path}: neither a model folder (model.json) nor an ML root (model/model.json)`);
   if (basename(path) === 'model') return dirname(path);
   const root = join(temp, 'ml');
   await mkdir(root, { recursive: true });
@@ -116,7 +127,10 @@ async function trainQuickModel(temp: string): Promise<string> {
     readMnistIdx('test', 'labels'),
   ]);
   const csv = (images: Buffer, labels: Buffer, rows: number) =>
-    Array.from({ length: rows }, (_, i) => `${labels[8 + i]},${Array.from(images.subarray(16 + i * 784, 16 + (i + 1) * 784)).join(',')}`).join('\n');
+    Array.from(
+      { length: rows },
+      (_, i) => `${labels[8 + i]},${Array.from(images.subarray(16 + i * 784, 16 + (i + 1) * 784)).join(',')}`,
+    ).join('\n');
   for (const [channel, text] of [
     ['train', csv(trainImages, trainLabels, 3000)],
     ['test', csv(testImages, testLabels, 1000)],
@@ -128,7 +142,9 @@ async function trainQuickModel(temp: string): Promise<string> {
   await writeFile(join(root, 'input', 'config', 'hyperparameters.json'), JSON.stringify({ epochs: '1' }));
   console.log('no model given: training a quick one (3,000 rows, 1 epoch)');
   const result = await runTraining({ mlRoot: root, log: () => undefined });
-  console.log(`trained in ${result.seconds.toFixed(1)} s: test accuracy ${(result.metadata.testAccuracy * 100).toFixed(1)}% on 1,000 images`);
+  console.log(
+    `trained in ${result.seconds.toFixed(1)} s: test accuracy ${(result.metadata.testAccuracy * 100).toFixed(1)}% on 1,000 images`,
+  );
   return root;
 }
 
@@ -161,10 +177,16 @@ async function cpuMs(pid: number): Promise<number> {
 function timedPost(agent: Agent, url: string, body: Buffer, type: string): Promise<number> {
   return new Promise((resolvePost, reject) => {
     const t = performance.now();
-    const req = request(`${url}/invocations`, { method: 'POST', agent, headers: { 'content-type': type, 'content-length': body.length } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolvePost(performance.now() - t) : reject(new Error(`HTTP ${res.statusCode}`))));
-    });
+    const req = request(
+      `${url}/invocations`,
+      { method: 'POST', agent, headers: { 'content-type': type, 'content-length': body.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode === 200 ? resolvePost(performance.now() - t) : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -193,7 +215,11 @@ function percentile(values: number[], p: number): number {
 }
 
 const round = (v: number, digits = 3) => Number(v.toFixed(digits));
-const exists = (p: string) => access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 function parse(line: string): { message?: string; url?: string; backend?: string; ms?: number } | undefined {
   try {
     return JSON.parse(line);

@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'digits-bench-train-'));
   const prepared = performance.now();
   const { trainRows, testRows } = await writeTrainingFolder(root, { hyperparameters: {}, shards: 6 });
-  console.log(`wrote ${trainRows} + ${testRows} rows as CSV under ${root} in ${((performance.now() - prepared) / 1000).toFixed(1)} s`);
+  console.log(
+    `wrote ${trainRows} + ${testRows} rows as CSV under ${root} in ${((performance.now() - prepared) / 1000).toFixed(1)} s`,
+  );
 
   const result = await runTraining({ mlRoot: root });
   await rm(join(root, 'input'), { recursive: true, force: true }); // ~130 MB of CSV; the model stays

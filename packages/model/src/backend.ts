@@ -23,7 +23,9 @@ export async function initBackend(): Promise<string> {
   let threads = 0;
   if (tryRequire('@tensorflow/tfjs-node')) {
     await tf.setBackend('tensorflow');
-    versions['@tensorflow/tfjs-node'] = String((require('@tensorflow/tfjs-node') as { version?: Record<string, string> }).version?.['tfjs-node'] ?? 'unknown');
+    versions['@tensorflow/tfjs-node'] = String(
+      (require('@tensorflow/tfjs-node') as { version?: Record<string, string> }).version?.['tfjs-node'] ?? 'unknown',
+    );
   } else {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const dir = require('node:path').dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
@@ -65,7 +67,8 @@ function wasmThreads(): number {
   const raw = process.env[WASM_THREADS_ENV];
   if (raw !== undefined && raw !== '') {
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`${WASM_THREADS_ENV}=${raw} must be an integer from 1 to 64`);
+    if (!Number.isInteger(n) || n < 1 || n > 64)
+      throw new Error(`${WASM_THREADS_ENV}=${raw} must be an integer from 1 to 64`);
     return n;
   }
   return Math.min(4, cpus().length);

@@ -24,7 +24,9 @@ export async function cliMain(args: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  process.stderr.write(`${command === undefined ? 'no command given' : `unknown command: ${args.join(' ')}`}\n${USAGE}\n`);
+  process.stderr.write(
+    `${command === undefined ? 'no command given' : `unknown command: ${args.join(' ')}`}\n${USAGE}\n`,
+  );
   process.exit(2);
 }
 

@@ -63,14 +63,17 @@ export async function loadModel(dir: string): Promise<{ model: tf.LayersModel; m
   const buffers: Buffer[] = [];
   for (const group of manifest) {
     for (const p of group.paths) {
-      if (typeof p !== 'string' || p.includes('..')) throw new ModelFilesError(`${modelJsonPath}: bad weights path ${JSON.stringify(p)}`);
+      if (typeof p !== 'string' || p.includes('..'))
+        throw new ModelFilesError(`${modelJsonPath}: bad weights path ${JSON.stringify(p)}`);
       buffers.push(await readRequired(join(dir, p)));
     }
   }
   const weights = Buffer.concat(buffers);
   const expectedBytes = weightSpecs.reduce((sum, s) => sum + weightBytes(s), 0);
   if (weights.byteLength !== expectedBytes) {
-    throw new ModelFilesError(`${join(dir, WEIGHTS_FILE)}: ${weights.byteLength} bytes, model.json describes ${expectedBytes}`);
+    throw new ModelFilesError(
+      `${join(dir, WEIGHTS_FILE)}: ${weights.byteLength} bytes, model.json describes ${expectedBytes}`,
+    );
   }
   const metadataPath = join(dir, MODEL_METADATA_FILE);
   const metadata = checkMetadata(metadataPath, parseJson(metadataPath, await readRequired(metadataPath)));
@@ -105,7 +108,9 @@ async function readRequired(path: string): Promise<Buffer> {
     return await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelFilesError(code === 'ENOENT' ? `${path}: missing` : `${path}: cannot read (${code ?? (e as Error).message})`);
+    throw new ModelFilesError(
+      code === 'ENOENT' ? `${path}: missing` : `${path}: cannot read (${code ?? (e as Error).message})`,
+    );
   }
 }
 
@@ -132,9 +137,12 @@ function checkMetadata(path: string, v: unknown): ModelMetadata {
   };
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bad('not a JSON object');
   const m = v as Partial<ModelMetadata>;
-  if (typeof m.testAccuracy !== 'number' || !(m.testAccuracy >= 0 && m.testAccuracy <= 1)) bad('testAccuracy must be a number in 0..1');
-  if (!Array.isArray(m.perClassAccuracy) || m.perClassAccuracy.length !== NUM_CLASSES) bad(`perClassAccuracy must list ${NUM_CLASSES} classes`);
-  if (!Array.isArray(m.input?.shape) || m.input.shape.length !== 3) bad('input.shape must be [height, width, channels]');
+  if (typeof m.testAccuracy !== 'number' || !(m.testAccuracy >= 0 && m.testAccuracy <= 1))
+    bad('testAccuracy must be a number in 0..1');
+  if (!Array.isArray(m.perClassAccuracy) || m.perClassAccuracy.length !== NUM_CLASSES)
+    bad(`perClassAccuracy must list ${NUM_CLASSES} classes`);
+  if (!Array.isArray(m.input?.shape) || m.input.shape.length !== 3)
+    bad('input.shape must be [height, width, channels]');
   if (typeof m.hyperparameters !== 'object' || m.hyperparameters === null) bad('hyperparameters missing');
   return m as ModelMetadata;
 }

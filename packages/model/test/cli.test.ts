@@ -12,7 +12,10 @@ const entrypoint = join(pkg, 'bin', 'entrypoint');
 const run = promisify(execFile);
 
 /** Run the entrypoint script as SageMaker's `docker run IMAGE <args>` would, without Docker. */
-async function entry(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function entry(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(entrypoint, args, { env: { ...process.env, ...env }, timeout: 60_000 });
     return { code: 0, stdout, stderr };
@@ -60,7 +63,11 @@ describe('bin/entrypoint (the container entrypoint, run without Docker)', () => 
   it('serve: exits 1 when the model folder is missing', async () => {
     const root = await mkdtemp(join(tmpdir(), 'cli-empty-'));
     try {
-      const { code, stdout } = await entry(['serve'], { DIGITS_ML_ROOT: root, SAGEMAKER_BIND_TO_PORT: '0', LOG_LEVEL: 'info' });
+      const { code, stdout } = await entry(['serve'], {
+        DIGITS_ML_ROOT: root,
+        SAGEMAKER_BIND_TO_PORT: '0',
+        LOG_LEVEL: 'info',
+      });
       expect(code).toBe(1);
       expect(stdout).toMatch(/model failed to load.*model\.json: missing/);
     } finally {
@@ -88,7 +95,8 @@ describe('Dockerfile', () => {
   it('installs the tfjs versions package.json pins, and starts the entrypoint listening on all interfaces', async () => {
     const dockerfile = await readFile(join(pkg, 'Dockerfile'), 'utf8');
     const deps = JSON.parse(await readFile(join(pkg, 'package.json'), 'utf8')).dependencies as Record<string, string>;
-    for (const name of ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm']) expect(dockerfile).toContain(`${name}@${deps[name]} `);
+    for (const name of ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'])
+      expect(dockerfile).toContain(`${name}@${deps[name]} `);
     expect(dockerfile).toContain(`@tensorflow/tfjs-node@${deps['@tensorflow/tfjs']}`);
     expect(dockerfile).toMatch(/^ENTRYPOINT \["\/opt\/program\/bin\/entrypoint"\]$/m);
     expect(dockerfile).toMatch(/DIGITS_SERVE_HOST=0\.0\.0\.0/);

@@ -22,7 +22,11 @@ import { startLocalStack } from '../test/support/local-stack';
 import { trainQuickModel } from '../test/support/quick-model';
 
 const { values } = parseArgs({
-  options: { requests: { type: 'string', default: '500' }, warmup: { type: 'string', default: '30' }, model: { type: 'string' } },
+  options: {
+    requests: { type: 'string', default: '500' },
+    warmup: { type: 'string', default: '30' },
+    model: { type: 'string' },
+  },
 });
 const requests = Number(values.requests);
 const warmup = Number(values.warmup);
@@ -44,12 +48,21 @@ async function main(): Promise<void> {
     const quick = await trainQuickModel();
     ({ modelDir, metadata } = quick);
     trained = join(modelDir, '..');
-    console.log(`trained a quick softmax model in ${((performance.now() - t) / 1000).toFixed(1)} s (test accuracy ${metadata.testAccuracy.toFixed(4)})`);
+    console.log(
+      `trained a quick softmax model in ${((performance.now() - t) / 1000).toFixed(1)} s (test accuracy ${metadata.testAccuracy.toFixed(4)})`,
+    );
   }
-  const stack = await startLocalStack(modelDir, metadata, { endpointName: 'digits-bench', artifactsBucket: 'digits-bench-artifacts' });
+  const stack = await startLocalStack(modelDir, metadata, {
+    endpointName: 'digits-bench',
+    artifactsBucket: 'digits-bench-artifacts',
+  });
   try {
     const api = createApi(
-      createServices({ endpointName: stack.endpointName, artifactsBucket: stack.artifactsBucket, corsOrigins: ['*'] }, undefined, createLogger('bench', () => undefined)),
+      createServices(
+        { endpointName: stack.endpointName, artifactsBucket: stack.artifactsBucket, corsOrigins: ['*'] },
+        undefined,
+        createLogger('bench', () => undefined),
+      ),
     );
     const samples = await mnistTestSamples(Math.min(1000, Math.max(requests, warmup)));
     const events = samples.map((s) => postImage(pngOf(s.pixels), 'image/png'));
@@ -58,11 +71,24 @@ async function main(): Promise<void> {
     const run = async (i: number) => {
       const event = events[i % events.length]!;
       const t = performance.now();
-      const res = (await api(event, lambdaContext(`bench-${i}`))) as { statusCode: number; body: string; headers: Record<string, string> };
+      const res = (await api(event, lambdaContext(`bench-${i}`))) as {
+        statusCode: number;
+        body: string;
+        headers: Record<string, string>;
+      };
       const ms = performance.now() - t;
       if (res.statusCode !== 200) throw new Error(`request ${i}: ${res.statusCode} ${res.body}`);
-      const stages = Object.fromEntries(res.headers['Server-Timing']!.split(', ').map((s) => s.split(';dur=')).map(([k, v]) => [k, Number(v)]));
-      return { ms, stages, digit: (JSON.parse(res.body) as { digit: number }).digit, label: samples[i % samples.length]!.label };
+      const stages = Object.fromEntries(
+        res.headers['Server-Timing']!.split(', ')
+          .map((s) => s.split(';dur='))
+          .map(([k, v]) => [k, Number(v)]),
+      );
+      return {
+        ms,
+        stages,
+        digit: (JSON.parse(res.body) as { digit: number }).digit,
+        label: samples[i % samples.length]!.label,
+      };
     };
 
     for (let i = 0; i < warmup; i++) await run(i);
@@ -85,7 +111,12 @@ async function main(): Promise<void> {
       p99_ms: round(percentile(sorted, 99)),
       max_ms: round(sorted[sorted.length - 1]!),
       requests_per_s: round(requests / seconds, 1),
-      stage_p50_ms: { parse: stage('parse'), normalise: stage('normalise'), invoke: stage('invoke'), total: stage('total') },
+      stage_p50_ms: {
+        parse: stage('parse'),
+        normalise: stage('normalise'),
+        invoke: stage('invoke'),
+        total: stage('total'),
+      },
       png_bytes_avg: Math.round(pngBytes),
       accuracy: round(correct, 4),
       model: { testAccuracy: round(metadata.testAccuracy, 4), quick: trained !== undefined },
@@ -94,7 +125,9 @@ async function main(): Promise<void> {
       cpus: (await import('node:os')).cpus().length,
       loadavg_1m: round((await import('node:os')).loadavg()[0]!, 2),
     };
-    console.log(`handler p50 ${summary.p50_ms} ms, p99 ${summary.p99_ms} ms, ${summary.requests_per_s} req/s over ${requests} sequential PNG requests`);
+    console.log(
+      `handler p50 ${summary.p50_ms} ms, p99 ${summary.p99_ms} ms, ${summary.requests_per_s} req/s over ${requests} sequential PNG requests`,
+    );
     console.log(JSON.stringify(summary));
   } finally {
     await stack.close();

@@ -35,7 +35,9 @@ export async function dispatch(event: APIGatewayProxyEventV2, services: Services
     .filter((k) => k.endsWith(` ${path}`))
     .map((k) => k.split(' ')[0]!);
   if (allowed.length > 0) {
-    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}: use ${allowed.join(' or ')}`, { Allow: allowed.join(', ') });
+    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}: use ${allowed.join(' or ')}`, {
+      Allow: allowed.join(', '),
+    });
   }
   throw new HttpError(404, 'NOT_FOUND', `no route ${key}: the API has ${Object.keys(ROUTES).join(', ')}`);
 }

@@ -1,7 +1,13 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { createLogger, createS3Client, createSageMakerRuntimeClient, type DigitPrediction, type Logger } from '@digits/common';
+import {
+  createLogger,
+  createS3Client,
+  createSageMakerRuntimeClient,
+  type DigitPrediction,
+  type Logger,
+} from '@digits/common';
 import type { Cached } from './cache';
 import type { InferenceConfig } from './config';
 import { invokeEndpoint } from './endpoint/runtime';
@@ -31,12 +37,17 @@ export function createClients(): Clients {
     runtime: createSageMakerRuntimeClient(),
     // The same construction as createSageMakerClient in @digits/common, whose static import would
     // put the control-plane client's load on every cold start.
-    sagemaker: () => (sagemaker ??= import('@aws-sdk/client-sagemaker').then(({ SageMakerClient }) => new SageMakerClient({}))),
+    sagemaker: () =>
+      (sagemaker ??= import('@aws-sdk/client-sagemaker').then(({ SageMakerClient }) => new SageMakerClient({}))),
     s3: createS3Client(),
   };
 }
 
-export function createServices(config: InferenceConfig, clients: Clients = createClients(), logger = createLogger('inference')): Services {
+export function createServices(
+  config: InferenceConfig,
+  clients: Clients = createClients(),
+  logger = createLogger('inference'),
+): Services {
   return {
     config,
     logger,

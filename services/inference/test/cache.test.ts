@@ -4,7 +4,11 @@ describe('cached', () => {
   it('loads once per TTL, shares an in-flight load, and reloads after the TTL', async () => {
     let t = 0;
     let loads = 0;
-    const value = cached(async () => ++loads, 5_000, () => t);
+    const value = cached(
+      async () => ++loads,
+      5_000,
+      () => t,
+    );
     expect(await Promise.all([value.get(), value.get()])).toEqual([1, 1]);
     t = 4_999;
     expect(await value.get()).toBe(1);

@@ -2,7 +2,9 @@ import { parseOrigins, readConfig } from '../src/config';
 
 describe('readConfig', () => {
   it('reads the endpoint, bucket and CORS origins', () => {
-    expect(readConfig({ ENDPOINT_NAME: 'e', ARTIFACTS_BUCKET: 'b', CORS_ORIGINS: 'https://a.example, https://b.example' })).toEqual({
+    expect(
+      readConfig({ ENDPOINT_NAME: 'e', ARTIFACTS_BUCKET: 'b', CORS_ORIGINS: 'https://a.example, https://b.example' }),
+    ).toEqual({
       endpointName: 'e',
       artifactsBucket: 'b',
       corsOrigins: ['https://a.example', 'https://b.example'],

@@ -12,7 +12,10 @@ describe('routes', () => {
     for (const key of Object.keys(ROUTES)) {
       const [method, path] = key.split(' ');
       // serverless's naming: each path segment capitalised, `{param}` as `ParamVar`, other characters dropped.
-      const segments = path!.split('/').filter(Boolean).map((s) => s.replace(/^\{(.+)\}$/, '$1Var').replace(/[^A-Za-z0-9]/g, ''));
+      const segments = path!
+        .split('/')
+        .filter(Boolean)
+        .map((s) => s.replace(/^\{(.+)\}$/, '$1Var').replace(/[^A-Za-z0-9]/g, ''));
       const logicalId = `HttpApiRoute${method![0]}${method!.slice(1).toLowerCase()}${segments.map((s) => s.replace(/^./, (c) => c.toUpperCase())).join('')}`;
       expect(yml).toContain(`- ${logicalId}`);
     }

@@ -39,7 +39,10 @@ const other = (kind: IdxKind): IdxKind => (kind === 'images' ? 'labels' : 'image
  * Decide whether an inbox upload may enter the raw bucket. Throws a Rejection naming what is
  * wrong; errors reading S3 propagate unchanged (the event is retried, nothing is decided).
  */
-export async function checkUpload({ key, size }: { key: string; size: number }, checks: UploadChecks): Promise<AcceptedUpload> {
+export async function checkUpload(
+  { key, size }: { key: string; size: number },
+  checks: UploadChecks,
+): Promise<AcceptedUpload> {
   const parsed = parseInboxKey(key);
   if (!parsed) throw new Rejection('BAD_KEY', badKeyReason(key));
   const { dataset, file } = parsed;
@@ -60,7 +63,10 @@ export async function checkUpload({ key, size }: { key: string; size: number }, 
     throw error;
   }
   if (header.kind !== id.kind) {
-    throw new Rejection('KIND_MISMATCH', `file name "${file}" says ${id.kind} but its IDX header is ${header.kind} (magic 0x${header.magic.toString(16).padStart(8, '0')})`);
+    throw new Rejection(
+      'KIND_MISMATCH',
+      `file name "${file}" says ${id.kind} but its IDX header is ${header.kind} (magic 0x${header.magic.toString(16).padStart(8, '0')})`,
+    );
   }
   for (const counterpart of await checks.counterparts(dataset, id.split, other(id.kind))) {
     if (counterpart.count !== header.count) {
@@ -77,7 +83,8 @@ export async function checkUpload({ key, size }: { key: string; size: number }, 
 function badKeyReason(key: string): string {
   const rest = key.startsWith(INBOX_PREFIX) ? key.slice(INBOX_PREFIX.length) : key;
   const parts = rest.split('/');
-  if (parts.length !== 2) return `key "${key}" is not ${INBOX_PREFIX}<dataset>/<file> (found ${parts.length - 1} '/' after ${INBOX_PREFIX})`;
+  if (parts.length !== 2)
+    return `key "${key}" is not ${INBOX_PREFIX}<dataset>/<file> (found ${parts.length - 1} '/' after ${INBOX_PREFIX})`;
   try {
     assertDatasetName(parts[0]!);
   } catch (error) {

@@ -20,22 +20,31 @@ export function parseImportInput(input: unknown, defaults: ImportSource): Import
   // `sls invoke` without --data delivers {} (or nothing at all).
   if (input === undefined || input === null || input === '') input = {};
   if (typeof input !== 'object' || Array.isArray(input)) {
-    throw new ImportInputError(`input must be an object like {"bucket": "...", "prefix": "..."}, got ${describe(input)}`);
+    throw new ImportInputError(
+      `input must be an object like {"bucket": "...", "prefix": "..."}, got ${describe(input)}`,
+    );
   }
   const fields = input as Record<string, unknown>;
   const unknown = Object.keys(fields).filter((k) => !ALLOWED_FIELDS.includes(k));
   if (unknown.length > 0) {
-    throw new ImportInputError(`unknown input field(s) ${unknown.map((k) => `"${k}"`).join(', ')}: only "bucket" and "prefix" are accepted`);
+    throw new ImportInputError(
+      `unknown input field(s) ${unknown.map((k) => `"${k}"`).join(', ')}: only "bucket" and "prefix" are accepted`,
+    );
   }
   const { bucket = defaults.bucket, prefix = defaults.prefix } = fields;
   if (typeof bucket !== 'string' || !BUCKET_NAME.test(bucket) || bucket.includes('..')) {
-    throw new ImportInputError(`input "bucket" must be an S3 bucket name (3-63 lowercase letters, digits, '.' or '-'), got ${describe(bucket)}`);
+    throw new ImportInputError(
+      `input "bucket" must be an S3 bucket name (3-63 lowercase letters, digits, '.' or '-'), got ${describe(bucket)}`,
+    );
   }
   if (typeof prefix !== 'string' || prefix.length > 900 || prefix.startsWith('/')) {
-    throw new ImportInputError(`input "prefix" must be a key prefix string (no leading '/', at most 900 characters), got ${describe(prefix)}`);
+    throw new ImportInputError(
+      `input "prefix" must be a key prefix string (no leading '/', at most 900 characters), got ${describe(prefix)}`,
+    );
   }
   // A prefix names a folder: "datasets/image/MNIST" and "datasets/image/MNIST/" mean the same place.
   return { bucket, prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/` };
 }
 
-const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : String(v === null ? 'null' : typeof v));
+const describe = (v: unknown): string =>
+  typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : String(v === null ? 'null' : typeof v);

@@ -1,7 +1,15 @@
 import { CopyObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_DATASET, MNIST_FILES, SPLITS, rawKey, type Logger } from '@digits/common';
 import type { ImportSource } from './import-input';
-import { SOURCE_ETAG_META, SOURCE_KEY_META, bareEtag, copySource, headObject, isAccessDenied, isSameObject } from './s3-helpers';
+import {
+  SOURCE_ETAG_META,
+  SOURCE_KEY_META,
+  bareEtag,
+  copySource,
+  headObject,
+  isAccessDenied,
+  isSameObject,
+} from './s3-helpers';
 
 export interface ImportSummary {
   source: string;
@@ -17,7 +25,8 @@ export class ImportError extends Error {
 }
 
 /** The four MNIST file names in a stable order (train images, train labels, test images, test labels). */
-export const mnistFileNames = (): string[] => SPLITS.flatMap((split) => [MNIST_FILES[split].images, MNIST_FILES[split].labels]);
+export const mnistFileNames = (): string[] =>
+  SPLITS.flatMap((split) => [MNIST_FILES[split].images, MNIST_FILES[split].labels]);
 
 /**
  * Server-side copy of the four MNIST files from `source` into the raw bucket (dataset `mnist`).
@@ -31,10 +40,18 @@ export async function importPublicDataset(
 ): Promise<ImportSummary> {
   const files = mnistFileNames();
   const heads = await Promise.all(files.map((file) => headSource(s3, source, file)));
-  const missing = files.filter((_, i) => heads[i] === undefined).map((file) => `s3://${source.bucket}/${source.prefix}${file}`);
-  if (missing.length > 0) throw new ImportError(`public dataset incomplete, nothing copied: missing ${missing.join(', ')}`);
+  const missing = files
+    .filter((_, i) => heads[i] === undefined)
+    .map((file) => `s3://${source.bucket}/${source.prefix}${file}`);
+  if (missing.length > 0)
+    throw new ImportError(`public dataset incomplete, nothing copied: missing ${missing.join(', ')}`);
 
-  const summary: ImportSummary = { source: `s3://${source.bucket}/${source.prefix}`, dataset: DEFAULT_DATASET, copied: [], skipped: [] };
+  const summary: ImportSummary = {
+    source: `s3://${source.bucket}/${source.prefix}`,
+    dataset: DEFAULT_DATASET,
+    copied: [],
+    skipped: [],
+  };
   for (const [i, file] of files.entries()) {
     const head = heads[i]!;
     const target = rawKey(DEFAULT_DATASET, file);
@@ -55,13 +72,21 @@ export async function importPublicDataset(
         Metadata: { [SOURCE_ETAG_META]: bareEtag(head.ETag), [SOURCE_KEY_META]: `${source.bucket}/${sourceKey}` },
       }),
     );
-    log?.info('copied public file', { from: `s3://${source.bucket}/${sourceKey}`, to: `s3://${rawBucket}/${target}`, size: head.ContentLength });
+    log?.info('copied public file', {
+      from: `s3://${source.bucket}/${sourceKey}`,
+      to: `s3://${rawBucket}/${target}`,
+      size: head.ContentLength,
+    });
     summary.copied.push(target);
   }
   return summary;
 }
 
-async function headSource(s3: S3Client, source: ImportSource, file: string): Promise<HeadObjectCommandOutput | undefined> {
+async function headSource(
+  s3: S3Client,
+  source: ImportSource,
+  file: string,
+): Promise<HeadObjectCommandOutput | undefined> {
   const key = `${source.prefix}${file}`;
   try {
     return await headObject(s3, source.bucket, key);
@@ -69,7 +94,9 @@ async function headSource(s3: S3Client, source: ImportSource, file: string): Pro
     // Without s3:ListBucket on a foreign bucket a missing object reads as 403, and the role only
     // grants the configured public prefix: say both.
     if (isAccessDenied(error)) {
-      throw new ImportError(`cannot read s3://${source.bucket}/${key}: access denied (missing, or outside what this function's role may read)`);
+      throw new ImportError(
+        `cannot read s3://${source.bucket}/${key}: access denied (missing, or outside what this function's role may read)`,
+      );
     }
     throw error;
   }

@@ -22,7 +22,10 @@ const stopReading = Symbol('header read');
  * costs at most the declared size (itself capped by MAX_IDX_ITEMS).
  * With `headerOnly`, stop once the header is read (used for files already accepted).
  */
-export async function inspectIdxStream(body: Readable, { gzipped, headerOnly = false }: { gzipped: boolean; headerOnly?: boolean }): Promise<IdxInspection> {
+export async function inspectIdxStream(
+  body: Readable,
+  { gzipped, headerOnly = false }: { gzipped: boolean; headerOnly?: boolean },
+): Promise<IdxInspection> {
   const peek: Buffer[] = [];
   let peeked = 0;
   let header: IdxHeader | undefined;
@@ -75,8 +78,17 @@ function parseHeader(bytes: Uint8Array, gzipped: boolean): IdxHeader {
     header = readIdxHeader(bytes);
   } catch (error) {
     // A gzip file uploaded without the .gz suffix is a common slip: say so.
-    if (!gzipped && error instanceof IdxError && error.code === 'BAD_MAGIC' && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
-      throw new IdxError('BAD_MAGIC', `${error.message} (the data is gzip-compressed: name the file with a .gz suffix)`);
+    if (
+      !gzipped &&
+      error instanceof IdxError &&
+      error.code === 'BAD_MAGIC' &&
+      bytes[0] === GZIP_MAGIC[0] &&
+      bytes[1] === GZIP_MAGIC[1]
+    ) {
+      throw new IdxError(
+        'BAD_MAGIC',
+        `${error.message} (the data is gzip-compressed: name the file with a .gz suffix)`,
+      );
     }
     throw error;
   }
@@ -84,4 +96,5 @@ function parseHeader(bytes: Uint8Array, gzipped: boolean): IdxHeader {
   return header;
 }
 
-const isZlibError = (error: unknown): boolean => typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('Z_');
+const isZlibError = (error: unknown): boolean =>
+  typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('Z_');

@@ -1,15 +1,39 @@
 import { CopyObjectCommand, DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { INBOX_PREFIX, QUARANTINE_PREFIX, REJECTED_SUFFIX, parseInboxKey, quarantineKeys, rawKey, type Logger } from '@digits/common';
+import {
+  INBOX_PREFIX,
+  QUARANTINE_PREFIX,
+  REJECTED_SUFFIX,
+  parseInboxKey,
+  quarantineKeys,
+  rawKey,
+  type Logger,
+} from '@digits/common';
 import { checkUpload, type UploadChecks } from './check-upload';
 import { Rejection, type RejectionRecord } from './rejection';
-import { SOURCE_ETAG_META, SOURCE_KEY_META, bareEtag, copySource, headObject, isNotFound, isPreconditionFailed, isSameObject } from './s3-helpers';
+import {
+  SOURCE_ETAG_META,
+  SOURCE_KEY_META,
+  bareEtag,
+  copySource,
+  headObject,
+  isNotFound,
+  isPreconditionFailed,
+  isSameObject,
+} from './s3-helpers';
 import { s3UploadChecks } from './s3-upload-checks';
 
 export type InboxOutcome =
   | { status: 'accepted'; key: string; rawKey: string }
   /** raw already holds these bytes (a repeated event or re-upload of the same file) */
   | { status: 'unchanged'; key: string; rawKey: string }
-  | { status: 'rejected'; key: string; quarantineKey: string; reasonKey: string; code: Rejection['code']; reason: string }
+  | {
+      status: 'rejected';
+      key: string;
+      quarantineKey: string;
+      reasonKey: string;
+      code: Rejection['code'];
+      reason: string;
+    }
   /** the object is no longer there (an earlier delivery of this event already moved it) */
   | { status: 'gone'; key: string }
   /** the object was overwritten while we checked it; the newer upload has its own event */
@@ -43,13 +67,17 @@ export async function processInboxUpload(s3: S3Client, key: string, ctx: InboxCo
   try {
     let accepted;
     try {
-      accepted = await checkUpload({ key, size }, ctx.checks ?? s3UploadChecks(s3, { bucket: inboxBucket, key, size, etag }, rawBucket));
+      accepted = await checkUpload(
+        { key, size },
+        ctx.checks ?? s3UploadChecks(s3, { bucket: inboxBucket, key, size, etag }, rawBucket),
+      );
     } catch (error) {
       if (!(error instanceof Rejection)) throw error;
       return await quarantine(s3, { key, size, etag, rejection: error }, ctx);
     }
     const target = rawKey(accepted.dataset, accepted.file);
-    if (isSameObject(head, await headObject(s3, rawBucket, target))) return { status: 'unchanged', key, rawKey: target };
+    if (isSameObject(head, await headObject(s3, rawBucket, target)))
+      return { status: 'unchanged', key, rawKey: target };
     await s3.send(
       new CopyObjectCommand({
         Bucket: rawBucket,
@@ -61,7 +89,13 @@ export async function processInboxUpload(s3: S3Client, key: string, ctx: InboxCo
         Metadata: { [SOURCE_ETAG_META]: bareEtag(etag), [SOURCE_KEY_META]: `${inboxBucket}/${key}` },
       }),
     );
-    log?.info('upload accepted', { key, rawKey: target, kind: accepted.kind, split: accepted.split, count: accepted.header.count });
+    log?.info('upload accepted', {
+      key,
+      rawKey: target,
+      kind: accepted.kind,
+      split: accepted.split,
+      count: accepted.header.count,
+    });
     return { status: 'accepted', key, rawKey: target };
   } catch (error) {
     if (isPreconditionFailed(error)) return { status: 'superseded', key };
@@ -100,11 +134,30 @@ async function quarantine(
     etag: bareEtag(etag),
     rejectedAt: now().toISOString(),
   };
-  await s3.send(new CopyObjectCommand({ Bucket: inboxBucket, Key: target.object, CopySource: copySource(inboxBucket, key), CopySourceIfMatch: etag }));
   await s3.send(
-    new PutObjectCommand({ Bucket: inboxBucket, Key: target.reason, Body: `${JSON.stringify(record, null, 2)}\n`, ContentType: 'application/json' }),
+    new CopyObjectCommand({
+      Bucket: inboxBucket,
+      Key: target.object,
+      CopySource: copySource(inboxBucket, key),
+      CopySourceIfMatch: etag,
+    }),
+  );
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: inboxBucket,
+      Key: target.reason,
+      Body: `${JSON.stringify(record, null, 2)}\n`,
+      ContentType: 'application/json',
+    }),
   );
   await s3.send(new DeleteObjectCommand({ Bucket: inboxBucket, Key: key, IfMatch: etag }));
   log?.warn('upload rejected', { key, quarantineKey: target.object, code: rejection.code, reason: rejection.message });
-  return { status: 'rejected', key, quarantineKey: target.object, reasonKey: target.reason, code: rejection.code, reason: rejection.message };
+  return {
+    status: 'rejected',
+    key,
+    quarantineKey: target.object,
+    reasonKey: target.reason,
+    code: rejection.code,
+    reason: rejection.message,
+  };
 }

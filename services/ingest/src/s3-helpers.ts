@@ -15,7 +15,11 @@ export const isPreconditionFailed = (error: unknown): boolean =>
   httpStatus(error) === 412 || (error as Error | undefined)?.name === 'PreconditionFailed';
 
 /** HeadObject, or undefined when the object does not exist (needs s3:ListBucket to tell 404 from 403). */
-export async function headObject(s3: S3Client, bucket: string, key: string): Promise<HeadObjectCommandOutput | undefined> {
+export async function headObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<HeadObjectCommandOutput | undefined> {
   try {
     return await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
   } catch (error) {
@@ -42,5 +46,8 @@ export function isSameObject(
 ): boolean {
   if (!target || target.ContentLength !== source.ContentLength) return false;
   const sourceEtag = bareEtag(source.ETag);
-  return sourceEtag !== '' && (bareEtag(target.Metadata?.[SOURCE_ETAG_META]) === sourceEtag || bareEtag(target.ETag) === sourceEtag);
+  return (
+    sourceEtag !== '' &&
+    (bareEtag(target.Metadata?.[SOURCE_ETAG_META]) === sourceEtag || bareEtag(target.ETag) === sourceEtag)
+  );
 }

@@ -45,24 +45,45 @@ describe('checkUpload', () => {
 
   it('rejects labels whose count differs from the images already accepted for the split', async () => {
     const accepted = { 'mnist/train/images': [{ key: 'datasets/mnist/train-images-idx3-ubyte.gz', count: 3 }] };
-    await expect(checkUpload({ key: 'inbox/mnist/train-labels-idx1-ubyte.gz', size: 100 }, checksFor(gzipSync(idxLabels([1, 2, 3, 4])), accepted)))
-      .rejects.toMatchObject({ code: 'COUNT_MISMATCH', message: expect.stringMatching(/declares 4 items but datasets\/mnist\/train-images-idx3-ubyte.gz .* declares 3/) });
-    expect(await verdict('inbox/mnist/train-labels-idx1-ubyte.gz', labels, accepted)).toBe('ACCEPTED mnist/train/labels');
+    await expect(
+      checkUpload(
+        { key: 'inbox/mnist/train-labels-idx1-ubyte.gz', size: 100 },
+        checksFor(gzipSync(idxLabels([1, 2, 3, 4])), accepted),
+      ),
+    ).rejects.toMatchObject({
+      code: 'COUNT_MISMATCH',
+      message: expect.stringMatching(/declares 4 items but datasets\/mnist\/train-images-idx3-ubyte.gz .* declares 3/),
+    });
+    expect(await verdict('inbox/mnist/train-labels-idx1-ubyte.gz', labels, accepted)).toBe(
+      'ACCEPTED mnist/train/labels',
+    );
     // Another split or another dataset is not compared.
-    expect(await verdict('inbox/mnist/t10k-labels-idx1-ubyte.gz', gzipSync(idxLabels([1])), accepted)).toBe('ACCEPTED mnist/test/labels');
-    expect(await verdict('inbox/other/train-labels-idx1-ubyte.gz', gzipSync(idxLabels([1])), accepted)).toBe('ACCEPTED other/train/labels');
+    expect(await verdict('inbox/mnist/t10k-labels-idx1-ubyte.gz', gzipSync(idxLabels([1])), accepted)).toBe(
+      'ACCEPTED mnist/test/labels',
+    );
+    expect(await verdict('inbox/other/train-labels-idx1-ubyte.gz', gzipSync(idxLabels([1])), accepted)).toBe(
+      'ACCEPTED other/train/labels',
+    );
   });
 
   it('names what is wrong', async () => {
     const reasons = async (key: string, bytes: Buffer) =>
-      checkUpload({ key, size: bytes.length }, checksFor(bytes)).then(() => 'accepted', (e: Error) => e.message);
-    expect(await reasons('inbox/mnist/notes.txt', Buffer.from('x'))).toMatch(/file name "notes.txt" does not say what it holds/);
+      checkUpload({ key, size: bytes.length }, checksFor(bytes)).then(
+        () => 'accepted',
+        (e: Error) => e.message,
+      );
+    expect(await reasons('inbox/mnist/notes.txt', Buffer.from('x'))).toMatch(
+      /file name "notes.txt" does not say what it holds/,
+    );
     expect(await reasons('inbox/bad$name/train-images.gz', images)).toMatch(/invalid dataset name "bad\$name"/);
     expect(await reasons('inbox/mnist/train-images.gz', labels)).toMatch(/says images but its IDX header is labels/);
   });
 
   it('lets S3 failures through as errors, not rejections (the event is retried)', async () => {
-    const checks: UploadChecks = { inspect: async () => Promise.reject(new Error('ECONNRESET')), counterparts: async () => [] };
+    const checks: UploadChecks = {
+      inspect: async () => Promise.reject(new Error('ECONNRESET')),
+      counterparts: async () => [],
+    };
     await expect(checkUpload({ key: 'inbox/mnist/train-images.gz', size: 10 }, checks)).rejects.toThrow('ECONNRESET');
   });
 });

@@ -4,7 +4,16 @@
  * preprocess → manifest.json in the processed bucket. And the same via inbox uploads.
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { DEFAULT_DATASET, MNIST_FILES, NUM_CLASSES, RAW_PREFIX, SPLITS, parseManifest, type Manifest, type Split } from '@digits/common';
+import {
+  DEFAULT_DATASET,
+  MNIST_FILES,
+  NUM_CLASSES,
+  RAW_PREFIX,
+  SPLITS,
+  parseManifest,
+  type Manifest,
+  type Split,
+} from '@digits/common';
 import { gzippedMnistFiles, readMnistIdx, seedPublicDataset } from '@digits/local-cloud';
 import { handler as importPublicDataset } from '../src/handlers/import-public-dataset';
 import { handler as inboxUpload } from '../src/handlers/inbox-upload';
@@ -31,7 +40,8 @@ describe('seed → import → raw → preprocess → manifest', () => {
     restoreEnv = setEnv({ RAW_BUCKET: BUCKETS.raw, PROCESSED_BUCKET: BUCKETS.processed, SHARD_ROWS: '20000' });
     // Record what the S3 server itself reports, as AWS would notify (s3rver keys are not URL-encoded).
     fx.server.server.on('event', (event) => {
-      for (const r of event.Records) emitted.push({ bucket: r.s3.bucket.name, key: r.s3.object.key, eventName: r.eventName });
+      for (const r of event.Records)
+        emitted.push({ bucket: r.s3.bucket.name, key: r.s3.object.key, eventName: r.eventName });
     });
     for (const split of SPLITS) {
       const labels = (await readMnistIdx(split, 'labels')).subarray(8);
@@ -45,7 +55,9 @@ describe('seed → import → raw → preprocess → manifest', () => {
 
   /** Deliver each raw datasets/ ObjectCreated the server emitted, one event per object like S3 does. */
   async function deliverRawEvents() {
-    const raw = emitted.filter((e) => e.bucket === BUCKETS.raw && e.key.startsWith(RAW_PREFIX) && e.eventName.startsWith('ObjectCreated:'));
+    const raw = emitted.filter(
+      (e) => e.bucket === BUCKETS.raw && e.key.startsWith(RAW_PREFIX) && e.eventName.startsWith('ObjectCreated:'),
+    );
     emitted = [];
     const outcomes = [];
     for (const e of raw) outcomes.push(...(await preprocess(s3Event(e.bucket, [e.key], e.eventName))).outcomes);
@@ -77,7 +89,7 @@ describe('seed → import → raw → preprocess → manifest', () => {
 
   let publicVersion = '';
 
-  it('the public import ends in a manifest of 60,000 + 10,000 rows with the labels\' class counts', async () => {
+  it("the public import ends in a manifest of 60,000 + 10,000 rows with the labels' class counts", async () => {
     await seedPublicDataset(fx.s3);
     emitted = [];
     expect((await importPublicDataset({})).copied).toHaveLength(4);
@@ -110,7 +122,12 @@ describe('seed → import → raw → preprocess → manifest', () => {
     }
 
     const { delivered, outcomes } = await deliverRawEvents();
-    expect(delivered.map((e) => e.key).sort()).toEqual(Object.values(MNIST_FILES).flatMap((f) => [f.images, f.labels]).map((f) => `datasets/my digits/${f}`).sort());
+    expect(delivered.map((e) => e.key).sort()).toEqual(
+      Object.values(MNIST_FILES)
+        .flatMap((f) => [f.images, f.labels])
+        .map((f) => `datasets/my digits/${f}`)
+        .sort(),
+    );
     const done = written(outcomes);
     expect(done).toMatchObject({ dataset: 'my digits', version: publicVersion });
     expectMnistManifest(await readManifest(done.manifestKey), 'my digits');

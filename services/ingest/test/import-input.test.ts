@@ -10,7 +10,10 @@ describe('parseImportInput', () => {
   });
 
   it('overrides bucket and prefix; a prefix without a trailing slash names the same folder', () => {
-    expect(parseImportInput({ bucket: 'my-mirror', prefix: 'mnist' }, defaults)).toEqual({ bucket: 'my-mirror', prefix: 'mnist/' });
+    expect(parseImportInput({ bucket: 'my-mirror', prefix: 'mnist' }, defaults)).toEqual({
+      bucket: 'my-mirror',
+      prefix: 'mnist/',
+    });
     expect(parseImportInput({ prefix: '' }, defaults)).toEqual({ bucket: defaults.bucket, prefix: '' });
   });
 

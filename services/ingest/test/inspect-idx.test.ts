@@ -6,7 +6,9 @@ import { idxFile, idxImages, idxLabels } from './support/idx-bytes';
 
 /** Deliver bytes in small chunks, as a network body would, so the header may span chunks. */
 const chunked = (bytes: Buffer, size = 5): Readable =>
-  Readable.from(Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size)));
+  Readable.from(
+    Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size)),
+  );
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -59,16 +61,25 @@ describe('inspectIdxStream', () => {
   });
 
   it('headerOnly reads the header without checking the size', async () => {
-    const { header } = await inspectIdxStream(chunked(gzipSync(idxImages(2, { missing: 100 }))), { gzipped: true, headerOnly: true });
+    const { header } = await inspectIdxStream(chunked(gzipSync(idxImages(2, { missing: 100 }))), {
+      gzipped: true,
+      headerOnly: true,
+    });
     expect(header.count).toBe(2);
   });
 
   it('says so when a gzip file lacks the .gz suffix', async () => {
-    await expect(inspectIdxStream(chunked(gz), { gzipped: false })).rejects.toThrow(/gzip-compressed: name the file with a \.gz suffix/);
+    await expect(inspectIdxStream(chunked(gz), { gzipped: false })).rejects.toThrow(
+      /gzip-compressed: name the file with a \.gz suffix/,
+    );
   });
 
   it('passes on errors of the source stream unchanged (not a verdict on the file)', async () => {
-    const failing = new Readable({ read() { this.destroy(new Error('socket hang up')); } });
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error('socket hang up'));
+      },
+    });
     await expect(inspectIdxStream(failing, { gzipped: true })).rejects.toThrow('socket hang up');
   });
 });

@@ -1,4 +1,11 @@
-import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { processInboxUpload, quarantineFor } from '../src/process-inbox-upload';
 import type { UploadChecks } from '../src/check-upload';
@@ -10,7 +17,16 @@ const s3Error = (name: string, status: number) =>
   new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message: name });
 
 const ctx = { inboxBucket: 'inbox', rawBucket: 'raw', now: () => new Date('2024-01-02T03:04:05Z') };
-const header = { kind: 'images' as const, magic: 0x803, count: 1, rows: 28, cols: 28, headerBytes: 16, itemBytes: 784, totalBytes: 800 };
+const header = {
+  kind: 'images' as const,
+  magic: 0x803,
+  count: 1,
+  rows: 28,
+  cols: 28,
+  headerBytes: 16,
+  itemBytes: 784,
+  totalBytes: 800,
+};
 const acceptAll: UploadChecks = { inspect: async () => ({ header, size: 800 }), counterparts: async () => [] };
 
 describe('processInboxUpload ordering', () => {
@@ -25,10 +41,26 @@ describe('processInboxUpload ordering', () => {
   it('quarantines by copy, then reason, then a delete conditional on the ETag it checked', async () => {
     const outcome = await processInboxUpload(client, 'inbox/mnist/notes.txt', ctx);
 
-    expect(outcome).toMatchObject({ status: 'rejected', code: 'UNKNOWN_FILE', quarantineKey: 'quarantine/mnist/notes.txt' });
-    const writes = s3.calls().map((c) => c.args[0]).filter((c) => !(c instanceof HeadObjectCommand));
-    expect(writes.map((c) => c.constructor.name)).toEqual(['CopyObjectCommand', 'PutObjectCommand', 'DeleteObjectCommand']);
-    expect(writes[0]!.input).toMatchObject({ Bucket: 'inbox', Key: 'quarantine/mnist/notes.txt', CopySource: 'inbox/inbox/mnist/notes.txt', CopySourceIfMatch: '"e1"' });
+    expect(outcome).toMatchObject({
+      status: 'rejected',
+      code: 'UNKNOWN_FILE',
+      quarantineKey: 'quarantine/mnist/notes.txt',
+    });
+    const writes = s3
+      .calls()
+      .map((c) => c.args[0])
+      .filter((c) => !(c instanceof HeadObjectCommand));
+    expect(writes.map((c) => c.constructor.name)).toEqual([
+      'CopyObjectCommand',
+      'PutObjectCommand',
+      'DeleteObjectCommand',
+    ]);
+    expect(writes[0]!.input).toMatchObject({
+      Bucket: 'inbox',
+      Key: 'quarantine/mnist/notes.txt',
+      CopySource: 'inbox/inbox/mnist/notes.txt',
+      CopySourceIfMatch: '"e1"',
+    });
     expect(JSON.parse(String((writes[1]!.input as { Body: string }).Body))).toEqual({
       dataset: 'mnist',
       file: 'notes.txt',
@@ -50,12 +82,19 @@ describe('processInboxUpload ordering', () => {
 
   it('leaves a newer upload under the same key alone (conditional delete fails)', async () => {
     s3.on(DeleteObjectCommand).rejects(s3Error('PreconditionFailed', 412));
-    expect(await processInboxUpload(client, 'inbox/mnist/notes.txt', ctx)).toEqual({ status: 'superseded', key: 'inbox/mnist/notes.txt' });
+    expect(await processInboxUpload(client, 'inbox/mnist/notes.txt', ctx)).toEqual({
+      status: 'superseded',
+      key: 'inbox/mnist/notes.txt',
+    });
   });
 
   it('copies an accepted upload only from the version it checked, recording the source ETag', async () => {
     const outcome = await processInboxUpload(client, 'inbox/my set/train-images.idx3', { ...ctx, checks: acceptAll });
-    expect(outcome).toEqual({ status: 'accepted', key: 'inbox/my set/train-images.idx3', rawKey: 'datasets/my set/train-images.idx3' });
+    expect(outcome).toEqual({
+      status: 'accepted',
+      key: 'inbox/my set/train-images.idx3',
+      rawKey: 'datasets/my set/train-images.idx3',
+    });
     expect(s3.commandCalls(CopyObjectCommand)[0]!.args[0].input).toMatchObject({
       Bucket: 'raw',
       Key: 'datasets/my set/train-images.idx3',
@@ -68,14 +107,22 @@ describe('processInboxUpload ordering', () => {
   });
 
   it('does not copy again when raw already holds the same bytes', async () => {
-    s3.on(HeadObjectCommand, { Bucket: 'raw' }).resolves({ ContentLength: 5, ETag: '"other"', Metadata: { 'source-etag': 'e1' } });
-    expect((await processInboxUpload(client, 'inbox/mnist/train-images.idx3', { ...ctx, checks: acceptAll })).status).toBe('unchanged');
+    s3.on(HeadObjectCommand, { Bucket: 'raw' }).resolves({
+      ContentLength: 5,
+      ETag: '"other"',
+      Metadata: { 'source-etag': 'e1' },
+    });
+    expect(
+      (await processInboxUpload(client, 'inbox/mnist/train-images.idx3', { ...ctx, checks: acceptAll })).status,
+    ).toBe('unchanged');
     expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(0);
   });
 
   it('treats an upload overwritten during the check as superseded', async () => {
     s3.on(CopyObjectCommand).rejects(s3Error('PreconditionFailed', 412));
-    expect((await processInboxUpload(client, 'inbox/mnist/train-images.idx3', { ...ctx, checks: acceptAll })).status).toBe('superseded');
+    expect(
+      (await processInboxUpload(client, 'inbox/mnist/train-images.idx3', { ...ctx, checks: acceptAll })).status,
+    ).toBe('superseded');
   });
 
   it('does nothing for an upload already moved by an earlier delivery, or a folder marker', async () => {
@@ -88,9 +135,14 @@ describe('processInboxUpload ordering', () => {
 
 describe('quarantineFor', () => {
   it('mirrors the inbox path under quarantine/, also for keys that do not parse', () => {
-    expect(quarantineFor('inbox/my set/a.gz')).toEqual({ object: 'quarantine/my set/a.gz', reason: 'quarantine/my set/a.gz.rejected.json' });
-    expect(quarantineFor('inbox/stray.bin')).toEqual({ object: 'quarantine/stray.bin', reason: 'quarantine/stray.bin.rejected.json' });
+    expect(quarantineFor('inbox/my set/a.gz')).toEqual({
+      object: 'quarantine/my set/a.gz',
+      reason: 'quarantine/my set/a.gz.rejected.json',
+    });
+    expect(quarantineFor('inbox/stray.bin')).toEqual({
+      object: 'quarantine/stray.bin',
+      reason: 'quarantine/stray.bin.rejected.json',
+    });
     expect(quarantineFor('inbox/a/b/c.gz').object).toBe('quarantine/a/b/c.gz');
   });
 });
-

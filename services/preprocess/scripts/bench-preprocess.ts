@@ -26,17 +26,26 @@ const keep = args.includes('--keep');
 const nodeOnly = args.includes('--node-only');
 
 /** Same steps as the Lambda, with files instead of S3 objects. */
-async function convertFromGz(gzDir: string, outDir: string): Promise<{ images: number; bytes: number; shards: number; decodeSeconds: number }> {
+async function convertFromGz(
+  gzDir: string,
+  outDir: string,
+): Promise<{ images: number; bytes: number; shards: number; decodeSeconds: number }> {
   const started = performance.now();
   const read = (split: Split, kind: IdxKind) =>
-    readIdxStream(createReadStream(join(gzDir, MNIST_FILES[split][kind]), { highWaterMark: 1 << 20 }), { expect: kind, gzipped: true });
+    readIdxStream(createReadStream(join(gzDir, MNIST_FILES[split][kind]), { highWaterMark: 1 << 20 }), {
+      expect: kind,
+      gzipped: true,
+    });
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
     read('train', 'images'),
     read('train', 'labels'),
     read('test', 'images'),
     read('test', 'labels'),
   ]);
-  const pairs: Record<Split, IdxPair> = { train: pairIdx(trainImages, trainLabels), test: pairIdx(testImages, testLabels) };
+  const pairs: Record<Split, IdxPair> = {
+    train: pairIdx(trainImages, trainLabels),
+    test: pairIdx(testImages, testLabels),
+  };
   const decodeSeconds = (performance.now() - started) / 1000;
   const converted = await convertSplits(
     pairs,
@@ -48,7 +57,12 @@ async function convertFromGz(gzDir: string, outDir: string): Promise<{ images: n
     { shardRows: DEFAULT_SHARD_ROWS },
   );
   const shards = SPLITS.flatMap((s) => converted[s].shards);
-  return { images: pairs.train.count + pairs.test.count, bytes: shards.reduce((a, s) => a + s.bytes, 0), shards: shards.length, decodeSeconds };
+  return {
+    images: pairs.train.count + pairs.test.count,
+    bytes: shards.reduce((a, s) => a + s.bytes, 0),
+    shards: shards.length,
+    decodeSeconds,
+  };
 }
 
 const NUMPY_SCRIPT = `
@@ -113,8 +127,14 @@ async function main(): Promise<void> {
     for (let run = 1; run <= (nodeOnly ? 0 : runs); run++) {
       await rm(numpyDir, { recursive: true, force: true });
       await mkdir(numpyDir);
-      const out = execFileSync('python3', ['-c', NUMPY_SCRIPT, mnistDataDir(), numpyDir, String(DEFAULT_SHARD_ROWS)], { encoding: 'utf8' });
-      const parsed = JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; cpuSeconds: number; numpy: string };
+      const out = execFileSync('python3', ['-c', NUMPY_SCRIPT, mnistDataDir(), numpyDir, String(DEFAULT_SHARD_ROWS)], {
+        encoding: 'utf8',
+      });
+      const parsed = JSON.parse(out.trim().split('\n').pop()!) as {
+        seconds: number;
+        cpuSeconds: number;
+        numpy: string;
+      };
       numpy.push(parsed.seconds);
       numpyCpu.push(parsed.cpuSeconds);
       numpyVersion = parsed.numpy;

@@ -10,6 +10,7 @@ export const DEFAULT_SHARD_ROWS = 10_000;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): PreprocessConfig {
   const shardRows = numberEnv(ENV.shardRows, DEFAULT_SHARD_ROWS, env);
-  if (!Number.isInteger(shardRows) || shardRows < 1) throw new RangeError(`${ENV.shardRows} must be a positive integer, got ${shardRows}`);
+  if (!Number.isInteger(shardRows) || shardRows < 1)
+    throw new RangeError(`${ENV.shardRows} must be a positive integer, got ${shardRows}`);
   return { processedBucket: requireEnv(ENV.processedBucket, env), shardRows };
 }

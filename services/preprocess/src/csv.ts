@@ -100,14 +100,19 @@ export interface CsvSource {
 }
 
 function imageRows(images: Uint8Array | IdxBytes, start: number, end: number, scratch: () => Uint8Array): Uint8Array {
-  return images instanceof IdxBytes ? images.copy(start * PIXELS, end * PIXELS, scratch()) : images.subarray(start * PIXELS, end * PIXELS);
+  return images instanceof IdxBytes
+    ? images.copy(start * PIXELS, end * PIXELS, scratch())
+    : images.subarray(start * PIXELS, end * PIXELS);
 }
 
 /** Rows [start, end) of a split as CSV bytes in a new Buffer. */
 export function encodeCsvRows(source: CsvSource, start: number, end: number): Buffer {
   const out = Buffer.allocUnsafe(csvBufferSize(end - start));
   const images = imageRows(source.images, start, end, () => new Uint8Array((end - start) * PIXELS));
-  return out.subarray(0, encodeCsvInto(images, source.labels.subarray(start, end), end - start, PIXELS, TABLE.cells, TABLE.lengths, out));
+  return out.subarray(
+    0,
+    encodeCsvInto(images, source.labels.subarray(start, end), end - start, PIXELS, TABLE.cells, TABLE.lengths, out),
+  );
 }
 
 interface Scratch {
@@ -135,13 +140,24 @@ export class CsvShardEncoder {
   async withShard<T>(source: CsvSource, start: number, end: number, use: (csv: Buffer) => Promise<T>): Promise<T> {
     const rows = end - start;
     if (rows > this.maxRows) throw new RangeError(`shard of ${rows} rows exceeds ${this.maxRows}`);
-    const scratch = this.free.pop() ?? { csv: Buffer.allocUnsafeSlow(csvBufferSize(this.maxRows)), images: new Uint8Array(0) };
+    const scratch = this.free.pop() ?? {
+      csv: Buffer.allocUnsafeSlow(csvBufferSize(this.maxRows)),
+      images: new Uint8Array(0),
+    };
     try {
       const images = imageRows(source.images, start, end, () => {
         if (scratch.images.length === 0) scratch.images = new Uint8Array(this.maxRows * PIXELS);
         return scratch.images;
       });
-      const written = encodeCsvInto(images, source.labels.subarray(start, end), rows, PIXELS, TABLE.cells, TABLE.lengths, scratch.csv);
+      const written = encodeCsvInto(
+        images,
+        source.labels.subarray(start, end),
+        rows,
+        PIXELS,
+        TABLE.cells,
+        TABLE.lengths,
+        scratch.csv,
+      );
       return await use(scratch.csv.subarray(0, written));
     } finally {
       this.free.push(scratch);
@@ -157,7 +173,8 @@ export interface ShardPlan {
 
 /** Split `count` rows into shards of at most `shardRows` rows (the last may be shorter). */
 export function planShards(count: number, shardRows: number): ShardPlan[] {
-  if (!Number.isInteger(shardRows) || shardRows < 1) throw new RangeError(`shard size must be a positive integer, got ${shardRows}`);
+  if (!Number.isInteger(shardRows) || shardRows < 1)
+    throw new RangeError(`shard size must be a positive integer, got ${shardRows}`);
   const plans: ShardPlan[] = [];
   for (let start = 0, index = 0; start < count; start += shardRows, index++) {
     plans.push({ index, start, end: Math.min(count, start + shardRows) });

@@ -50,7 +50,12 @@ export async function writeErrorRecord(
   };
   const key = rawErrorKey(dataset, inputId(files));
   await s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(record, null, 2), ContentType: 'application/json' }),
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: JSON.stringify(record, null, 2),
+      ContentType: 'application/json',
+    }),
   );
   return { key, record };
 }

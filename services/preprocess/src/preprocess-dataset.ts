@@ -45,7 +45,11 @@ export type PreprocessOutcome =
   | { status: 'written'; dataset: string; version: string; manifestKey: string; manifest: Manifest }
   | { status: 'rejected'; dataset: string; errorKey: string; record: PreprocessErrorRecord };
 
-export async function preprocessDataset(deps: PreprocessDeps, rawBucket: string, dataset: string): Promise<PreprocessOutcome> {
+export async function preprocessDataset(
+  deps: PreprocessDeps,
+  rawBucket: string,
+  dataset: string,
+): Promise<PreprocessOutcome> {
   const { s3, config, log } = deps;
   const now = deps.now ?? (() => new Date());
 
@@ -90,7 +94,14 @@ export async function preprocessDataset(deps: PreprocessDeps, rawBucket: string,
   }
   if (problems.length > 0) {
     const { key, record } = await writeErrorRecord(s3, rawBucket, dataset, files, problems, now());
-    for (const p of problems) log.error(`rejected ${p.file}: ${p.reason}`, { dataset, file: p.file, key: p.key, code: p.code, errorRecord: key });
+    for (const p of problems)
+      log.error(`rejected ${p.file}: ${p.reason}`, {
+        dataset,
+        file: p.file,
+        key: p.key,
+        code: p.code,
+        errorRecord: key,
+      });
     return { status: 'rejected', dataset, errorKey: key, record };
   }
 
@@ -107,7 +118,13 @@ export async function preprocessDataset(deps: PreprocessDeps, rawBucket: string,
     async ({ split, index, csv }) => {
       const Key = shardKey(dataset, version, split, index);
       await s3.send(
-        new PutObjectCommand({ Bucket: config.processedBucket, Key, Body: csv, ContentLength: csv.length, ContentType: CSV_FORMAT.contentType }),
+        new PutObjectCommand({
+          Bucket: config.processedBucket,
+          Key,
+          Body: csv,
+          ContentLength: csv.length,
+          ContentType: CSV_FORMAT.contentType,
+        }),
       );
       return Key;
     },
@@ -154,7 +171,8 @@ async function putIfAbsent(s3: S3Client, Bucket: string, Key: string, body: stri
     await s3.send(new PutObjectCommand({ Bucket, Key, Body: body, ContentType: 'application/json', IfNoneMatch: '*' }));
     return true;
   } catch (e) {
-    if (e instanceof S3ServiceException && (e.$metadata.httpStatusCode === 412 || e.$metadata.httpStatusCode === 409)) return false;
+    if (e instanceof S3ServiceException && (e.$metadata.httpStatusCode === 412 || e.$metadata.httpStatusCode === 409))
+      return false;
     throw e;
   }
 }

@@ -24,7 +24,11 @@ export class SourceRejected extends Error {
   }
 }
 
-async function* hashing(body: AsyncIterable<Uint8Array>, hash: ReturnType<typeof createHash>, counter: { bytes: number }) {
+async function* hashing(
+  body: AsyncIterable<Uint8Array>,
+  hash: ReturnType<typeof createHash>,
+  counter: { bytes: number },
+) {
   for await (const chunk of body) {
     hash.update(chunk);
     counter.bytes += chunk.length;
@@ -39,7 +43,10 @@ export async function readSource(s3: S3Client, bucket: string, file: RawFile): P
   const counter = { bytes: 0 };
   let idx: IdxData;
   try {
-    idx = await readIdxStream(hashing(response.Body as AsyncIterable<Uint8Array>, hash, counter), { expect: file.kind, gzipped: file.gzipped });
+    idx = await readIdxStream(hashing(response.Body as AsyncIterable<Uint8Array>, hash, counter), {
+      expect: file.kind,
+      gzipped: file.gzipped,
+    });
   } catch (e) {
     if (e instanceof IdxError) throw new SourceRejected(file, e);
     throw e;

@@ -4,7 +4,16 @@
  * there now: the newest candidate for each of train/test × images/labels.
  */
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { MNIST_FILES, SPLITS, identifyIdxFile, parseRawKey, rawDatasetPrefix, type IdxFileId, type IdxKind, type Split } from '@digits/common';
+import {
+  MNIST_FILES,
+  SPLITS,
+  identifyIdxFile,
+  parseRawKey,
+  rawDatasetPrefix,
+  type IdxFileId,
+  type IdxKind,
+  type Split,
+} from '@digits/common';
 
 export interface RawFile extends IdxFileId {
   key: string;
@@ -22,12 +31,21 @@ export async function listRawFiles(s3: S3Client, bucket: string, dataset: string
   const files: RawFile[] = [];
   let ContinuationToken: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: rawDatasetPrefix(dataset), ContinuationToken }));
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: rawDatasetPrefix(dataset), ContinuationToken }),
+    );
     for (const object of page.Contents ?? []) {
       const parsed = object.Key ? parseRawKey(object.Key) : undefined;
       const id = parsed && identifyIdxFile(parsed.file);
       if (!parsed || !id) continue;
-      files.push({ ...id, key: object.Key!, file: parsed.file, etag: object.ETag ?? '', size: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0) });
+      files.push({
+        ...id,
+        key: object.Key!,
+        file: parsed.file,
+        etag: object.ETag ?? '',
+        size: object.Size ?? 0,
+        lastModified: object.LastModified ?? new Date(0),
+      });
     }
     ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (ContinuationToken);

@@ -5,7 +5,8 @@ import { CsvShardEncoder, classCounts, encodeCsvRows, planShards } from '../src/
 /** The obvious (slow) encoder the fast one must agree with byte for byte. */
 const reference = (images: Uint8Array, labels: Uint8Array, start: number, end: number): string => {
   let out = '';
-  for (let r = start; r < end; r++) out += `${labels[r]},${Array.from(images.subarray(r * PIXELS, (r + 1) * PIXELS)).join(',')}\n`;
+  for (let r = start; r < end; r++)
+    out += `${labels[r]},${Array.from(images.subarray(r * PIXELS, (r + 1) * PIXELS)).join(',')}\n`;
   return out;
 };
 
@@ -19,10 +20,14 @@ describe('CSV encoding', () => {
   it('writes label then 784 pixels a row, exactly as String(value) would', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 6 }).chain((rows) => fc.tuple(split(rows), fc.nat({ max: rows }), fc.nat({ max: rows }))),
+        fc
+          .integer({ min: 1, max: 6 })
+          .chain((rows) => fc.tuple(split(rows), fc.nat({ max: rows }), fc.nat({ max: rows }))),
         ([pair, a, b]) => {
           const [start, end] = a <= b ? [a, b] : [b, a];
-          expect(encodeCsvRows(pair, start, end).toString('latin1')).toBe(reference(pair.images, pair.labels, start, end));
+          expect(encodeCsvRows(pair, start, end).toString('latin1')).toBe(
+            reference(pair.images, pair.labels, start, end),
+          );
         },
       ),
       { numRuns: 100 },

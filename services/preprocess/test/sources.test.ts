@@ -15,7 +15,10 @@ describe('chooseSources', () => {
 
   it('names the files still missing', () => {
     const choice = chooseSources([file(MNIST_FILES.train.labels, 1)]);
-    expect(choice).toEqual({ complete: false, missing: [MNIST_FILES.train.images, MNIST_FILES.test.images, MNIST_FILES.test.labels] });
+    expect(choice).toEqual({
+      complete: false,
+      missing: [MNIST_FILES.train.images, MNIST_FILES.test.images, MNIST_FILES.test.labels],
+    });
   });
 
   it('takes the newest candidate for each slot, the same one every time', () => {

@@ -2,7 +2,15 @@
  * Settings of the training service, read once from the environment that serverless.yml declares.
  * Every value is checked here so a misconfigured stage fails with a message naming the variable.
  */
-import { ConfigError, ENV, HYPERPARAMETERS, numberEnv, optionalEnv, requireEnv, type Hyperparameters } from '@digits/common';
+import {
+  ConfigError,
+  ENV,
+  HYPERPARAMETERS,
+  numberEnv,
+  optionalEnv,
+  requireEnv,
+  type Hyperparameters,
+} from '@digits/common';
 
 type Env = Record<string, string | undefined>;
 
@@ -18,7 +26,10 @@ export const MAX_JOB_PREFIX_LENGTH = 32;
 const JOB_PREFIX = /^[a-z0-9](-?[a-z0-9])*$/;
 
 /** The service sets these itself so the model's metadata names its data; callers may not. */
-export const SERVICE_HYPERPARAMETERS: ReadonlySet<string> = new Set([HYPERPARAMETERS.dataset, HYPERPARAMETERS.datasetVersion]);
+export const SERVICE_HYPERPARAMETERS: ReadonlySet<string> = new Set([
+  HYPERPARAMETERS.dataset,
+  HYPERPARAMETERS.datasetVersion,
+]);
 const KNOWN_HYPERPARAMETERS: ReadonlySet<string> = new Set(Object.values(HYPERPARAMETERS));
 
 export interface TrainingSettings {
@@ -77,7 +88,8 @@ function integerIn(name: string, value: number, min: number, max: number): numbe
 }
 
 function fraction(name: string, value: number): number {
-  if (value < 0 || value > 1) throw new ConfigError(`environment variable ${name} must be between 0 and 1, got ${value}`);
+  if (value < 0 || value > 1)
+    throw new ConfigError(`environment variable ${name} must be between 0 and 1, got ${value}`);
   return value;
 }
 
@@ -87,16 +99,22 @@ function fraction(name: string, value: number): number {
  */
 export function checkHyperparameters(input: unknown, source: string): Hyperparameters {
   if (input === undefined || input === null) return {};
-  if (typeof input !== 'object' || Array.isArray(input)) throw new ConfigError(`${source} must be an object of name → value`);
+  if (typeof input !== 'object' || Array.isArray(input))
+    throw new ConfigError(`${source} must be an object of name → value`);
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(input)) {
     if (!KNOWN_HYPERPARAMETERS.has(name)) {
-      throw new ConfigError(`${source}: unknown hyperparameter "${name}" (known: ${[...KNOWN_HYPERPARAMETERS].join(', ')})`);
+      throw new ConfigError(
+        `${source}: unknown hyperparameter "${name}" (known: ${[...KNOWN_HYPERPARAMETERS].join(', ')})`,
+      );
     }
-    if (SERVICE_HYPERPARAMETERS.has(name)) throw new ConfigError(`${source}: hyperparameter "${name}" is set by the training service`);
+    if (SERVICE_HYPERPARAMETERS.has(name))
+      throw new ConfigError(`${source}: hyperparameter "${name}" is set by the training service`);
     const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
     if (typeof text !== 'string' || text.trim() === '' || text.length > 256) {
-      throw new ConfigError(`${source}: hyperparameter "${name}" must be a number or a non-empty string of at most 256 characters`);
+      throw new ConfigError(
+        `${source}: hyperparameter "${name}" must be a number or a non-empty string of at most 256 characters`,
+      );
     }
     out[name] = text.trim();
   }
@@ -109,7 +127,9 @@ function parseDefaultHyperparameters(env: Env): Hyperparameters {
   try {
     parsed = JSON.parse(raw);
   } catch (e) {
-    throw new ConfigError(`environment variable ${ENV.defaultHyperparameters} is not valid JSON: ${(e as Error).message}`);
+    throw new ConfigError(
+      `environment variable ${ENV.defaultHyperparameters} is not valid JSON: ${(e as Error).message}`,
+    );
   }
   return checkHyperparameters(parsed, `environment variable ${ENV.defaultHyperparameters}`);
 }
@@ -135,9 +155,16 @@ export function loadEndpointSettings(env: Env = process.env): EndpointSettings {
     const memoryMb = numberEnv(ENV.serverlessMemoryMb, 2048, env);
     // Serverless inference accepts 1024–6144 MB in 1 GB steps and 1–200 concurrent invocations.
     if (!Number.isInteger(memoryMb) || memoryMb % 1024 !== 0 || memoryMb < 1024 || memoryMb > 6144) {
-      throw new ConfigError(`environment variable ${ENV.serverlessMemoryMb} must be 1024, 2048, … or 6144, got ${memoryMb}`);
+      throw new ConfigError(
+        `environment variable ${ENV.serverlessMemoryMb} must be 1024, 2048, … or 6144, got ${memoryMb}`,
+      );
     }
-    const maxConcurrency = integerIn(ENV.serverlessMaxConcurrency, numberEnv(ENV.serverlessMaxConcurrency, 5, env), 1, 200);
+    const maxConcurrency = integerIn(
+      ENV.serverlessMaxConcurrency,
+      numberEnv(ENV.serverlessMaxConcurrency, 5, env),
+      1,
+      200,
+    );
     return { mode, memoryMb, maxConcurrency };
   }
   if (mode === 'instance') {

@@ -52,7 +52,13 @@ export type DeployOutcome =
   | { action: 'ignored'; trainingJobName: string; reason: string }
   | { action: 'not-deployed'; trainingJobName: string; reason: string; record: ModelRecord }
   | { action: 'already-deployed'; trainingJobName: string }
-  | { action: 'deployed'; trainingJobName: string; endpointChange: EndpointChange; record: ModelRecord; live: LivePointer };
+  | {
+      action: 'deployed';
+      trainingJobName: string;
+      endpointChange: EndpointChange;
+      record: ModelRecord;
+      live: LivePointer;
+    };
 
 const FINAL_STATES: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Stopped']);
 
@@ -109,9 +115,14 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
   const { s3, sagemaker, settings, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const name = detail.TrainingJobName;
-  if (typeof name !== 'string' || name === '') throw new Error('training state change event has no detail.TrainingJobName');
+  if (typeof name !== 'string' || name === '')
+    throw new Error('training state change event has no detail.TrainingJobName');
   if (!isStageJob(settings.jobPrefix, name)) {
-    return { action: 'ignored', trainingJobName: name, reason: `not a job of this stage (prefix ${settings.jobPrefix}-)` };
+    return {
+      action: 'ignored',
+      trainingJobName: name,
+      reason: `not a job of this stage (prefix ${settings.jobPrefix}-)`,
+    };
   }
   if (!FINAL_STATES.has(detail.TrainingJobStatus)) {
     return { action: 'ignored', trainingJobName: name, reason: `status ${detail.TrainingJobStatus} is not final` };
@@ -134,7 +145,12 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
   const refuse = async (reason: string): Promise<DeployOutcome> => {
     const record = recordFromJob(detail, job, { deploy: false, reason }, now());
     await registry.putRecord(record);
-    logger.warn('model not deployed; the live endpoint is untouched', { trainingJobName: name, status: record.status, reason, metrics: record.metrics });
+    logger.warn('model not deployed; the live endpoint is untouched', {
+      trainingJobName: name,
+      status: record.status,
+      reason,
+      metrics: record.metrics,
+    });
     return { action: 'not-deployed', trainingJobName: name, reason, record };
   };
 
@@ -153,20 +169,42 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
   const modelName = name;
   const endpointConfigName = name;
   const modelCreated = await createIfAbsent(() =>
-    sagemaker.send(new CreateModelCommand(createModelInput({ trainingJobName: name, image: draft.image!, modelArtifact: draft.modelArtifact! }, modelName, settings.roleArn, settings.endpoint))),
+    sagemaker.send(
+      new CreateModelCommand(
+        createModelInput(
+          { trainingJobName: name, image: draft.image!, modelArtifact: draft.modelArtifact! },
+          modelName,
+          settings.roleArn,
+          settings.endpoint,
+        ),
+      ),
+    ),
   );
   const configCreated = await createIfAbsent(() =>
-    sagemaker.send(new CreateEndpointConfigCommand(createEndpointConfigInput(name, endpointConfigName, modelName, settings.endpoint))),
+    sagemaker.send(
+      new CreateEndpointConfigCommand(
+        createEndpointConfigInput(name, endpointConfigName, modelName, settings.endpoint),
+      ),
+    ),
   );
   // The per-class report is for people (GET /model); a model is deployed whether or not it can be read.
   const evaluation = await readModelEvaluation(s3, draft.modelArtifact).catch((e: Error) => {
-    logger.warn('model report not recorded: metadata.json could not be read from the artifact', { trainingJobName: name, error: e.message });
+    logger.warn('model report not recorded: metadata.json could not be read from the artifact', {
+      trainingJobName: name,
+      error: e.message,
+    });
     return undefined;
   });
   const record: ModelRecord = { ...draft, gate, modelName, endpointConfigName, ...(evaluation ? { evaluation } : {}) };
   await registry.putRecord(record);
 
-  const endpointChange = await pointEndpointAt(sagemaker, settings.endpointName, endpointConfigName, name, deps.busyWait ?? DEPLOY_BUSY_WAIT);
+  const endpointChange = await pointEndpointAt(
+    sagemaker,
+    settings.endpointName,
+    endpointConfigName,
+    name,
+    deps.busyWait ?? DEPLOY_BUSY_WAIT,
+  );
   const deployedAt = now().toISOString();
   const pointer: LivePointer = {
     endpointName: settings.endpointName,
@@ -178,6 +216,13 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
     history: live ? [...live.pointer.history, liveEntry(live.pointer)] : [],
   };
   await registry.putLive(pointer, live);
-  logger.info('model deployed', { trainingJobName: name, endpointName: settings.endpointName, endpointChange, modelCreated, configCreated, gate: gate.reason });
+  logger.info('model deployed', {
+    trainingJobName: name,
+    endpointName: settings.endpointName,
+    endpointChange,
+    modelCreated,
+    configCreated,
+    gate: gate.reason,
+  });
   return { action: 'deployed', trainingJobName: name, endpointChange, record, live: pointer };
 }

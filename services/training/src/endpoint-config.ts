@@ -2,7 +2,12 @@
  * The CreateModel and CreateEndpointConfig requests for a trained job. Serverless inference by
  * default (memory + max concurrency, pay per request); instance type and count as the alternative.
  */
-import type { CreateEndpointConfigInput, CreateModelInput, ProductionVariant, ProductionVariantInstanceType } from '@aws-sdk/client-sagemaker';
+import type {
+  CreateEndpointConfigInput,
+  CreateModelInput,
+  ProductionVariant,
+  ProductionVariantInstanceType,
+} from '@aws-sdk/client-sagemaker';
 import type { EndpointSettings } from './config';
 
 /** One variant, always this name: blue/green updates need the new config's variant to match the old one's. */
@@ -11,7 +16,11 @@ export const TRAINING_JOB_TAG = 'digits:training-job';
 
 export function productionVariant(modelName: string, endpoint: EndpointSettings): ProductionVariant {
   if (endpoint.mode === 'serverless') {
-    return { VariantName: VARIANT_NAME, ModelName: modelName, ServerlessConfig: { MemorySizeInMB: endpoint.memoryMb, MaxConcurrency: endpoint.maxConcurrency } };
+    return {
+      VariantName: VARIANT_NAME,
+      ModelName: modelName,
+      ServerlessConfig: { MemorySizeInMB: endpoint.memoryMb, MaxConcurrency: endpoint.maxConcurrency },
+    };
   }
   return {
     VariantName: VARIANT_NAME,
@@ -28,7 +37,12 @@ export interface ModelSource {
   modelArtifact: string;
 }
 
-export function createModelInput(source: ModelSource, modelName: string, roleArn: string, endpoint: EndpointSettings): CreateModelInput {
+export function createModelInput(
+  source: ModelSource,
+  modelName: string,
+  roleArn: string,
+  endpoint: EndpointSettings,
+): CreateModelInput {
   return {
     ModelName: modelName,
     ExecutionRoleArn: roleArn,
@@ -40,7 +54,12 @@ export function createModelInput(source: ModelSource, modelName: string, roleArn
   };
 }
 
-export function createEndpointConfigInput(trainingJobName: string, configName: string, modelName: string, endpoint: EndpointSettings): CreateEndpointConfigInput {
+export function createEndpointConfigInput(
+  trainingJobName: string,
+  configName: string,
+  modelName: string,
+  endpoint: EndpointSettings,
+): CreateEndpointConfigInput {
   return {
     EndpointConfigName: configName,
     ProductionVariants: [productionVariant(modelName, endpoint)],

@@ -19,9 +19,19 @@ export interface EndpointState {
 }
 
 /** States in which SageMaker refuses an UpdateEndpoint; the caller retries later. */
-const BUSY: ReadonlySet<string> = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting', 'UpdateRollbackFailed']);
+const BUSY: ReadonlySet<string> = new Set([
+  'Creating',
+  'Updating',
+  'SystemUpdating',
+  'RollingBack',
+  'Deleting',
+  'UpdateRollbackFailed',
+]);
 
-export async function describeEndpoint(sagemaker: SageMakerClient, endpointName: string): Promise<EndpointState | undefined> {
+export async function describeEndpoint(
+  sagemaker: SageMakerClient,
+  endpointName: string,
+): Promise<EndpointState | undefined> {
   try {
     const res = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
     return { status: res.EndpointStatus, endpointConfigName: res.EndpointConfigName };
@@ -44,7 +54,11 @@ export const NO_WAIT: BusyWait = { maxWaitMs: 0, pollMs: 0 };
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Describe the endpoint, waiting (up to the budget) while it is in a state that refuses updates. */
-async function settledEndpoint(sagemaker: SageMakerClient, endpointName: string, wait: BusyWait): Promise<EndpointState | undefined> {
+async function settledEndpoint(
+  sagemaker: SageMakerClient,
+  endpointName: string,
+  wait: BusyWait,
+): Promise<EndpointState | undefined> {
   const sleep = wait.sleep ?? realSleep;
   let waited = 0;
   for (;;) {
@@ -67,18 +81,27 @@ export async function pointEndpointAt(
   if (!current) {
     try {
       await sagemaker.send(
-        new CreateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: endpointConfigName, Tags: [{ Key: TRAINING_JOB_TAG, Value: trainingJobName }] }),
+        new CreateEndpointCommand({
+          EndpointName: endpointName,
+          EndpointConfigName: endpointConfigName,
+          Tags: [{ Key: TRAINING_JOB_TAG, Value: trainingJobName }],
+        }),
       );
       return 'created';
     } catch (e) {
-      if (isSageMakerAlreadyExists(e)) throw new EndpointBusyError(`endpoint ${endpointName} was created concurrently; retry`);
+      if (isSageMakerAlreadyExists(e))
+        throw new EndpointBusyError(`endpoint ${endpointName} was created concurrently; retry`);
       throw e;
     }
   }
   if (current.endpointConfigName === endpointConfigName) return 'unchanged';
   if (current.status && BUSY.has(current.status)) {
-    throw new EndpointBusyError(`endpoint ${endpointName} is ${current.status}; it cannot switch to ${endpointConfigName} now, retry later`);
+    throw new EndpointBusyError(
+      `endpoint ${endpointName} is ${current.status}; it cannot switch to ${endpointConfigName} now, retry later`,
+    );
   }
-  await sagemaker.send(new UpdateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: endpointConfigName }));
+  await sagemaker.send(
+    new UpdateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: endpointConfigName }),
+  );
   return 'updated';
 }

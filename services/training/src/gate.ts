@@ -10,7 +10,11 @@ const EPSILON = 1e-9;
 
 const fmt = (x: number): string => String(Number(x.toFixed(6)));
 
-export function decideGate(accuracy: number | undefined, live: Pick<LivePointer, 'trainingJobName' | 'testAccuracy'> | undefined, gate: GateSettings): GateDecision {
+export function decideGate(
+  accuracy: number | undefined,
+  live: Pick<LivePointer, 'trainingJobName' | 'testAccuracy'> | undefined,
+  gate: GateSettings,
+): GateDecision {
   if (accuracy === undefined || !Number.isFinite(accuracy)) {
     return { deploy: false, reason: `the job reported no final ${GATE_METRIC}` };
   }
@@ -26,5 +30,8 @@ export function decideGate(accuracy: number | undefined, live: Pick<LivePointer,
   const versusLive = live
     ? `within ${fmt(gate.maxRegression)} of the live model's ${fmt(live.testAccuracy)} (${live.trainingJobName})`
     : 'no model is live yet';
-  return { deploy: true, reason: `${GATE_METRIC} ${fmt(accuracy)} reaches the minimum ${fmt(gate.minAccuracy)}; ${versusLive}` };
+  return {
+    deploy: true,
+    reason: `${GATE_METRIC} ${fmt(accuracy)} reaches the minimum ${fmt(gate.minAccuracy)}; ${versusLive}`,
+  };
 }

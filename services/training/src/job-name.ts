@@ -31,13 +31,19 @@ function slug(text: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-export function trainingJobName(prefix: string, dataset: string, version: string, hyperparameters: Hyperparameters): string {
+export function trainingJobName(
+  prefix: string,
+  dataset: string,
+  version: string,
+  hyperparameters: Hyperparameters,
+): string {
   const hash = hyperparametersHash(dataset, version, hyperparameters);
   const ver = slug(version.replace(/^v-/, '')).slice(0, VERSION_LENGTH).replace(/-+$/, '');
   const room = MAX_NAME_LENGTH - prefix.length - ver.length - hash.length - 3;
   const ds = slug(dataset).slice(0, Math.max(room, 0)).replace(/-+$/, '');
   const name = [prefix, ds, ver, hash].filter(Boolean).join('-');
-  if (!NAME.test(name) || name.length > MAX_NAME_LENGTH) throw new Error(`derived training job name "${name}" is not a valid SageMaker name`);
+  if (!NAME.test(name) || name.length > MAX_NAME_LENGTH)
+    throw new Error(`derived training job name "${name}" is not a valid SageMaker name`);
   return name;
 }
 

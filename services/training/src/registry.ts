@@ -43,7 +43,11 @@ export class ModelRegistry {
     }
   }
 
-  private async writeJson(key: string, value: unknown, condition: { IfMatch?: string; IfNoneMatch?: string } = {}): Promise<void> {
+  private async writeJson(
+    key: string,
+    value: unknown,
+    condition: { IfMatch?: string; IfNoneMatch?: string } = {},
+  ): Promise<void> {
     await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -60,7 +64,9 @@ export class ModelRegistry {
     if (!found) return undefined;
     const record = found.value as Partial<ModelRecord>;
     if (record?.trainingJobName !== trainingJobName || typeof record.gate?.deploy !== 'boolean') {
-      throw new RegistryError(`s3://${this.bucket}/${modelRecordKey(trainingJobName)} is not a model record of ${trainingJobName}`);
+      throw new RegistryError(
+        `s3://${this.bucket}/${modelRecordKey(trainingJobName)} is not a model record of ${trainingJobName}`,
+      );
     }
     return record as ModelRecord;
   }
@@ -73,7 +79,12 @@ export class ModelRegistry {
     const found = await this.readJson(REGISTRY_LIVE_KEY);
     if (!found) return undefined;
     const p = found.value as Partial<LivePointer>;
-    if (typeof p?.trainingJobName !== 'string' || typeof p.endpointConfigName !== 'string' || typeof p.testAccuracy !== 'number' || !Array.isArray(p.history)) {
+    if (
+      typeof p?.trainingJobName !== 'string' ||
+      typeof p.endpointConfigName !== 'string' ||
+      typeof p.testAccuracy !== 'number' ||
+      !Array.isArray(p.history)
+    ) {
       throw new RegistryError(`s3://${this.bucket}/${REGISTRY_LIVE_KEY} is not a live pointer`);
     }
     return { pointer: p as LivePointer, etag: found.etag };
@@ -85,7 +96,8 @@ export class ModelRegistry {
     try {
       await this.writeJson(REGISTRY_LIVE_KEY, { ...pointer, history: pointer.history.slice(-MAX_HISTORY) }, condition);
     } catch (e) {
-      if (isS3PreconditionFailed(e)) throw new EndpointBusyError(`${REGISTRY_LIVE_KEY} changed while deploying ${pointer.trainingJobName}; retry`);
+      if (isS3PreconditionFailed(e))
+        throw new EndpointBusyError(`${REGISTRY_LIVE_KEY} changed while deploying ${pointer.trainingJobName}; retry`);
       throw e;
     }
   }
@@ -98,5 +110,8 @@ export function liveEntry(pointer: LivePointer): LiveEntry {
 
 /** True if the job is or was live: a redelivered event for it must not deploy it again. */
 export function wasLive(live: LivePointer | undefined, trainingJobName: string): boolean {
-  return Boolean(live && (live.trainingJobName === trainingJobName || live.history.some((h) => h.trainingJobName === trainingJobName)));
+  return Boolean(
+    live &&
+    (live.trainingJobName === trainingJobName || live.history.some((h) => h.trainingJobName === trainingJobName)),
+  );
 }

@@ -35,7 +35,8 @@ export interface RollbackResult {
 
 export function parseRollbackInput(input: unknown): RollbackInput {
   if (input === undefined || input === null || input === '') return {};
-  if (typeof input !== 'object' || Array.isArray(input)) throw new RollbackError('rollback input must be {} or {"trainingJobName": "..."}');
+  if (typeof input !== 'object' || Array.isArray(input))
+    throw new RollbackError('rollback input must be {} or {"trainingJobName": "..."}');
   const { trainingJobName, ...rest } = input as Record<string, unknown>;
   const extra = Object.keys(rest);
   if (extra.length > 0) throw new RollbackError(`rollback input has unknown field(s): ${extra.join(', ')}`);
@@ -46,10 +47,17 @@ export function parseRollbackInput(input: unknown): RollbackInput {
   return { trainingJobName };
 }
 
-async function chooseTarget(registry: ModelRegistry, live: LivePointer, input: RollbackInput): Promise<{ target: LiveEntry; history: LiveEntry[] }> {
+async function chooseTarget(
+  registry: ModelRegistry,
+  live: LivePointer,
+  input: RollbackInput,
+): Promise<{ target: LiveEntry; history: LiveEntry[] }> {
   if (!input.trainingJobName) {
     const target = live.history.at(-1);
-    if (!target) throw new RollbackError(`no earlier model to roll back to: ${live.trainingJobName} is the only one that has been live`);
+    if (!target)
+      throw new RollbackError(
+        `no earlier model to roll back to: ${live.trainingJobName} is the only one that has been live`,
+      );
     return { target, history: live.history.slice(0, -1) };
   }
   const name = input.trainingJobName;
@@ -63,7 +71,13 @@ async function chooseTarget(registry: ModelRegistry, live: LivePointer, input: R
   if (!record.modelName || !record.endpointConfigName || accuracy === undefined) {
     throw new RollbackError(`model record of ${name} names no model, endpoint config or ${GATE_METRIC}`);
   }
-  const target: LiveEntry = { trainingJobName: name, modelName: record.modelName, endpointConfigName: record.endpointConfigName, testAccuracy: accuracy, deployedAt: record.recordedAt };
+  const target: LiveEntry = {
+    trainingJobName: name,
+    modelName: record.modelName,
+    endpointConfigName: record.endpointConfigName,
+    testAccuracy: accuracy,
+    deployedAt: record.recordedAt,
+  };
   return { target, history: [...live.history.filter((h) => h.trainingJobName !== name), liveEntry(live)] };
 }
 
@@ -78,12 +92,36 @@ export async function rollback(input: RollbackInput, deps: RollbackDeps): Promis
   try {
     await sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: target.endpointConfigName }));
   } catch (e) {
-    if (isSageMakerNotFound(e)) throw new RollbackError(`endpoint config ${target.endpointConfigName} of ${target.trainingJobName} no longer exists`);
+    if (isSageMakerNotFound(e))
+      throw new RollbackError(
+        `endpoint config ${target.endpointConfigName} of ${target.trainingJobName} no longer exists`,
+      );
     throw e;
   }
-  const endpointChange = await pointEndpointAt(sagemaker, settings.endpointName, target.endpointConfigName, target.trainingJobName);
-  const pointer: LivePointer = { endpointName: settings.endpointName, ...target, deployedAt: now().toISOString(), history };
+  const endpointChange = await pointEndpointAt(
+    sagemaker,
+    settings.endpointName,
+    target.endpointConfigName,
+    target.trainingJobName,
+  );
+  const pointer: LivePointer = {
+    endpointName: settings.endpointName,
+    ...target,
+    deployedAt: now().toISOString(),
+    history,
+  };
   await registry.putLive(pointer, live);
-  logger.warn('rolled back', { endpointName: settings.endpointName, from: live.pointer.trainingJobName, to: target.trainingJobName, endpointChange });
-  return { from: live.pointer.trainingJobName, to: target.trainingJobName, endpointName: settings.endpointName, endpointChange, live: pointer };
+  logger.warn('rolled back', {
+    endpointName: settings.endpointName,
+    from: live.pointer.trainingJobName,
+    to: target.trainingJobName,
+    endpointChange,
+  });
+  return {
+    from: live.pointer.trainingJobName,
+    to: target.trainingJobName,
+    endpointName: settings.endpointName,
+    endpointChange,
+    live: pointer,
+  };
 }

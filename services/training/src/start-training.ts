@@ -5,7 +5,17 @@
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { MANIFEST_FILE, ManifestError, manifestKey, parseManifest, parseManifestKey, type Hyperparameters, type Logger, type Manifest, type S3ObjectRef } from '@digits/common';
+import {
+  MANIFEST_FILE,
+  ManifestError,
+  manifestKey,
+  parseManifest,
+  parseManifestKey,
+  type Hyperparameters,
+  type Logger,
+  type Manifest,
+  type S3ObjectRef,
+} from '@digits/common';
 import { checkHyperparameters, type TrainingSettings } from './config';
 import { TrainingInputError, isS3NotFound, isSageMakerAlreadyExists, isSageMakerNotFound } from './errors';
 import { planTrainingJob } from './training-job-request';
@@ -57,7 +67,8 @@ async function readManifest(s3: S3Client, bucket: string, dataset: string, versi
     const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     text = (await res.Body?.transformToString('utf-8')) ?? '';
   } catch (e) {
-    if (isS3NotFound(e)) throw new TrainingInputError(`no manifest at s3://${bucket}/${key}: preprocess dataset "${dataset}" first`);
+    if (isS3NotFound(e))
+      throw new TrainingInputError(`no manifest at s3://${bucket}/${key}: preprocess dataset "${dataset}" first`);
     throw e;
   }
   let manifest: Manifest;
@@ -68,7 +79,9 @@ async function readManifest(s3: S3Client, bucket: string, dataset: string, versi
     throw e;
   }
   if (manifest.dataset !== dataset || manifest.version !== version) {
-    throw new TrainingInputError(`s3://${bucket}/${key} describes ${manifest.dataset}/${manifest.version}, not ${dataset}/${version}`);
+    throw new TrainingInputError(
+      `s3://${bucket}/${key} describes ${manifest.dataset}/${manifest.version}, not ${dataset}/${version}`,
+    );
   }
   return manifest;
 }
@@ -128,11 +141,17 @@ export interface ManifestEventOutcome {
  * the processed bucket are skipped with a reason; failures are collected so one bad manifest does
  * not hide the others, then reported together by the caller.
  */
-export async function startTrainingForObjects(objects: S3ObjectRef[], deps: StartTrainingDeps): Promise<ManifestEventOutcome[]> {
+export async function startTrainingForObjects(
+  objects: S3ObjectRef[],
+  deps: StartTrainingDeps,
+): Promise<ManifestEventOutcome[]> {
   const outcomes: ManifestEventOutcome[] = [];
   for (const object of objects) {
     if (object.bucket !== deps.settings.processedBucket) {
-      outcomes.push({ key: object.key, skipped: `bucket ${object.bucket} is not the processed bucket ${deps.settings.processedBucket}` });
+      outcomes.push({
+        key: object.key,
+        skipped: `bucket ${object.bucket} is not the processed bucket ${deps.settings.processedBucket}`,
+      });
       continue;
     }
     const id = parseManifestKey(object.key);

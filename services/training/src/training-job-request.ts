@@ -33,7 +33,11 @@ export interface PlannedTrainingJob {
 }
 
 /** Defaults, then the caller's overrides, then the dataset names the service always sets. */
-export function effectiveHyperparameters(defaults: Hyperparameters, overrides: Hyperparameters, manifest: Manifest): Hyperparameters {
+export function effectiveHyperparameters(
+  defaults: Hyperparameters,
+  overrides: Hyperparameters,
+  manifest: Manifest,
+): Hyperparameters {
   return {
     ...defaults,
     ...overrides,
@@ -45,22 +49,35 @@ export function effectiveHyperparameters(defaults: Hyperparameters, overrides: H
 /** The split's folder, after checking every shard the manifest lists lies in it (the channel reads the whole prefix). */
 function channelPrefix(manifest: Manifest, split: (typeof CHANNELS)[number]): string {
   const prefix = `${processedVersionPrefix(manifest.dataset, manifest.version)}${split}/`;
-  const stray = manifest.splits[split].shards.find((s) => !s.key.startsWith(prefix) || s.key.slice(prefix.length).includes('/'));
-  if (stray) throw new TrainingInputError(`manifest ${manifest.dataset}/${manifest.version}: ${split} shard "${stray.key}" is not directly under ${prefix}`);
+  const stray = manifest.splits[split].shards.find(
+    (s) => !s.key.startsWith(prefix) || s.key.slice(prefix.length).includes('/'),
+  );
+  if (stray)
+    throw new TrainingInputError(
+      `manifest ${manifest.dataset}/${manifest.version}: ${split} shard "${stray.key}" is not directly under ${prefix}`,
+    );
   return prefix;
 }
 
 // Tag values allow letters, digits, spaces and _ . : / = + - @ (max 256).
 const tagValue = (v: string): string => v.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256);
 
-export function planTrainingJob(manifest: Manifest, bucket: string, overrides: Hyperparameters, settings: TrainingSettings): PlannedTrainingJob {
+export function planTrainingJob(
+  manifest: Manifest,
+  bucket: string,
+  overrides: Hyperparameters,
+  settings: TrainingSettings,
+): PlannedTrainingJob {
   const hyperparameters = effectiveHyperparameters(settings.defaultHyperparameters, overrides, manifest);
   const name = trainingJobName(settings.jobPrefix, manifest.dataset, manifest.version, hyperparameters);
   const tags: Tag[] = [
     { Key: TAG_KEYS.dataset, Value: tagValue(manifest.dataset) },
     { Key: TAG_KEYS.datasetVersion, Value: tagValue(manifest.version) },
     { Key: TAG_KEYS.manifest, Value: tagValue(`s3://${bucket}/${manifestKey(manifest.dataset, manifest.version)}`) },
-    { Key: TAG_KEYS.hyperparametersHash, Value: hyperparametersHash(manifest.dataset, manifest.version, hyperparameters) },
+    {
+      Key: TAG_KEYS.hyperparametersHash,
+      Value: hyperparametersHash(manifest.dataset, manifest.version, hyperparameters),
+    },
   ];
   const request: CreateTrainingJobRequest = {
     TrainingJobName: name,
@@ -86,7 +103,11 @@ export function planTrainingJob(manifest: Manifest, bucket: string, overrides: H
     })),
     // SageMaker writes <S3OutputPath>/<job>/output/model.tar.gz: the layout keys.ts documents.
     OutputDataConfig: { S3OutputPath: `s3://${settings.artifactsBucket}/${TRAINING_OUTPUT_PREFIX.replace(/\/$/, '')}` },
-    ResourceConfig: { InstanceType: settings.instanceType as TrainingInstanceType, InstanceCount: 1, VolumeSizeInGB: settings.volumeGb },
+    ResourceConfig: {
+      InstanceType: settings.instanceType as TrainingInstanceType,
+      InstanceCount: 1,
+      VolumeSizeInGB: settings.volumeGb,
+    },
     StoppingCondition: { MaxRuntimeInSeconds: settings.maxRuntimeSeconds },
     // The trainer reads only its channels and writes only /opt/ml: it needs no network.
     EnableNetworkIsolation: true,

@@ -39,7 +39,14 @@ beforeEach(() => {
   sm = fakeSageMaker();
   logger = memoryLogger();
   clock = Date.parse('2025-02-01T00:00:00Z');
-  deps = { s3: s3.client, sagemaker: sm.client, settings, logger, now: () => new Date((clock += 1000)), busyWait: { maxWaitMs: 0, pollMs: 0 } };
+  deps = {
+    s3: s3.client,
+    sagemaker: sm.client,
+    settings,
+    logger,
+    now: () => new Date((clock += 1000)),
+    busyWait: { maxWaitMs: 0, pollMs: 0 },
+  };
 });
 
 const live = () => s3.json<LivePointer>(ARTIFACTS, REGISTRY_LIVE_KEY);
@@ -67,7 +74,14 @@ describe('deployModel', () => {
       { VariantName: 'AllTraffic', ModelName: job, ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } },
     ]);
     expect(sm.endpoints.get(ENDPOINT)).toMatchObject({ EndpointConfigName: job });
-    expect(live()).toMatchObject({ endpointName: ENDPOINT, trainingJobName: job, modelName: job, endpointConfigName: job, testAccuracy: 0.9912, history: [] });
+    expect(live()).toMatchObject({
+      endpointName: ENDPOINT,
+      trainingJobName: job,
+      modelName: job,
+      endpointConfigName: job,
+      testAccuracy: 0.9912,
+      history: [],
+    });
     expect(record(job)).toMatchObject({
       trainingJobName: job,
       status: 'Completed',
@@ -92,17 +106,32 @@ describe('deployModel', () => {
 
     expect(out).toMatchObject({ action: 'deployed', endpointChange: 'updated' });
     expect(calls(CreateEndpointCommand)).toBe(1);
-    expect(sm.mock.commandCalls(UpdateEndpointCommand)[0]!.args[0].input).toEqual({ EndpointName: ENDPOINT, EndpointConfigName: second });
+    expect(sm.mock.commandCalls(UpdateEndpointCommand)[0]!.args[0].input).toEqual({
+      EndpointName: ENDPOINT,
+      EndpointConfigName: second,
+    });
     expect(sm.configs.has(first)).toBe(true); // the old config stays for rollback
-    expect(live()).toMatchObject({ trainingJobName: second, history: [{ trainingJobName: first, endpointConfigName: first, testAccuracy: 0.99 }] });
+    expect(live()).toMatchObject({
+      trainingJobName: second,
+      history: [{ trainingJobName: first, endpointConfigName: first, testAccuracy: 0.99 }],
+    });
   });
 
   it('instance mode: the endpoint config names instance type and count, and the model is network-isolated', async () => {
     const job = `${PREFIX}-mnist-cccc-3333333333`;
-    await finish(job, 0.99, { ...deps, settings: { ...settings, endpoint: { mode: 'instance', instanceType: 'ml.m5.large', instanceCount: 2 } } });
+    await finish(job, 0.99, {
+      ...deps,
+      settings: { ...settings, endpoint: { mode: 'instance', instanceType: 'ml.m5.large', instanceCount: 2 } },
+    });
 
     expect(sm.configs.get(job)?.ProductionVariants).toEqual([
-      { VariantName: 'AllTraffic', ModelName: job, InstanceType: 'ml.m5.large', InitialInstanceCount: 2, InitialVariantWeight: 1 },
+      {
+        VariantName: 'AllTraffic',
+        ModelName: job,
+        InstanceType: 'ml.m5.large',
+        InitialInstanceCount: 2,
+        InitialVariantWeight: 1,
+      },
     ]);
     expect(sm.models.get(job)?.EnableNetworkIsolation).toBe(true);
   });
@@ -123,9 +152,15 @@ describe('deployModel', () => {
     expect(calls(UpdateEndpointCommand)).toBe(0);
     expect(sm.endpoints.get(ENDPOINT)?.EndpointConfigName).toBe(good);
     expect(live()).toEqual(before);
-    expect(record(weak)).toMatchObject({ status: 'Completed', metrics: { test_accuracy: 0.9712 }, gate: { deploy: false, reason } });
+    expect(record(weak)).toMatchObject({
+      status: 'Completed',
+      metrics: { test_accuracy: 0.9712 },
+      gate: { deploy: false, reason },
+    });
     expect(record(weak)?.modelName).toBeUndefined();
-    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ trainingJobName: weak, reason }) }));
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ trainingJobName: weak, reason }) }),
+    );
   });
 
   it('gate refusal for regressing more than the margin against the live model; within the margin deploys', async () => {
@@ -135,7 +170,10 @@ describe('deployModel', () => {
     const worse = await finish(`${PREFIX}-mnist-bbbb-2222222222`, 0.9899);
     const close = await finish(`${PREFIX}-mnist-cccc-3333333333`, 0.99);
 
-    expect(worse).toMatchObject({ action: 'not-deployed', reason: expect.stringContaining("worse than the live model's 0.995") });
+    expect(worse).toMatchObject({
+      action: 'not-deployed',
+      reason: expect.stringContaining("worse than the live model's 0.995"),
+    });
     expect(close).toMatchObject({ action: 'deployed', endpointChange: 'updated' });
   });
 
@@ -150,27 +188,48 @@ describe('deployModel', () => {
     const job = `${PREFIX}-mnist-aaaa-1111111111`;
     sm.jobs.set(job, completedJob(job, undefined));
 
-    const out = await deployModel(stateChange({ TrainingJobName: job, FinalMetricDataList: [{ MetricName: 'test_accuracy', Value: 0.9931 }] }).detail, deps);
+    const out = await deployModel(
+      stateChange({ TrainingJobName: job, FinalMetricDataList: [{ MetricName: 'test_accuracy', Value: 0.9931 }] })
+        .detail,
+      deps,
+    );
 
     expect(out).toMatchObject({ action: 'deployed' });
     expect(live()?.testAccuracy).toBe(0.9931);
   });
 
-  it.each(['Failed', 'Stopped'] as const)('%s job: nothing is deployed, the failure reason is recorded', async (status) => {
-    const good = `${PREFIX}-mnist-aaaa-1111111111`;
-    await finish(good, 0.99);
-    settle(sm);
-    const job = `${PREFIX}-mnist-bbbb-2222222222`;
-    sm.jobs.set(job, completedJob(job, undefined, { TrainingJobStatus: status, FailureReason: 'AlgorithmError: train_loss is NaN', ModelArtifacts: undefined }));
+  it.each(['Failed', 'Stopped'] as const)(
+    '%s job: nothing is deployed, the failure reason is recorded',
+    async (status) => {
+      const good = `${PREFIX}-mnist-aaaa-1111111111`;
+      await finish(good, 0.99);
+      settle(sm);
+      const job = `${PREFIX}-mnist-bbbb-2222222222`;
+      sm.jobs.set(
+        job,
+        completedJob(job, undefined, {
+          TrainingJobStatus: status,
+          FailureReason: 'AlgorithmError: train_loss is NaN',
+          ModelArtifacts: undefined,
+        }),
+      );
 
-    const out = await deployModel(stateChange({ TrainingJobName: job, TrainingJobStatus: status }).detail, deps);
+      const out = await deployModel(stateChange({ TrainingJobName: job, TrainingJobStatus: status }).detail, deps);
 
-    expect(out).toMatchObject({ action: 'not-deployed', reason: `training job ${status}: AlgorithmError: train_loss is NaN` });
-    expect(record(job)).toMatchObject({ status, failureReason: 'AlgorithmError: train_loss is NaN', gate: { deploy: false } });
-    expect(calls(CreateModelCommand)).toBe(1);
-    expect(calls(UpdateEndpointCommand)).toBe(0);
-    expect(live()?.trainingJobName).toBe(good);
-  });
+      expect(out).toMatchObject({
+        action: 'not-deployed',
+        reason: `training job ${status}: AlgorithmError: train_loss is NaN`,
+      });
+      expect(record(job)).toMatchObject({
+        status,
+        failureReason: 'AlgorithmError: train_loss is NaN',
+        gate: { deploy: false },
+      });
+      expect(calls(CreateModelCommand)).toBe(1);
+      expect(calls(UpdateEndpointCommand)).toBe(0);
+      expect(live()?.trainingJobName).toBe(good);
+    },
+  );
 
   it('the same Completed event delivered twice deploys once', async () => {
     const job = `${PREFIX}-mnist-aaaa-1111111111`;
@@ -229,22 +288,33 @@ describe('deployModel', () => {
     await finish(first, 0.99); // endpoint stays 'Creating'
     const second = `${PREFIX}-mnist-bbbb-2222222222`;
 
-    await expect(finish(second, 0.991, { ...deps, busyWait: { maxWaitMs: 40_000, pollMs: 20_000, sleep: async () => {} } })).rejects.toThrow(EndpointBusyError);
+    await expect(
+      finish(second, 0.991, { ...deps, busyWait: { maxWaitMs: 40_000, pollMs: 20_000, sleep: async () => {} } }),
+    ).rejects.toThrow(EndpointBusyError);
     expect(calls(DescribeEndpointCommand)).toBe(1 + 3);
     expect(live()?.trainingJobName).toBe(first);
 
     settle(sm);
-    await expect(deployModel(stateChange({ TrainingJobName: second }).detail, deps)).resolves.toMatchObject({ action: 'deployed', endpointChange: 'updated' });
+    await expect(deployModel(stateChange({ TrainingJobName: second }).detail, deps)).resolves.toMatchObject({
+      action: 'deployed',
+      endpointChange: 'updated',
+    });
   });
 
   it("ignores other stages' jobs and non-final states", async () => {
-    await expect(deployModel(stateChange({ TrainingJobName: 'digits-prod-mnist-aaaa-1111111111' }).detail, deps)).resolves.toMatchObject({ action: 'ignored' });
-    await expect(deployModel(stateChange({ TrainingJobName: `${PREFIX}-x`, TrainingJobStatus: 'InProgress' }).detail, deps)).resolves.toMatchObject({ action: 'ignored' });
+    await expect(
+      deployModel(stateChange({ TrainingJobName: 'digits-prod-mnist-aaaa-1111111111' }).detail, deps),
+    ).resolves.toMatchObject({ action: 'ignored' });
+    await expect(
+      deployModel(stateChange({ TrainingJobName: `${PREFIX}-x`, TrainingJobStatus: 'InProgress' }).detail, deps),
+    ).resolves.toMatchObject({ action: 'ignored' });
     expect(sm.mock.calls()).toHaveLength(0);
   });
 
   it('onTrainingStateChange rejects an event that is not a SageMaker training state change', async () => {
     const event = { ...stateChange({ TrainingJobName: `${PREFIX}-x` }), 'detail-type': 'Object Created' } as never;
-    await expect(onTrainingStateChange(event, deps)).rejects.toThrow(/expects an EventBridge "SageMaker Training Job State Change" event/);
+    await expect(onTrainingStateChange(event, deps)).rejects.toThrow(
+      /expects an EventBridge "SageMaker Training Job State Change" event/,
+    );
   });
 });

@@ -5,11 +5,17 @@ const live = { trainingJobName: 'digits-dev-mnist-live', testAccuracy: 0.992 };
 
 describe('decideGate', () => {
   it('deploys the first model that reaches the minimum (the minimum itself included)', () => {
-    expect(decideGate(0.98, undefined, gate)).toEqual({ deploy: true, reason: 'test_accuracy 0.98 reaches the minimum 0.98; no model is live yet' });
+    expect(decideGate(0.98, undefined, gate)).toEqual({
+      deploy: true,
+      reason: 'test_accuracy 0.98 reaches the minimum 0.98; no model is live yet',
+    });
   });
 
   it('refuses a model below the minimum', () => {
-    expect(decideGate(0.9799, undefined, gate)).toEqual({ deploy: false, reason: 'test_accuracy 0.9799 is below the minimum 0.98' });
+    expect(decideGate(0.9799, undefined, gate)).toEqual({
+      deploy: false,
+      reason: 'test_accuracy 0.9799 is below the minimum 0.98',
+    });
   });
 
   it('allows a regression up to the margin, and refuses beyond it', () => {
@@ -25,7 +31,10 @@ describe('decideGate', () => {
   });
 
   it('refuses when the metric is missing or not a number', () => {
-    expect(decideGate(undefined, live, gate)).toEqual({ deploy: false, reason: 'the job reported no final test_accuracy' });
+    expect(decideGate(undefined, live, gate)).toEqual({
+      deploy: false,
+      reason: 'the job reported no final test_accuracy',
+    });
     expect(decideGate(Number.NaN, live, gate).deploy).toBe(false);
   });
 });

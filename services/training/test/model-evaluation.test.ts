@@ -7,11 +7,34 @@ import { modelRecordKey, type ModelRecord } from '@digits/common';
 import { create as createTar } from 'tar';
 import { deployModel } from '../src/deploy-model';
 import { readModelEvaluation } from '../src/model-evaluation';
-import { DEPLOY_SETTINGS, ARTIFACTS, ENDPOINT, PREFIX, ROLE_ARN, completedJob, fakeS3, fakeSageMaker, memoryLogger, stateChange, type FakeS3 } from './support/fakes';
+import {
+  DEPLOY_SETTINGS,
+  ARTIFACTS,
+  ENDPOINT,
+  PREFIX,
+  ROLE_ARN,
+  completedJob,
+  fakeS3,
+  fakeSageMaker,
+  memoryLogger,
+  stateChange,
+  type FakeS3,
+} from './support/fakes';
 
-const confusionMatrix = Array.from({ length: 10 }, (_, actual) => Array.from({ length: 10 }, (_, predicted): number => (actual === predicted ? 95 : actual === 4 && predicted === 9 ? 5 : 0)));
+const confusionMatrix = Array.from({ length: 10 }, (_, actual) =>
+  Array.from({ length: 10 }, (_, predicted): number =>
+    actual === predicted ? 95 : actual === 4 && predicted === 9 ? 5 : 0,
+  ),
+);
 const perClassAccuracy = confusionMatrix.map((row, d) => row[d]! / row.reduce((a, b) => a + b, 0));
-const metadata = { testRows: 1005, testAccuracy: 0.995, perClassAccuracy, confusionMatrix, hyperparameters: {}, trainRows: 8000 };
+const metadata = {
+  testRows: 1005,
+  testAccuracy: 0.995,
+  perClassAccuracy,
+  confusionMatrix,
+  hyperparameters: {},
+  trainRows: 8000,
+};
 
 let dir: string;
 beforeEach(async () => {
@@ -28,26 +51,46 @@ async function modelTarball(files: Record<string, string>, entries = Object.keys
 }
 
 function serveArtifact(s3: FakeS3, key: string, bytes: Uint8Array) {
-  s3.mock.on(GetObjectCommand, { Bucket: ARTIFACTS, Key: key }).resolves({ ContentLength: bytes.length, Body: { transformToByteArray: async () => bytes } } as never);
+  s3.mock
+    .on(GetObjectCommand, { Bucket: ARTIFACTS, Key: key })
+    .resolves({ ContentLength: bytes.length, Body: { transformToByteArray: async () => bytes } } as never);
 }
 
 describe('readModelEvaluation', () => {
-  it.each([['metadata.json'], ['./metadata.json']])('reads per-class accuracy and the confusion matrix from model.tar.gz (entry %s)', async (entry) => {
-    const s3 = fakeS3();
-    const tarball = await modelTarball({ 'weights.bin': 'x'.repeat(5000), 'metadata.json': JSON.stringify(metadata) }, ['weights.bin', entry]);
-    serveArtifact(s3, 'training/job/output/model.tar.gz', tarball);
+  it.each([['metadata.json'], ['./metadata.json']])(
+    'reads per-class accuracy and the confusion matrix from model.tar.gz (entry %s)',
+    async (entry) => {
+      const s3 = fakeS3();
+      const tarball = await modelTarball(
+        { 'weights.bin': 'x'.repeat(5000), 'metadata.json': JSON.stringify(metadata) },
+        ['weights.bin', entry],
+      );
+      serveArtifact(s3, 'training/job/output/model.tar.gz', tarball);
 
-    const evaluation = await readModelEvaluation(s3.client, `s3://${ARTIFACTS}/training/job/output/model.tar.gz`);
+      const evaluation = await readModelEvaluation(s3.client, `s3://${ARTIFACTS}/training/job/output/model.tar.gz`);
 
-    expect(evaluation).toEqual({ testRows: 1005, perClassAccuracy, confusionMatrix });
-  });
+      expect(evaluation).toEqual({ testRows: 1005, perClassAccuracy, confusionMatrix });
+    },
+  );
 
   it.each([
     ['no metadata.json', async () => modelTarball({ 'model.json': '{}' }), /holds no metadata\.json/],
     ['not a tarball', async () => gzipSync(Buffer.from('hello')), /not a readable tar\.gz|holds no metadata/],
     ['metadata that is not JSON', async () => modelTarball({ 'metadata.json': '{oops' }), /not valid JSON/],
-    ['a 9-row confusion matrix', async () => modelTarball({ 'metadata.json': JSON.stringify({ ...metadata, confusionMatrix: confusionMatrix.slice(1) }) }), /confusionMatrix must be 10×10/],
-    ['an accuracy above 1', async () => modelTarball({ 'metadata.json': JSON.stringify({ ...metadata, perClassAccuracy: [...perClassAccuracy.slice(1), 1.5] }) }), /perClassAccuracy/],
+    [
+      'a 9-row confusion matrix',
+      async () =>
+        modelTarball({ 'metadata.json': JSON.stringify({ ...metadata, confusionMatrix: confusionMatrix.slice(1) }) }),
+      /confusionMatrix must be 10×10/,
+    ],
+    [
+      'an accuracy above 1',
+      async () =>
+        modelTarball({
+          'metadata.json': JSON.stringify({ ...metadata, perClassAccuracy: [...perClassAccuracy.slice(1), 1.5] }),
+        }),
+      /perClassAccuracy/,
+    ],
   ])('names what is wrong with %s', async (_what, make, message) => {
     const s3 = fakeS3();
     serveArtifact(s3, 'm.tar.gz', await make());
@@ -63,12 +106,26 @@ describe('deployModel records the model report', () => {
     const s3 = fakeS3();
     const sm = fakeSageMaker();
     sm.jobs.set(job, completedJob(job, 0.995));
-    serveArtifact(s3, `training/${job}/output/model.tar.gz`, await modelTarball({ 'metadata.json': JSON.stringify(metadata) }));
+    serveArtifact(
+      s3,
+      `training/${job}/output/model.tar.gz`,
+      await modelTarball({ 'metadata.json': JSON.stringify(metadata) }),
+    );
 
-    const out = await deployModel(stateChange({ TrainingJobName: job }).detail, { s3: s3.client, sagemaker: sm.client, settings, logger: memoryLogger(), busyWait: { maxWaitMs: 0, pollMs: 0 } });
+    const out = await deployModel(stateChange({ TrainingJobName: job }).detail, {
+      s3: s3.client,
+      sagemaker: sm.client,
+      settings,
+      logger: memoryLogger(),
+      busyWait: { maxWaitMs: 0, pollMs: 0 },
+    });
 
     expect(out.action).toBe('deployed');
-    expect(s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job))?.evaluation).toEqual({ testRows: 1005, perClassAccuracy, confusionMatrix });
+    expect(s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job))?.evaluation).toEqual({
+      testRows: 1005,
+      perClassAccuracy,
+      confusionMatrix,
+    });
   });
 
   it('still deploys, and says so, when the artifact has no readable report', async () => {
@@ -77,10 +134,18 @@ describe('deployModel records the model report', () => {
     const logger = memoryLogger();
     sm.jobs.set(job, completedJob(job, 0.995));
 
-    const out = await deployModel(stateChange({ TrainingJobName: job }).detail, { s3: s3.client, sagemaker: sm.client, settings, logger, busyWait: { maxWaitMs: 0, pollMs: 0 } });
+    const out = await deployModel(stateChange({ TrainingJobName: job }).detail, {
+      s3: s3.client,
+      sagemaker: sm.client,
+      settings,
+      logger,
+      busyWait: { maxWaitMs: 0, pollMs: 0 },
+    });
 
     expect(out.action).toBe('deployed');
     expect(s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job))).not.toHaveProperty('evaluation');
-    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: expect.stringMatching(/model report not recorded/) }));
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: expect.stringMatching(/model report not recorded/) }),
+    );
   });
 });

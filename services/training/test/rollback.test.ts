@@ -4,7 +4,21 @@ import { deployModel, type DeployDeps } from '../src/deploy-model';
 import { RollbackError } from '../src/errors';
 import { onRollback } from '../src/invocations';
 import { parseRollbackInput, rollback, type RollbackDeps } from '../src/rollback';
-import { DEPLOY_SETTINGS, ARTIFACTS, ENDPOINT, PREFIX, ROLE_ARN, completedJob, fakeS3, fakeSageMaker, memoryLogger, settle, stateChange, type FakeS3, type FakeSageMaker } from './support/fakes';
+import {
+  DEPLOY_SETTINGS,
+  ARTIFACTS,
+  ENDPOINT,
+  PREFIX,
+  ROLE_ARN,
+  completedJob,
+  fakeS3,
+  fakeSageMaker,
+  memoryLogger,
+  settle,
+  stateChange,
+  type FakeS3,
+  type FakeSageMaker,
+} from './support/fakes';
 
 const deploySettings = DEPLOY_SETTINGS;
 
@@ -23,9 +37,25 @@ beforeEach(async () => {
   s3 = fakeS3();
   sm = fakeSageMaker();
   const logger = memoryLogger();
-  deploy = { s3: s3.client, sagemaker: sm.client, settings: deploySettings, logger, busyWait: { maxWaitMs: 0, pollMs: 0 } };
-  deps = { s3: s3.client, sagemaker: sm.client, settings: { artifactsBucket: ARTIFACTS, endpointName: ENDPOINT }, logger };
-  for (const [job, accuracy] of [[A, 0.99], [B, 0.991], [C, 0.992], [WEAK, 0.95]] as const) {
+  deploy = {
+    s3: s3.client,
+    sagemaker: sm.client,
+    settings: deploySettings,
+    logger,
+    busyWait: { maxWaitMs: 0, pollMs: 0 },
+  };
+  deps = {
+    s3: s3.client,
+    sagemaker: sm.client,
+    settings: { artifactsBucket: ARTIFACTS, endpointName: ENDPOINT },
+    logger,
+  };
+  for (const [job, accuracy] of [
+    [A, 0.99],
+    [B, 0.991],
+    [C, 0.992],
+    [WEAK, 0.95],
+  ] as const) {
     sm.jobs.set(job, completedJob(job, accuracy));
     await deployModel(stateChange({ TrainingJobName: job }).detail, deploy);
     settle(sm);
@@ -40,8 +70,16 @@ describe('rollback', () => {
     const out = await onRollback({}, deps);
 
     expect(out).toMatchObject({ from: C, to: B, endpointChange: 'updated' });
-    expect(sm.mock.commandCalls(UpdateEndpointCommand)[0]!.args[0].input).toEqual({ EndpointName: ENDPOINT, EndpointConfigName: B });
-    expect(live()).toMatchObject({ trainingJobName: B, endpointConfigName: B, testAccuracy: 0.991, history: [{ trainingJobName: A }] });
+    expect(sm.mock.commandCalls(UpdateEndpointCommand)[0]!.args[0].input).toEqual({
+      EndpointName: ENDPOINT,
+      EndpointConfigName: B,
+    });
+    expect(live()).toMatchObject({
+      trainingJobName: B,
+      endpointConfigName: B,
+      testAccuracy: 0.991,
+      history: [{ trainingJobName: A }],
+    });
   });
 
   it('rolling back twice goes two models back', async () => {
@@ -51,7 +89,9 @@ describe('rollback', () => {
 
     expect(sm.endpoints.get(ENDPOINT)?.EndpointConfigName).toBe(A);
     expect(live()).toMatchObject({ trainingJobName: A, history: [] });
-    await expect(rollback({}, deps)).rejects.toThrow(new RollbackError(`no earlier model to roll back to: ${A} is the only one that has been live`));
+    await expect(rollback({}, deps)).rejects.toThrow(
+      new RollbackError(`no earlier model to roll back to: ${A} is the only one that has been live`),
+    );
   });
 
   it('{trainingJobName} makes that gate-passing model live and keeps the current one in the history', async () => {
@@ -63,8 +103,12 @@ describe('rollback', () => {
   });
 
   it('refuses a model the gate refused, an unknown job, and the model already live — without touching the endpoint', async () => {
-    await expect(rollback({ trainingJobName: WEAK }, deps)).rejects.toThrow(/did not pass the quality gate \(test_accuracy 0.95 is below the minimum 0.98\)/);
-    await expect(rollback({ trainingJobName: `${PREFIX}-nope` }, deps)).rejects.toThrow(`no model record for training job ${PREFIX}-nope`);
+    await expect(rollback({ trainingJobName: WEAK }, deps)).rejects.toThrow(
+      /did not pass the quality gate \(test_accuracy 0.95 is below the minimum 0.98\)/,
+    );
+    await expect(rollback({ trainingJobName: `${PREFIX}-nope` }, deps)).rejects.toThrow(
+      `no model record for training job ${PREFIX}-nope`,
+    );
     await expect(rollback({ trainingJobName: C }, deps)).rejects.toThrow(`${C} is already live`);
     expect(sm.mock.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
     expect(live().trainingJobName).toBe(C);
@@ -79,7 +123,9 @@ describe('rollback', () => {
 
   it('says so when nothing was ever deployed', async () => {
     const empty = fakeS3();
-    await expect(rollback({}, { ...deps, s3: empty.client })).rejects.toThrow('no model is live yet: nothing to roll back');
+    await expect(rollback({}, { ...deps, s3: empty.client })).rejects.toThrow(
+      'no model is live yet: nothing to roll back',
+    );
   });
 
   it('validates its input', () => {

@@ -1,10 +1,28 @@
-import { CreateTrainingJobCommand, DescribeTrainingJobCommand, type CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
+import {
+  CreateTrainingJobCommand,
+  DescribeTrainingJobCommand,
+  type CreateTrainingJobRequest,
+} from '@aws-sdk/client-sagemaker';
 import { METRIC_DEFINITIONS, manifestKey } from '@digits/common';
 import type { TrainingSettings } from '../src/config';
 import { TrainingInputError } from '../src/errors';
 import { onStartTraining } from '../src/invocations';
 import { parseStartTrainingInput, startTraining, type StartTrainingDeps } from '../src/start-training';
-import { ARTIFACTS, IMAGE, PREFIX, PROCESSED, ROLE_ARN, fakeS3, fakeSageMaker, manifest, memoryLogger, putManifest, sageMakerError, type FakeS3, type FakeSageMaker } from './support/fakes';
+import {
+  ARTIFACTS,
+  IMAGE,
+  PREFIX,
+  PROCESSED,
+  ROLE_ARN,
+  fakeS3,
+  fakeSageMaker,
+  manifest,
+  memoryLogger,
+  putManifest,
+  sageMakerError,
+  type FakeS3,
+  type FakeSageMaker,
+} from './support/fakes';
 import { s3Event } from './support/s3-event';
 
 const settings: TrainingSettings = {
@@ -29,7 +47,8 @@ beforeEach(() => {
   deps = { s3: s3.client, sagemaker: sm.client, settings, logger: memoryLogger() };
 });
 
-const created = (): CreateTrainingJobRequest[] => sm.mock.commandCalls(CreateTrainingJobCommand).map((c) => c.args[0].input);
+const created = (): CreateTrainingJobRequest[] =>
+  sm.mock.commandCalls(CreateTrainingJobCommand).map((c) => c.args[0].input);
 
 describe('startTraining', () => {
   it('starts one job with the image, role, csv channels, output path, metrics, stopping condition and dataset tags', async () => {
@@ -42,24 +61,45 @@ describe('startTraining', () => {
     expect(created()).toHaveLength(1);
     const req = created()[0]!;
     expect(req.TrainingJobName).toBe(result.trainingJobName);
-    expect(req.AlgorithmSpecification).toMatchObject({ TrainingImage: IMAGE, TrainingInputMode: 'File', MetricDefinitions: [...METRIC_DEFINITIONS] });
+    expect(req.AlgorithmSpecification).toMatchObject({
+      TrainingImage: IMAGE,
+      TrainingInputMode: 'File',
+      MetricDefinitions: [...METRIC_DEFINITIONS],
+    });
     expect(req.RoleArn).toBe(ROLE_ARN);
     expect(req.InputDataConfig).toEqual([
       expect.objectContaining({
         ChannelName: 'train',
         ContentType: 'text/csv',
-        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${PROCESSED}/mnist/${m.version}/train/`, S3DataDistributionType: 'FullyReplicated' } },
+        DataSource: {
+          S3DataSource: {
+            S3DataType: 'S3Prefix',
+            S3Uri: `s3://${PROCESSED}/mnist/${m.version}/train/`,
+            S3DataDistributionType: 'FullyReplicated',
+          },
+        },
       }),
       expect.objectContaining({
         ChannelName: 'test',
         ContentType: 'text/csv',
-        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${PROCESSED}/mnist/${m.version}/test/`, S3DataDistributionType: 'FullyReplicated' } },
+        DataSource: {
+          S3DataSource: {
+            S3DataType: 'S3Prefix',
+            S3Uri: `s3://${PROCESSED}/mnist/${m.version}/test/`,
+            S3DataDistributionType: 'FullyReplicated',
+          },
+        },
       }),
     ]);
     expect(req.OutputDataConfig).toEqual({ S3OutputPath: `s3://${ARTIFACTS}/training` });
     expect(req.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 3600 });
     expect(req.ResourceConfig).toMatchObject({ InstanceType: 'ml.m5.xlarge', InstanceCount: 1 });
-    expect(req.HyperParameters).toEqual({ epochs: '5', batch_size: '128', dataset: 'mnist', dataset_version: m.version });
+    expect(req.HyperParameters).toEqual({
+      epochs: '5',
+      batch_size: '128',
+      dataset: 'mnist',
+      dataset_version: m.version,
+    });
     expect(req.Tags).toEqual(
       expect.arrayContaining([
         { Key: 'digits:dataset', Value: 'mnist' },
@@ -74,7 +114,10 @@ describe('startTraining', () => {
     putManifest(s3, m);
 
     const plain = await startTraining({ dataset: m.dataset, version: m.version }, deps);
-    const quick = await startTraining({ dataset: m.dataset, version: m.version, hyperparameters: { epochs: 1, max_rows: '1000' } }, deps);
+    const quick = await startTraining(
+      { dataset: m.dataset, version: m.version, hyperparameters: { epochs: 1, max_rows: '1000' } },
+      deps,
+    );
 
     expect(quick.status).toBe('started');
     expect(quick.trainingJobName).not.toBe(plain.trainingJobName);
@@ -91,14 +134,20 @@ describe('startTraining', () => {
 
     expect(created()).toHaveLength(1);
     expect(first).toMatchObject({ outcomes: [{ key, result: { status: 'started' } }] });
-    expect(second).toMatchObject({ outcomes: [{ key, result: { status: 'already-started', existingStatus: 'InProgress' } }] });
+    expect(second).toMatchObject({
+      outcomes: [{ key, result: { status: 'already-started', existingStatus: 'InProgress' } }],
+    });
   });
 
   it('treats a duplicate that wins the race between Describe and Create as already started', async () => {
     const m = manifest();
     putManifest(s3, m);
-    sm.mock.on(DescribeTrainingJobCommand).rejects(sageMakerError('ValidationException', 'Requested resource not found.'));
-    sm.mock.on(CreateTrainingJobCommand).rejects(sageMakerError('ResourceInUse', 'a training job with this name already exists'));
+    sm.mock
+      .on(DescribeTrainingJobCommand)
+      .rejects(sageMakerError('ValidationException', 'Requested resource not found.'));
+    sm.mock
+      .on(CreateTrainingJobCommand)
+      .rejects(sageMakerError('ResourceInUse', 'a training job with this name already exists'));
 
     const result = await startTraining({ dataset: m.dataset, version: m.version }, deps);
 
@@ -107,7 +156,9 @@ describe('startTraining', () => {
 
   it('refuses a version that was never preprocessed, naming the missing manifest', async () => {
     await expect(startTraining({ dataset: 'mnist', version: 'v-ffffffffffffffff' }, deps)).rejects.toThrow(
-      new TrainingInputError(`no manifest at s3://${PROCESSED}/mnist/v-ffffffffffffffff/manifest.json: preprocess dataset "mnist" first`),
+      new TrainingInputError(
+        `no manifest at s3://${PROCESSED}/mnist/v-ffffffffffffffff/manifest.json: preprocess dataset "mnist" first`,
+      ),
     );
     expect(created()).toHaveLength(0);
   });
@@ -117,7 +168,9 @@ describe('startTraining', () => {
     m.splits.test.rows = 7;
     putManifest(s3, m);
 
-    await expect(startTraining({ dataset: m.dataset, version: m.version }, deps)).rejects.toThrow(/splits\.test\.classCounts/);
+    await expect(startTraining({ dataset: m.dataset, version: m.version }, deps)).rejects.toThrow(
+      /splits\.test\.classCounts/,
+    );
     expect(created()).toHaveLength(0);
   });
 
@@ -126,14 +179,20 @@ describe('startTraining', () => {
     m.splits.train.shards[0]!.key = 'elsewhere/part-00000.csv';
     putManifest(s3, m);
 
-    await expect(startTraining({ dataset: m.dataset, version: m.version }, deps)).rejects.toThrow(/train shard "elsewhere\/part-00000.csv" is not directly under mnist\//);
+    await expect(startTraining({ dataset: m.dataset, version: m.version }, deps)).rejects.toThrow(
+      /train shard "elsewhere\/part-00000.csv" is not directly under mnist\//,
+    );
   });
 
   it('refuses unknown or service-owned hyperparameters', async () => {
     putManifest(s3);
     const m = manifest();
-    await expect(startTraining({ dataset: m.dataset, version: m.version, hyperparameters: { epoch: 3 } }, deps)).rejects.toThrow(/unknown hyperparameter "epoch"/);
-    await expect(startTraining({ dataset: m.dataset, version: m.version, hyperparameters: { dataset_version: 'x' } }, deps)).rejects.toThrow(/set by the training service/);
+    await expect(
+      startTraining({ dataset: m.dataset, version: m.version, hyperparameters: { epoch: 3 } }, deps),
+    ).rejects.toThrow(/unknown hyperparameter "epoch"/);
+    await expect(
+      startTraining({ dataset: m.dataset, version: m.version, hyperparameters: { dataset_version: 'x' } }, deps),
+    ).rejects.toThrow(/set by the training service/);
     expect(created()).toHaveLength(0);
   });
 });
@@ -145,10 +204,14 @@ describe('onStartTraining (the Lambda input)', () => {
 
     const out = await onStartTraining(s3Event(PROCESSED, [key]), deps);
 
-    expect(out).toMatchObject({ outcomes: [{ key: 'my digits/v-0123456789abcdef/manifest.json', result: { status: 'started' } }] });
+    expect(out).toMatchObject({
+      outcomes: [{ key: 'my digits/v-0123456789abcdef/manifest.json', result: { status: 'started' } }],
+    });
     const req = created()[0]!;
     expect(req.TrainingJobName).toMatch(/^digits-test-my-digits-0123456789ab-[0-9a-f]{10}$/);
-    expect(req.InputDataConfig?.[0]?.DataSource?.S3DataSource?.S3Uri).toBe(`s3://${PROCESSED}/my digits/v-0123456789abcdef/train/`);
+    expect(req.InputDataConfig?.[0]?.DataSource?.S3DataSource?.S3Uri).toBe(
+      `s3://${PROCESSED}/my digits/v-0123456789abcdef/train/`,
+    );
     expect(req.HyperParameters?.dataset).toBe('my digits');
   });
 
@@ -158,7 +221,9 @@ describe('onStartTraining (the Lambda input)', () => {
 
     const out = await onStartTraining(s3Event(PROCESSED, [`mnist/${m.version}/train/part-00000.csv`]), deps);
 
-    expect(out).toMatchObject({ outcomes: [{ skipped: expect.stringMatching(/not a <dataset>\/<version>\/manifest.json key/) }] });
+    expect(out).toMatchObject({
+      outcomes: [{ skipped: expect.stringMatching(/not a <dataset>\/<version>\/manifest.json key/) }],
+    });
     expect(created()).toHaveLength(0);
   });
 
@@ -166,9 +231,12 @@ describe('onStartTraining (the Lambda input)', () => {
     const good = manifest('mnist');
     putManifest(s3, good);
 
-    await expect(onStartTraining(s3Event(PROCESSED, [manifestKey('mnist', good.version), manifestKey('fashion', good.version)]), deps)).rejects.toThrow(
-      /fashion\/v-0123456789abcdef\/manifest.json \(no manifest at/,
-    );
+    await expect(
+      onStartTraining(
+        s3Event(PROCESSED, [manifestKey('mnist', good.version), manifestKey('fashion', good.version)]),
+        deps,
+      ),
+    ).rejects.toThrow(/fashion\/v-0123456789abcdef\/manifest.json \(no manifest at/);
     expect(created()).toHaveLength(1);
   });
 
@@ -176,9 +244,17 @@ describe('onStartTraining (the Lambda input)', () => {
     const m = manifest();
     putManifest(s3, m);
 
-    await expect(onStartTraining({ dataset: 'mnist', version: m.version }, deps)).resolves.toMatchObject({ status: 'started' });
-    expect(() => parseStartTrainingInput({ dataset: 'mnist' })).toThrow('startTraining input needs "dataset" and "version" strings');
-    expect(() => parseStartTrainingInput({ dataset: 'mnist', version: 'v-1', epochs: 3 })).toThrow('unknown field(s): epochs');
-    expect(() => parseStartTrainingInput({ dataset: '../etc', version: 'v-1' })).toThrow(/no processed dataset can be named/);
+    await expect(onStartTraining({ dataset: 'mnist', version: m.version }, deps)).resolves.toMatchObject({
+      status: 'started',
+    });
+    expect(() => parseStartTrainingInput({ dataset: 'mnist' })).toThrow(
+      'startTraining input needs "dataset" and "version" strings',
+    );
+    expect(() => parseStartTrainingInput({ dataset: 'mnist', version: 'v-1', epochs: 3 })).toThrow(
+      'unknown field(s): epochs',
+    );
+    expect(() => parseStartTrainingInput({ dataset: '../etc', version: 'v-1' })).toThrow(
+      /no processed dataset can be named/,
+    );
   });
 });

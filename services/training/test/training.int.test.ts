@@ -23,7 +23,17 @@ import {
   ListTrainingJobsCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { REGISTRY_LIVE_KEY, createLogger, createS3Client, createSageMakerClient, manifestKey, modelRecordKey, type LivePointer, type Manifest, type ModelRecord } from '@digits/common';
+import {
+  REGISTRY_LIVE_KEY,
+  createLogger,
+  createS3Client,
+  createSageMakerClient,
+  manifestKey,
+  modelRecordKey,
+  type LivePointer,
+  type Manifest,
+  type ModelRecord,
+} from '@digits/common';
 import { loadDeploySettings, loadTrainingSettings } from '../src/config';
 import { onStartTraining, onTrainingStateChange } from '../src/invocations';
 import type { StartTrainingResult } from '../src/start-training';
@@ -35,7 +45,11 @@ const moto = motoServerPath();
 if (!moto) {
   // CI's .ci/run refuses to start without moto_server; a developer machine without it skips loudly.
   console.warn(
-    '\n' + '!'.repeat(78) + '\n!! moto_server is not on PATH: SKIPPING the moto integration tests of services/training\n!! (pip install "moto[server]" to run them; CI fails when it is missing)\n' + '!'.repeat(78) + '\n',
+    '\n' +
+      '!'.repeat(78) +
+      '\n!! moto_server is not on PATH: SKIPPING the moto integration tests of services/training\n!! (pip install "moto[server]" to run them; CI fails when it is missing)\n' +
+      '!'.repeat(78) +
+      '\n',
   );
 }
 const describeWithMoto = moto ? describe : describe.skip;
@@ -94,7 +108,9 @@ describeWithMoto('training service against moto_server', () => {
       shard.bytes = Buffer.byteLength(body);
       await s3.send(new PutObjectCommand({ Bucket: PROCESSED, Key: shard.key, Body: body, ContentType: 'text/csv' }));
     }
-    await s3.send(new PutObjectCommand({ Bucket: PROCESSED, Key: manifestKey(m.dataset, m.version), Body: JSON.stringify(m) }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: PROCESSED, Key: manifestKey(m.dataset, m.version), Body: JSON.stringify(m) }),
+    );
   });
 
   afterAll(async () => {
@@ -121,7 +137,12 @@ describeWithMoto('training service against moto_server', () => {
     expect(job.TrainingJobName).toBe(first.trainingJobName);
     expect(job.RoleArn).toBe(ROLE_ARN);
     expect(job.AlgorithmSpecification?.TrainingImage).toBe(IMAGE);
-    expect(job.HyperParameters).toEqual({ epochs: '5', batch_size: '128', dataset: 'mnist', dataset_version: m.version });
+    expect(job.HyperParameters).toEqual({
+      epochs: '5',
+      batch_size: '128',
+      dataset: 'mnist',
+      dataset_version: m.version,
+    });
     expect(job.InputDataConfig?.map((c) => [c.ChannelName, c.ContentType, c.DataSource?.S3DataSource?.S3Uri])).toEqual([
       ['train', 'text/csv', `s3://${PROCESSED}/mnist/${m.version}/train/`],
       ['test', 'text/csv', `s3://${PROCESSED}/mnist/${m.version}/test/`],
@@ -129,13 +150,17 @@ describeWithMoto('training service against moto_server', () => {
     expect(job.OutputDataConfig?.S3OutputPath).toBe(`s3://${ARTIFACTS}/training`);
     expect(job.StoppingCondition?.MaxRuntimeInSeconds).toBe(1800);
     expect(job.EnableNetworkIsolation).toBe(true);
-    expect(job.ModelArtifacts?.S3ModelArtifacts).toBe(`s3://${ARTIFACTS}/training/${first.trainingJobName}/output/model.tar.gz`);
+    expect(job.ModelArtifacts?.S3ModelArtifacts).toBe(
+      `s3://${ARTIFACTS}/training/${first.trainingJobName}/output/model.tar.gz`,
+    );
 
     const tags = await sagemaker.send(new ListTagsCommand({ ResourceArn: job.TrainingJobArn }));
-    expect(tags.Tags).toEqual(expect.arrayContaining([
-      { Key: 'digits:dataset', Value: 'mnist' },
-      { Key: 'digits:dataset-version', Value: m.version },
-    ]));
+    expect(tags.Tags).toEqual(
+      expect.arrayContaining([
+        { Key: 'digits:dataset', Value: 'mnist' },
+        { Key: 'digits:dataset-version', Value: m.version },
+      ]),
+    );
   });
 
   it('the same manifest delivered again starts no second job', async () => {
@@ -143,7 +168,9 @@ describeWithMoto('training service against moto_server', () => {
 
     const again = await onStartTraining(s3Event(PROCESSED, [manifestKey(m.dataset, m.version)]), startDeps());
 
-    expect(again).toMatchObject({ outcomes: [{ result: { status: 'already-started', trainingJobName: first.trainingJobName } }] });
+    expect(again).toMatchObject({
+      outcomes: [{ result: { status: 'already-started', trainingJobName: first.trainingJobName } }],
+    });
     const after = await sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: first.trainingJobName }));
     expect(after.CreationTime).toEqual(before.CreationTime);
     const jobs = await sagemaker.send(new ListTrainingJobsCommand({}));
@@ -151,27 +178,54 @@ describeWithMoto('training service against moto_server', () => {
   });
 
   it('deployModel on the Completed event creates the model, a serverless endpoint config and the endpoint', async () => {
-    const event = stateChange({ TrainingJobName: first.trainingJobName, FinalMetricDataList: [{ MetricName: 'test_accuracy', Value: 0.9912 }] });
+    const event = stateChange({
+      TrainingJobName: first.trainingJobName,
+      FinalMetricDataList: [{ MetricName: 'test_accuracy', Value: 0.9912 }],
+    });
 
     const out = await onTrainingStateChange(event, deployDeps());
 
     expect(out).toMatchObject({ action: 'deployed', endpointChange: 'created' });
     const model = await sagemaker.send(new DescribeModelCommand({ ModelName: first.trainingJobName }));
     expect(model.ExecutionRoleArn).toBe(ROLE_ARN);
-    expect(model.PrimaryContainer).toMatchObject({ Image: IMAGE, ModelDataUrl: `s3://${ARTIFACTS}/training/${first.trainingJobName}/output/model.tar.gz` });
-    const config = await sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: first.trainingJobName }));
-    expect(config.ProductionVariants?.[0]).toMatchObject({ VariantName: 'AllTraffic', ModelName: first.trainingJobName, ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } });
+    expect(model.PrimaryContainer).toMatchObject({
+      Image: IMAGE,
+      ModelDataUrl: `s3://${ARTIFACTS}/training/${first.trainingJobName}/output/model.tar.gz`,
+    });
+    const config = await sagemaker.send(
+      new DescribeEndpointConfigCommand({ EndpointConfigName: first.trainingJobName }),
+    );
+    expect(config.ProductionVariants?.[0]).toMatchObject({
+      VariantName: 'AllTraffic',
+      ModelName: first.trainingJobName,
+      ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 },
+    });
     const endpoint = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }));
     expect(endpoint.EndpointConfigName).toBe(first.trainingJobName);
 
     const live = await readJson<LivePointer>(REGISTRY_LIVE_KEY);
-    expect(live).toMatchObject({ endpointName: ENDPOINT, trainingJobName: first.trainingJobName, testAccuracy: 0.9912, history: [] });
+    expect(live).toMatchObject({
+      endpointName: ENDPOINT,
+      trainingJobName: first.trainingJobName,
+      testAccuracy: 0.9912,
+      history: [],
+    });
     const record = await readJson<ModelRecord>(modelRecordKey(first.trainingJobName));
-    expect(record).toMatchObject({ status: 'Completed', dataset: 'mnist', datasetVersion: m.version, image: IMAGE, gate: { deploy: true }, metrics: { test_accuracy: 0.9912 } });
+    expect(record).toMatchObject({
+      status: 'Completed',
+      dataset: 'mnist',
+      datasetVersion: m.version,
+      image: IMAGE,
+      gate: { deploy: true },
+      metrics: { test_accuracy: 0.9912 },
+    });
   });
 
   it('the same Completed event again creates nothing more', async () => {
-    const event = stateChange({ TrainingJobName: first.trainingJobName, FinalMetricDataList: [{ MetricName: 'test_accuracy', Value: 0.9912 }] });
+    const event = stateChange({
+      TrainingJobName: first.trainingJobName,
+      FinalMetricDataList: [{ MetricName: 'test_accuracy', Value: 0.9912 }],
+    });
 
     await expect(onTrainingStateChange(event, deployDeps())).resolves.toMatchObject({ action: 'already-deployed' });
     const models = await sagemaker.send(new ListModelsCommand({}));
@@ -179,19 +233,27 @@ describeWithMoto('training service against moto_server', () => {
   });
 
   it('a hand-started retrain that misses the gate is recorded and leaves the endpoint on the first model', async () => {
-    const retrain = (await onStartTraining({ dataset: 'mnist', version: m.version, hyperparameters: { epochs: 1 } }, startDeps())) as StartTrainingResult;
+    const retrain = (await onStartTraining(
+      { dataset: 'mnist', version: m.version, hyperparameters: { epochs: 1 } },
+      startDeps(),
+    )) as StartTrainingResult;
     expect(retrain.status).toBe('started');
     expect(retrain.trainingJobName).not.toBe(first.trainingJobName);
 
     const out = await onTrainingStateChange(
-      stateChange({ TrainingJobName: retrain.trainingJobName, FinalMetricDataList: [{ MetricName: 'test_accuracy', Value: 0.95 }] }),
+      stateChange({
+        TrainingJobName: retrain.trainingJobName,
+        FinalMetricDataList: [{ MetricName: 'test_accuracy', Value: 0.95 }],
+      }),
       deployDeps(),
     );
 
     expect(out).toMatchObject({ action: 'not-deployed', reason: 'test_accuracy 0.95 is below the minimum 0.98' });
     const endpoint = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }));
     expect(endpoint.EndpointConfigName).toBe(first.trainingJobName);
-    await expect(sagemaker.send(new DescribeModelCommand({ ModelName: retrain.trainingJobName }))).rejects.toThrow(/Could not find model/);
+    await expect(sagemaker.send(new DescribeModelCommand({ ModelName: retrain.trainingJobName }))).rejects.toThrow(
+      /Could not find model/,
+    );
     const record = await readJson<ModelRecord>(modelRecordKey(retrain.trainingJobName));
     expect(record).toMatchObject({ gate: { deploy: false, reason: 'test_accuracy 0.95 is below the minimum 0.98' } });
     expect((await readJson<LivePointer>(REGISTRY_LIVE_KEY)).trainingJobName).toBe(first.trainingJobName);

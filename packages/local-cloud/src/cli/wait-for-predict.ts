@@ -3,11 +3,20 @@ export class CancelledError extends Error {
 }
 
 /** Poll POST /predict with a real digit until it answers 200 (503 means "no model yet"). */
-export async function waitForPredict(apiUrl: string, png: Uint8Array, cancelled: () => boolean, intervalMs = 1000): Promise<{ digit: number }> {
+export async function waitForPredict(
+  apiUrl: string,
+  png: Uint8Array,
+  cancelled: () => boolean,
+  intervalMs = 1000,
+): Promise<{ digit: number }> {
   for (;;) {
     if (cancelled()) throw new CancelledError('stopped before /predict answered');
     try {
-      const res = await fetch(`${apiUrl}/predict`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: Buffer.from(png) });
+      const res = await fetch(`${apiUrl}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png' },
+        body: Buffer.from(png),
+      });
       if (res.ok) return (await res.json()) as { digit: number };
       await res.arrayBuffer();
     } catch {
@@ -22,7 +31,11 @@ export async function waitForPredict(apiUrl: string, png: Uint8Array, cancelled:
  * by a few seconds: deployModel writes the registry pointer after the endpoint call is accepted,
  * and the API caches the registry for up to 5 s.
  */
-export async function waitForModelRecord<T = Record<string, unknown>>(apiUrl: string, cancelled: () => boolean, intervalMs = 500): Promise<T> {
+export async function waitForModelRecord<T = Record<string, unknown>>(
+  apiUrl: string,
+  cancelled: () => boolean,
+  intervalMs = 500,
+): Promise<T> {
   for (;;) {
     if (cancelled()) throw new CancelledError('stopped before /model answered');
     const res = await fetch(`${apiUrl}/model`).catch(() => undefined);

@@ -1,5 +1,13 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { parseManifest, parseManifestKey, parseRawKey, REGISTRY_MODELS_PREFIX, REJECTED_SUFFIX, RAW_ERRORS_PREFIX, type ModelRecord } from '@digits/common';
+import {
+  parseManifest,
+  parseManifestKey,
+  parseRawKey,
+  REGISTRY_MODELS_PREFIX,
+  REJECTED_SUFFIX,
+  RAW_ERRORS_PREFIX,
+  type ModelRecord,
+} from '@digits/common';
 import type { LocalCloud } from '../local-cloud';
 import { parseMetricLine, parseProgressLine, type Progress } from './progress';
 
@@ -9,9 +17,12 @@ export function watchPipeline(cloud: LocalCloud, progress: Progress): () => void
     const out = await cloud.s3Client.send(new GetObjectCommand({ Bucket, Key }));
     return JSON.parse(await out.Body!.transformToString());
   };
-  const report = (what: Promise<void>) => what.catch((e: Error) => progress.stage('warning', `could not read progress: ${e.message}`));
+  const report = (what: Promise<void>) =>
+    what.catch((e: Error) => progress.stage('warning', `could not read progress: ${e.message}`));
 
-  const onObject = (event: { Records: Array<{ eventName: string; s3: { bucket: { name: string }; object: { key: string; size?: number } } }> }) => {
+  const onObject = (event: {
+    Records: Array<{ eventName: string; s3: { bucket: { name: string }; object: { key: string; size?: number } } }>;
+  }) => {
     for (const record of event.Records) {
       if (!record.eventName.startsWith('ObjectCreated')) continue;
       const bucket = record.s3.bucket.name;
@@ -24,11 +35,21 @@ export function watchPipeline(cloud: LocalCloud, progress: Progress): () => void
         report(
           readJson(bucket, key).then((m) => {
             const { splits } = parseManifest(m);
-            progress.stage('preprocess', `manifest ${manifest.dataset}/${manifest.version}: ${splits.train.rows} train + ${splits.test.rows} test rows`);
+            progress.stage(
+              'preprocess',
+              `manifest ${manifest.dataset}/${manifest.version}: ${splits.train.rows} train + ${splits.test.rows} test rows`,
+            );
           }),
         );
       } else if (key.endsWith(REJECTED_SUFFIX)) {
-        report(readJson(bucket, key).then((r) => progress.stage('ingest', `REJECTED ${key.slice(0, -REJECTED_SUFFIX.length)}: ${(r as { reason?: string }).reason}`)));
+        report(
+          readJson(bucket, key).then((r) =>
+            progress.stage(
+              'ingest',
+              `REJECTED ${key.slice(0, -REJECTED_SUFFIX.length)}: ${(r as { reason?: string }).reason}`,
+            ),
+          ),
+        );
       } else if (key.startsWith(RAW_ERRORS_PREFIX) && bucket.endsWith('-raw')) {
         report(readJson(bucket, key).then((r) => progress.stage('preprocess', `FAILED ${JSON.stringify(r)}`)));
       } else if (key.startsWith(REGISTRY_MODELS_PREFIX)) {
@@ -36,7 +57,10 @@ export function watchPipeline(cloud: LocalCloud, progress: Progress): () => void
           readJson(bucket, key).then((r) => {
             const record = r as ModelRecord;
             const accuracy = record.metrics?.test_accuracy;
-            progress.stage('gate', `${record.trainingJobName} ${record.status}${accuracy !== undefined ? ` test_accuracy=${accuracy}` : ''}: ${record.gate.deploy ? 'DEPLOY' : 'REFUSED'} — ${record.gate.reason}`);
+            progress.stage(
+              'gate',
+              `${record.trainingJobName} ${record.status}${accuracy !== undefined ? ` test_accuracy=${accuracy}` : ''}: ${record.gate.deploy ? 'DEPLOY' : 'REFUSED'} — ${record.gate.reason}`,
+            );
           }),
         );
       }
@@ -52,10 +76,16 @@ export function watchPipeline(cloud: LocalCloud, progress: Progress): () => void
       const epochs = Number((d.HyperParameters as Record<string, string> | undefined)?.epochs);
       if (Number.isFinite(epochs)) epochsOf.set(name, epochs);
       const reason = d.FailureReason ? ` — ${String(d.FailureReason)}` : '';
-      progress.stage('training', `job ${name} ${String(d.TrainingJobStatus)}${d.SecondaryStatus ? ` (${String(d.SecondaryStatus)})` : ''}${reason}`);
+      progress.stage(
+        'training',
+        `job ${name} ${String(d.TrainingJobStatus)}${d.SecondaryStatus ? ` (${String(d.SecondaryStatus)})` : ''}${reason}`,
+      );
     } else if (event['detail-type'] === 'SageMaker Endpoint State Change') {
       const reason = d.FailureReason ? ` — ${String(d.FailureReason)}` : '';
-      progress.stage('endpoint', `${String(d.EndpointName)} ${String(d.EndpointStatus)}${d.EndpointConfigName ? ` (${String(d.EndpointConfigName)})` : ''}${reason}`);
+      progress.stage(
+        'endpoint',
+        `${String(d.EndpointName)} ${String(d.EndpointStatus)}${d.EndpointConfigName ? ` (${String(d.EndpointConfigName)})` : ''}${reason}`,
+      );
     }
   });
   const offLog = cloud.sageMaker.onLog((line) => {
@@ -63,7 +93,8 @@ export function watchPipeline(cloud: LocalCloud, progress: Progress): () => void
     const metrics = parseMetricLine(line.line);
     if (metrics) progress.epoch(line.name, metrics.epoch!, epochsOf.get(line.name), metrics);
     const partial = parseProgressLine(line.line);
-    if (partial) progress.epoch(line.name, partial.epoch - 1 + partial.fraction, partial.epochs, { loss: partial.loss ?? NaN });
+    if (partial)
+      progress.epoch(line.name, partial.epoch - 1 + partial.fraction, partial.epochs, { loss: partial.loss ?? NaN });
   });
 
   return () => {

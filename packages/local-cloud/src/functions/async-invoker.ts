@@ -34,10 +34,14 @@ export class AsyncInvoker {
       } catch (error) {
         const e = error as Error;
         if (attempt === attempts) {
-          this.options.log(`[${functionName}] ERROR async invocation from ${source} FAILED after ${attempts} attempts, event dropped: ${e.name}: ${e.message}`);
+          this.options.log(
+            `[${functionName}] ERROR async invocation from ${source} FAILED after ${attempts} attempts, event dropped: ${e.name}: ${e.message}`,
+          );
           return;
         }
-        this.options.log(`[${functionName}] WARN async invocation from ${source} failed (attempt ${attempt}/${attempts}), retrying: ${e.name}: ${e.message}`);
+        this.options.log(
+          `[${functionName}] WARN async invocation from ${source} failed (attempt ${attempt}/${attempts}), retrying: ${e.name}: ${e.message}`,
+        );
         await new Promise((r) => setTimeout(r, this.retryDelaysMs[attempt - 1]));
       }
     }

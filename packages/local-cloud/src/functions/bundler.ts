@@ -24,9 +24,34 @@ export interface HandlerBundle {
 
 /** esbuild options serverless-esbuild passes through; its own keys (packager, exclude, watch…) are not esbuild's. */
 const PASSTHROUGH = [
-  'bundle', 'minify', 'minifyWhitespace', 'minifyIdentifiers', 'minifySyntax', 'target', 'platform', 'format', 'external',
-  'define', 'keepNames', 'mainFields', 'conditions', 'loader', 'banner', 'footer', 'treeShaking', 'tsconfig', 'charset',
-  'legalComments', 'pure', 'drop', 'inject', 'alias', 'jsx', 'supported', 'resolveExtensions', 'packages',
+  'bundle',
+  'minify',
+  'minifyWhitespace',
+  'minifyIdentifiers',
+  'minifySyntax',
+  'target',
+  'platform',
+  'format',
+  'external',
+  'define',
+  'keepNames',
+  'mainFields',
+  'conditions',
+  'loader',
+  'banner',
+  'footer',
+  'treeShaking',
+  'tsconfig',
+  'charset',
+  'legalComments',
+  'pure',
+  'drop',
+  'inject',
+  'alias',
+  'jsx',
+  'supported',
+  'resolveExtensions',
+  'packages',
 ] as const;
 
 const SOURCE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'];
@@ -42,7 +67,8 @@ export function esbuildOptions(custom: Record<string, unknown>): BuildOptions {
   // serverless-esbuild's `exclude` lists modules left out of the bundle (installed beside it on Lambda).
   const exclude = Array.isArray(custom.exclude) ? custom.exclude.map(String).filter((m) => m !== '*') : [];
   if (exclude.length) options.external = [...((options.external as string[] | undefined) ?? []), ...exclude];
-  if (options.format !== 'cjs') throw new BundleError(`esbuild format ${String(options.format)} is not supported offline (cjs only)`);
+  if (options.format !== 'cjs')
+    throw new BundleError(`esbuild format ${String(options.format)} is not supported offline (cjs only)`);
   return options as BuildOptions;
 }
 
@@ -51,8 +77,13 @@ export async function bundleService(service: ServiceDefinition, outDir: string):
   const entryPoints: Record<string, string> = {};
   for (const fn of service.functions) {
     const { modulePath } = splitHandler(fn.handler);
-    const source = SOURCE_EXTENSIONS.map((ext) => path.join(service.serviceDir, modulePath + ext)).find((f) => existsSync(f));
-    if (!source) throw new BundleError(`${service.service}: handler ${fn.handler} of ${fn.key}: no source file ${modulePath}.ts/.js in ${service.serviceDir}`);
+    const source = SOURCE_EXTENSIONS.map((ext) => path.join(service.serviceDir, modulePath + ext)).find((f) =>
+      existsSync(f),
+    );
+    if (!source)
+      throw new BundleError(
+        `${service.service}: handler ${fn.handler} of ${fn.key}: no source file ${modulePath}.ts/.js in ${service.serviceDir}`,
+      );
     entryPoints[modulePath] = source;
   }
   const serviceOut = path.join(outDir, service.service);

@@ -21,7 +21,8 @@ export function matchesEventPattern(pattern: Obj, event: unknown): boolean {
 function matchObject(pattern: Obj, value: Obj, at: string): boolean {
   for (const [key, rule] of Object.entries(pattern)) {
     if (key === '$or') {
-      if (!Array.isArray(rule) || rule.length < 2) throw new EventPatternError(`${at || 'pattern'}.$or must list at least two patterns`);
+      if (!Array.isArray(rule) || rule.length < 2)
+        throw new EventPatternError(`${at || 'pattern'}.$or must list at least two patterns`);
       if (!rule.some((alt) => (isObj(alt) ? matchObject(alt, value, at) : badRule(`${at}.$or`, alt)))) return false;
       continue;
     }
@@ -41,7 +42,9 @@ function matchObject(pattern: Obj, value: Obj, at: string): boolean {
 }
 
 function badRule(path: string, rule: unknown): never {
-  throw new EventPatternError(`pattern field ${path} must be a list of values or an object, got ${JSON.stringify(rule)}`);
+  throw new EventPatternError(
+    `pattern field ${path} must be a list of values or an object, got ${JSON.stringify(rule)}`,
+  );
 }
 
 function matchField(rules: unknown[], field: unknown, path: string): boolean {
@@ -58,7 +61,10 @@ function matchValue(rule: unknown, value: Json, path: string): boolean {
     throw new EventPatternError(`pattern field ${path}: unsupported value ${JSON.stringify(rule)}`);
   }
   const entries = Object.entries(rule);
-  if (entries.length !== 1) throw new EventPatternError(`pattern field ${path}: a matcher object has exactly one key, got ${JSON.stringify(rule)}`);
+  if (entries.length !== 1)
+    throw new EventPatternError(
+      `pattern field ${path}: a matcher object has exactly one key, got ${JSON.stringify(rule)}`,
+    );
   const [op, arg] = entries[0]!;
   switch (op) {
     case 'exists':
@@ -132,8 +138,19 @@ function numeric(arg: unknown, value: number, path: string): boolean {
     const [op, bound] = [arg[i], arg[i + 1]];
     if (typeof bound !== 'number') throw new EventPatternError(`pattern field ${path}: numeric bound must be a number`);
     const ok =
-      op === '<' ? value < bound : op === '<=' ? value <= bound : op === '=' ? value === bound : op === '>' ? value > bound : op === '>=' ? value >= bound : undefined;
-    if (ok === undefined) throw new EventPatternError(`pattern field ${path}: unknown numeric operator ${JSON.stringify(op)}`);
+      op === '<'
+        ? value < bound
+        : op === '<='
+          ? value <= bound
+          : op === '='
+            ? value === bound
+            : op === '>'
+              ? value > bound
+              : op === '>='
+                ? value >= bound
+                : undefined;
+    if (ok === undefined)
+      throw new EventPatternError(`pattern field ${path}: unknown numeric operator ${JSON.stringify(op)}`);
     if (!ok) return false;
   }
   return true;
@@ -149,7 +166,8 @@ function cidr(arg: unknown, value: string, path: string): boolean {
   const [net, bitsText] = String(arg).split('/');
   const base = ipv4(net ?? '');
   const bits = Number(bitsText);
-  if (base === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32) throw new EventPatternError(`pattern field ${path}: cidr "${String(arg)}" is not IPv4 a.b.c.d/n`);
+  if (base === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32)
+    throw new EventPatternError(`pattern field ${path}: cidr "${String(arg)}" is not IPv4 a.b.c.d/n`);
   const ip = ipv4(value);
   if (ip === undefined) return false;
   const size = 2 ** (32 - bits);

@@ -24,10 +24,14 @@ export class EventBridgeError extends Error {
 }
 
 /** Accept a delivered-shape event or a PutEvents entry; fill id/time/account/region as EventBridge does. */
-export function toBusEvent(input: Partial<BusEvent> | PutEventsEntry, region: string): { bus: string; event: BusEvent } {
+export function toBusEvent(
+  input: Partial<BusEvent> | PutEventsEntry,
+  region: string,
+): { bus: string; event: BusEvent } {
   if ('Source' in input || 'DetailType' in input) {
     const entry = input as PutEventsEntry;
-    if (!entry.Source || !entry.DetailType || entry.Detail === undefined) throw new EventBridgeError('a PutEvents entry needs Source, DetailType and Detail');
+    if (!entry.Source || !entry.DetailType || entry.Detail === undefined)
+      throw new EventBridgeError('a PutEvents entry needs Source, DetailType and Detail');
     let detail: unknown = entry.Detail;
     if (typeof detail === 'string') {
       try {
@@ -36,7 +40,8 @@ export function toBusEvent(input: Partial<BusEvent> | PutEventsEntry, region: st
         throw new EventBridgeError(`Detail of ${entry.DetailType} is not valid JSON`);
       }
     }
-    if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) throw new EventBridgeError('Detail must be a JSON object');
+    if (detail === null || typeof detail !== 'object' || Array.isArray(detail))
+      throw new EventBridgeError('Detail must be a JSON object');
     return {
       bus: busName(entry.EventBusName ?? 'default'),
       event: {
@@ -74,12 +79,21 @@ export function toBusEvent(input: Partial<BusEvent> | PutEventsEntry, region: st
 const isoSeconds = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 
 /** Each function whose rule on this bus matches, with the input its target configuration delivers. */
-export function eventTargets(functions: FunctionDefinition[], bus: string, event: BusEvent): Array<{ definition: FunctionDefinition; input: unknown }> {
+export function eventTargets(
+  functions: FunctionDefinition[],
+  bus: string,
+  event: BusEvent,
+): Array<{ definition: FunctionDefinition; input: unknown }> {
   const out: Array<{ definition: FunctionDefinition; input: unknown }> = [];
   for (const definition of functions) {
     for (const rule of definition.events.eventBridge) {
       if (rule.eventBus !== bus || !matchesEventPattern(rule.pattern, event)) continue;
-      const input = rule.input !== undefined ? rule.input : rule.inputPath !== undefined ? selectInputPath(event, rule.inputPath) : event;
+      const input =
+        rule.input !== undefined
+          ? rule.input
+          : rule.inputPath !== undefined
+            ? selectInputPath(event, rule.inputPath)
+            : event;
       out.push({ definition, input });
     }
   }

@@ -47,7 +47,15 @@ export interface EventInput {
   now: Date;
 }
 
-export function httpApiEvent({ req, body, routeKey, pathParameters, apiId, requestId, now }: EventInput): APIGatewayProxyEventV2 {
+export function httpApiEvent({
+  req,
+  body,
+  routeKey,
+  pathParameters,
+  apiId,
+  requestId,
+  now,
+}: EventInput): APIGatewayProxyEventV2 {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const rawPath = q < 0 ? url : url.slice(0, q);
@@ -62,7 +70,12 @@ export function httpApiEvent({ req, body, routeKey, pathParameters, apiId, reque
     const name = raw[i]!.toLowerCase();
     const value = raw[i + 1]!;
     if (name === 'cookie') {
-      (cookies ??= []).push(...value.split(';').map((c) => c.trim()).filter(Boolean));
+      (cookies ??= []).push(
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      );
       continue;
     }
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
@@ -71,7 +84,8 @@ export function httpApiEvent({ req, body, routeKey, pathParameters, apiId, reque
   headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${sourceIp}` : sourceIp;
   headers['x-forwarded-port'] ??= String(req.socket.localPort ?? '');
   headers['x-forwarded-proto'] ??= 'http';
-  headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+  headers['x-amzn-trace-id'] ??=
+    `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
 
   let queryStringParameters: Record<string, string> | undefined;
   if (rawQueryString) {
@@ -95,7 +109,13 @@ export function httpApiEvent({ req, body, routeKey, pathParameters, apiId, reque
       apiId,
       domainName: host,
       domainPrefix: host.split('.')[0]!,
-      http: { method, path: rawPath, protocol: `HTTP/${req.httpVersion}`, sourceIp, userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method,
+        path: rawPath,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId,
       routeKey,
       stage: '$default',
@@ -131,16 +151,29 @@ export interface HttpResponse {
  */
 export function httpResponseFrom(result: unknown): HttpResponse {
   if (result === null || typeof result !== 'object' || !('statusCode' in result)) {
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(result) ?? 'null') };
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from(JSON.stringify(result) ?? 'null'),
+    };
   }
-  const r = result as { statusCode: unknown; headers?: unknown; cookies?: unknown; body?: unknown; isBase64Encoded?: unknown };
+  const r = result as {
+    statusCode: unknown;
+    headers?: unknown;
+    cookies?: unknown;
+    body?: unknown;
+    isBase64Encoded?: unknown;
+  };
   const statusCode = Number(r.statusCode);
-  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) throw new MalformedResponseError(`statusCode ${JSON.stringify(r.statusCode)} is not an HTTP status`);
+  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599)
+    throw new MalformedResponseError(`statusCode ${JSON.stringify(r.statusCode)} is not an HTTP status`);
   const headers: Record<string, string | string[]> = {};
   if (r.headers !== undefined) {
-    if (r.headers === null || typeof r.headers !== 'object') throw new MalformedResponseError('headers must be an object');
+    if (r.headers === null || typeof r.headers !== 'object')
+      throw new MalformedResponseError('headers must be an object');
     for (const [k, v] of Object.entries(r.headers)) {
-      if (!['string', 'number', 'boolean'].includes(typeof v)) throw new MalformedResponseError(`header ${k} must be a string, number or boolean`);
+      if (!['string', 'number', 'boolean'].includes(typeof v))
+        throw new MalformedResponseError(`header ${k} must be a string, number or boolean`);
       headers[k.toLowerCase()] = String(v);
     }
   }

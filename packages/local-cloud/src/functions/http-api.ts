@@ -66,12 +66,21 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
-  const { log, accessLog = false, bodyLimit = HTTP_API_BODY_LIMIT, integrationTimeoutMs = HTTP_API_INTEGRATION_TIMEOUT_MS } = options;
+  const {
+    log,
+    accessLog = false,
+    bodyLimit = HTTP_API_BODY_LIMIT,
+    integrationTimeoutMs = HTTP_API_INTEGRATION_TIMEOUT_MS,
+  } = options;
   const table = new RouteTable(options.routes);
   const anyCors = options.routes.find((r) => r.target.cors)?.target.cors;
 
   const send = (res: ServerResponse, requestId: string, response: HttpResponse, closeConnection = false) => {
-    const headers: Record<string, string | string[]> = { ...response.headers, 'apigw-requestid': requestId, 'content-length': String(response.body.length) };
+    const headers: Record<string, string | string[]> = {
+      ...response.headers,
+      'apigw-requestid': requestId,
+      'content-length': String(response.body.length),
+    };
     if (closeConnection) headers.connection = 'close';
     res.writeHead(response.statusCode, headers);
     res.end(response.body);
@@ -108,12 +117,30 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       return;
     }
 
-    const event = httpApiEvent({ req, body, routeKey: match.route.routeKey, pathParameters: match.pathParameters, apiId: target.apiId, requestId, now });
+    const event = httpApiEvent({
+      req,
+      body,
+      routeKey: match.route.routeKey,
+      pathParameters: match.pathParameters,
+      apiId: target.apiId,
+      requestId,
+      now,
+    });
     let response: HttpResponse;
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new LambdaError('IntegrationTimeout', `no response within ${integrationTimeoutMs} ms`, target.functionName)), integrationTimeoutMs);
+        timer = setTimeout(
+          () =>
+            reject(
+              new LambdaError(
+                'IntegrationTimeout',
+                `no response within ${integrationTimeoutMs} ms`,
+                target.functionName,
+              ),
+            ),
+          integrationTimeoutMs,
+        );
       });
       const result = await Promise.race([target.invoke(event), timeout]);
       response = httpResponseFrom(result);
@@ -121,15 +148,18 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       const e = error as Error;
       log(`[http-api] ERROR ${method} ${rawPath} → ${target.functionName}: ${e.name}: ${e.message}`);
       response =
-        e.name === 'IntegrationTimeout' ? json(503, 'Service Unavailable')
-        : e.name === 'RequestEntityTooLargeException' ? json(413, 'Request Entity Too Large')
-        : json(500, 'Internal Server Error');
+        e.name === 'IntegrationTimeout'
+          ? json(503, 'Service Unavailable')
+          : e.name === 'RequestEntityTooLargeException'
+            ? json(413, 'Request Entity Too Large')
+            : json(500, 'Internal Server Error');
     } finally {
       clearTimeout(timer);
     }
     if (target.cors) applyCors(target.cors, req.headers.origin, response.headers);
     send(res, requestId, response);
-    if (accessLog) log(`[http-api] ${method} ${url} ${response.statusCode} ${Date.now() - now.getTime()}ms ${target.functionName}`);
+    if (accessLog)
+      log(`[http-api] ${method} ${url} ${response.statusCode} ${Date.now() - now.getTime()}ms ${target.functionName}`);
   };
 
   const server = createServer({ keepAlive: true }, (req, res) => {

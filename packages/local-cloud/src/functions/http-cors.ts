@@ -45,10 +45,15 @@ export function preflightHeaders(cors: HttpApiCors, headers: IncomingHttpHeaders
 }
 
 /** Replace the function's Access-Control-* headers with the API's, for a request with an Origin. */
-export function applyCors(cors: HttpApiCors, origin: string | undefined, headers: Record<string, string | string[]>): void {
+export function applyCors(
+  cors: HttpApiCors,
+  origin: string | undefined,
+  headers: Record<string, string | string[]>,
+): void {
   for (const name of Object.keys(headers)) if (name.startsWith('access-control-')) delete headers[name];
   if (origin === undefined || !originAllowed(cors, origin)) return;
   headers['access-control-allow-origin'] = allowOrigin(cors, origin);
   if (cors.allowCredentials) headers['access-control-allow-credentials'] = 'true';
-  if (cors.exposedResponseHeaders.length) headers['access-control-expose-headers'] = cors.exposedResponseHeaders.join(',');
+  if (cors.exposedResponseHeaders.length)
+    headers['access-control-expose-headers'] = cors.exposedResponseHeaders.join(',');
 }

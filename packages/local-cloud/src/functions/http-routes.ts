@@ -42,7 +42,8 @@ export class RouteTable<T> {
       const segments = parts.map((part, i) => {
         const m = /^\{([^}+]+)(\+?)\}$/.exec(part);
         if (!m) return { literal: part };
-        if (m[2] && i !== parts.length - 1) throw new RouteConflictError(`route "${route.routeKey}": a greedy {${m[1]}+} must be the last segment`);
+        if (m[2] && i !== parts.length - 1)
+          throw new RouteConflictError(`route "${route.routeKey}": a greedy {${m[1]}+} must be the last segment`);
         return { param: m[1]!, greedy: m[2] === '+' };
       });
       this.compiled.push({ route, method, segments });

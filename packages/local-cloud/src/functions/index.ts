@@ -4,4 +4,11 @@ export { matchesEventPattern, EventPatternError } from './event-pattern';
 export { LambdaError } from './lambda-function';
 export { s3NotificationEvent } from './s3-notifications';
 export type { BusEvent, PutEventsEntry } from './eventbridge';
-export type { FunctionDefinition, ServiceDefinition, S3EventSource, HttpApiRoute, EventBridgeSource, HttpApiCors } from './types';
+export type {
+  FunctionDefinition,
+  ServiceDefinition,
+  S3EventSource,
+  HttpApiRoute,
+  EventBridgeSource,
+  HttpApiCors,
+} from './types';

@@ -48,9 +48,16 @@ class Instance {
   exited = false;
   private nextId = 1;
 
-  constructor(private readonly fn: LambdaFunction, env: Record<string, string>) {
+  constructor(
+    private readonly fn: LambdaFunction,
+    env: Record<string, string>,
+  ) {
     const { definition, bundle } = fn.options;
-    const workerData: WorkerData = { bundleFile: bundle.file, exportName: bundle.exportName, handler: definition.handler };
+    const workerData: WorkerData = {
+      bundleFile: bundle.file,
+      exportName: bundle.exportName,
+      handler: definition.handler,
+    };
     this.worker = new Worker(fn.options.runtimeFile, {
       workerData,
       env,
@@ -61,7 +68,9 @@ class Instance {
       name: definition.name,
     });
     for (const stream of [this.worker.stdout, this.worker.stderr]) {
-      createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => fn.options.log(`[${definition.name}] ${line}`));
+      createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) =>
+        fn.options.log(`[${definition.name}] ${line}`),
+      );
     }
     this.ready = new Promise((resolve, reject) => {
       const onMessage = (message: WorkerMessage) => {
@@ -72,10 +81,17 @@ class Instance {
       this.worker.once('exit', (code) => reject(new Error(`worker exited with code ${code} during init`)));
     });
     this.ready.catch(() => undefined);
-    this.worker.on('error', (error) => fn.options.log(`[${definition.name}] ERROR runtime crashed: ${error.stack ?? error.message}`));
+    this.worker.on('error', (error) =>
+      fn.options.log(`[${definition.name}] ERROR runtime crashed: ${error.stack ?? error.message}`),
+    );
     this.worker.on('exit', (code) => {
       this.exited = true;
-      const error = (requestId: string) => new LambdaError('Runtime.ExitError', `RequestId: ${requestId} Error: Runtime exited with error: exit status ${code}`, definition.name);
+      const error = (requestId: string) =>
+        new LambdaError(
+          'Runtime.ExitError',
+          `RequestId: ${requestId} Error: Runtime exited with error: exit status ${code}`,
+          definition.name,
+        );
       for (const [id, p] of this.pending) this.finish(id, p, () => p.reject(error(p.requestId)));
       fn.instanceExited(this);
     });
@@ -106,7 +122,15 @@ class Instance {
         if (!p) return;
         const seconds = (timeoutMs / 1000).toFixed(2);
         this.fn.options.log(`[${definition.name}] ${requestId} Task timed out after ${seconds} seconds`);
-        this.finish(id, p, () => reject(new LambdaError('Sandbox.Timedout', `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds`, definition.name)));
+        this.finish(id, p, () =>
+          reject(
+            new LambdaError(
+              'Sandbox.Timedout',
+              `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds`,
+              definition.name,
+            ),
+          ),
+        );
         // Lambda discards a timed-out environment: new invocations get a fresh one.
         this.fn.retire(this);
       }, timeoutMs);
@@ -123,7 +147,11 @@ class Instance {
       const { errorType, errorMessage, trace } = message.error;
       this.finish(message.id, p, () => p.reject(new LambdaError(errorType, errorMessage, name, trace)));
     } else if (message.payload.length > SYNC_PAYLOAD_LIMIT) {
-      const error = new LambdaError('Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${SYNC_PAYLOAD_LIMIT} bytes).`, name);
+      const error = new LambdaError(
+        'Function.ResponseSizeTooLarge',
+        `Response payload size exceeded maximum allowed payload size (${SYNC_PAYLOAD_LIMIT} bytes).`,
+        name,
+      );
       this.finish(message.id, p, () => p.reject(error));
     } else {
       this.finish(message.id, p, () => p.resolve(JSON.parse(message.payload)));
@@ -174,7 +202,12 @@ export class LambdaFunction {
   }
 
   private instance(): Instance {
-    if (this.closed) throw new LambdaError('ResourceNotFoundException', `Function ${this.definition.name} is shut down`, this.definition.name);
+    if (this.closed)
+      throw new LambdaError(
+        'ResourceNotFoundException',
+        `Function ${this.definition.name} is shut down`,
+        this.definition.name,
+      );
     if (!this.current || this.current.exited || this.current.retired) {
       this.current = new Instance(this, this.environment());
       this.instances.add(this.current);
@@ -192,11 +225,24 @@ export class LambdaFunction {
     const json = JSON.stringify(event) ?? 'null';
     const name = this.definition.name;
     if (json.length > SYNC_PAYLOAD_LIMIT) {
-      throw new LambdaError('RequestEntityTooLargeException', `Request must be smaller than ${SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation`, name);
+      throw new LambdaError(
+        'RequestEntityTooLargeException',
+        `Request must be smaller than ${SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation`,
+        name,
+      );
     }
     const instance = this.instance();
-    const initError = await instance.ready.catch((error: Error) => ({ errorType: 'Runtime.ExitError', errorMessage: error.message }));
-    if (initError) throw new LambdaError(initError.errorType, initError.errorMessage, name, 'trace' in initError ? initError.trace : undefined);
+    const initError = await instance.ready.catch((error: Error) => ({
+      errorType: 'Runtime.ExitError',
+      errorMessage: error.message,
+    }));
+    if (initError)
+      throw new LambdaError(
+        initError.errorType,
+        initError.errorMessage,
+        name,
+        'trace' in initError ? initError.trace : undefined,
+      );
     return instance.invoke(json, randomUUID(), this.definition.timeoutSeconds * 1000);
   }
 

@@ -20,7 +20,10 @@ function toErrorPayload(error: unknown, fallbackType = 'Error'): LambdaErrorPayl
   if (error instanceof Error) {
     return { errorType: error.name || fallbackType, errorMessage: error.message, trace: error.stack?.split('\n') };
   }
-  return { errorType: fallbackType, errorMessage: typeof error === 'string' ? error : JSON.stringify(error) ?? String(error) };
+  return {
+    errorType: fallbackType,
+    errorMessage: typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error)),
+  };
 }
 
 let handler: Handler | undefined;
@@ -66,7 +69,8 @@ function call(fn: Handler, event: unknown, context: unknown): Promise<unknown> {
     const callback = (error?: unknown, result?: unknown) => (error ? reject(error) : resolve(result));
     try {
       const returned = fn(event, context, callback);
-      if (returned && typeof (returned as Promise<unknown>).then === 'function') (returned as Promise<unknown>).then(resolve, reject);
+      if (returned && typeof (returned as Promise<unknown>).then === 'function')
+        (returned as Promise<unknown>).then(resolve, reject);
       else if (fn.length < 3) resolve(returned);
     } catch (error) {
       reject(error);
@@ -87,7 +91,9 @@ port.on('message', async (message: InvokeMessage) => {
   } catch (error) {
     const payload = toErrorPayload(error);
     // The Node.js runtime logs a failed invocation to the function's own log like this.
-    console.error(`${new Date().toISOString()}\t${message.context.awsRequestId}\tERROR\tInvoke Error \t${JSON.stringify({ errorType: payload.errorType, errorMessage: payload.errorMessage, stack: payload.trace })}`);
+    console.error(
+      `${new Date().toISOString()}\t${message.context.awsRequestId}\tERROR\tInvoke Error \t${JSON.stringify({ errorType: payload.errorType, errorMessage: payload.errorMessage, stack: payload.trace })}`,
+    );
     post({ type: 'result', id, ok: false, error: payload });
     return;
   }
@@ -96,7 +102,15 @@ port.on('message', async (message: InvokeMessage) => {
     // Lambda serialises the result as JSON (undefined → null).
     payload = JSON.stringify(result) ?? 'null';
   } catch (error) {
-    post({ type: 'result', id, ok: false, error: { errorType: 'Runtime.MarshalError', errorMessage: `Unable to stringify response body: ${(error as Error).message}` } });
+    post({
+      type: 'result',
+      id,
+      ok: false,
+      error: {
+        errorType: 'Runtime.MarshalError',
+        errorMessage: `Unable to stringify response body: ${(error as Error).message}`,
+      },
+    });
     return;
   }
   post({ type: 'result', id, ok: true, payload });

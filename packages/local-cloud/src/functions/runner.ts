@@ -47,7 +47,9 @@ export interface LocalFunctions {
   /** Synchronous invoke by deployed name (`digits-inference-local-predict`) or unique function key. */
   invoke(functionName: string, event: unknown): Promise<unknown>;
   /** Deliver events to every function whose eventBridge rule matches (async); returns who matched. */
-  putEvents(events: Partial<BusEvent> | PutEventsEntry | Array<Partial<BusEvent> | PutEventsEntry>): { matched: string[] };
+  putEvents(events: Partial<BusEvent> | PutEventsEntry | Array<Partial<BusEvent> | PutEventsEntry>): {
+    matched: string[];
+  };
   /** Deliver an s3rver's object events to matching functions; returns a detach function. */
   attachS3(server: S3rver): () => void;
   /** Resolves when every async delivery (with retries) so far has finished. */
@@ -89,7 +91,10 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
       cacheDir: options.cacheDir,
       warn: (m) => log(`[functions] WARN ${m}`),
     });
-    const [runtimeFile, bundles] = await Promise.all([bundleRuntime(cacheDir), Promise.all(services.map((s) => bundleService(s, cacheDir)))]);
+    const [runtimeFile, bundles] = await Promise.all([
+      bundleRuntime(cacheDir),
+      Promise.all(services.map((s) => bundleService(s, cacheDir))),
+    ]);
 
     for (const [i, service] of services.entries()) {
       for (const { functionName, variable, value, from } of service.standIns) {
@@ -98,20 +103,32 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
       for (const definition of service.functions) {
         for (const source of definition.events.s3) {
           for (const v of unencodedRuleValues(source)) {
-            log(`[functions] WARN ${definition.name}: s3 rule "${v}" has characters S3 URL-encodes in keys; S3 matches rules against the encoded key`);
+            log(
+              `[functions] WARN ${definition.name}: s3 rule "${v}" has characters S3 URL-encodes in keys; S3 matches rules against the encoded key`,
+            );
           }
         }
         lambdas.set(
           definition.name,
-          new LambdaFunction({ definition, bundle: bundles[i]!.get(definition.name)!, runtimeFile, region: service.region, baseEnv: options.baseEnv, log }),
+          new LambdaFunction({
+            definition,
+            bundle: bundles[i]!.get(definition.name)!,
+            runtimeFile,
+            region: service.region,
+            baseEnv: options.baseEnv,
+            log,
+          }),
         );
       }
     }
     // Warm every worker now so the first request pays no cold start; init errors are loud, not fatal.
     await Promise.all(
       [...lambdas.values()].map(async (lambda) => {
-        const initError = await lambda.start().catch((e: Error) => ({ errorType: 'Runtime.ExitError', errorMessage: e.message }));
-        if (initError) log(`[${lambda.definition.name}] ERROR init failed: ${initError.errorType}: ${initError.errorMessage}`);
+        const initError = await lambda
+          .start()
+          .catch((e: Error) => ({ errorType: 'Runtime.ExitError', errorMessage: e.message }));
+        if (initError)
+          log(`[${lambda.definition.name}] ERROR init failed: ${initError.errorType}: ${initError.errorMessage}`);
       }),
     );
 
@@ -121,7 +138,13 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
       const byKey = [...lambdas.values()].filter((l) => l.definition.key === name);
       if (byKey.length === 1) return byKey[0]!;
       const known = [...lambdas.keys()].join(', ');
-      throw new LambdaError('ResourceNotFoundException', byKey.length > 1 ? `function key ${name} is ambiguous; use one of ${known}` : `Function not found: ${name} (known: ${known})`, name);
+      throw new LambdaError(
+        'ResourceNotFoundException',
+        byKey.length > 1
+          ? `function key ${name} is ambiguous; use one of ${known}`
+          : `Function not found: ${name} (known: ${known})`,
+        name,
+      );
     };
     const invoke = async (name: string, event: unknown) => find(name).invoke(event);
     asyncInvoker = new AsyncInvoker({ invoke, log, retryDelaysMs: options.asyncRetryDelaysMs });
@@ -147,7 +170,10 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
     for (const d of definitions) {
       const events = [
         ...d.events.httpApi.map((r) => `httpApi ${r.routeKey}`),
-        ...d.events.s3.map((s) => `s3 ${s.bucket} ${s.event}${s.prefix ? ` prefix=${s.prefix}` : ''}${s.suffix ? ` suffix=${s.suffix}` : ''}`),
+        ...d.events.s3.map(
+          (s) =>
+            `s3 ${s.bucket} ${s.event}${s.prefix ? ` prefix=${s.prefix}` : ''}${s.suffix ? ` suffix=${s.suffix}` : ''}`,
+        ),
         ...d.events.eventBridge.map((e) => `eventBridge ${e.eventBus} ${JSON.stringify(e.pattern)}`),
       ];
       log(`[functions] ${d.name} (${d.handler})${events.length ? `: ${events.join('; ')}` : ''}`);
@@ -156,7 +182,13 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
 
     return {
       services,
-      functions: definitions.map(({ service, key, name, handler, events }) => ({ service, key, name, handler, events })),
+      functions: definitions.map(({ service, key, name, handler, events }) => ({
+        service,
+        key,
+        name,
+        handler,
+        events,
+      })),
       httpUrl: http.url,
       invoke,
       putEvents(events) {

@@ -33,25 +33,36 @@ export interface S3Notification {
 }
 
 /** Does one of a function's s3 events select this notification? */
-export function s3SourceMatches(source: S3EventSource, n: Pick<S3Notification, 'bucket' | 'key' | 'eventName'>): boolean {
+export function s3SourceMatches(
+  source: S3EventSource,
+  n: Pick<S3Notification, 'bucket' | 'key' | 'eventName'>,
+): boolean {
   if (source.bucket !== n.bucket) return false;
   const wanted = source.event.replace(/^s3:/, '');
   const typeOk = wanted.endsWith(':*') ? n.eventName.startsWith(wanted.slice(0, -1)) : n.eventName === wanted;
   if (!typeOk) return false;
   const encoded = encodeS3Key(n.key);
-  return (source.prefix === undefined || encoded.startsWith(source.prefix)) && (source.suffix === undefined || encoded.endsWith(source.suffix));
+  return (
+    (source.prefix === undefined || encoded.startsWith(source.prefix)) &&
+    (source.suffix === undefined || encoded.endsWith(source.suffix))
+  );
 }
 
 /** Rule values S3 could only match in URL-encoded form (worth a warning at start). */
 export function unencodedRuleValues(source: S3EventSource): string[] {
-  return [source.prefix, source.suffix].filter((v): v is string => v !== undefined && encodeS3Key(v) !== v && !/%[0-9A-F]{2}|\+/.test(v));
+  return [source.prefix, source.suffix].filter(
+    (v): v is string => v !== undefined && encodeS3Key(v) !== v && !/%[0-9A-F]{2}|\+/.test(v),
+  );
 }
 
 const OWNER_ID = 'A3NL1KOZZKExample';
 
 /** The record S3 delivers to one notification configuration. */
 export function s3EventRecord(n: S3Notification, region: string, configurationId: string): S3EventRecord {
-  const object: S3EventRecord['s3']['object'] = { key: encodeS3Key(n.key), sequencer: n.sequencer } as S3EventRecord['s3']['object'];
+  const object: S3EventRecord['s3']['object'] = {
+    key: encodeS3Key(n.key),
+    sequencer: n.sequencer,
+  } as S3EventRecord['s3']['object'];
   if (n.size !== undefined) object.size = n.size;
   if (n.eTag !== undefined) object.eTag = n.eTag;
   return {
@@ -128,7 +139,11 @@ export function attachS3Notifications(
       track(
         toNotification(record, server, completing)
           .then((n) => dispatch(n, targets, region))
-          .catch((error: Error) => log(`[s3-notifications] ERROR could not deliver ${record.s3.bucket.name}/${record.s3.object.key}: ${error.message}`)),
+          .catch((error: Error) =>
+            log(
+              `[s3-notifications] ERROR could not deliver ${record.s3.bucket.name}/${record.s3.object.key}: ${error.message}`,
+            ),
+          ),
       );
     }
   };
@@ -150,11 +165,16 @@ function pathObjectId(url: string): string | undefined {
   }
 }
 
-async function toNotification(record: S3rverRecord, server: S3rver, completing: Map<string, number>): Promise<S3Notification> {
+async function toNotification(
+  record: S3rverRecord,
+  server: S3rver,
+  completing: Map<string, number>,
+): Promise<S3Notification> {
   const bucket = record.s3.bucket.name;
   const key = record.s3.object.key;
   let eventName = record.eventName;
-  if (eventName === 'ObjectCreated:Post' && completing.has(`${bucket}/${key}`)) eventName = 'ObjectCreated:CompleteMultipartUpload';
+  if (eventName === 'ObjectCreated:Post' && completing.has(`${bucket}/${key}`))
+    eventName = 'ObjectCreated:CompleteMultipartUpload';
   let { size, eTag } = record.s3.object;
   if (eventName.startsWith('ObjectCreated:') && eTag === undefined) {
     // s3rver's Copy event carries no eTag; S3's does. Read it from the store.
@@ -163,7 +183,8 @@ async function toNotification(record: S3rverRecord, server: S3rver, completing: 
     if (meta?.etag) eTag = JSON.parse(meta.etag) as string;
     if (size === undefined && meta?.['content-length'] !== undefined) size = Number(meta['content-length']);
   }
-  const sourceIp = (record as { requestParameters?: { sourceIPAddress?: string } }).requestParameters?.sourceIPAddress ?? '127.0.0.1';
+  const sourceIp =
+    (record as { requestParameters?: { sourceIPAddress?: string } }).requestParameters?.sourceIPAddress ?? '127.0.0.1';
   return {
     bucket,
     key,
@@ -195,7 +216,16 @@ export function s3NotificationEvent(
   return {
     Records: keys.map((key, i) =>
       s3EventRecord(
-        { bucket, key, eventName: options.eventName ?? 'ObjectCreated:Put', size: options.size, eTag: options.eTag, sequencer: String(i).padStart(16, '0'), eventTime: new Date().toISOString(), sourceIp: '127.0.0.1' },
+        {
+          bucket,
+          key,
+          eventName: options.eventName ?? 'ObjectCreated:Put',
+          size: options.size,
+          eTag: options.eTag,
+          sequencer: String(i).padStart(16, '0'),
+          eventTime: new Date().toISOString(),
+          sourceIp: '127.0.0.1',
+        },
         options.region ?? 'us-east-1',
         'test',
       ),

@@ -3,8 +3,21 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { IntrinsicError, describeIntrinsic, isIntrinsic, resolveEnvironmentValue, type IntrinsicContext } from './intrinsics';
-import type { EventBridgeSource, FunctionDefinition, HttpApiCors, HttpApiRoute, S3EventSource, ServiceDefinition } from './types';
+import {
+  IntrinsicError,
+  describeIntrinsic,
+  isIntrinsic,
+  resolveEnvironmentValue,
+  type IntrinsicContext,
+} from './intrinsics';
+import type {
+  EventBridgeSource,
+  FunctionDefinition,
+  HttpApiCors,
+  HttpApiRoute,
+  S3EventSource,
+  ServiceDefinition,
+} from './types';
 
 /**
  * A service's functions as the framework resolves them: `sls print --stage <stage> --format json`
@@ -39,7 +52,8 @@ export function configCacheKey(serviceDir: string, stage: string, env: Record<st
     const text = readFileSync(file, 'utf8');
     hash.update(`${file}\0${text}\0`);
     for (const [, ref] of text.matchAll(/\$\{file\(([^)]+)\)/g)) visit(path.resolve(serviceDir, ref!.trim()));
-    for (const [, name] of text.matchAll(/\benv:([A-Za-z_][A-Za-z0-9_]*)/g)) hash.update(`${name}=${env[name!] ?? '\u0000unset'}\0`);
+    for (const [, name] of text.matchAll(/\benv:([A-Za-z_][A-Za-z0-9_]*)/g))
+      hash.update(`${name}=${env[name!] ?? '\u0000unset'}\0`);
   };
   visit(path.join(serviceDir, 'serverless.yml'));
   return hash.digest('hex').slice(0, 24);
@@ -49,7 +63,10 @@ async function printServiceConfigCached(serviceDir: string, options: PrintOption
   if (!options.cacheDir) return printServiceConfig(serviceDir, options);
   const key = configCacheKey(serviceDir, options.stage, { ...process.env, ...options.env });
   const file = path.join(options.cacheDir, `config-${path.basename(serviceDir)}-${key}.json`);
-  const cached = await readFile(file, 'utf8').then((t) => JSON.parse(t) as Record<string, unknown>, () => undefined);
+  const cached = await readFile(file, 'utf8').then(
+    (t) => JSON.parse(t) as Record<string, unknown>,
+    () => undefined,
+  );
   if (cached) return cached;
   const printed = await printServiceConfig(serviceDir, options);
   await mkdir(options.cacheDir, { recursive: true });
@@ -58,8 +75,12 @@ async function printServiceConfigCached(serviceDir: string, options: PrintOption
 }
 
 /** Run the framework's own resolver; returns the printed (fully variable-resolved) configuration. */
-export async function printServiceConfig(serviceDir: string, { stage, env = {}, timeoutMs = 120_000 }: PrintOptions): Promise<Record<string, unknown>> {
-  if (!existsSync(path.join(serviceDir, 'serverless.yml'))) throw new ServiceConfigError(`${serviceDir} has no serverless.yml`);
+export async function printServiceConfig(
+  serviceDir: string,
+  { stage, env = {}, timeoutMs = 120_000 }: PrintOptions,
+): Promise<Record<string, unknown>> {
+  if (!existsSync(path.join(serviceDir, 'serverless.yml')))
+    throw new ServiceConfigError(`${serviceDir} has no serverless.yml`);
   const bin = findOslsBin(serviceDir);
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(
@@ -67,12 +88,19 @@ export async function printServiceConfig(serviceDir: string, { stage, env = {}, 
       [bin, 'print', '--stage', stage, '--format', 'json'],
       {
         cwd: serviceDir,
-        env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_DEPRECATION_DISABLE: '*' },
+        env: {
+          ...process.env,
+          ...env,
+          SLS_TELEMETRY_DISABLED: '1',
+          SLS_NOTIFICATIONS_MODE: 'off',
+          SLS_DEPRECATION_DISABLE: '*',
+        },
         timeout: timeoutMs,
         maxBuffer: 64 * 1024 * 1024,
       },
       (error, out, err) => {
-        if (error) reject(new ServiceConfigError(`sls print failed in ${serviceDir}: ${error.message}\n${tail(err || out)}`));
+        if (error)
+          reject(new ServiceConfigError(`sls print failed in ${serviceDir}: ${error.message}\n${tail(err || out)}`));
         else resolve(out);
       },
     );
@@ -98,15 +126,31 @@ function findOslsBin(serviceDir: string): string {
       // not installed there: try the next place
     }
   }
-  throw new ServiceConfigError(`no osls ("serverless": "npm:osls@...") resolvable from ${serviceDir} or @digits/local-cloud`);
+  throw new ServiceConfigError(
+    `no osls ("serverless": "npm:osls@...") resolvable from ${serviceDir} or @digits/local-cloud`,
+  );
 }
 
 /** Lambda refuses these as user variables: a config setting one would fail to deploy. */
 const RESERVED_ENV = new Set([
-  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
-  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME',
-  'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
 ]);
 
 export interface ParseOptions {
@@ -127,7 +171,11 @@ export function functionLogicalId(key: string): string {
   return `${normalized.charAt(0).toUpperCase()}${normalized.slice(1)}LambdaFunction`;
 }
 
-export function intrinsicContext(printed: Obj, stage: string, importValue?: (name: string) => string | undefined): IntrinsicContext {
+export function intrinsicContext(
+  printed: Obj,
+  stage: string,
+  importValue?: (name: string) => string | undefined,
+): IntrinsicContext {
   const provider = isObj(printed.provider) ? printed.provider : {};
   const service = serviceName(printed);
   const functions = isObj(printed.functions) ? printed.functions : {};
@@ -173,7 +221,10 @@ function deployedName(service: string, stage: string, key: string, fn: unknown):
 }
 
 /** Turn a printed config into the runner's function definitions; errors name the service and function. */
-export function parseServiceConfig(printed: Obj, { serviceDir, stage, importValue, warn = () => {} }: ParseOptions): ServiceDefinition {
+export function parseServiceConfig(
+  printed: Obj,
+  { serviceDir, stage, importValue, warn = () => {} }: ParseOptions,
+): ServiceDefinition {
   const service = serviceName(printed);
   const provider = isObj(printed.provider) ? printed.provider : {};
   const ctx = intrinsicContext(printed, stage, importValue);
@@ -181,7 +232,9 @@ export function parseServiceConfig(printed: Obj, { serviceDir, stage, importValu
   const providerS3 = isObj(provider.s3) ? provider.s3 : {};
   const httpApi = isObj(provider.httpApi) ? provider.httpApi : {};
   if (httpApi.payload !== undefined && String(httpApi.payload) !== '2.0') {
-    throw new ServiceConfigError(`${service}: provider.httpApi.payload ${String(httpApi.payload)} is not supported offline (only 2.0)`);
+    throw new ServiceConfigError(
+      `${service}: provider.httpApi.payload ${String(httpApi.payload)} is not supported offline (only 2.0)`,
+    );
   }
   const standIns: ServiceDefinition['standIns'] = [];
   const functions: FunctionDefinition[] = [];
@@ -190,21 +243,27 @@ export function parseServiceConfig(printed: Obj, { serviceDir, stage, importValu
     const where = `${service}: function ${key}`;
     if (!isObj(raw)) throw new ServiceConfigError(`${where} is not an object`);
     if (typeof raw.handler !== 'string' || !/^[^.]+(\/[^/]+)*\.[A-Za-z_$][\w$]*$/.test(raw.handler)) {
-      throw new ServiceConfigError(`${where}: handler must look like "src/handlers/file.exportName", got ${JSON.stringify(raw.handler)}`);
+      throw new ServiceConfigError(
+        `${where}: handler must look like "src/handlers/file.exportName", got ${JSON.stringify(raw.handler)}`,
+      );
     }
     const name = deployedName(service, stage, key, raw);
     const environment: Record<string, string> = {};
     const fnEnv = isObj(raw.environment) ? raw.environment : {};
     for (const [variable, value] of Object.entries({ ...providerEnv, ...fnEnv })) {
-      if (!/^[a-zA-Z]\w+$/.test(variable)) throw new ServiceConfigError(`${where}: environment variable name "${variable}" is not valid for Lambda`);
-      if (RESERVED_ENV.has(variable)) throw new ServiceConfigError(`${where}: environment variable ${variable} is reserved by Lambda`);
+      if (!/^[a-zA-Z]\w+$/.test(variable))
+        throw new ServiceConfigError(`${where}: environment variable name "${variable}" is not valid for Lambda`);
+      if (RESERVED_ENV.has(variable))
+        throw new ServiceConfigError(`${where}: environment variable ${variable} is reserved by Lambda`);
       try {
         environment[variable] = resolveEnvironmentValue(value, ctx);
       } catch (error) {
-        if (error instanceof IntrinsicError) throw new ServiceConfigError(`${where}: environment ${variable}: ${error.message}`);
+        if (error instanceof IntrinsicError)
+          throw new ServiceConfigError(`${where}: environment ${variable}: ${error.message}`);
         throw error;
       }
-      if (isIntrinsic(value)) standIns.push({ functionName: name, variable, value: environment[variable]!, from: describeIntrinsic(value) });
+      if (isIntrinsic(value))
+        standIns.push({ functionName: name, variable, value: environment[variable]!, from: describeIntrinsic(value) });
     }
 
     const events: FunctionDefinition['events'] = { s3: [], httpApi: [], eventBridge: [] };
@@ -216,7 +275,8 @@ export function parseServiceConfig(printed: Obj, { serviceDir, stage, importValu
       else if (type === 'httpApi') events.httpApi.push(parseHttpApi(spec, at));
       else if (type === 'eventBridge') {
         const source = parseEventBridge(spec, ctx, at);
-        if (source === 'schedule') warn(`${at}: scheduled rules are not triggered by the local runner (invoke ${name} by hand)`);
+        if (source === 'schedule')
+          warn(`${at}: scheduled rules are not triggered by the local runner (invoke ${name} by hand)`);
         else if (source === 'disabled') warn(`${at}: rule is disabled (enabled: false), not delivered`);
         else events.eventBridge.push(source);
       } else warn(`${at}: event type "${type}" is not delivered by the local runner`);
@@ -271,7 +331,8 @@ function parseS3(spec: unknown, providerS3: Obj, ctx: IntrinsicContext, at: stri
   for (const [i, rule] of (Array.isArray(obj.rules) ? obj.rules : []).entries()) {
     if (!isObj(rule)) throw new ServiceConfigError(`${at}.rules[${i}] must be {prefix: ...} or {suffix: ...}`);
     for (const [name, value] of Object.entries(rule)) {
-      if (name !== 'prefix' && name !== 'suffix') throw new ServiceConfigError(`${at}.rules[${i}]: unknown rule "${name}"`);
+      if (name !== 'prefix' && name !== 'suffix')
+        throw new ServiceConfigError(`${at}.rules[${i}]: unknown rule "${name}"`);
       if (source[name] !== undefined) throw new ServiceConfigError(`${at}: more than one ${name} rule (S3 allows one)`);
       source[name] = stringOrIntrinsic(value, ctx, `${at}.rules[${i}].${name}`);
     }
@@ -296,12 +357,17 @@ function parseHttpApi(spec: unknown, at: string): HttpApiRoute {
   }
   if (routePath === '*') return { routeKey: '$default' };
   const m = method === undefined ? undefined : method === '*' ? 'ANY' : method.toUpperCase();
-  if (!m || !HTTP_METHODS.has(m)) throw new ServiceConfigError(`${at}: method ${JSON.stringify(method)} is not an HTTP method`);
+  if (!m || !HTTP_METHODS.has(m))
+    throw new ServiceConfigError(`${at}: method ${JSON.stringify(method)} is not an HTTP method`);
   if (!routePath.startsWith('/')) throw new ServiceConfigError(`${at}: path "${routePath}" must start with /`);
   return { routeKey: `${m} ${routePath}` };
 }
 
-function parseEventBridge(spec: unknown, ctx: IntrinsicContext, at: string): EventBridgeSource | 'schedule' | 'disabled' {
+function parseEventBridge(
+  spec: unknown,
+  ctx: IntrinsicContext,
+  at: string,
+): EventBridgeSource | 'schedule' | 'disabled' {
   if (!isObj(spec)) throw new ServiceConfigError(`${at} must be an object with a pattern`);
   if (spec.enabled === false) return 'disabled';
   if (spec.schedule !== undefined && spec.pattern === undefined) return 'schedule';
@@ -311,7 +377,9 @@ function parseEventBridge(spec: unknown, ctx: IntrinsicContext, at: string): Eve
   if (spec.input !== undefined) source.input = spec.input;
   if (spec.inputPath !== undefined) source.inputPath = String(spec.inputPath);
   if (spec.inputTransformer !== undefined) {
-    throw new ServiceConfigError(`${at}: inputTransformer is not supported by the local runner (use input or inputPath)`);
+    throw new ServiceConfigError(
+      `${at}: inputTransformer is not supported by the local runner (use input or inputPath)`,
+    );
   }
   return source;
 }
@@ -322,13 +390,22 @@ export function busName(bus: string): string {
   return match ? match[1]! : bus;
 }
 
-const DEFAULT_CORS_HEADERS = ['Content-Type', 'X-Amz-Date', 'Authorization', 'X-Api-Key', 'X-Amz-Security-Token', 'X-Amz-User-Agent', 'X-Amzn-Trace-Id'];
+const DEFAULT_CORS_HEADERS = [
+  'Content-Type',
+  'X-Amz-Date',
+  'Authorization',
+  'X-Api-Key',
+  'X-Amz-Security-Token',
+  'X-Amz-User-Agent',
+  'X-Amzn-Trace-Id',
+];
 
 /** provider.httpApi.cors → the API's CorsConfiguration, filled in the way osls fills it. */
 function parseCors(cors: unknown, functions: FunctionDefinition[], service: string): HttpApiCors | undefined {
   if (!cors) return undefined;
   const user: Obj = isObj(cors) ? cors : {};
-  if (cors !== true && !isObj(cors)) throw new ServiceConfigError(`${service}: provider.httpApi.cors must be true or an object`);
+  if (cors !== true && !isObj(cors))
+    throw new ServiceConfigError(`${service}: provider.httpApi.cors must be true or an object`);
   const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : [String(v)]);
   let allowedMethods: string[];
   if (cors !== true && user.allowedMethods !== undefined) allowedMethods = list(user.allowedMethods);
@@ -354,12 +431,20 @@ function parseCors(cors: unknown, functions: FunctionDefinition[], service: stri
 }
 
 /** Print and parse several services at once (in parallel); Fn::ImportValue resolves across them. */
-export async function resolveServices(dirs: string[], options: PrintOptions & { warn?: (m: string) => void }): Promise<ServiceDefinition[]> {
+export async function resolveServices(
+  dirs: string[],
+  options: PrintOptions & { warn?: (m: string) => void },
+): Promise<ServiceDefinition[]> {
   const serviceDirs = dirs.map((d) => path.resolve(d));
   const printed = await Promise.all(serviceDirs.map((dir) => printServiceConfigCached(dir, options)));
   const exported: Record<string, string> = Object.assign({}, ...printed.map((p) => exportsOf(p, options.stage)));
   const services = printed.map((p, i) =>
-    parseServiceConfig(p, { serviceDir: serviceDirs[i]!, stage: options.stage, importValue: (n) => exported[n], warn: options.warn }),
+    parseServiceConfig(p, {
+      serviceDir: serviceDirs[i]!,
+      stage: options.stage,
+      importValue: (n) => exported[n],
+      warn: options.warn,
+    }),
   );
   const seen = new Map<string, string>();
   for (const fn of services.flatMap((s) => s.functions)) {

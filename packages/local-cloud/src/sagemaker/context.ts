@@ -43,7 +43,12 @@ export const EVENT = 'event';
 export const LOG = 'log';
 
 /** MaxResults/NextToken over an already filtered and sorted list (NextToken is an opaque offset). */
-export function paginate<T>(items: T[], maxResults: number | undefined, nextToken: string | undefined, defaultMax: number): { page: T[]; NextToken?: string } {
+export function paginate<T>(
+  items: T[],
+  maxResults: number | undefined,
+  nextToken: string | undefined,
+  defaultMax: number,
+): { page: T[]; NextToken?: string } {
   let offset = 0;
   if (nextToken !== undefined) {
     offset = Number.parseInt(Buffer.from(nextToken, 'base64url').toString('utf8'), 10);

@@ -7,7 +7,14 @@ import { downloadObject, objectExists, parseS3Uri } from './s3-objects';
 import { ServeProcess } from './serve-process';
 import { key, type EndpointConfigRecord, type EndpointRecord, type ModelRecord } from './state';
 import { endpointEvent } from './state-change-events';
-import { ENVIRONMENT_KEY_PATTERN, memberPath, NAME_PATTERN, ROLE_ARN_PATTERN, S3_URI_PATTERN, Validator } from './validate';
+import {
+  ENVIRONMENT_KEY_PATTERN,
+  memberPath,
+  NAME_PATTERN,
+  ROLE_ARN_PATTERN,
+  S3_URI_PATTERN,
+  Validator,
+} from './validate';
 import { epochSeconds, sageMakerArn } from './wire';
 
 /**
@@ -40,7 +47,9 @@ export class Hosting {
 
   route(endpointName: string): Deployment | undefined {
     const endpoint = this.ctx.state.endpoints[key(endpointName)];
-    return endpoint?.EndpointStatus === 'InService' || endpoint?.EndpointStatus === 'Updating' ? this.deployments.get(key(endpointName)) : undefined;
+    return endpoint?.EndpointStatus === 'InService' || endpoint?.EndpointStatus === 'Updating'
+      ? this.deployments.get(key(endpointName))
+      : undefined;
   }
 
   endpointLogFile(name: string): string {
@@ -57,19 +66,33 @@ export class Hosting {
     v.boolean('enableNetworkIsolation', input.EnableNetworkIsolation);
     const container = v.object('primaryContainer', input.PrimaryContainer);
     v.string('primaryContainer.image', container?.Image, { max: 255, pattern: '[\\S]+' });
-    const dataUrl = v.string('primaryContainer.modelDataUrl', container?.ModelDataUrl, { max: 1024, pattern: S3_URI_PATTERN });
-    v.stringMap('primaryContainer.environment', container?.Environment, { max: 100, key: { max: 1024, pattern: ENVIRONMENT_KEY_PATTERN }, value: { max: 1024, pattern: '[\\S\\s]*' } });
+    const dataUrl = v.string('primaryContainer.modelDataUrl', container?.ModelDataUrl, {
+      max: 1024,
+      pattern: S3_URI_PATTERN,
+    });
+    v.stringMap('primaryContainer.environment', container?.Environment, {
+      max: 100,
+      key: { max: 1024, pattern: ENVIRONMENT_KEY_PATTERN },
+      value: { max: 1024, pattern: '[\\S\\s]*' },
+    });
     v.string('primaryContainer.mode', container?.Mode, { enum: ['SingleModel', 'MultiModel'] });
     v.done();
     if (!container) {
-      throw validationException(input.Containers ? 'The local SageMaker hosts models with a PrimaryContainer only (no inference pipelines).' : 'Either PrimaryContainer or Containers must be specified.');
+      throw validationException(
+        input.Containers
+          ? 'The local SageMaker hosts models with a PrimaryContainer only (no inference pipelines).'
+          : 'Either PrimaryContainer or Containers must be specified.',
+      );
     }
-    if (container.Mode === 'MultiModel') throw validationException('MultiModel containers are not supported by the local SageMaker.');
+    if (container.Mode === 'MultiModel')
+      throw validationException('MultiModel containers are not supported by the local SageMaker.');
     const arn = sageMakerArn(this.ctx.region, 'model', name);
     if (this.ctx.state.models[key(name)]) throw validationException(`Cannot create already existing model "${arn}".`);
     if (dataUrl !== undefined) {
-      if (!dataUrl.startsWith('s3://')) throw validationException(`The local SageMaker reads model data from s3:// URIs only, got "${dataUrl}".`);
-      if (!(await objectExists(this.ctx.s3, parseS3Uri(dataUrl)))) throw validationException(`Could not find model data at ${dataUrl}.`);
+      if (!dataUrl.startsWith('s3://'))
+        throw validationException(`The local SageMaker reads model data from s3:// URIs only, got "${dataUrl}".`);
+      if (!(await objectExists(this.ctx.s3, parseS3Uri(dataUrl))))
+        throw validationException(`Could not find model data at ${dataUrl}.`);
     }
     const record: ModelRecord = {
       ModelName: name,
@@ -99,14 +122,22 @@ export class Hosting {
 
   async ListModels(input: Input) {
     const page = this.list(input, Object.values(this.ctx.state.models), (m) => m.ModelName!);
-    return { Models: page.items.map((m) => ({ ModelName: m.ModelName, ModelArn: m.ModelArn, CreationTime: m.CreationTime })), ...page.token };
+    return {
+      Models: page.items.map((m) => ({ ModelName: m.ModelName, ModelArn: m.ModelArn, CreationTime: m.CreationTime })),
+      ...page.token,
+    };
   }
 
   // ---- endpoint configs ---------------------------------------------------------------------
 
   async CreateEndpointConfig(input: Input) {
     const v = new Validator();
-    const name = v.string('endpointConfigName', input.EndpointConfigName, { required: true, min: 1, max: 63, pattern: NAME_PATTERN })!;
+    const name = v.string('endpointConfigName', input.EndpointConfigName, {
+      required: true,
+      min: 1,
+      max: 63,
+      pattern: NAME_PATTERN,
+    })!;
     v.tags('tags', input.Tags);
     const variants = v.list('productionVariants', input.ProductionVariants, { required: true, min: 1, max: 10 }) ?? [];
     variants.forEach((item, i) => {
@@ -117,31 +148,57 @@ export class Hosting {
       v.number(memberPath(p, 'InitialInstanceCount'), variant?.InitialInstanceCount, { min: 1, integer: true });
       v.string(memberPath(p, 'InstanceType'), variant?.InstanceType, { pattern: 'ml\\.[a-z0-9]+\\.[a-z0-9]+' });
       v.number(memberPath(p, 'InitialVariantWeight'), variant?.InitialVariantWeight, { min: 0 });
-      v.number(memberPath(p, 'ContainerStartupHealthCheckTimeoutInSeconds'), variant?.ContainerStartupHealthCheckTimeoutInSeconds, { min: 60, max: 3600, integer: true });
+      v.number(
+        memberPath(p, 'ContainerStartupHealthCheckTimeoutInSeconds'),
+        variant?.ContainerStartupHealthCheckTimeoutInSeconds,
+        { min: 60, max: 3600, integer: true },
+      );
       const serverless = v.object(memberPath(p, 'ServerlessConfig'), variant?.ServerlessConfig);
-      v.number(`${p}.serverlessConfig.memorySizeInMB`, serverless?.MemorySizeInMB, { required: serverless !== undefined, min: 1024, max: 6144, integer: true });
-      v.number(`${p}.serverlessConfig.maxConcurrency`, serverless?.MaxConcurrency, { required: serverless !== undefined, min: 1, max: 200, integer: true });
+      v.number(`${p}.serverlessConfig.memorySizeInMB`, serverless?.MemorySizeInMB, {
+        required: serverless !== undefined,
+        min: 1024,
+        max: 6144,
+        integer: true,
+      });
+      v.number(`${p}.serverlessConfig.maxConcurrency`, serverless?.MaxConcurrency, {
+        required: serverless !== undefined,
+        min: 1,
+        max: 200,
+        integer: true,
+      });
     });
     v.done();
     const arn = sageMakerArn(this.ctx.region, 'endpoint-config', name);
-    if (this.ctx.state.endpointConfigs[key(name)]) throw validationException(`Cannot create already existing endpoint configuration "${arn}".`);
-    if (variants.length > 1) throw validationException('The local SageMaker hosts one production variant per endpoint configuration.');
+    if (this.ctx.state.endpointConfigs[key(name)])
+      throw validationException(`Cannot create already existing endpoint configuration "${arn}".`);
+    if (variants.length > 1)
+      throw validationException('The local SageMaker hosts one production variant per endpoint configuration.');
     const variant = variants[0] as Input;
-    if (variant.ModelName === undefined) throw validationException('ModelName must be specified for each production variant.');
+    if (variant.ModelName === undefined)
+      throw validationException('ModelName must be specified for each production variant.');
     if (!this.ctx.state.models[key(String(variant.ModelName))]) {
-      throw validationException(`Could not find model "${sageMakerArn(this.ctx.region, 'model', String(variant.ModelName))}".`);
+      throw validationException(
+        `Could not find model "${sageMakerArn(this.ctx.region, 'model', String(variant.ModelName))}".`,
+      );
     }
     const serverless = variant.ServerlessConfig !== undefined;
     if (serverless && (variant.InstanceType !== undefined || variant.InitialInstanceCount !== undefined)) {
       throw validationException('InstanceType and InitialInstanceCount cannot be specified with ServerlessConfig.');
     }
     if (!serverless && (variant.InstanceType === undefined || variant.InitialInstanceCount === undefined)) {
-      throw validationException('Either ServerlessConfig, or both InstanceType and InitialInstanceCount, must be specified for each production variant.');
+      throw validationException(
+        'Either ServerlessConfig, or both InstanceType and InitialInstanceCount, must be specified for each production variant.',
+      );
     }
     const record: EndpointConfigRecord = {
       EndpointConfigName: name,
       EndpointConfigArn: arn,
-      ProductionVariants: [{ ...(variant as object), InitialVariantWeight: (variant.InitialVariantWeight as number | undefined) ?? 1 } as NonNullable<EndpointConfigRecord['ProductionVariants']>[number]],
+      ProductionVariants: [
+        {
+          ...(variant as object),
+          InitialVariantWeight: (variant.InitialVariantWeight as number | undefined) ?? 1,
+        } as NonNullable<EndpointConfigRecord['ProductionVariants']>[number],
+      ],
       CreationTime: epochSeconds(),
       EnableNetworkIsolation: false,
       Tags: (input.Tags as EndpointConfigRecord['Tags'] | undefined) ?? [],
@@ -165,19 +222,37 @@ export class Hosting {
 
   async ListEndpointConfigs(input: Input) {
     const page = this.list(input, Object.values(this.ctx.state.endpointConfigs), (c) => c.EndpointConfigName!);
-    return { EndpointConfigs: page.items.map((c) => ({ EndpointConfigName: c.EndpointConfigName, EndpointConfigArn: c.EndpointConfigArn, CreationTime: c.CreationTime })), ...page.token };
+    return {
+      EndpointConfigs: page.items.map((c) => ({
+        EndpointConfigName: c.EndpointConfigName,
+        EndpointConfigArn: c.EndpointConfigArn,
+        CreationTime: c.CreationTime,
+      })),
+      ...page.token,
+    };
   }
 
   // ---- endpoints ----------------------------------------------------------------------------
 
   async CreateEndpoint(input: Input) {
     const v = new Validator();
-    const name = v.string('endpointName', input.EndpointName, { required: true, min: 1, max: 63, pattern: NAME_PATTERN })!;
-    const configName = v.string('endpointConfigName', input.EndpointConfigName, { required: true, min: 1, max: 63, pattern: NAME_PATTERN })!;
+    const name = v.string('endpointName', input.EndpointName, {
+      required: true,
+      min: 1,
+      max: 63,
+      pattern: NAME_PATTERN,
+    })!;
+    const configName = v.string('endpointConfigName', input.EndpointConfigName, {
+      required: true,
+      min: 1,
+      max: 63,
+      pattern: NAME_PATTERN,
+    })!;
     v.tags('tags', input.Tags);
     v.done();
     const arn = sageMakerArn(this.ctx.region, 'endpoint', name);
-    if (this.ctx.state.endpoints[key(name)]) throw validationException(`Cannot create already existing endpoint "${arn}".`);
+    if (this.ctx.state.endpoints[key(name)])
+      throw validationException(`Cannot create already existing endpoint "${arn}".`);
     this.config(configName);
     const now = epochSeconds();
     const endpoint: EndpointRecord = {
@@ -198,21 +273,43 @@ export class Hosting {
 
   async UpdateEndpoint(input: Input) {
     const v = new Validator();
-    const name = v.string('endpointName', input.EndpointName, { required: true, min: 1, max: 63, pattern: NAME_PATTERN })!;
-    const configName = v.string('endpointConfigName', input.EndpointConfigName, { required: true, min: 1, max: 63, pattern: NAME_PATTERN })!;
+    const name = v.string('endpointName', input.EndpointName, {
+      required: true,
+      min: 1,
+      max: 63,
+      pattern: NAME_PATTERN,
+    })!;
+    const configName = v.string('endpointConfigName', input.EndpointConfigName, {
+      required: true,
+      min: 1,
+      max: 63,
+      pattern: NAME_PATTERN,
+    })!;
     v.done();
     const endpoint = this.endpoint(name);
     this.config(configName);
-    if (endpoint.EndpointStatus === 'Creating' || endpoint.EndpointStatus === 'Updating' || endpoint.EndpointStatus === 'Deleting') {
+    if (
+      endpoint.EndpointStatus === 'Creating' ||
+      endpoint.EndpointStatus === 'Updating' ||
+      endpoint.EndpointStatus === 'Deleting'
+    ) {
       throw validationException(`Cannot update in-progress endpoint "${endpoint.EndpointArn}".`);
     }
     if (endpoint.EndpointStatus !== 'InService') {
-      throw validationException(`Cannot update endpoint "${endpoint.EndpointArn}" in status ${endpoint.EndpointStatus}: delete it and create it again.`);
+      throw validationException(
+        `Cannot update endpoint "${endpoint.EndpointArn}" in status ${endpoint.EndpointStatus}: delete it and create it again.`,
+      );
     }
     if (key(configName) === key(endpoint.EndpointConfigName!)) {
-      throw validationException(`Endpoint "${endpoint.EndpointArn}" already uses endpoint configuration "${configName}": the local SageMaker deploys a different configuration on update.`);
+      throw validationException(
+        `Endpoint "${endpoint.EndpointArn}" already uses endpoint configuration "${configName}": the local SageMaker deploys a different configuration on update.`,
+      );
     }
-    Object.assign(endpoint, { EndpointStatus: 'Updating', DesiredEndpointConfigName: configName, LastModifiedTime: epochSeconds() });
+    Object.assign(endpoint, {
+      EndpointStatus: 'Updating',
+      DesiredEndpointConfigName: configName,
+      LastModifiedTime: epochSeconds(),
+    });
     delete endpoint.FailureReason;
     this.changed(endpoint);
     this.track(this.deploy(endpoint, configName, 'update'));
@@ -220,7 +317,11 @@ export class Hosting {
   }
 
   async DescribeEndpoint(input: Input) {
-    const { Tags: _tags, DesiredEndpointConfigName: _desired, ...endpoint } = this.endpoint(this.name(input, 'EndpointName'));
+    const {
+      Tags: _tags,
+      DesiredEndpointConfigName: _desired,
+      ...endpoint
+    } = this.endpoint(this.name(input, 'EndpointName'));
     return endpoint;
   }
 
@@ -241,12 +342,30 @@ export class Hosting {
 
   async ListEndpoints(input: Input) {
     const v = new Validator();
-    const status = v.string('statusEquals', input.StatusEquals, { enum: ['OutOfService', 'Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'InService', 'Deleting', 'Failed', 'UpdateRollbackFailed'] });
+    const status = v.string('statusEquals', input.StatusEquals, {
+      enum: [
+        'OutOfService',
+        'Creating',
+        'Updating',
+        'SystemUpdating',
+        'RollingBack',
+        'InService',
+        'Deleting',
+        'Failed',
+        'UpdateRollbackFailed',
+      ],
+    });
     v.done();
     const all = Object.values(this.ctx.state.endpoints).filter((e) => !status || e.EndpointStatus === status);
     const page = this.list(input, all, (e) => e.EndpointName!);
     return {
-      Endpoints: page.items.map((e) => ({ EndpointName: e.EndpointName, EndpointArn: e.EndpointArn, CreationTime: e.CreationTime, LastModifiedTime: e.LastModifiedTime, EndpointStatus: e.EndpointStatus })),
+      Endpoints: page.items.map((e) => ({
+        EndpointName: e.EndpointName,
+        EndpointArn: e.EndpointArn,
+        CreationTime: e.CreationTime,
+        LastModifiedTime: e.LastModifiedTime,
+        EndpointStatus: e.EndpointStatus,
+      })),
       ...page.token,
     };
   }
@@ -273,7 +392,8 @@ export class Hosting {
         case 'Updating':
           restores.push(
             this.deploy(endpoint, current, 'restore').then(() => {
-              if (desired && key(desired) !== key(current) && endpoint.EndpointStatus === 'Updating') this.track(this.deploy(endpoint, desired, 'update'));
+              if (desired && key(desired) !== key(current) && endpoint.EndpointStatus === 'Updating')
+                this.track(this.deploy(endpoint, desired, 'update'));
             }),
           );
           break;
@@ -311,10 +431,18 @@ export class Hosting {
     } catch (e) {
       if (gone()) return;
       const reason = (e as Error).message;
-      this.ctx.log.warn('endpoint deployment failed', { endpointName: endpoint.EndpointName, endpointConfigName: configName, reason });
+      this.ctx.log.warn('endpoint deployment failed', {
+        endpointName: endpoint.EndpointName,
+        endpointConfigName: configName,
+        reason,
+      });
       if (mode === 'update') {
         // The old deployment keeps serving: back to InService, the failure reported.
-        Object.assign(endpoint, { EndpointStatus: 'InService', FailureReason: reason, LastModifiedTime: epochSeconds() });
+        Object.assign(endpoint, {
+          EndpointStatus: 'InService',
+          FailureReason: reason,
+          LastModifiedTime: epochSeconds(),
+        });
       } else {
         this.deployments.delete(k);
         Object.assign(endpoint, { EndpointStatus: 'Failed', FailureReason: reason, LastModifiedTime: epochSeconds() });
@@ -334,7 +462,8 @@ export class Hosting {
     await previous?.serve.stop();
     const config = this.ctx.state.endpointConfigs[key(configName)];
     const model = config ? this.ctx.state.models[key(config.ProductionVariants?.[0]?.ModelName ?? '')] : undefined;
-    const wasInService = endpoint.EndpointStatus === 'InService' && key(endpoint.EndpointConfigName!) === key(configName);
+    const wasInService =
+      endpoint.EndpointStatus === 'InService' && key(endpoint.EndpointConfigName!) === key(configName);
     Object.assign(endpoint, {
       EndpointStatus: endpoint.EndpointStatus === 'Updating' && mode === 'restore' ? 'Updating' : 'InService',
       EndpointConfigName: config?.EndpointConfigName ?? configName,
@@ -356,7 +485,12 @@ export class Hosting {
       if (this.closing || this.deployments.get(k) !== deployment) return;
       const restarts = (this.crashRestarts.get(k) ?? 0) + 1;
       this.crashRestarts.set(k, restarts);
-      this.ctx.log.warn('endpoint serve process exited', { endpointName: endpoint.EndpointName, code: exit.code, signal: exit.signal, restarts });
+      this.ctx.log.warn('endpoint serve process exited', {
+        endpointName: endpoint.EndpointName,
+        code: exit.code,
+        signal: exit.signal,
+        restarts,
+      });
       if (restarts > MAX_CRASH_RESTARTS) {
         this.deployments.delete(k);
         Object.assign(endpoint, {
@@ -373,13 +507,22 @@ export class Hosting {
 
   private async startServe(endpointName: string, configName: string, reuseFolder: boolean): Promise<Deployment> {
     const config = this.ctx.state.endpointConfigs[key(configName)];
-    if (!config) throw new Error(`Could not find endpoint configuration "${sageMakerArn(this.ctx.region, 'endpoint-config', configName)}".`);
+    if (!config)
+      throw new Error(
+        `Could not find endpoint configuration "${sageMakerArn(this.ctx.region, 'endpoint-config', configName)}".`,
+      );
     const variant = config.ProductionVariants![0]!;
     const model = this.ctx.state.models[key(variant.ModelName!)];
-    if (!model) throw new Error(`Could not find model "${sageMakerArn(this.ctx.region, 'model', variant.ModelName!)}".`);
+    if (!model)
+      throw new Error(`Could not find model "${sageMakerArn(this.ctx.region, 'model', variant.ModelName!)}".`);
     const mlRoot = join(this.ctx.workDir, 'endpoints', endpointName, config.EndpointConfigName!);
     const modelDir = join(mlRoot, 'model');
-    const reusable = reuseFolder && (await stat(modelDir).then((s) => s.isDirectory(), () => false));
+    const reusable =
+      reuseFolder &&
+      (await stat(modelDir).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ));
     if (!reusable) {
       await rm(mlRoot, { recursive: true, force: true });
       await mkdir(modelDir, { recursive: true });
@@ -394,7 +537,9 @@ export class Hosting {
         try {
           await extractTar({ file: tarball, cwd: modelDir, strict: true });
         } catch {
-          throw new Error(`Failed to extract model data archive from URL "${url}". Please ensure that the object located at the URL is a valid tar.gz archive.`);
+          throw new Error(
+            `Failed to extract model data archive from URL "${url}". Please ensure that the object located at the URL is a valid tar.gz archive.`,
+          );
         } finally {
           await rm(tarball, { force: true });
         }
@@ -424,7 +569,12 @@ export class Hosting {
 
   private name(input: Input, field: 'ModelName' | 'EndpointConfigName' | 'EndpointName'): string {
     const v = new Validator();
-    const name = v.string(memberPath('', field), input[field], { required: true, min: 1, max: 63, pattern: NAME_PATTERN });
+    const name = v.string(memberPath('', field), input[field], {
+      required: true,
+      min: 1,
+      max: 63,
+      pattern: NAME_PATTERN,
+    });
     v.done();
     return name!;
   }
@@ -437,13 +587,17 @@ export class Hosting {
 
   private config(name: string): EndpointConfigRecord {
     const config = this.ctx.state.endpointConfigs[key(name)];
-    if (!config) throw validationException(`Could not find endpoint configuration "${sageMakerArn(this.ctx.region, 'endpoint-config', name)}".`);
+    if (!config)
+      throw validationException(
+        `Could not find endpoint configuration "${sageMakerArn(this.ctx.region, 'endpoint-config', name)}".`,
+      );
     return config;
   }
 
   private endpoint(name: string): EndpointRecord {
     const endpoint = this.ctx.state.endpoints[key(name)];
-    if (!endpoint) throw validationException(`Could not find endpoint "${sageMakerArn(this.ctx.region, 'endpoint', name)}".`);
+    if (!endpoint)
+      throw validationException(`Could not find endpoint "${sageMakerArn(this.ctx.region, 'endpoint', name)}".`);
     return endpoint;
   }
 
@@ -464,7 +618,11 @@ export class Hosting {
         (after === undefined || i.CreationTime! > after) &&
         (before === undefined || i.CreationTime! < before),
     );
-    const sorted = sortBy(filtered, (i) => (sortField === 'Name' ? nameOf(i) : i.CreationTime!), order === 'Descending');
+    const sorted = sortBy(
+      filtered,
+      (i) => (sortField === 'Name' ? nameOf(i) : i.CreationTime!),
+      order === 'Descending',
+    );
     const { page, NextToken } = paginate(sorted, maxResults, nextToken, 10);
     return { items: page, token: NextToken ? { NextToken } : {} };
   }
@@ -474,7 +632,15 @@ function variantSummaries(config: EndpointConfigRecord, model: ModelRecord | und
   const now = epochSeconds();
   return (config.ProductionVariants ?? []).map((v) => ({
     VariantName: v.VariantName,
-    DeployedImages: model?.PrimaryContainer?.Image ? [{ SpecifiedImage: model.PrimaryContainer.Image, ResolvedImage: model.PrimaryContainer.Image, ResolutionTime: now }] : [],
+    DeployedImages: model?.PrimaryContainer?.Image
+      ? [
+          {
+            SpecifiedImage: model.PrimaryContainer.Image,
+            ResolvedImage: model.PrimaryContainer.Image,
+            ResolutionTime: now,
+          },
+        ]
+      : [],
     CurrentWeight: v.InitialVariantWeight ?? 1,
     DesiredWeight: v.InitialVariantWeight ?? 1,
     ...(v.ServerlessConfig

@@ -45,7 +45,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     // Keep reading (and dropping) so the client sees the error answer, not a reset connection.
     if (size <= limit) chunks.push(chunk);
   }
-  if (size > limit) throw new AwsError('ValidationError', `Request payload of ${size} bytes exceeds the limit of ${limit} bytes.`, 413);
+  if (size > limit)
+    throw new AwsError('ValidationError', `Request payload of ${size} bytes exceeds the limit of ${limit} bytes.`, 413);
   return Buffer.concat(chunks);
 }
 
@@ -58,13 +59,26 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 function sendError(res: ServerResponse, requestId: string, runtime: boolean, error: AwsError): void {
   const headers = { 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': error.code };
   if (runtime) {
-    send(res, error.status, { ...headers, 'Content-Type': 'application/json' }, JSON.stringify({ ErrorCode: error.code, Message: error.message, ...error.fields }));
+    send(
+      res,
+      error.status,
+      { ...headers, 'Content-Type': 'application/json' },
+      JSON.stringify({ ErrorCode: error.code, Message: error.message, ...error.fields }),
+    );
   } else {
-    send(res, error.status, { ...headers, 'Content-Type': JSON_11 }, JSON.stringify({ __type: error.code, message: error.message, ...error.fields }));
+    send(
+      res,
+      error.status,
+      { ...headers, 'Content-Type': JSON_11 },
+      JSON.stringify({ __type: error.code, message: error.message, ...error.fields }),
+    );
   }
 }
 
-export function createSageMakerServer(handlers: Handlers, log: (message: string, fields: Record<string, unknown>) => void): Server {
+export function createSageMakerServer(
+  handlers: Handlers,
+  log: (message: string, fields: Record<string, unknown>) => void,
+): Server {
   return createServer((req, res) => {
     const requestId = randomUUID();
     const path = (req.url ?? '/').split('?')[0]!;
@@ -72,19 +86,36 @@ export function createSageMakerServer(handlers: Handlers, log: (message: string,
     const runtime = invocation !== null;
     void (async () => {
       try {
-        if (req.method !== 'POST') throw new AwsError('UnknownOperationException', `${req.method ?? ''} ${path} is not an operation of this service`, 404);
+        if (req.method !== 'POST')
+          throw new AwsError(
+            'UnknownOperationException',
+            `${req.method ?? ''} ${path} is not an operation of this service`,
+            404,
+          );
         if (handlers.requireSignature && !String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')) {
-          throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token', runtime ? 403 : 400);
+          throw new AwsError(
+            'MissingAuthenticationTokenException',
+            'Missing Authentication Token',
+            runtime ? 403 : 400,
+          );
         }
         if (invocation) {
           const body = await readBody(req, MAX_PAYLOAD_BYTES);
-          const answer = await handlers.invoke({ endpointName: decodeURIComponent(invocation[1]!), body, headers: req.headers });
+          const answer = await handlers.invoke({
+            endpointName: decodeURIComponent(invocation[1]!),
+            body,
+            headers: req.headers,
+          });
           send(res, 200, { ...answer.headers, 'x-amzn-RequestId': requestId }, answer.body);
           return;
         }
         const target = String(req.headers['x-amz-target'] ?? '');
         const match = /^SageMaker\.([A-Za-z]+)$/.exec(target);
-        if (path !== '/' || !match) throw new AwsError('UnknownOperationException', target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header');
+        if (path !== '/' || !match)
+          throw new AwsError(
+            'UnknownOperationException',
+            target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header',
+          );
         const raw = await readBody(req, CONTROL_PLANE_BODY_LIMIT);
         let input: unknown = {};
         if (raw.length > 0) {
@@ -94,7 +125,8 @@ export function createSageMakerServer(handlers: Handlers, log: (message: string,
             throw serializationException('The request body is not valid JSON');
           }
         }
-        if (typeof input !== 'object' || input === null || Array.isArray(input)) throw serializationException('The request body must be a JSON object');
+        if (typeof input !== 'object' || input === null || Array.isArray(input))
+          throw serializationException('The request body must be a JSON object');
         const output = await handlers.controlPlane.call(match[1]!, input as Record<string, unknown>);
         send(res, 200, { 'x-amzn-RequestId': requestId, 'Content-Type': JSON_11 }, JSON.stringify(output ?? {}));
       } catch (e) {
@@ -102,7 +134,16 @@ export function createSageMakerServer(handlers: Handlers, log: (message: string,
           sendError(res, requestId, runtime, e);
         } else {
           log('internal error', { error: e, path });
-          sendError(res, requestId, runtime, new AwsError(runtime ? 'InternalFailure' : 'InternalFailure', `An internal error occurred: ${(e as Error).message}`, 500));
+          sendError(
+            res,
+            requestId,
+            runtime,
+            new AwsError(
+              runtime ? 'InternalFailure' : 'InternalFailure',
+              `An internal error occurred: ${(e as Error).message}`,
+              500,
+            ),
+          );
         }
       }
     })();

@@ -76,7 +76,10 @@ export async function startLocalSageMaker(options: LocalSageMakerOptions): Promi
     modelCommand: options.modelCommand,
     s3: options.s3 ?? createS3Client(),
     state,
-    persist: () => void stateFile.save(state).catch((error: unknown) => log.error('could not write state', { error, path: stateFile.path })),
+    persist: () =>
+      void stateFile
+        .save(state)
+        .catch((error: unknown) => log.error('could not write state', { error, path: stateFile.path })),
     emitter,
     log,
     settings,
@@ -92,7 +95,8 @@ export async function startLocalSageMaker(options: LocalSageMakerOptions): Promi
   for (const target of [training, hosting, tags] as object[]) {
     for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(target))) {
       const fn = (target as Record<string, unknown>)[name];
-      if (/^[A-Z]/.test(name) && typeof fn === 'function') operations[name] = (fn as (i: Record<string, unknown>) => Promise<unknown>).bind(target);
+      if (/^[A-Z]/.test(name) && typeof fn === 'function')
+        operations[name] = (fn as (i: Record<string, unknown>) => Promise<unknown>).bind(target);
     }
   }
   const controlPlane = {
@@ -107,7 +111,13 @@ export async function startLocalSageMaker(options: LocalSageMakerOptions): Promi
     const result = await invokeEndpoint(
       hosting,
       region,
-      { endpointName, body, contentType: header('content-type'), accept: header('accept'), customAttributes: header('x-amzn-sagemaker-custom-attributes') },
+      {
+        endpointName,
+        body,
+        contentType: header('content-type'),
+        accept: header('accept'),
+        customAttributes: header('x-amzn-sagemaker-custom-attributes'),
+      },
       settings.invocationTimeoutMs,
     );
     return {
@@ -120,7 +130,10 @@ export async function startLocalSageMaker(options: LocalSageMakerOptions): Promi
     };
   };
 
-  const server = createSageMakerServer({ controlPlane, invoke, requireSignature: options.requireSignature ?? true }, (message, fields) => log.error(message, fields));
+  const server = createSageMakerServer(
+    { controlPlane, invoke, requireSignature: options.requireSignature ?? true },
+    (message, fields) => log.error(message, fields),
+  );
   try {
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);

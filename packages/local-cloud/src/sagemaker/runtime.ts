@@ -29,12 +29,19 @@ export interface InvocationResult {
 
 const validationError = (message: string) => new AwsError('ValidationError', message, 400);
 
-export async function invokeEndpoint(hosting: Hosting, region: string, invocation: Invocation, timeoutMs: number): Promise<InvocationResult> {
+export async function invokeEndpoint(
+  hosting: Hosting,
+  region: string,
+  invocation: Invocation,
+  timeoutMs: number,
+): Promise<InvocationResult> {
   const { endpointName } = invocation;
   const deployment = hosting.route(endpointName);
   if (!deployment) throw validationError(`Endpoint ${endpointName} of account ${ACCOUNT_ID} not found.`);
   if (invocation.body.length > MAX_PAYLOAD_BYTES) {
-    throw validationError(`Request payload of ${invocation.body.length} bytes exceeds the InvokeEndpoint limit of ${MAX_PAYLOAD_BYTES} bytes.`);
+    throw validationError(
+      `Request payload of ${invocation.body.length} bytes exceeds the InvokeEndpoint limit of ${MAX_PAYLOAD_BYTES} bytes.`,
+    );
   }
   const logGroup = `/aws/sagemaker/Endpoints/${endpointName}`;
   const logs = `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logEventViewer:group=${logGroup} in account ${ACCOUNT_ID}`;
@@ -61,11 +68,16 @@ export async function invokeEndpoint(hosting: Hosting, region: string, invocatio
   if (answer.status < 200 || answer.status > 299) {
     const original = answer.body.toString('utf8');
     const kind = answer.status >= 500 ? 'server' : 'client';
-    throw new AwsError('ModelError', `Received ${kind} error (${answer.status}) from primary with message "${original}". See ${logs} for more information.`, 424, {
-      OriginalStatusCode: answer.status,
-      OriginalMessage: original,
-      LogStreamArn: logStreamArn,
-    });
+    throw new AwsError(
+      'ModelError',
+      `Received ${kind} error (${answer.status}) from primary with message "${original}". See ${logs} for more information.`,
+      424,
+      {
+        OriginalStatusCode: answer.status,
+        OriginalMessage: original,
+        LogStreamArn: logStreamArn,
+      },
+    );
   }
   const attrs = answer.headers['x-amzn-sagemaker-custom-attributes'];
   return {

@@ -67,12 +67,19 @@ export async function downloadPrefix(s3: S3Client, location: S3Location, dir: st
   return keys.length;
 }
 
-export async function uploadFile(s3: S3Client, file: string, { bucket, key }: S3Location, contentType: string): Promise<void> {
-  await new Upload({ client: s3, params: { Bucket: bucket, Key: key, Body: createReadStream(file), ContentType: contentType } }).done();
+export async function uploadFile(
+  s3: S3Client,
+  file: string,
+  { bucket, key }: S3Location,
+  contentType: string,
+): Promise<void> {
+  await new Upload({
+    client: s3,
+    params: { Bucket: bucket, Key: key, Body: createReadStream(file), ContentType: contentType },
+  }).done();
 }
 
 /** `s3://b/training` + `job/output/model.tar.gz` → `s3://b/training/job/output/model.tar.gz`. */
 export function joinS3(base: string, ...parts: string[]): string {
   return [base.replace(/\/+$/, ''), ...parts].join('/');
 }
-

@@ -44,20 +44,34 @@ export async function freeLoopbackPort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
-function httpCall(port: number, agent: Agent | undefined, method: string, path: string, headers: Record<string, string>, body: Buffer | undefined, timeoutMs: number): Promise<ServeAnswer> {
+function httpCall(
+  port: number,
+  agent: Agent | undefined,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  timeoutMs: number,
+): Promise<ServeAnswer> {
   return new Promise((resolveAnswer, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers, agent, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolveAnswer({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolveAnswer({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    req.on('timeout', () =>
+      req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -83,7 +97,12 @@ export class ServeProcess {
     const child = new ManagedChild({
       argv: [...options.modelCommand, 'serve'],
       cwd: options.mlRoot,
-      env: { ...process.env, ...(options.environment ?? {}), [ML_ROOT_ENV]: options.mlRoot, [SERVE_PORT_ENV]: String(port) },
+      env: {
+        ...process.env,
+        ...(options.environment ?? {}),
+        [ML_ROOT_ENV]: options.mlRoot,
+        [SERVE_PORT_ENV]: String(port),
+      },
       onLine: (line, stream) => {
         log.write(`${line}\n`);
         tail.push(line);
@@ -123,7 +142,15 @@ export class ServeProcess {
   }
 
   invoke(body: Buffer, headers: Record<string, string>, timeoutMs: number): Promise<ServeAnswer> {
-    return httpCall(this.port, this.agent, 'POST', '/invocations', { ...headers, 'content-length': String(body.length) }, body, timeoutMs);
+    return httpCall(
+      this.port,
+      this.agent,
+      'POST',
+      '/invocations',
+      { ...headers, 'content-length': String(body.length) },
+      body,
+      timeoutMs,
+    );
   }
 
   async stop(): Promise<void> {

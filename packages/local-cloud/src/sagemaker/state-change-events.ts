@@ -9,7 +9,10 @@ import { ACCOUNT_ID, secondsToMillis } from './wire';
  * Timestamps in a detail are epoch milliseconds, as in AWS's events.
  */
 
-export const ENDPOINT_STATE_CHANGE = { source: 'aws.sagemaker', detailType: 'SageMaker Endpoint State Change' } as const;
+export const ENDPOINT_STATE_CHANGE = {
+  source: 'aws.sagemaker',
+  detailType: 'SageMaker Endpoint State Change',
+} as const;
 
 export interface SageMakerEvent<D = Record<string, unknown>> {
   version: '0';
@@ -23,11 +26,22 @@ export interface SageMakerEvent<D = Record<string, unknown>> {
   detail: D;
 }
 
-const tagMap = (tags: Array<{ Key?: string; Value?: string }>) => Object.fromEntries(tags.map((t) => [t.Key ?? '', t.Value ?? '']));
+const tagMap = (tags: Array<{ Key?: string; Value?: string }>) =>
+  Object.fromEntries(tags.map((t) => [t.Key ?? '', t.Value ?? '']));
 const isoSeconds = (d = new Date()) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function envelope<D>(detailType: string, region: string, resource: string, detail: D): SageMakerEvent<D> {
-  return { version: '0', id: randomUUID(), 'detail-type': detailType, source: 'aws.sagemaker', account: ACCOUNT_ID, time: isoSeconds(), region, resources: [resource], detail };
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': detailType,
+    source: 'aws.sagemaker',
+    account: ACCOUNT_ID,
+    time: isoSeconds(),
+    region,
+    resources: [resource],
+    detail,
+  };
 }
 
 export function trainingJobEvent(region: string, job: TrainingJobRecord): SageMakerEvent {
@@ -38,11 +52,20 @@ export function trainingJobEvent(region: string, job: TrainingJobRecord): SageMa
     LastModifiedTime: secondsToMillis(job.LastModifiedTime),
     TrainingStartTime: secondsToMillis(job.TrainingStartTime),
     TrainingEndTime: secondsToMillis(job.TrainingEndTime),
-    SecondaryStatusTransitions: job.SecondaryStatusTransitions?.map((t) => ({ ...t, StartTime: secondsToMillis(t.StartTime), EndTime: secondsToMillis(t.EndTime) })),
+    SecondaryStatusTransitions: job.SecondaryStatusTransitions?.map((t) => ({
+      ...t,
+      StartTime: secondsToMillis(t.StartTime),
+      EndTime: secondsToMillis(t.EndTime),
+    })),
     FinalMetricDataList: job.FinalMetricDataList?.map((m) => ({ ...m, Timestamp: secondsToMillis(m.Timestamp) })),
     Tags: tagMap(Tags),
   };
-  return envelope(TRAINING_STATE_CHANGE.detailType, region, job.TrainingJobArn ?? '', JSON.parse(JSON.stringify(detail)) as Record<string, unknown>);
+  return envelope(
+    TRAINING_STATE_CHANGE.detailType,
+    region,
+    job.TrainingJobArn ?? '',
+    JSON.parse(JSON.stringify(detail)) as Record<string, unknown>,
+  );
 }
 
 export function endpointEvent(region: string, endpoint: EndpointRecord): SageMakerEvent {
@@ -57,5 +80,10 @@ export function endpointEvent(region: string, endpoint: EndpointRecord): SageMak
     LastModifiedTime: secondsToMillis(endpoint.LastModifiedTime),
     Tags: tagMap(endpoint.Tags),
   };
-  return envelope(ENDPOINT_STATE_CHANGE.detailType, region, endpoint.EndpointArn ?? '', JSON.parse(JSON.stringify(detail)) as Record<string, unknown>);
+  return envelope(
+    ENDPOINT_STATE_CHANGE.detailType,
+    region,
+    endpoint.EndpointArn ?? '',
+    JSON.parse(JSON.stringify(detail)) as Record<string, unknown>,
+  );
 }

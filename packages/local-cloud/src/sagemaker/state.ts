@@ -20,10 +20,11 @@ type Tagged = { Tags: Array<Wire<Tag>> };
 export type TrainingJobRecord = Wire<DescribeTrainingJobResponse> & Tagged;
 export type ModelRecord = Wire<DescribeModelOutput> & Tagged;
 export type EndpointConfigRecord = Wire<DescribeEndpointConfigOutput> & Tagged;
-export type EndpointRecord = Wire<DescribeEndpointOutput> & Tagged & {
-  /** The config an in-flight CreateEndpoint/UpdateEndpoint is deploying. */
-  DesiredEndpointConfigName?: string;
-};
+export type EndpointRecord = Wire<DescribeEndpointOutput> &
+  Tagged & {
+    /** The config an in-flight CreateEndpoint/UpdateEndpoint is deploying. */
+    DesiredEndpointConfigName?: string;
+  };
 
 export interface State {
   version: 1;
@@ -33,7 +34,13 @@ export interface State {
   endpoints: Record<string, EndpointRecord>;
 }
 
-export const emptyState = (): State => ({ version: 1, trainingJobs: {}, models: {}, endpointConfigs: {}, endpoints: {} });
+export const emptyState = (): State => ({
+  version: 1,
+  trainingJobs: {},
+  models: {},
+  endpointConfigs: {},
+  endpoints: {},
+});
 
 export const key = (name: string) => name.toLowerCase();
 
@@ -60,13 +67,15 @@ export class StateFile {
   save(state: State): Promise<void> {
     if (this.dirty) return this.writing;
     this.dirty = true;
-    this.writing = this.writing.catch(() => undefined).then(async () => {
-      this.dirty = false;
-      await mkdir(dirname(this.path), { recursive: true });
-      const tmp = `${this.path}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify(state, null, 1));
-      await rename(tmp, this.path);
-    });
+    this.writing = this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        this.dirty = false;
+        await mkdir(dirname(this.path), { recursive: true });
+        const tmp = `${this.path}.${process.pid}.tmp`;
+        await writeFile(tmp, JSON.stringify(state, null, 1));
+        await rename(tmp, this.path);
+      });
     return this.writing;
   }
 }

@@ -12,7 +12,11 @@ export class Tags {
 
   async AddTags(input: Input) {
     const v = new Validator();
-    const arn = v.string('resourceArn', input.ResourceArn, { required: true, max: 256, pattern: 'arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:.+' });
+    const arn = v.string('resourceArn', input.ResourceArn, {
+      required: true,
+      max: 256,
+      pattern: 'arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:.+',
+    });
     const tags = v.tags('tags', input.Tags) ?? [];
     v.done();
     const resource = this.find(arn!);

@@ -6,7 +6,14 @@ import { listKeys, parseS3Uri } from './s3-objects';
 import { key, type TrainingJobRecord } from './state';
 import { trainingJobEvent } from './state-change-events';
 import { TrainingRun, type SecondaryStatus, type TrainingJobSpec, type TrainingOutcome } from './training-run';
-import { ENVIRONMENT_KEY_PATTERN, memberPath, NAME_PATTERN, ROLE_ARN_PATTERN, S3_URI_PATTERN, Validator } from './validate';
+import {
+  ENVIRONMENT_KEY_PATTERN,
+  memberPath,
+  NAME_PATTERN,
+  ROLE_ARN_PATTERN,
+  S3_URI_PATTERN,
+  Validator,
+} from './validate';
 import { epochSeconds, sageMakerArn } from './wire';
 
 /** CreateTrainingJob, DescribeTrainingJob, StopTrainingJob, ListTrainingJobs and the jobs' lifecycle. */
@@ -43,9 +50,13 @@ export class TrainingJobs {
     const arn = sageMakerArn(this.ctx.region, 'training-job', name);
     const assertCanCreate = () => {
       if (this.ctx.state.trainingJobs[key(name)]) {
-        throw resourceInUse(`Training job names must be unique within an AWS account and region, and a training job with this name already exists (${arn})`);
+        throw resourceInUse(
+          `Training job names must be unique within an AWS account and region, and a training job with this name already exists (${arn})`,
+        );
       }
-      const active = Object.values(this.ctx.state.trainingJobs).filter((j) => j.TrainingJobStatus === 'InProgress' || j.TrainingJobStatus === 'Stopping').length;
+      const active = Object.values(this.ctx.state.trainingJobs).filter(
+        (j) => j.TrainingJobStatus === 'InProgress' || j.TrainingJobStatus === 'Stopping',
+      ).length;
       if (active >= this.ctx.settings.maxConcurrentTrainingJobs) {
         const type = String((input.ResourceConfig as Input | undefined)?.InstanceType ?? 'training');
         throw resourceLimitExceeded(
@@ -78,7 +89,10 @@ export class TrainingJobs {
       TrainingJobStatus: 'InProgress',
       SecondaryStatus: 'Starting',
       HyperParameters: spec.HyperParameters ?? {},
-      AlgorithmSpecification: { ...(input.AlgorithmSpecification as object), EnableSageMakerMetricsTimeSeries: false } as TrainingJobRecord['AlgorithmSpecification'],
+      AlgorithmSpecification: {
+        ...(input.AlgorithmSpecification as object),
+        EnableSageMakerMetricsTimeSeries: false,
+      } as TrainingJobRecord['AlgorithmSpecification'],
       RoleArn: input.RoleArn as string,
       InputDataConfig: input.InputDataConfig as TrainingJobRecord['InputDataConfig'],
       OutputDataConfig: input.OutputDataConfig as TrainingJobRecord['OutputDataConfig'],
@@ -88,7 +102,8 @@ export class TrainingJobs {
       LastModifiedTime: now,
       SecondaryStatusTransitions: [{ Status: 'Starting', StartTime: now, StatusMessage: messageFor('Starting') }],
       EnableNetworkIsolation: (input.EnableNetworkIsolation as boolean | undefined) ?? false,
-      EnableInterContainerTrafficEncryption: (input.EnableInterContainerTrafficEncryption as boolean | undefined) ?? false,
+      EnableInterContainerTrafficEncryption:
+        (input.EnableInterContainerTrafficEncryption as boolean | undefined) ?? false,
       EnableManagedSpotTraining: (input.EnableManagedSpotTraining as boolean | undefined) ?? false,
       ...(spec.Environment ? { Environment: spec.Environment } : {}),
       Tags: (input.Tags as TrainingJobRecord['Tags'] | undefined) ?? [],
@@ -100,7 +115,12 @@ export class TrainingJobs {
 
   async DescribeTrainingJob(input: Input) {
     const v = new Validator();
-    const name = v.string('trainingJobName', input.TrainingJobName, { required: true, min: 1, max: 63, pattern: NAME_PATTERN });
+    const name = v.string('trainingJobName', input.TrainingJobName, {
+      required: true,
+      min: 1,
+      max: 63,
+      pattern: NAME_PATTERN,
+    });
     v.done();
     const { Tags: _tags, ...describe } = this.get(name!);
     return describe;
@@ -108,11 +128,18 @@ export class TrainingJobs {
 
   async StopTrainingJob(input: Input) {
     const v = new Validator();
-    const name = v.string('trainingJobName', input.TrainingJobName, { required: true, min: 1, max: 63, pattern: NAME_PATTERN });
+    const name = v.string('trainingJobName', input.TrainingJobName, {
+      required: true,
+      min: 1,
+      max: 63,
+      pattern: NAME_PATTERN,
+    });
     v.done();
     const job = this.get(name!);
     if (job.TrainingJobStatus !== 'InProgress') {
-      throw validationException(`The request was rejected because the training job is in status ${job.TrainingJobStatus}.`);
+      throw validationException(
+        `The request was rejected because the training job is in status ${job.TrainingJobStatus}.`,
+      );
     }
     this.update(job, { TrainingJobStatus: 'Stopping' });
     this.runs.get(key(name!))?.stop('Stopped');
@@ -124,11 +151,16 @@ export class TrainingJobs {
     const maxResults = v.number('maxResults', input.MaxResults, { min: 1, max: 100, integer: true });
     const nextToken = v.string('nextToken', input.NextToken, { max: 8192 });
     const nameContains = v.string('nameContains', input.NameContains, { max: 63, pattern: '[a-zA-Z0-9\\-]+' });
-    const status = v.string('statusEquals', input.StatusEquals, { enum: ['InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped'] });
-    const sortByField = v.string('sortBy', input.SortBy, { enum: ['Name', 'CreationTime', 'Status'] }) ?? 'CreationTime';
+    const status = v.string('statusEquals', input.StatusEquals, {
+      enum: ['InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped'],
+    });
+    const sortByField =
+      v.string('sortBy', input.SortBy, { enum: ['Name', 'CreationTime', 'Status'] }) ?? 'CreationTime';
     const order = v.string('sortOrder', input.SortOrder, { enum: ['Ascending', 'Descending'] }) ?? 'Ascending';
     const times = Object.fromEntries(
-      (['CreationTimeAfter', 'CreationTimeBefore', 'LastModifiedTimeAfter', 'LastModifiedTimeBefore'] as const).map((f) => [f, v.timestamp(memberPath('', f), input[f])]),
+      (['CreationTimeAfter', 'CreationTimeBefore', 'LastModifiedTimeAfter', 'LastModifiedTimeBefore'] as const).map(
+        (f) => [f, v.timestamp(memberPath('', f), input[f])],
+      ),
     );
     v.done();
     const jobs = Object.values(this.ctx.state.trainingJobs).filter(
@@ -140,7 +172,8 @@ export class TrainingJobs {
         (times.LastModifiedTimeAfter === undefined || j.LastModifiedTime! > times.LastModifiedTimeAfter) &&
         (times.LastModifiedTimeBefore === undefined || j.LastModifiedTime! < times.LastModifiedTimeBefore),
     );
-    const field = (j: TrainingJobRecord) => (sortByField === 'Name' ? j.TrainingJobName! : sortByField === 'Status' ? j.TrainingJobStatus! : j.CreationTime!);
+    const field = (j: TrainingJobRecord) =>
+      sortByField === 'Name' ? j.TrainingJobName! : sortByField === 'Status' ? j.TrainingJobStatus! : j.CreationTime!;
     const { page, NextToken } = paginate(sortBy(jobs, field, order === 'Descending'), maxResults, nextToken, 10);
     return {
       TrainingJobSummaries: page.map((j) => ({
@@ -171,7 +204,8 @@ export class TrainingJobs {
     await Promise.all(running.map(([, run]) => run.done.catch(() => undefined)));
     for (const [name] of running) {
       const job = this.ctx.state.trainingJobs[name];
-      if (job && (job.TrainingJobStatus === 'InProgress' || job.TrainingJobStatus === 'Stopping')) this.interrupted(job);
+      if (job && (job.TrainingJobStatus === 'InProgress' || job.TrainingJobStatus === 'Stopping'))
+        this.interrupted(job);
     }
   }
 
@@ -179,8 +213,9 @@ export class TrainingJobs {
     this.finish(job, {
       status: 'Failed',
       secondaryStatus: 'Failed',
-      failureReason: 'InternalServerError: the local SageMaker was stopped while this training job was running; start a new training job.',
-      metrics: job.FinalMetricDataList as TrainingOutcome['metrics'] ?? [],
+      failureReason:
+        'InternalServerError: the local SageMaker was stopped while this training job was running; start a new training job.',
+      metrics: (job.FinalMetricDataList as TrainingOutcome['metrics']) ?? [],
     });
   }
 
@@ -213,7 +248,13 @@ export class TrainingJobs {
       },
       (e: unknown) => {
         this.runs.delete(key(name));
-        if (!this.closing) this.finish(job, { status: 'Failed', secondaryStatus: 'Failed', failureReason: `InternalServerError: ${(e as Error).message}`, metrics: [] });
+        if (!this.closing)
+          this.finish(job, {
+            status: 'Failed',
+            secondaryStatus: 'Failed',
+            failureReason: `InternalServerError: ${(e as Error).message}`,
+            metrics: [],
+          });
       },
     );
     this.emit(job);
@@ -236,7 +277,12 @@ export class TrainingJobs {
     const transitions = job.SecondaryStatusTransitions ?? [];
     const last = transitions[transitions.length - 1];
     if (last && last.EndTime === undefined) last.EndTime = now;
-    transitions.push({ Status: outcome.secondaryStatus, StartTime: now, EndTime: now, StatusMessage: TRANSITION_MESSAGES[outcome.secondaryStatus] });
+    transitions.push({
+      Status: outcome.secondaryStatus,
+      StartTime: now,
+      EndTime: now,
+      StatusMessage: TRANSITION_MESSAGES[outcome.secondaryStatus],
+    });
     const start = job.TrainingStartTime ?? now;
     const seconds = Math.max(1, Math.round(now - start));
     this.update(job, {
@@ -251,7 +297,11 @@ export class TrainingJobs {
       ...(outcome.modelArtifact ? { ModelArtifacts: { S3ModelArtifacts: outcome.modelArtifact } } : {}),
       ...(outcome.failureReason ? { FailureReason: outcome.failureReason } : {}),
     });
-    this.ctx.log.info('training job ended', { trainingJobName: job.TrainingJobName, status: outcome.status, failureReason: outcome.failureReason });
+    this.ctx.log.info('training job ended', {
+      trainingJobName: job.TrainingJobName,
+      status: outcome.status,
+      failureReason: outcome.failureReason,
+    });
   }
 
   private update(job: TrainingJobRecord, patch: Partial<TrainingJobRecord>): void {
@@ -268,8 +318,16 @@ export class TrainingJobs {
     const v = new Validator();
     v.string('trainingJobName', input.TrainingJobName, { required: true, min: 1, max: 63, pattern: NAME_PATTERN });
     v.string('roleArn', input.RoleArn, { required: true, min: 20, max: 2048, pattern: ROLE_ARN_PATTERN });
-    v.stringMap('hyperParameters', input.HyperParameters, { max: 100, key: { max: 256, pattern: '.*' }, value: { max: 2500, pattern: '.*' } });
-    v.stringMap('environment', input.Environment, { max: 100, key: { max: 512, pattern: ENVIRONMENT_KEY_PATTERN }, value: { max: 512, pattern: '[\\S\\s]*' } });
+    v.stringMap('hyperParameters', input.HyperParameters, {
+      max: 100,
+      key: { max: 256, pattern: '.*' },
+      value: { max: 2500, pattern: '.*' },
+    });
+    v.stringMap('environment', input.Environment, {
+      max: 100,
+      key: { max: 512, pattern: ENVIRONMENT_KEY_PATTERN },
+      value: { max: 512, pattern: '[\\S\\s]*' },
+    });
     v.tags('tags', input.Tags);
     v.boolean('enableNetworkIsolation', input.EnableNetworkIsolation);
     v.boolean('enableInterContainerTrafficEncryption', input.EnableInterContainerTrafficEncryption);
@@ -278,7 +336,9 @@ export class TrainingJobs {
     const algo = v.object('algorithmSpecification', input.AlgorithmSpecification, true);
     const image = v.string('algorithmSpecification.trainingImage', algo?.TrainingImage, { max: 255, pattern: '.*' });
     const algorithmName = v.string('algorithmSpecification.algorithmName', algo?.AlgorithmName, { min: 1, max: 170 });
-    v.string('algorithmSpecification.trainingInputMode', algo?.TrainingInputMode, { enum: ['Pipe', 'File', 'FastFile'] });
+    v.string('algorithmSpecification.trainingInputMode', algo?.TrainingInputMode, {
+      enum: ['Pipe', 'File', 'FastFile'],
+    });
     const metrics = v.list('algorithmSpecification.metricDefinitions', algo?.MetricDefinitions, { max: 40 });
     metrics?.forEach((m, i) => {
       const p = memberPath('algorithmSpecification.metricDefinitions', i);
@@ -293,42 +353,74 @@ export class TrainingJobs {
     channels?.forEach((c, i) => {
       const p = memberPath('inputDataConfig', i);
       const channel = v.object(p, c, true);
-      v.string(memberPath(p, 'ChannelName'), channel?.ChannelName, { required: true, min: 1, max: 64, pattern: '[A-Za-z0-9\\.\\-_]+' });
+      v.string(memberPath(p, 'ChannelName'), channel?.ChannelName, {
+        required: true,
+        min: 1,
+        max: 64,
+        pattern: '[A-Za-z0-9\\.\\-_]+',
+      });
       v.string(memberPath(p, 'InputMode'), channel?.InputMode, { enum: ['Pipe', 'File', 'FastFile'] });
       const source = v.object(memberPath(p, 'DataSource'), channel?.DataSource, true);
       const s3 = v.object(`${p}.dataSource.s3DataSource`, source?.S3DataSource, source !== undefined);
-      v.string(`${p}.dataSource.s3DataSource.s3DataType`, s3?.S3DataType, { required: s3 !== undefined, enum: ['ManifestFile', 'S3Prefix', 'AugmentedManifestFile', 'Converse'] });
-      v.string(`${p}.dataSource.s3DataSource.s3Uri`, s3?.S3Uri, { required: s3 !== undefined, max: 1024, pattern: S3_URI_PATTERN });
+      v.string(`${p}.dataSource.s3DataSource.s3DataType`, s3?.S3DataType, {
+        required: s3 !== undefined,
+        enum: ['ManifestFile', 'S3Prefix', 'AugmentedManifestFile', 'Converse'],
+      });
+      v.string(`${p}.dataSource.s3DataSource.s3Uri`, s3?.S3Uri, {
+        required: s3 !== undefined,
+        max: 1024,
+        pattern: S3_URI_PATTERN,
+      });
     });
 
     const output = v.object('outputDataConfig', input.OutputDataConfig, true);
-    v.string('outputDataConfig.s3OutputPath', output?.S3OutputPath, { required: output !== undefined, max: 1024, pattern: S3_URI_PATTERN });
+    v.string('outputDataConfig.s3OutputPath', output?.S3OutputPath, {
+      required: output !== undefined,
+      max: 1024,
+      pattern: S3_URI_PATTERN,
+    });
     const resources = v.object('resourceConfig', input.ResourceConfig, true);
     v.string('resourceConfig.instanceType', resources?.InstanceType, { pattern: 'ml\\.[a-z0-9]+\\.[a-z0-9]+' });
     v.number('resourceConfig.instanceCount', resources?.InstanceCount, { min: 0, integer: true });
-    v.number('resourceConfig.volumeSizeInGB', resources?.VolumeSizeInGB, { required: resources !== undefined, min: 0, integer: true });
+    v.number('resourceConfig.volumeSizeInGB', resources?.VolumeSizeInGB, {
+      required: resources !== undefined,
+      min: 0,
+      integer: true,
+    });
     const stopping = v.object('stoppingCondition', input.StoppingCondition, true);
     v.number('stoppingCondition.maxRuntimeInSeconds', stopping?.MaxRuntimeInSeconds, { min: 1, integer: true });
     v.done();
 
     // Checks SageMaker makes after the shape is valid.
-    if (!image && !algorithmName) throw validationException('Either AlgorithmName or TrainingImage must be specified in AlgorithmSpecification.');
+    if (!image && !algorithmName)
+      throw validationException('Either AlgorithmName or TrainingImage must be specified in AlgorithmSpecification.');
     if (algo?.TrainingInputMode === undefined && channels?.some((c) => (c as Input).InputMode === undefined)) {
       throw validationException('TrainingInputMode must be specified in AlgorithmSpecification or in every channel.');
     }
     const modes = [algo?.TrainingInputMode, ...(channels ?? []).map((c) => (c as Input).InputMode)];
-    if (modes.includes('Pipe')) throw validationException('Pipe input mode is not supported by the local SageMaker: use File or FastFile.');
+    if (modes.includes('Pipe'))
+      throw validationException('Pipe input mode is not supported by the local SageMaker: use File or FastFile.');
     const names = (channels ?? []).map((c) => String((c as Input).ChannelName));
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate) throw validationException(`Channel names must be unique: "${duplicate}" appears more than once.`);
     for (const c of channels ?? []) {
-      const uri = String(((c as Input).DataSource as Input).S3DataSource ? (((c as Input).DataSource as Input).S3DataSource as Input).S3Uri : '');
-      if (uri && !uri.startsWith('s3://')) throw validationException(`The local SageMaker reads channels from s3:// URIs only, got "${uri}".`);
+      const uri = String(
+        ((c as Input).DataSource as Input).S3DataSource
+          ? (((c as Input).DataSource as Input).S3DataSource as Input).S3Uri
+          : '',
+      );
+      if (uri && !uri.startsWith('s3://'))
+        throw validationException(`The local SageMaker reads channels from s3:// URIs only, got "${uri}".`);
       const type = (((c as Input).DataSource as Input).S3DataSource as Input | undefined)?.S3DataType;
-      if (type && type !== 'S3Prefix') throw validationException(`S3DataType ${String(type)} is not supported by the local SageMaker: use S3Prefix.`);
-      if (!((c as Input).DataSource as Input).S3DataSource) throw validationException('The local SageMaker reads channels from S3DataSource only.');
+      if (type && type !== 'S3Prefix')
+        throw validationException(`S3DataType ${String(type)} is not supported by the local SageMaker: use S3Prefix.`);
+      if (!((c as Input).DataSource as Input).S3DataSource)
+        throw validationException('The local SageMaker reads channels from S3DataSource only.');
     }
-    if (!String(output!.S3OutputPath).startsWith('s3://')) throw validationException(`The local SageMaker writes model artifacts to s3:// URIs only, got "${String(output!.S3OutputPath)}".`);
+    if (!String(output!.S3OutputPath).startsWith('s3://'))
+      throw validationException(
+        `The local SageMaker writes model artifacts to s3:// URIs only, got "${String(output!.S3OutputPath)}".`,
+      );
     return input as unknown as TrainingJobSpec;
   }
 }

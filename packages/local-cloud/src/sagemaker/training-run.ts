@@ -108,7 +108,11 @@ export class TrainingRun {
         for (const channel of job.InputDataConfig ?? []) {
           const uri = channel.DataSource?.S3DataSource?.S3Uri;
           if (!uri) continue;
-          const count = await downloadPrefix(this.options.s3, parseS3Uri(uri), join(jobDir, 'input', 'data', channel.ChannelName));
+          const count = await downloadPrefix(
+            this.options.s3,
+            parseS3Uri(uri),
+            join(jobDir, 'input', 'data', channel.ChannelName),
+          );
           line(`[local-sagemaker] channel ${channel.ChannelName}: ${count} object(s) from ${uri}`, 'stderr');
           if (this.stopCause) return this.stopped();
         }
@@ -122,7 +126,11 @@ export class TrainingRun {
       const trainingEndMs = Date.now();
       const times = { trainingStartMs, trainingEndMs };
 
-      if (exit.error) return { ...this.failed(`AlgorithmError: could not start the training command: ${exit.error.message}`), ...times };
+      if (exit.error)
+        return {
+          ...this.failed(`AlgorithmError: could not start the training command: ${exit.error.message}`),
+          ...times,
+        };
       if (this.stopCause) {
         const artifact = (await this.hasModelFiles()) ? await this.uploadModel().catch(() => undefined) : undefined;
         return { ...this.stopped(), ...times, ...(artifact ? { modelArtifact: artifact } : {}) };
@@ -136,7 +144,13 @@ export class TrainingRun {
       onSecondaryStatus('Uploading', 'Uploading generated training model');
       try {
         const modelArtifact = await this.uploadModel();
-        return { status: 'Completed', secondaryStatus: 'Completed', modelArtifact, metrics: this.metrics.final(), ...times };
+        return {
+          status: 'Completed',
+          secondaryStatus: 'Completed',
+          modelArtifact,
+          metrics: this.metrics.final(),
+          ...times,
+        };
       } catch (e) {
         return { ...this.failed(`ClientError: Model upload failed: ${(e as Error).message}`), ...times };
       }
@@ -148,7 +162,12 @@ export class TrainingRun {
   }
 
   private failed(reason: string): TrainingOutcome {
-    return { status: 'Failed', secondaryStatus: 'Failed', failureReason: truncate(reason), metrics: this.metrics.final() };
+    return {
+      status: 'Failed',
+      secondaryStatus: 'Failed',
+      failureReason: truncate(reason),
+      metrics: this.metrics.final(),
+    };
   }
 
   private stopped(): TrainingOutcome {
@@ -159,7 +178,8 @@ export class TrainingRun {
   private async prepareFolder(): Promise<void> {
     const { job, jobDir } = this.options;
     await rm(jobDir, { recursive: true, force: true });
-    for (const sub of ['input/config', 'input/data', 'model', 'output', 'output/data']) await mkdir(join(jobDir, sub), { recursive: true });
+    for (const sub of ['input/config', 'input/data', 'model', 'output', 'output/data'])
+      await mkdir(join(jobDir, sub), { recursive: true });
     const channels = Object.fromEntries(
       (job.InputDataConfig ?? []).map((c) => [
         c.ChannelName,
@@ -174,7 +194,10 @@ export class TrainingRun {
     const config = join(jobDir, 'input', 'config');
     await writeFile(join(config, 'hyperparameters.json'), JSON.stringify(job.HyperParameters ?? {}));
     await writeFile(join(config, 'inputdataconfig.json'), JSON.stringify(channels));
-    await writeFile(join(config, 'resourceconfig.json'), JSON.stringify({ current_host: 'algo-1', hosts: ['algo-1'], network_interface_name: 'eth0' }));
+    await writeFile(
+      join(config, 'resourceconfig.json'),
+      JSON.stringify({ current_host: 'algo-1', hosts: ['algo-1'], network_interface_name: 'eth0' }),
+    );
     for (const name of Object.keys(channels)) await mkdir(join(jobDir, 'input', 'data', name), { recursive: true });
   }
 

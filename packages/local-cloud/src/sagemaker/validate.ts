@@ -57,7 +57,8 @@ export class Validator {
   private readonly errors: string[] = [];
 
   private fail(path: string, value: unknown, constraint: string): void {
-    const shown = value === undefined || value === null ? 'null' : `'${typeof value === 'string' ? value : JSON.stringify(value)}'`;
+    const shown =
+      value === undefined || value === null ? 'null' : `'${typeof value === 'string' ? value : JSON.stringify(value)}'`;
     this.errors.push(`Value ${shown} at '${path}' failed to satisfy constraint: ${constraint}`);
   }
 
@@ -74,10 +75,14 @@ export class Validator {
   string(path: string, value: unknown, rules: StringRules = {}): string | undefined {
     if (!this.present(path, value, rules.required)) return undefined;
     if (typeof value !== 'string') this.typeError(path, 'a string', value);
-    if (rules.min !== undefined && value.length < rules.min) this.fail(path, value, `Member must have length greater than or equal to ${rules.min}`);
-    if (rules.max !== undefined && value.length > rules.max) this.fail(path, value, `Member must have length less than or equal to ${rules.max}`);
-    if (rules.pattern !== undefined && !fullMatch(rules.pattern, value)) this.fail(path, value, `Member must satisfy regular expression pattern: ${rules.pattern}`);
-    if (rules.enum && !rules.enum.includes(value)) this.fail(path, value, `Member must satisfy enum value set: [${rules.enum.join(', ')}]`);
+    if (rules.min !== undefined && value.length < rules.min)
+      this.fail(path, value, `Member must have length greater than or equal to ${rules.min}`);
+    if (rules.max !== undefined && value.length > rules.max)
+      this.fail(path, value, `Member must have length less than or equal to ${rules.max}`);
+    if (rules.pattern !== undefined && !fullMatch(rules.pattern, value))
+      this.fail(path, value, `Member must satisfy regular expression pattern: ${rules.pattern}`);
+    if (rules.enum && !rules.enum.includes(value))
+      this.fail(path, value, `Member must satisfy enum value set: [${rules.enum.join(', ')}]`);
     return value;
   }
 
@@ -85,8 +90,10 @@ export class Validator {
     if (!this.present(path, value, rules.required)) return undefined;
     if (typeof value !== 'number' || !Number.isFinite(value)) this.typeError(path, 'a number', value);
     if (rules.integer && !Number.isInteger(value)) this.typeError(path, 'an integer', value);
-    if (rules.min !== undefined && value < rules.min) this.fail(path, value, `Member must have value greater than or equal to ${rules.min}`);
-    if (rules.max !== undefined && value > rules.max) this.fail(path, value, `Member must have value less than or equal to ${rules.max}`);
+    if (rules.min !== undefined && value < rules.min)
+      this.fail(path, value, `Member must have value greater than or equal to ${rules.min}`);
+    if (rules.max !== undefined && value > rules.max)
+      this.fail(path, value, `Member must have value less than or equal to ${rules.max}`);
     return value;
   }
 
@@ -99,7 +106,8 @@ export class Validator {
   /** Timestamps arrive as epoch seconds in JSON 1.1. */
   timestamp(path: string, value: unknown): number | undefined {
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'number' || !Number.isFinite(value)) this.typeError(path, 'a timestamp (epoch seconds)', value);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      this.typeError(path, 'a timestamp (epoch seconds)', value);
     return value;
   }
 
@@ -112,17 +120,24 @@ export class Validator {
   list(path: string, value: unknown, rules: ListRules = {}): unknown[] | undefined {
     if (!this.present(path, value, rules.required)) return undefined;
     if (!Array.isArray(value)) this.typeError(path, 'a list', value);
-    if (rules.min !== undefined && value.length < rules.min) this.fail(path, value, `Member must have length greater than or equal to ${rules.min}`);
-    if (rules.max !== undefined && value.length > rules.max) this.fail(path, value, `Member must have length less than or equal to ${rules.max}`);
+    if (rules.min !== undefined && value.length < rules.min)
+      this.fail(path, value, `Member must have length greater than or equal to ${rules.min}`);
+    if (rules.max !== undefined && value.length > rules.max)
+      this.fail(path, value, `Member must have length less than or equal to ${rules.max}`);
     return value;
   }
 
   /** A string → string map (HyperParameters, Environment). */
-  stringMap(path: string, value: unknown, rules: { max: number; key: StringRules; value: StringRules }): Record<string, string> | undefined {
+  stringMap(
+    path: string,
+    value: unknown,
+    rules: { max: number; key: StringRules; value: StringRules },
+  ): Record<string, string> | undefined {
     const map = this.object(path, value);
     if (!map) return undefined;
     const entries = Object.entries(map);
-    if (entries.length > rules.max) this.fail(path, '{...}', `Member must have length less than or equal to ${rules.max}`);
+    if (entries.length > rules.max)
+      this.fail(path, '{...}', `Member must have length less than or equal to ${rules.max}`);
     for (const [k, v] of entries) {
       this.string(`${path}.key`, k, rules.key);
       this.string(`${path}.${k}.member`, v, { ...rules.value, required: true });
@@ -136,8 +151,17 @@ export class Validator {
     list?.forEach((item, i) => {
       const p = memberPath(path, i);
       const tag = this.object(p, item, true);
-      this.string(memberPath(p, 'Key'), tag?.Key, { required: true, min: 1, max: 128, pattern: '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$' });
-      this.string(memberPath(p, 'Value'), tag?.Value, { required: true, max: 256, pattern: '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$' });
+      this.string(memberPath(p, 'Key'), tag?.Key, {
+        required: true,
+        min: 1,
+        max: 128,
+        pattern: '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$',
+      });
+      this.string(memberPath(p, 'Value'), tag?.Value, {
+        required: true,
+        max: 256,
+        pattern: '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$',
+      });
     });
     return list as Array<{ Key: string; Value: string }> | undefined;
   }

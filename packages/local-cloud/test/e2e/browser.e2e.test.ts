@@ -22,7 +22,15 @@ jest.setTimeout(15 * 60_000);
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Offline and quiet: no first-run UI, no background or component traffic, no QUIC. */
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const ARTIFACTS = join(__dirname, 'artifacts');
 
 interface MnistDigit {
@@ -37,7 +45,8 @@ async function oneOfEachDigit(): Promise<MnistDigit[]> {
   const found = new Map<number, MnistDigit>();
   for (let i = 0; found.size < 10; i++) {
     const label = labels[8 + i]!;
-    if (!found.has(label)) found.set(label, { index: i, label, pixels: images.subarray(16 + i * 784, 16 + (i + 1) * 784) });
+    if (!found.has(label))
+      found.set(label, { index: i, label, pixels: images.subarray(16 + i * 784, 16 + (i + 1) * 784) });
   }
   return [...found.values()].sort((a, b) => a.label - b.label);
 }
@@ -45,7 +54,10 @@ async function oneOfEachDigit(): Promise<MnistDigit[]> {
 /** Replay strokes (MNIST pixel coordinates) as mouse drags on the page's canvas. */
 async function draw(page: Page, strokes: Point[][]): Promise<void> {
   const box = (await page.locator('#pad').boundingBox())!;
-  const at = ([x, y]: Point): [number, number] => [box.x + ((x + 0.5) / 28) * box.width, box.y + ((y + 0.5) / 28) * box.height];
+  const at = ([x, y]: Point): [number, number] => [
+    box.x + ((x + 0.5) / 28) * box.width,
+    box.y + ((y + 0.5) / 28) * box.height,
+  ];
   for (const stroke of strokes) {
     await page.mouse.move(...at(stroke[0]!));
     await page.mouse.down();
@@ -57,7 +69,9 @@ async function draw(page: Page, strokes: Point[][]): Promise<void> {
 /** Wait until the page has sent its drawing (after the debounce) and shown the answer. */
 async function answerShown(page: Page, act: () => Promise<void>): Promise<{ status: number }> {
   await act();
-  const request = await page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/predict', { timeout: 30_000 });
+  const request = await page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/predict', {
+    timeout: 30_000,
+  });
   const response = (await request.response())!;
   await page.waitForFunction(() => document.getElementById('result')!.getAttribute('aria-busy') === 'false');
   return { status: response.status() };
@@ -80,7 +94,12 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
     profile = await mkdtemp(join(tmpdir(), 'digits-chromium-profile-'));
     cloud = await startLocalCloud({ dataDir: dir, quick: true, httpPort: 0, log: () => undefined });
     // A new empty profile each run; playwright passes it as --user-data-dir (and adds --headless).
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 900 } });
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      viewport: { width: 1280, height: 900 },
+    });
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => {
@@ -105,7 +124,9 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
 
     expect(res!.status()).toBe(200);
     expect(res!.headers()['content-security-policy']).toMatch(/default-src 'none'; script-src 'self'/);
-    await page.waitForFunction(() => /No model is deployed yet/.test(document.getElementById('model-status')!.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /No model is deployed yet/.test(document.getElementById('model-status')!.textContent ?? ''),
+    );
     expect(await page.locator('#model-facts').isHidden()).toBe(true);
 
     const { status } = await answerShown(page, () => draw(page, strokesOf(digits[3]!.pixels)));
@@ -123,7 +144,9 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
 
     // The open page polls while no model is live, then answers the drawing it could not before.
     await page.waitForFunction(() => !document.getElementById('model-facts')!.hidden, undefined, { timeout: 60_000 });
-    await page.waitForFunction(() => document.getElementById('digit')!.textContent !== '?', undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.getElementById('digit')!.textContent !== '?', undefined, {
+      timeout: 30_000,
+    });
 
     const answers: Array<{ label: number; digit: string }> = [];
     for (const { label, pixels } of digits) {
@@ -158,7 +181,8 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
       expect(status).toBe(200);
     }
     for (let i = 0; i < strokes.length - 1; i++) await page.click('#undo');
-    if (strokes.length > 1) await page.waitForFunction(() => document.getElementById('result')!.getAttribute('aria-busy') === 'false');
+    if (strokes.length > 1)
+      await page.waitForFunction(() => document.getElementById('result')!.getAttribute('aria-busy') === 'false');
     await page.keyboard.press('Control+Z');
     expect(await text(page, '#digit')).toBe('?');
     expect(await page.locator('#undo').isDisabled()).toBe(true);
@@ -188,7 +212,10 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
     // A heat-map: the diagonal (most of each row) is darker than an empty cell.
     const [diagonal, empty] = await Promise.all([
       cells.nth(0).evaluate((td) => getComputedStyle(td).backgroundColor),
-      page.locator('#confusion tbody td', { hasText: /^0$/ }).first().evaluate((td) => getComputedStyle(td).backgroundColor),
+      page
+        .locator('#confusion tbody td', { hasText: /^0$/ })
+        .first()
+        .evaluate((td) => getComputedStyle(td).backgroundColor),
     ]);
     expect(diagonal).not.toBe(empty);
 
@@ -208,10 +235,18 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
     // While a new model rolls out (endpoint Updating) the panel says so. The stand-in switches
     // models in a moment, too fast to catch, so here /health's answer is set by the test.
     await page.route('**/health', (route) =>
-      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ status: 'ok', ready: true, endpoint: { name: 'digits-local', status: 'Updating' } }) }),
+      route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ status: 'ok', ready: true, endpoint: { name: 'digits-local', status: 'Updating' } }),
+      }),
     );
     await page.reload();
-    await page.waitForFunction(() => /endpoint is Updating: a new model is being rolled out/.test(document.getElementById('model-status')!.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /endpoint is Updating: a new model is being rolled out/.test(
+        document.getElementById('model-status')!.textContent ?? '',
+      ),
+    );
     expect(await text(page, '#model-facts')).toContain(model.trainingJobName);
     await page.unroute('**/health');
   });
@@ -223,14 +258,24 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
     for (let i = 100; !upload && i < 140; i++) {
       const side = 112;
       const pixels = new Float32Array(side * side);
-      for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) pixels[y * side + x] = 1 - images[16 + i * 784 + Math.floor(y / 4) * 28 + Math.floor(x / 4)]! / 255;
+      for (let y = 0; y < side; y++)
+        for (let x = 0; x < side; x++)
+          pixels[y * side + x] = 1 - images[16 + i * 784 + Math.floor(y / 4) * 28 + Math.floor(x / 4)]! / 255;
       const png = encodePng(pixels, side);
-      const direct = (await (await fetch(`${cloud.apiUrl}/predict`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: Buffer.from(png) })).json()) as { digit: number };
+      const direct = (await (
+        await fetch(`${cloud.apiUrl}/predict`, {
+          method: 'POST',
+          headers: { 'content-type': 'image/png' },
+          body: Buffer.from(png),
+        })
+      ).json()) as { digit: number };
       if (direct.digit === labels[8 + i]) upload = { png, label: labels[8 + i]! };
     }
     expect(upload).toBeDefined();
 
-    const { status } = await answerShown(page, () => page.setInputFiles('#upload', { name: 'scan.png', mimeType: 'image/png', buffer: Buffer.from(upload!.png) }));
+    const { status } = await answerShown(page, () =>
+      page.setInputFiles('#upload', { name: 'scan.png', mimeType: 'image/png', buffer: Buffer.from(upload!.png) }),
+    );
 
     expect(status).toBe(200);
     expect(await text(page, '#digit')).toBe(String(upload!.label));

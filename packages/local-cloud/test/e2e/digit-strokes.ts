@@ -16,7 +16,7 @@ export function skeleton(pixels: Uint8Array): Uint8Array {
   const img = new Uint8Array(SIDE * SIDE);
   for (let i = 0; i < img.length; i++) img[i] = pixels[i]! >= INK ? 1 : 0;
   const at = (x: number, y: number) => (x < 0 || y < 0 || x >= SIDE || y >= SIDE ? 0 : img[y * SIDE + x]!);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const pass of [0, 1]) {
       const remove: number[] = [];
@@ -24,7 +24,16 @@ export function skeleton(pixels: Uint8Array): Uint8Array {
         for (let x = 0; x < SIDE; x++) {
           if (!at(x, y)) continue;
           // Neighbours P2..P9 clockwise from north.
-          const p = [at(x, y - 1), at(x + 1, y - 1), at(x + 1, y), at(x + 1, y + 1), at(x, y + 1), at(x - 1, y + 1), at(x - 1, y), at(x - 1, y - 1)];
+          const p = [
+            at(x, y - 1),
+            at(x + 1, y - 1),
+            at(x + 1, y),
+            at(x + 1, y + 1),
+            at(x, y + 1),
+            at(x - 1, y + 1),
+            at(x - 1, y),
+            at(x - 1, y - 1),
+          ];
           const b = p.reduce((s, v) => s + v, 0);
           let a = 0;
           for (let k = 0; k < 8; k++) if (p[k] === 0 && p[(k + 1) % 8] === 1) a++;
@@ -40,7 +49,16 @@ export function skeleton(pixels: Uint8Array): Uint8Array {
   return img;
 }
 
-const NEIGHBOURS: Point[] = [[1, 0], [0, 1], [-1, 0], [0, -1], [1, 1], [-1, 1], [-1, -1], [1, -1]];
+const NEIGHBOURS: Point[] = [
+  [1, 0],
+  [0, 1],
+  [-1, 0],
+  [0, -1],
+  [1, 1],
+  [-1, 1],
+  [-1, -1],
+  [1, -1],
+];
 
 /** Polylines (in MNIST pixel coordinates, pixel centres) that cover the skeleton of a digit. */
 export function strokesOf(pixels: Uint8Array): Point[][] {
@@ -69,7 +87,9 @@ export function strokesOf(pixels: Uint8Array): Point[][] {
     for (;;) {
       // Prefer going on in the same direction, then 4-neighbours, so the walk does not zig-zag.
       const options = NEIGHBOURS.filter(([dx, dy]) => free(x + dx, y + dy)).sort(
-        (a, b) => b[0] * dir[0] + b[1] * dir[1] - (a[0] * dir[0] + a[1] * dir[1]) || Math.abs(a[0] * a[1]) - Math.abs(b[0] * b[1]),
+        (a, b) =>
+          b[0] * dir[0] + b[1] * dir[1] - (a[0] * dir[0] + a[1] * dir[1]) ||
+          Math.abs(a[0] * a[1]) - Math.abs(b[0] * b[1]),
       );
       const step = options[0];
       if (!step) break;
@@ -98,14 +118,17 @@ export function overlap(pixels: Uint8Array, strokes: Point[][], radius = 1.1): {
       const [bx, by] = stroke[Math.min(i + 1, stroke.length - 1)]!;
       for (let y = 0; y < SIDE; y++) {
         for (let x = 0; x < SIDE; x++) {
-          const vx = bx - ax, vy = by - ay;
+          const vx = bx - ax,
+            vy = by - ay;
           const t = vx || vy ? Math.max(0, Math.min(1, ((x - ax) * vx + (y - ay) * vy) / (vx * vx + vy * vy))) : 0;
           if (Math.hypot(x - (ax + t * vx), y - (ay + t * vy)) <= radius) drawn[y * SIDE + x] = 1;
         }
       }
     }
   }
-  let ink = 0, both = 0, painted = 0;
+  let ink = 0,
+    both = 0,
+    painted = 0;
   for (let i = 0; i < drawn.length; i++) {
     const isInk = pixels[i]! >= INK;
     ink += isInk ? 1 : 0;

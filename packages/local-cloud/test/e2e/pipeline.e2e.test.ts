@@ -39,8 +39,12 @@ describe('pnpm start pipeline (quick profile)', () => {
   const getJson = async (Bucket: string, Key: string) =>
     JSON.parse(await (await cloud.s3Client.send(new GetObjectCommand({ Bucket, Key }))).Body!.transformToString());
   const exists = (Bucket: string, Key: string) =>
-    cloud.s3Client.send(new HeadObjectCommand({ Bucket, Key })).then(() => true, () => undefined);
-  const aws = (args: string[]) => run('aws', [...args, '--endpoint-url', cloud.s3.endpoint], { env: { ...process.env, ...cloud.awsEnv } });
+    cloud.s3Client.send(new HeadObjectCommand({ Bucket, Key })).then(
+      () => true,
+      () => undefined,
+    );
+  const aws = (args: string[]) =>
+    run('aws', [...args, '--endpoint-url', cloud.s3.endpoint], { env: { ...process.env, ...cloud.awsEnv } });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'digits-e2e-'));
@@ -62,7 +66,11 @@ describe('pnpm start pipeline (quick profile)', () => {
     // Assess
     let correct = 0;
     for (const { png, label } of digits) {
-      const res = await fetch(`${cloud.apiUrl}/predict`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: Buffer.from(png) });
+      const res = await fetch(`${cloud.apiUrl}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png' },
+        body: Buffer.from(png),
+      });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { digit: number; probabilities: number[] };
       expect(body.probabilities).toHaveLength(10);
@@ -84,7 +92,9 @@ describe('pnpm start pipeline (quick profile)', () => {
     await aws(['s3', 'cp', labels, `s3://${bucket('-inbox')}/inbox/cli upload/train-labels-idx1-ubyte.gz`]);
     await aws(['s3', 'cp', corrupt, `s3://${bucket('-inbox')}/inbox/cli upload/train-images-idx3-ubyte.gz`]);
 
-    await until('the valid upload in raw', () => exists(bucket('-raw'), rawKey('cli upload', 'train-labels-idx1-ubyte.gz')));
+    await until('the valid upload in raw', () =>
+      exists(bucket('-raw'), rawKey('cli upload', 'train-labels-idx1-ubyte.gz')),
+    );
     const reasonKey = quarantineKeys('cli upload', 'train-images-idx3-ubyte.gz').reason;
     const rejection = await until('the rejection record', () => getJson(bucket('-inbox'), reasonKey));
     expect(rejection.code).toBe('BAD_MAGIC');
@@ -92,7 +102,11 @@ describe('pnpm start pipeline (quick profile)', () => {
 
     const after = await (await fetch(`${cloud.apiUrl}/model`)).json();
     expect(after).toEqual(before);
-    const res = await fetch(`${cloud.apiUrl}/predict`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: Buffer.from((await sampleTestDigits(1))[0]!.png) });
+    const res = await fetch(`${cloud.apiUrl}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: Buffer.from((await sampleTestDigits(1))[0]!.png),
+    });
     expect(res.status).toBe(200);
   });
 
@@ -104,7 +118,11 @@ describe('pnpm start pipeline (quick profile)', () => {
       version: (await (await fetch(`${cloud.apiUrl}/model`)).json()).datasetVersion,
       hyperparameters: { epochs: 'not-a-number' },
     })) as { trainingJobName: string };
-    const record = await until('the failed job record', () => getJson(bucket('-artifacts'), `registry/models/${started.trainingJobName}.json`), 180_000);
+    const record = await until(
+      'the failed job record',
+      () => getJson(bucket('-artifacts'), `registry/models/${started.trainingJobName}.json`),
+      180_000,
+    );
     expect(record.status).toBe('Failed');
     expect(record.gate.deploy).toBe(false);
     expect(record.failureReason).toMatch(/epochs/);

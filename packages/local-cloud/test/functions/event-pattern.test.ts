@@ -21,9 +21,18 @@ const trainingEvent = {
 
 describe('matchesEventPattern', () => {
   it('matches value lists and nested objects (the training-state pattern the services use)', () => {
-    const pattern = { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Training Job State Change'], detail: { TrainingJobStatus: ['Completed', 'Failed'] } };
+    const pattern = {
+      source: ['aws.sagemaker'],
+      'detail-type': ['SageMaker Training Job State Change'],
+      detail: { TrainingJobStatus: ['Completed', 'Failed'] },
+    };
     expect(matchesEventPattern(pattern, trainingEvent)).toBe(true);
-    expect(matchesEventPattern(pattern, { ...trainingEvent, detail: { ...trainingEvent.detail, TrainingJobStatus: 'InProgress' } })).toBe(false);
+    expect(
+      matchesEventPattern(pattern, {
+        ...trainingEvent,
+        detail: { ...trainingEvent.detail, TrainingJobStatus: 'InProgress' },
+      }),
+    ).toBe(false);
     expect(matchesEventPattern(pattern, { ...trainingEvent, source: 'aws.s3' })).toBe(false);
   });
 
@@ -36,15 +45,26 @@ describe('matchesEventPattern', () => {
 
   it('matches any element of an array field, and arrays of objects', () => {
     expect(matchesEventPattern({ resources: [{ prefix: 'arn:aws:sagemaker:' }] }, trainingEvent)).toBe(true);
-    expect(matchesEventPattern({ detail: { FinalMetricDataList: { MetricName: ['test_accuracy'] } } }, trainingEvent)).toBe(true);
-    expect(matchesEventPattern({ detail: { FinalMetricDataList: { MetricName: ['train_loss'] } } }, trainingEvent)).toBe(false);
+    expect(
+      matchesEventPattern({ detail: { FinalMetricDataList: { MetricName: ['test_accuracy'] } } }, trainingEvent),
+    ).toBe(true);
+    expect(
+      matchesEventPattern({ detail: { FinalMetricDataList: { MetricName: ['train_loss'] } } }, trainingEvent),
+    ).toBe(false);
   });
 
   it('supports prefix, suffix, equals-ignore-case, wildcard and null', () => {
     expect(matchesEventPattern({ detail: { TrainingJobName: [{ prefix: 'digits-' }] } }, trainingEvent)).toBe(true);
     expect(matchesEventPattern({ detail: { TrainingJobName: [{ suffix: '-1' }] } }, trainingEvent)).toBe(true);
-    expect(matchesEventPattern({ detail: { TrainingJobName: [{ prefix: { 'equals-ignore-case': 'DIGITS' } }] } }, trainingEvent)).toBe(true);
-    expect(matchesEventPattern({ detail: { TrainingJobStatus: [{ 'equals-ignore-case': 'COMPLETED' }] } }, trainingEvent)).toBe(true);
+    expect(
+      matchesEventPattern(
+        { detail: { TrainingJobName: [{ prefix: { 'equals-ignore-case': 'DIGITS' } }] } },
+        trainingEvent,
+      ),
+    ).toBe(true);
+    expect(
+      matchesEventPattern({ detail: { TrainingJobStatus: [{ 'equals-ignore-case': 'COMPLETED' }] } }, trainingEvent),
+    ).toBe(true);
     expect(matchesEventPattern({ detail: { TrainingJobName: [{ wildcard: 'dig*-?' }] } }, trainingEvent)).toBe(false);
     expect(matchesEventPattern({ detail: { TrainingJobName: [{ wildcard: 'dig*-1' }] } }, trainingEvent)).toBe(true);
     expect(matchesEventPattern({ detail: { Empty: [null] } }, trainingEvent)).toBe(true);
@@ -52,9 +72,18 @@ describe('matchesEventPattern', () => {
   });
 
   it('supports anything-but with a value, a list and a prefix', () => {
-    expect(matchesEventPattern({ detail: { TrainingJobStatus: [{ 'anything-but': 'InProgress' }] } }, trainingEvent)).toBe(true);
-    expect(matchesEventPattern({ detail: { TrainingJobStatus: [{ 'anything-but': ['Completed', 'Failed'] }] } }, trainingEvent)).toBe(false);
-    expect(matchesEventPattern({ detail: { TrainingJobName: [{ 'anything-but': { prefix: 'digits' } }] } }, trainingEvent)).toBe(false);
+    expect(
+      matchesEventPattern({ detail: { TrainingJobStatus: [{ 'anything-but': 'InProgress' }] } }, trainingEvent),
+    ).toBe(true);
+    expect(
+      matchesEventPattern(
+        { detail: { TrainingJobStatus: [{ 'anything-but': ['Completed', 'Failed'] }] } },
+        trainingEvent,
+      ),
+    ).toBe(false);
+    expect(
+      matchesEventPattern({ detail: { TrainingJobName: [{ 'anything-but': { prefix: 'digits' } }] } }, trainingEvent),
+    ).toBe(false);
     expect(matchesEventPattern({ detail: { Missing: [{ 'anything-but': 'x' }] } }, trainingEvent)).toBe(false);
   });
 
@@ -77,6 +106,8 @@ describe('matchesEventPattern', () => {
   it('rejects malformed patterns with the field named', () => {
     expect(() => matchesEventPattern({ source: 'aws.sagemaker' }, trainingEvent)).toThrow(EventPatternError);
     expect(() => matchesEventPattern({ source: 'aws.sagemaker' }, trainingEvent)).toThrow(/source/);
-    expect(() => matchesEventPattern({ detail: { TrainingJobName: [{ regex: '.*' }] } }, trainingEvent)).toThrow(/unknown matcher "regex"/);
+    expect(() => matchesEventPattern({ detail: { TrainingJobName: [{ regex: '.*' }] } }, trainingEvent)).toThrow(
+      /unknown matcher "regex"/,
+    );
   });
 });

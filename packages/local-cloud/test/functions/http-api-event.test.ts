@@ -1,14 +1,29 @@
-import { MalformedResponseError, httpResponseFrom, isTextContent, requestTime } from '../../src/functions/http-api-event';
+import {
+  MalformedResponseError,
+  httpResponseFrom,
+  isTextContent,
+  requestTime,
+} from '../../src/functions/http-api-event';
 
 describe('httpResponseFrom (payload 2.0 response mapping)', () => {
   it('sends a bare value as 200 application/json', () => {
     const r = httpResponseFrom({ digit: 7 });
-    expect(r).toEqual({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"digit":7}') });
+    expect(r).toEqual({
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from('{"digit":7}'),
+    });
     expect(httpResponseFrom('hi').body.toString()).toBe('"hi"');
   });
 
   it('maps a structured response, decoding base64 bodies and turning cookies into set-cookie', () => {
-    const r = httpResponseFrom({ statusCode: 201, headers: { 'Content-Type': 'image/png', 'X-N': 3 }, cookies: ['a=1'], body: Buffer.from([1, 2, 255]).toString('base64'), isBase64Encoded: true });
+    const r = httpResponseFrom({
+      statusCode: 201,
+      headers: { 'Content-Type': 'image/png', 'X-N': 3 },
+      cookies: ['a=1'],
+      body: Buffer.from([1, 2, 255]).toString('base64'),
+      isBase64Encoded: true,
+    });
     expect(r.statusCode).toBe(201);
     expect(r.headers).toEqual({ 'content-type': 'image/png', 'x-n': '3', 'set-cookie': ['a=1'] });
     expect([...r.body]).toEqual([1, 2, 255]);

@@ -1,14 +1,19 @@
 import { RouteConflictError, RouteTable } from '../../src/functions/http-routes';
 
 const table = new RouteTable(
-  ['GET /items/{id}', 'GET /items/special', 'ANY /items/{id}', 'GET /files/{path+}', 'POST /predict', '$default'].map((routeKey) => ({ routeKey, target: routeKey })),
+  ['GET /items/{id}', 'GET /items/special', 'ANY /items/{id}', 'GET /files/{path+}', 'POST /predict', '$default'].map(
+    (routeKey) => ({ routeKey, target: routeKey }),
+  ),
 );
 const pick = (method: string, path: string) => table.match(method, path);
 
 describe('RouteTable', () => {
   it('selects the most specific route like API Gateway', () => {
     expect(pick('GET', '/items/special')?.route.routeKey).toBe('GET /items/special');
-    expect(pick('GET', '/items/7')).toEqual({ route: expect.objectContaining({ routeKey: 'GET /items/{id}' }), pathParameters: { id: '7' } });
+    expect(pick('GET', '/items/7')).toEqual({
+      route: expect.objectContaining({ routeKey: 'GET /items/{id}' }),
+      pathParameters: { id: '7' },
+    });
     expect(pick('DELETE', '/items/7')?.route.routeKey).toBe('ANY /items/{id}');
     expect(pick('GET', '/files/a/b%20c.png')?.pathParameters).toEqual({ path: 'a/b c.png' });
     expect(pick('POST', '/predict')?.pathParameters).toBeUndefined();
@@ -23,7 +28,13 @@ describe('RouteTable', () => {
   });
 
   it('rejects duplicate routes and greedy segments that are not last', () => {
-    expect(() => new RouteTable([{ routeKey: 'GET /a', target: 1 }, { routeKey: 'GET /a', target: 2 }])).toThrow(RouteConflictError);
+    expect(
+      () =>
+        new RouteTable([
+          { routeKey: 'GET /a', target: 1 },
+          { routeKey: 'GET /a', target: 2 },
+        ]),
+    ).toThrow(RouteConflictError);
     expect(() => new RouteTable([{ routeKey: 'GET /{p+}/x', target: 1 }])).toThrow(/must be the last segment/);
   });
 });

@@ -37,7 +37,10 @@ describe('local Lambda runner (fixture service)', () => {
   const recorded = (fn: string): Recording[] => {
     const file = path.join(recordDir, `echo-local-${fn}.jsonl`);
     if (!existsSync(file)) return [];
-    return readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Recording);
+    return readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Recording);
   };
   const clearRecordings = async () => {
     await fns.idle();
@@ -50,7 +53,15 @@ describe('local Lambda runner (fixture service)', () => {
     recordDir = path.join(dir, 'records');
     s3 = await startLocalS3({ directory: path.join(dir, 's3'), buckets: [BUCKET] });
     const awsEnv = localAwsEnv({ s3: s3.endpoint });
-    client = createS3Client({ region: 'us-east-1', endpoint: s3.endpoint, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED' }, awsEnv);
+    client = createS3Client(
+      {
+        region: 'us-east-1',
+        endpoint: s3.endpoint,
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+      },
+      awsEnv,
+    );
     fns = await startFunctions({
       serviceDirs: [FIXTURE],
       baseEnv: { ...awsEnv, RECORD_DIR: recordDir },
@@ -71,9 +82,16 @@ describe('local Lambda runner (fixture service)', () => {
   });
 
   it('reads functions and events from the resolved serverless.yml', () => {
-    expect(fns.functions.map((f) => f.name).sort()).toEqual(['echo-local-api', 'echo-local-images', 'echo-local-removals', 'echo-local-trained']);
+    expect(fns.functions.map((f) => f.name).sort()).toEqual([
+      'echo-local-api',
+      'echo-local-images',
+      'echo-local-removals',
+      'echo-local-trained',
+    ]);
     const images = fns.functions.find((f) => f.key === 'images')!;
-    expect(images.events.s3).toEqual([{ bucket: BUCKET, event: 's3:ObjectCreated:*', prefix: 'incoming/', suffix: '.png', existing: true }]);
+    expect(images.events.s3).toEqual([
+      { bucket: BUCKET, event: 's3:ObjectCreated:*', prefix: 'incoming/', suffix: '.png', existing: true },
+    ]);
   });
 
   it('gives each function only its own environment, plus the base env and Lambda variables', async () => {
@@ -89,7 +107,11 @@ describe('local Lambda runner (fixture service)', () => {
       AWS_LAMBDA_FUNCTION_NAME: 'echo-local-images',
     });
     expect(images.env.ONLY_REMOVALS).toBeUndefined();
-    expect(removals.env).toMatchObject({ ONLY_REMOVALS: 'removals-only', SHARED_VALUE: 'shared-local', AWS_LAMBDA_FUNCTION_NAME: 'echo-local-removals' });
+    expect(removals.env).toMatchObject({
+      ONLY_REMOVALS: 'removals-only',
+      SHARED_VALUE: 'shared-local',
+      AWS_LAMBDA_FUNCTION_NAME: 'echo-local-removals',
+    });
     expect(removals.env.ONLY_IMAGES).toBeUndefined();
     // The runner's own process environment is not the functions' environment.
     expect(process.env.ONLY_IMAGES).toBeUndefined();
@@ -129,19 +151,30 @@ describe('local Lambda runner (fixture service)', () => {
 
   it('reports CopyObject as ObjectCreated:Copy, multipart as CompleteMultipartUpload, deletes to the removal function', async () => {
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'source.bin', Body: 'copied bytes' }));
-    await client.send(new CopyObjectCommand({ Bucket: BUCKET, Key: 'incoming/copy of source.png', CopySource: `${BUCKET}/source.bin` }));
+    await client.send(
+      new CopyObjectCommand({ Bucket: BUCKET, Key: 'incoming/copy of source.png', CopySource: `${BUCKET}/source.bin` }),
+    );
     const big = Buffer.alloc(6 * 1024 * 1024, 7);
-    await new Upload({ client, params: { Bucket: BUCKET, Key: 'incoming/big.png', Body: Readable.from([big]) }, partSize: 5 * 1024 * 1024 }).done();
+    await new Upload({
+      client,
+      params: { Bucket: BUCKET, Key: 'incoming/big.png', Body: Readable.from([big]) },
+      partSize: 5 * 1024 * 1024,
+    }).done();
     await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'source.bin' }));
     await fns.idle();
 
-    const byKey = Object.fromEntries(recorded('images').map((r) => [r.event.Records[0].s3.object.key, r.event.Records[0]]));
+    const byKey = Object.fromEntries(
+      recorded('images').map((r) => [r.event.Records[0].s3.object.key, r.event.Records[0]]),
+    );
     expect(Object.keys(byKey).sort()).toEqual(['incoming/big.png', 'incoming/copy+of+source.png']);
     expect(byKey['incoming/copy+of+source.png']).toMatchObject({
       eventName: 'ObjectCreated:Copy',
       s3: { object: { size: 12, eTag: createHash('md5').update('copied bytes').digest('hex') } },
     });
-    expect(byKey['incoming/big.png']).toMatchObject({ eventName: 'ObjectCreated:CompleteMultipartUpload', s3: { object: { size: big.length } } });
+    expect(byKey['incoming/big.png']).toMatchObject({
+      eventName: 'ObjectCreated:CompleteMultipartUpload',
+      s3: { object: { size: big.length } },
+    });
     const removals = recorded('removals');
     expect(removals.map((r) => r.event.Records[0].eventName)).toEqual(['ObjectRemoved:Delete']);
     expect(removals[0]!.event.Records[0].s3.object.key).toBe('source.bin');
@@ -151,12 +184,25 @@ describe('local Lambda runner (fixture service)', () => {
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'incoming/always-fails.png', Body: 'x' }));
     await fns.idle();
     expect(recorded('images')).toHaveLength(3);
-    expect(logs.some((l) => l.includes('[echo-local-images] ERROR async invocation from S3 FAILED after 3 attempts') && l.includes('asked to fail'))).toBe(true);
+    expect(
+      logs.some(
+        (l) =>
+          l.includes('[echo-local-images] ERROR async invocation from S3 FAILED after 3 attempts') &&
+          l.includes('asked to fail'),
+      ),
+    ).toBe(true);
   });
 
   it('passes a binary body base64 with isBase64Encoded and maps a base64 response back to bytes', async () => {
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from([0, 255, 128, 10, 13, 0])]);
-    const res = await fetch(`${fns.httpUrl}/upload`, { method: 'POST', headers: { 'content-type': 'image/png', origin: 'http://localhost:5173' }, body: png });
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.from([0, 255, 128, 10, 13, 0]),
+    ]);
+    const res = await fetch(`${fns.httpUrl}/upload`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png', origin: 'http://localhost:5173' },
+      body: png,
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get('content-type')).toBe('image/png');
     expect(res.headers.get('x-sha256')).toBe(createHash('sha256').update(png).digest('hex'));
@@ -168,7 +214,9 @@ describe('local Lambda runner (fixture service)', () => {
   });
 
   it('builds a payload 2.0 event with path and query parameters', async () => {
-    const res = await fetch(`${fns.httpUrl}/items/a%20b?x=1&x=2&q=hello%20world`, { headers: { 'X-Custom': 'v', cookie: 'c=1; d=2' } });
+    const res = await fetch(`${fns.httpUrl}/items/a%20b?x=1&x=2&q=hello%20world`, {
+      headers: { 'X-Custom': 'v', cookie: 'c=1; d=2' },
+    });
     expect(res.status).toBe(200);
     const { event } = (await res.json()) as { event: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(event).toMatchObject({
@@ -180,7 +228,12 @@ describe('local Lambda runner (fixture service)', () => {
       queryStringParameters: { x: '1,2', q: 'hello world' },
       pathParameters: { id: 'a b' },
       isBase64Encoded: false,
-      requestContext: { accountId: '000000000000', stage: '$default', routeKey: 'GET /items/{id}', http: { method: 'GET', path: '/items/a%20b', sourceIp: '127.0.0.1' } },
+      requestContext: {
+        accountId: '000000000000',
+        stage: '$default',
+        routeKey: 'GET /items/{id}',
+        http: { method: 'GET', path: '/items/a%20b', sourceIp: '127.0.0.1' },
+      },
     });
     expect(event.headers['x-custom']).toBe('v');
     expect(event.headers.cookie).toBeUndefined();
@@ -201,10 +254,15 @@ describe('local Lambda runner (fixture service)', () => {
   });
 
   it('answers CORS preflights itself', async () => {
-    const res = await fetch(`${fns.httpUrl}/upload`, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' } });
+    const res = await fetch(`${fns.httpUrl}/upload`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(res.headers.get('access-control-allow-methods')?.split(',')).toEqual(expect.arrayContaining(['OPTIONS', 'GET', 'POST']));
+    expect(res.headers.get('access-control-allow-methods')?.split(',')).toEqual(
+      expect.arrayContaining(['OPTIONS', 'GET', 'POST']),
+    );
     expect(res.headers.get('access-control-allow-headers')).toContain('content-type');
   });
 
@@ -216,14 +274,20 @@ describe('local Lambda runner (fixture service)', () => {
 
     const slow = await fetch(`${fns.httpUrl}/slow`); // the api function's timeout is 2 s
     expect(slow.status).toBe(500);
-    expect(logs.some((l) => l.includes('[echo-local-api]') && l.includes('Task timed out after 2.00 seconds'))).toBe(true);
+    expect(logs.some((l) => l.includes('[echo-local-api]') && l.includes('Task timed out after 2.00 seconds'))).toBe(
+      true,
+    );
 
     const after = await fetch(`${fns.httpUrl}/bare`);
     expect(after.status).toBe(200);
   });
 
   it('refuses bodies over API Gateway’s 10 MB limit with 413', async () => {
-    const res = await fetch(`${fns.httpUrl}/upload`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: Buffer.alloc(10 * 1024 * 1024 + 1) });
+    const res = await fetch(`${fns.httpUrl}/upload`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: Buffer.alloc(10 * 1024 * 1024 + 1),
+    });
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ message: 'Request Entity Too Large' });
   });
@@ -235,14 +299,25 @@ describe('local Lambda runner (fixture service)', () => {
       detail: { TrainingJobName: 'digits-1', TrainingJobStatus: 'Completed' },
     };
     expect(fns.putEvents(completed).matched).toEqual(['echo-local-trained']);
-    expect(fns.putEvents({ ...completed, detail: { ...completed.detail, TrainingJobStatus: 'InProgress' } }).matched).toEqual([]);
     expect(
-      fns.putEvents({ Source: 'aws.sagemaker', DetailType: 'SageMaker Training Job State Change', Detail: JSON.stringify({ TrainingJobStatus: 'Failed' }) }).matched,
+      fns.putEvents({ ...completed, detail: { ...completed.detail, TrainingJobStatus: 'InProgress' } }).matched,
+    ).toEqual([]);
+    expect(
+      fns.putEvents({
+        Source: 'aws.sagemaker',
+        DetailType: 'SageMaker Training Job State Change',
+        Detail: JSON.stringify({ TrainingJobStatus: 'Failed' }),
+      }).matched,
     ).toEqual(['echo-local-trained']);
     await fns.idle();
     const deliveries = recorded('trained');
     expect(deliveries.map((d) => d.event.detail.TrainingJobStatus)).toEqual(['Completed', 'Failed']);
-    expect(deliveries[0]!.event).toMatchObject({ version: '0', account: '000000000000', region: 'us-east-1', source: 'aws.sagemaker' });
+    expect(deliveries[0]!.event).toMatchObject({
+      version: '0',
+      account: '000000000000',
+      region: 'us-east-1',
+      source: 'aws.sagemaker',
+    });
   });
 
   // Last: shuts the runner down.

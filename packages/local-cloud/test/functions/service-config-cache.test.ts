@@ -9,7 +9,10 @@ describe('printed-config cache key', () => {
     dir = await mkdtemp(join(tmpdir(), 'cfg-key-'));
     await mkdir(join(dir, 'svc'));
     await writeFile(join(dir, 'shared.yml'), "name: ${env:PREFIX, 'x'}\n");
-    await writeFile(join(dir, 'svc', 'serverless.yml'), 'service: s\ncustom:\n  shared: ${file(../shared.yml)}\n  gate: ${env:GATE_MIN_ACCURACY, 0.98}\n');
+    await writeFile(
+      join(dir, 'svc', 'serverless.yml'),
+      'service: s\ncustom:\n  shared: ${file(../shared.yml)}\n  gate: ${env:GATE_MIN_ACCURACY, 0.98}\n',
+    );
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 

@@ -1,4 +1,9 @@
-import { ServiceConfigError, exportsOf, functionLogicalId, parseServiceConfig } from '../../src/functions/service-config';
+import {
+  ServiceConfigError,
+  exportsOf,
+  functionLogicalId,
+  parseServiceConfig,
+} from '../../src/functions/service-config';
 
 /** Shaped like `sls print --format json` output (variables already resolved by the framework). */
 const printed = () => ({
@@ -10,14 +15,23 @@ const printed = () => ({
     environment: { RAW_BUCKET: 'digits-local-raw', LOG_LEVEL: 'info' },
     httpApi: { cors: { allowedOrigins: ['http://localhost:3000'], allowCredentials: true } },
   },
-  custom: { esbuild: { bundle: true, minify: true, target: 'node20', platform: 'node', format: 'cjs', packager: 'pnpm' } },
+  custom: {
+    esbuild: { bundle: true, minify: true, target: 'node20', platform: 'node', format: 'cjs', packager: 'pnpm' },
+  },
   functions: {
     'split-idx': {
       handler: 'src/handlers/split.handler',
       memorySize: 2048,
       environment: { LOG_LEVEL: 'debug', ROLE: { 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] } },
       events: [
-        { s3: { bucket: 'digits-local-raw', event: 's3:ObjectCreated:*', rules: [{ prefix: 'mnist/' }, { suffix: '.gz' }], existing: true } },
+        {
+          s3: {
+            bucket: 'digits-local-raw',
+            event: 's3:ObjectCreated:*',
+            rules: [{ prefix: 'mnist/' }, { suffix: '.gz' }],
+            existing: true,
+          },
+        },
         { s3: 'uploads' },
         { schedule: 'rate(1 hour)' },
       ],
@@ -25,16 +39,35 @@ const printed = () => ({
     },
     status: {
       handler: 'src/handlers/status.handler',
-      events: [{ httpApi: 'GET /status/{id}' }, { httpApi: { method: '*', path: '/any' } }, { httpApi: '*' }, { eventBridge: { eventBus: 'arn:aws:events:us-east-1:000000000000:event-bus/ml', pattern: { source: ['aws.sagemaker'] }, inputPath: '$.detail' } }],
+      events: [
+        { httpApi: 'GET /status/{id}' },
+        { httpApi: { method: '*', path: '/any' } },
+        { httpApi: '*' },
+        {
+          eventBridge: {
+            eventBus: 'arn:aws:events:us-east-1:000000000000:event-bus/ml',
+            pattern: { source: ['aws.sagemaker'] },
+            inputPath: '$.detail',
+          },
+        },
+      ],
     },
   },
-  resources: { Outputs: { RawBucketName: { Value: 'digits-local-raw', Export: { Name: { 'Fn::Sub': '${AWS::StackName}-RawBucket' } } } } },
+  resources: {
+    Outputs: {
+      RawBucketName: { Value: 'digits-local-raw', Export: { Name: { 'Fn::Sub': '${AWS::StackName}-RawBucket' } } },
+    },
+  },
 });
 
 describe('parseServiceConfig', () => {
   it('extracts functions with merged environment, timeouts and events', () => {
     const warnings: string[] = [];
-    const service = parseServiceConfig(printed(), { serviceDir: '/svc', stage: 'local', warn: (m) => warnings.push(m) });
+    const service = parseServiceConfig(printed(), {
+      serviceDir: '/svc',
+      stage: 'local',
+      warn: (m) => warnings.push(m),
+    });
     const [split, status] = service.functions;
     expect(split).toMatchObject({
       service: 'digits-preprocess',
@@ -43,18 +76,28 @@ describe('parseServiceConfig', () => {
       handler: 'src/handlers/split.handler',
       timeoutSeconds: 30,
       memorySize: 2048,
-      environment: { RAW_BUCKET: 'digits-local-raw', LOG_LEVEL: 'debug', ROLE: 'arn:aws:iam::000000000000:role/digits-preprocess-local-us-east-1-lambdaRole' },
+      environment: {
+        RAW_BUCKET: 'digits-local-raw',
+        LOG_LEVEL: 'debug',
+        ROLE: 'arn:aws:iam::000000000000:role/digits-preprocess-local-us-east-1-lambdaRole',
+      },
     });
     expect(split!.events.s3).toEqual([
       { bucket: 'digits-local-raw', event: 's3:ObjectCreated:*', prefix: 'mnist/', suffix: '.gz', existing: true },
       { bucket: 'uploads', event: 's3:ObjectCreated:*', existing: false },
     ]);
-    expect(warnings).toEqual(['digits-preprocess: function split-idx: events[2].schedule: event type "schedule" is not delivered by the local runner']);
-    expect(service.standIns).toEqual([expect.objectContaining({ functionName: 'digits-preprocess-local-split-idx', variable: 'ROLE' })]);
+    expect(warnings).toEqual([
+      'digits-preprocess: function split-idx: events[2].schedule: event type "schedule" is not delivered by the local runner',
+    ]);
+    expect(service.standIns).toEqual([
+      expect.objectContaining({ functionName: 'digits-preprocess-local-split-idx', variable: 'ROLE' }),
+    ]);
 
     expect(status).toMatchObject({ name: 'digits-preprocess-local-status', timeoutSeconds: 30, memorySize: 1024 });
     expect(status!.events.httpApi.map((r) => r.routeKey)).toEqual(['GET /status/{id}', 'ANY /any', '$default']);
-    expect(status!.events.eventBridge).toEqual([{ eventBus: 'ml', pattern: { source: ['aws.sagemaker'] }, inputPath: '$.detail' }]);
+    expect(status!.events.eventBridge).toEqual([
+      { eventBus: 'ml', pattern: { source: ['aws.sagemaker'] }, inputPath: '$.detail' },
+    ]);
   });
 
   it('fills CORS like osls: default headers, methods from the routes', () => {
@@ -68,15 +111,25 @@ describe('parseServiceConfig', () => {
   it('rejects what would not deploy, naming service and function', () => {
     const reserved = printed();
     (reserved.functions.status as Record<string, unknown>).environment = { AWS_REGION: 'eu-west-1' };
-    expect(() => parseServiceConfig(reserved, { serviceDir: '/svc', stage: 'local' })).toThrow(new ServiceConfigError('digits-preprocess: function status: environment variable AWS_REGION is reserved by Lambda'));
+    expect(() => parseServiceConfig(reserved, { serviceDir: '/svc', stage: 'local' })).toThrow(
+      new ServiceConfigError(
+        'digits-preprocess: function status: environment variable AWS_REGION is reserved by Lambda',
+      ),
+    );
 
     const badHandler = printed();
     badHandler.functions.status.handler = 'src/handlers/status';
-    expect(() => parseServiceConfig(badHandler, { serviceDir: '/svc', stage: 'local' })).toThrow(/function status: handler must look like/);
+    expect(() => parseServiceConfig(badHandler, { serviceDir: '/svc', stage: 'local' })).toThrow(
+      /function status: handler must look like/,
+    );
 
     const twoPrefixes = printed();
-    twoPrefixes.functions['split-idx'].events[0] = { s3: { bucket: 'b', event: 's3:ObjectCreated:*', rules: [{ prefix: 'a/' }, { prefix: 'b/' }], existing: true } };
-    expect(() => parseServiceConfig(twoPrefixes, { serviceDir: '/svc', stage: 'local' })).toThrow(/more than one prefix rule/);
+    twoPrefixes.functions['split-idx'].events[0] = {
+      s3: { bucket: 'b', event: 's3:ObjectCreated:*', rules: [{ prefix: 'a/' }, { prefix: 'b/' }], existing: true },
+    };
+    expect(() => parseServiceConfig(twoPrefixes, { serviceDir: '/svc', stage: 'local' })).toThrow(
+      /more than one prefix rule/,
+    );
   });
 
   it('resolves CloudFormation exports for Fn::ImportValue across services', () => {

@@ -30,7 +30,9 @@ describe('the services’ serverless.yml, resolved for stage local', () => {
   const fns = (name: string): FunctionDefinition[] => services[name]?.functions ?? [];
   const itFor = (name: (typeof NAMES)[number]) => (present.includes(name) ? it : it.skip);
   const s3Subscriber = (service: string, bucket: string, key: string) =>
-    fns(service).find((f) => f.events.s3.some((s) => s3SourceMatches(s, { bucket, key, eventName: 'ObjectCreated:Put' })));
+    fns(service).find((f) =>
+      f.events.s3.some((s) => s3SourceMatches(s, { bucket, key, eventName: 'ObjectCreated:Put' })),
+    );
 
   beforeAll(async () => {
     const resolved = await resolveServices(
@@ -70,9 +72,15 @@ describe('the services’ serverless.yml, resolved for stage local', () => {
       region: 'us-east-1',
       time: '2026-01-01T00:00:00Z',
       resources: [],
-      detail: { TrainingJobName: `${start!.environment.TRAINING_JOB_PREFIX ?? 'digits-local'}-20260101-000000`, TrainingJobStatus: status },
+      detail: {
+        TrainingJobName: `${start!.environment.TRAINING_JOB_PREFIX ?? 'digits-local'}-20260101-000000`,
+        TrainingJobStatus: status,
+      },
     });
-    const deployers = (status: string) => fns('training').filter((f) => f.events.eventBridge.some((r) => matchesEventPattern(r.pattern, stateChange(status))));
+    const deployers = (status: string) =>
+      fns('training').filter((f) =>
+        f.events.eventBridge.some((r) => matchesEventPattern(r.pattern, stateChange(status))),
+      );
     expect(deployers('Completed')).toHaveLength(1);
     expect(deployers('InProgress')).toHaveLength(0);
   });

@@ -17,13 +17,27 @@ describe('local SageMaker answers the AWS CLI', () => {
     await seedChannels(stack.s3Client);
     const home = await tempDir('aws-cli-home-');
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-    env = { ...inherited, HOME: home, AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN', AWS_SECRET_ACCESS_KEY: 'local-secret', AWS_DEFAULT_REGION: 'us-east-1' };
-    await stack.sm.send(new CreateTrainingJobCommand(trainingJobRequest('cli-job', { epochs: '2', final_accuracy: '0.9' })));
-    await waitFor(() => stack.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: 'cli-job' })), (d) => d.TrainingJobStatus === 'Completed');
+    env = {
+      ...inherited,
+      HOME: home,
+      AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN',
+      AWS_SECRET_ACCESS_KEY: 'local-secret',
+      AWS_DEFAULT_REGION: 'us-east-1',
+    };
+    await stack.sm.send(
+      new CreateTrainingJobCommand(trainingJobRequest('cli-job', { epochs: '2', final_accuracy: '0.9' })),
+    );
+    await waitFor(
+      () => stack.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: 'cli-job' })),
+      (d) => d.TrainingJobStatus === 'Completed',
+    );
   });
   afterAll(() => stack.close());
 
-  const aws = (...args: string[]) => run('aws', [...args, '--endpoint-url', stack.sagemaker.endpoint, '--region', 'us-east-1', '--output', 'json'], { env });
+  const aws = (...args: string[]) =>
+    run('aws', [...args, '--endpoint-url', stack.sagemaker.endpoint, '--region', 'us-east-1', '--output', 'json'], {
+      env,
+    });
 
   it('aws sagemaker describe-training-job returns the job as JSON', async () => {
     const { stdout } = await aws('sagemaker', 'describe-training-job', '--training-job-name', 'cli-job');
@@ -46,19 +60,37 @@ describe('local SageMaker answers the AWS CLI', () => {
 
   it('aws sagemaker list-training-jobs pages through the jobs', async () => {
     const { stdout } = await aws('sagemaker', 'list-training-jobs', '--status-equals', 'Completed');
-    expect(JSON.parse(stdout).TrainingJobSummaries.map((s: { TrainingJobName: string }) => s.TrainingJobName)).toEqual(['cli-job']);
+    expect(JSON.parse(stdout).TrainingJobSummaries.map((s: { TrainingJobName: string }) => s.TrainingJobName)).toEqual([
+      'cli-job',
+    ]);
   });
 
   it('reports AWS errors the way the CLI prints them', async () => {
-    const error = await failure<Error & { code: number; stderr: string }>(aws('sagemaker', 'describe-training-job', '--training-job-name', 'missing-job'));
+    const error = await failure<Error & { code: number; stderr: string }>(
+      aws('sagemaker', 'describe-training-job', '--training-job-name', 'missing-job'),
+    );
     expect(error.code).not.toBe(0);
-    expect(error.stderr).toContain('An error occurred (ValidationException) when calling the DescribeTrainingJob operation: Requested resource not found.');
+    expect(error.stderr).toContain(
+      'An error occurred (ValidationException) when calling the DescribeTrainingJob operation: Requested resource not found.',
+    );
   });
 
   it('aws sagemaker-runtime invoke-endpoint reaches an unknown endpoint and gets ValidationError', async () => {
     const error = await failure<Error & { stderr: string }>(
-      aws('sagemaker-runtime', 'invoke-endpoint', '--endpoint-name', 'nowhere', '--body', '1,2', '--content-type', 'text/csv', '/dev/null'),
+      aws(
+        'sagemaker-runtime',
+        'invoke-endpoint',
+        '--endpoint-name',
+        'nowhere',
+        '--body',
+        '1,2',
+        '--content-type',
+        'text/csv',
+        '/dev/null',
+      ),
     );
-    expect(error.stderr).toContain('An error occurred (ValidationError) when calling the InvokeEndpoint operation: Endpoint nowhere of account 000000000000 not found.');
+    expect(error.stderr).toContain(
+      'An error occurred (ValidationError) when calling the InvokeEndpoint operation: Endpoint nowhere of account 000000000000 not found.',
+    );
   });
 });

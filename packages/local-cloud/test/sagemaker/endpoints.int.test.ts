@@ -38,13 +38,23 @@ async function deployable(stack: Stack, tag: string, environment: Record<string,
     new CreateModelCommand({
       ModelName: `model-${tag}`,
       ExecutionRoleArn: ROLE_ARN,
-      PrimaryContainer: { Image: '000000000000.dkr.ecr.us-east-1.amazonaws.com/digits-model:latest', ModelDataUrl: url, Environment: environment },
+      PrimaryContainer: {
+        Image: '000000000000.dkr.ecr.us-east-1.amazonaws.com/digits-model:latest',
+        ModelDataUrl: url,
+        Environment: environment,
+      },
     }),
   );
   await stack.sm.send(
     new CreateEndpointConfigCommand({
       EndpointConfigName: `config-${tag}`,
-      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: `model-${tag}`, ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } }],
+      ProductionVariants: [
+        {
+          VariantName: 'AllTraffic',
+          ModelName: `model-${tag}`,
+          ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 },
+        },
+      ],
     }),
   );
   return `config-${tag}`;
@@ -62,10 +72,25 @@ describe('local SageMaker endpoints, through the unchanged SageMaker and SageMak
   afterAll(() => stack.close());
 
   const describeEndpoint = () => stack.sm.send(new DescribeEndpointCommand({ EndpointName: 'digits' }));
-  const settled = (d: DescribeEndpointCommandOutput) => d.EndpointStatus === 'InService' || d.EndpointStatus === 'Failed';
+  const settled = (d: DescribeEndpointCommandOutput) =>
+    d.EndpointStatus === 'InService' || d.EndpointStatus === 'Failed';
   const invoke = (body: string) =>
-    stack.runtime.send(new InvokeEndpointCommand({ EndpointName: 'digits', Body: Buffer.from(body), ContentType: 'text/csv', Accept: 'application/json' }));
-  const answer = async (body: string) => JSON.parse(Buffer.from((await invoke(body)).Body).toString('utf8')) as { tag: string; body: string; contentType: string; accept: string; pid: number };
+    stack.runtime.send(
+      new InvokeEndpointCommand({
+        EndpointName: 'digits',
+        Body: Buffer.from(body),
+        ContentType: 'text/csv',
+        Accept: 'application/json',
+      }),
+    );
+  const answer = async (body: string) =>
+    JSON.parse(Buffer.from((await invoke(body)).Body).toString('utf8')) as {
+      tag: string;
+      body: string;
+      contentType: string;
+      accept: string;
+      pid: number;
+    };
 
   it('stores models and endpoint configs with SageMaker-shaped descriptions', async () => {
     await deployable(stack, 'v1');
@@ -78,30 +103,62 @@ describe('local SageMaker endpoints, through the unchanged SageMaker and SageMak
     });
     expect(model.CreationTime).toBeInstanceOf(Date);
     const config = await stack.sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: 'config-v1' }));
-    expect(config.ProductionVariants?.[0]).toMatchObject({ VariantName: 'AllTraffic', ModelName: 'model-v1', InitialVariantWeight: 1, ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } });
+    expect(config.ProductionVariants?.[0]).toMatchObject({
+      VariantName: 'AllTraffic',
+      ModelName: 'model-v1',
+      InitialVariantWeight: 1,
+      ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 },
+    });
   });
 
   it('refuses duplicates, unknown references and missing model data like SageMaker', async () => {
     const again = await failure(
-      stack.sm.send(new CreateModelCommand({ ModelName: 'model-v1', ExecutionRoleArn: ROLE_ARN, PrimaryContainer: { Image: 'x' } })),
+      stack.sm.send(
+        new CreateModelCommand({ ModelName: 'model-v1', ExecutionRoleArn: ROLE_ARN, PrimaryContainer: { Image: 'x' } }),
+      ),
     );
-    expect([again.name, again.message]).toEqual(['ValidationException', 'Cannot create already existing model "arn:aws:sagemaker:us-east-1:000000000000:model/model-v1".']);
+    expect([again.name, again.message]).toEqual([
+      'ValidationException',
+      'Cannot create already existing model "arn:aws:sagemaker:us-east-1:000000000000:model/model-v1".',
+    ]);
     const noData = await failure(
-      stack.sm.send(new CreateModelCommand({ ModelName: 'model-nodata', ExecutionRoleArn: ROLE_ARN, PrimaryContainer: { Image: 'x', ModelDataUrl: 's3://artifacts/none/model.tar.gz' } })),
+      stack.sm.send(
+        new CreateModelCommand({
+          ModelName: 'model-nodata',
+          ExecutionRoleArn: ROLE_ARN,
+          PrimaryContainer: { Image: 'x', ModelDataUrl: 's3://artifacts/none/model.tar.gz' },
+        }),
+      ),
     );
     expect(noData.message).toBe('Could not find model data at s3://artifacts/none/model.tar.gz.');
     const noModel = await failure(
-      stack.sm.send(new CreateEndpointConfigCommand({ EndpointConfigName: 'config-x', ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'nope', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }] })),
+      stack.sm.send(
+        new CreateEndpointConfigCommand({
+          EndpointConfigName: 'config-x',
+          ProductionVariants: [
+            { VariantName: 'AllTraffic', ModelName: 'nope', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 },
+          ],
+        }),
+      ),
     );
     expect(noModel.message).toBe('Could not find model "arn:aws:sagemaker:us-east-1:000000000000:model/nope".');
-    const noConfig = await failure(stack.sm.send(new CreateEndpointCommand({ EndpointName: 'other', EndpointConfigName: 'nope' })));
-    expect(noConfig.message).toBe('Could not find endpoint configuration "arn:aws:sagemaker:us-east-1:000000000000:endpoint-config/nope".');
+    const noConfig = await failure(
+      stack.sm.send(new CreateEndpointCommand({ EndpointName: 'other', EndpointConfigName: 'nope' })),
+    );
+    expect(noConfig.message).toBe(
+      'Could not find endpoint configuration "arn:aws:sagemaker:us-east-1:000000000000:endpoint-config/nope".',
+    );
     const noEndpoint = await failure(stack.sm.send(new DescribeEndpointCommand({ EndpointName: 'nope' })));
-    expect([noEndpoint.name, noEndpoint.message]).toEqual(['ValidationException', 'Could not find endpoint "arn:aws:sagemaker:us-east-1:000000000000:endpoint/nope".']);
+    expect([noEndpoint.name, noEndpoint.message]).toEqual([
+      'ValidationException',
+      'Could not find endpoint "arn:aws:sagemaker:us-east-1:000000000000:endpoint/nope".',
+    ]);
   });
 
   it('CreateEndpoint: Creating → InService once serve answers /ping; InvokeEndpoint proxies to it', async () => {
-    const created = await stack.sm.send(new CreateEndpointCommand({ EndpointName: 'digits', EndpointConfigName: 'config-v1' }));
+    const created = await stack.sm.send(
+      new CreateEndpointCommand({ EndpointName: 'digits', EndpointConfigName: 'config-v1' }),
+    );
     expect(created.EndpointArn).toBe('arn:aws:sagemaker:us-east-1:000000000000:endpoint/digits');
     expect((await describeEndpoint()).EndpointStatus).toBe('Creating');
     // Not InService yet: the runtime answers as SageMaker does for an unknown endpoint.
@@ -112,16 +169,27 @@ describe('local SageMaker endpoints, through the unchanged SageMaker and SageMak
     const endpoint = await waitFor(describeEndpoint, settled);
     expect(endpoint.EndpointStatus).toBe('InService');
     expect(endpoint.EndpointConfigName).toBe('config-v1');
-    expect(endpoint.ProductionVariants?.[0]).toMatchObject({ VariantName: 'AllTraffic', CurrentWeight: 1, CurrentServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } });
+    expect(endpoint.ProductionVariants?.[0]).toMatchObject({
+      VariantName: 'AllTraffic',
+      CurrentWeight: 1,
+      CurrentServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 },
+    });
 
     const result = await invoke('1,2,3');
     expect(result.ContentType).toBe('application/json');
     expect(result.InvokedProductionVariant).toBe('AllTraffic');
-    expect(JSON.parse(Buffer.from(result.Body).toString('utf8'))).toMatchObject({ tag: 'v1', body: '1,2,3', contentType: 'text/csv', accept: 'application/json' });
+    expect(JSON.parse(Buffer.from(result.Body).toString('utf8'))).toMatchObject({
+      tag: 'v1',
+      body: '1,2,3',
+      contentType: 'text/csv',
+      accept: 'application/json',
+    });
 
     const statuses = events.filter((e) => e.detail.EndpointName === 'digits').map((e) => e.detail.EndpointStatus);
     expect(statuses).toEqual(['Creating', 'InService']);
-    expect(events.find((e) => e.detail.EndpointName === 'digits')?.['detail-type']).toBe('SageMaker Endpoint State Change');
+    expect(events.find((e) => e.detail.EndpointName === 'digits')?.['detail-type']).toBe(
+      'SageMaker Endpoint State Change',
+    );
   });
 
   it("maps the container's error answers to ModelError (424) with its status and message", async () => {
@@ -139,13 +207,19 @@ describe('local SageMaker endpoints, through the unchanged SageMaker and SageMak
     await stack.sm.send(new UpdateEndpointCommand({ EndpointName: 'digits', EndpointConfigName: 'config-broken' }));
     expect((await describeEndpoint()).EndpointStatus).toBe('Updating');
     expect((await answer('during update')).tag).toBe('v1');
-    const busy = await failure(stack.sm.send(new UpdateEndpointCommand({ EndpointName: 'digits', EndpointConfigName: 'config-v1' })));
-    expect(busy.message).toBe('Cannot update in-progress endpoint "arn:aws:sagemaker:us-east-1:000000000000:endpoint/digits".');
+    const busy = await failure(
+      stack.sm.send(new UpdateEndpointCommand({ EndpointName: 'digits', EndpointConfigName: 'config-v1' })),
+    );
+    expect(busy.message).toBe(
+      'Cannot update in-progress endpoint "arn:aws:sagemaker:us-east-1:000000000000:endpoint/digits".',
+    );
 
     const endpoint = await waitFor(describeEndpoint, (d) => d.EndpointStatus !== 'Updating');
     expect(endpoint.EndpointStatus).toBe('InService');
     expect(endpoint.EndpointConfigName).toBe('config-v1');
-    expect(endpoint.FailureReason).toMatch(/^The primary container for production variant AllTraffic did not pass the ping health check/);
+    expect(endpoint.FailureReason).toMatch(
+      /^The primary container for production variant AllTraffic did not pass the ping health check/,
+    );
     const after = await answer('x');
     expect(after).toMatchObject({ tag: 'v1', pid: before.pid });
   });
@@ -171,7 +245,10 @@ describe('local SageMaker endpoints, through the unchanged SageMaker and SageMak
   it('an endpoint whose serve exits at start goes Failed with the reason', async () => {
     const config = await deployable(stack, 'crashes', { FAKE_SERVE_MODE: 'crash' });
     await stack.sm.send(new CreateEndpointCommand({ EndpointName: 'crashy', EndpointConfigName: config }));
-    const endpoint = await waitFor(() => stack.sm.send(new DescribeEndpointCommand({ EndpointName: 'crashy' })), settled);
+    const endpoint = await waitFor(
+      () => stack.sm.send(new DescribeEndpointCommand({ EndpointName: 'crashy' })),
+      settled,
+    );
     expect(endpoint.EndpointStatus).toBe('Failed');
     expect(endpoint.FailureReason).toMatch(/did not pass the ping health check.*serve exited with code 2/);
     const listed = await stack.sm.send(new ListEndpointsCommand({ StatusEquals: 'Failed' }));

@@ -26,13 +26,24 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(options: Partial<LocalSageMakerOptions> = {}, buckets = ['data', 'artifacts']): Promise<Stack> {
+export async function startStack(
+  options: Partial<LocalSageMakerOptions> = {},
+  buckets = ['data', 'artifacts'],
+): Promise<Stack> {
   const dir = await mkdtemp(join(tmpdir(), 'local-sagemaker-'));
   const s3 = await startLocalS3({ directory: join(dir, 's3'), buckets });
   const restoreEnv = useLocalAwsEnv({ s3: s3.endpoint });
   const s3Client = createS3Client();
   const start = (extra: Partial<LocalSageMakerOptions> = {}) =>
-    startLocalSageMaker({ workDir: join(dir, 'sagemaker'), modelCommand: [process.execPath, FAKE_MODEL], s3: s3Client, log: silentLogger, stopGraceMs: 2000, ...options, ...extra });
+    startLocalSageMaker({
+      workDir: join(dir, 'sagemaker'),
+      modelCommand: [process.execPath, FAKE_MODEL],
+      s3: s3Client,
+      log: silentLogger,
+      stopGraceMs: 2000,
+      ...options,
+      ...extra,
+    });
   const stack: Stack = {
     dir,
     s3,
@@ -67,19 +78,29 @@ export async function ensureBucket(s3: S3Client, bucket: string): Promise<void> 
 }
 
 /** Polls `read` until `done` holds (or throws after `timeoutMs`, naming the last value). */
-export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 60_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T;
   for (;;) {
     last = await read();
     if (done(last)) return last;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
 /** The request the training service sends, with this test's names and hyperparameters. */
-export function trainingJobRequest(name: string, hyperParameters: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
+export function trainingJobRequest(
+  name: string,
+  hyperParameters: Record<string, string> = {},
+  extra: Record<string, unknown> = {},
+) {
   return {
     TrainingJobName: name,
     RoleArn: ROLE_ARN,
@@ -93,8 +114,14 @@ export function trainingJobRequest(name: string, hyperParameters: Record<string,
     },
     HyperParameters: hyperParameters,
     InputDataConfig: [
-      { ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix' as const, S3Uri: 's3://data/mnist/v1/train/' } } },
-      { ChannelName: 'test', DataSource: { S3DataSource: { S3DataType: 'S3Prefix' as const, S3Uri: 's3://data/mnist/v1/test/' } } },
+      {
+        ChannelName: 'train',
+        DataSource: { S3DataSource: { S3DataType: 'S3Prefix' as const, S3Uri: 's3://data/mnist/v1/train/' } },
+      },
+      {
+        ChannelName: 'test',
+        DataSource: { S3DataSource: { S3DataType: 'S3Prefix' as const, S3Uri: 's3://data/mnist/v1/test/' } },
+      },
     ],
     OutputDataConfig: { S3OutputPath: 's3://artifacts/training' },
     ResourceConfig: { InstanceType: 'ml.m5.large' as const, InstanceCount: 1, VolumeSizeInGB: 10 },
@@ -115,7 +142,9 @@ export async function tempDir(prefix: string): Promise<string> {
 }
 
 /** The error a call fails with (a call that succeeds fails the test). */
-export async function failure<E extends Error = Error & { $metadata: { httpStatusCode?: number } }>(call: Promise<unknown>): Promise<E> {
+export async function failure<E extends Error = Error & { $metadata: { httpStatusCode?: number } }>(
+  call: Promise<unknown>,
+): Promise<E> {
   try {
     await call;
   } catch (e) {

@@ -9,8 +9,13 @@ describe('local SageMaker wire protocol', () => {
   });
   afterAll(() => stack.close());
 
-  const post = (headers: Record<string, string>, body: string) => fetch(stack.sagemaker.endpoint, { method: 'POST', headers, body });
-  const signed = { Authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sagemaker/aws4_request, SignedHeaders=host, Signature=00', 'Content-Type': 'application/x-amz-json-1.1' };
+  const post = (headers: Record<string, string>, body: string) =>
+    fetch(stack.sagemaker.endpoint, { method: 'POST', headers, body });
+  const signed = {
+    Authorization:
+      'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sagemaker/aws4_request, SignedHeaders=host, Signature=00',
+    'Content-Type': 'application/x-amz-json-1.1',
+  };
 
   it('answers JSON 1.1 with a request id', async () => {
     const res = await post({ ...signed, 'X-Amz-Target': 'SageMaker.ListTrainingJobs' }, '{}');
@@ -21,9 +26,15 @@ describe('local SageMaker wire protocol', () => {
   });
 
   it('refuses unsigned requests like AWS', async () => {
-    const res = await post({ 'X-Amz-Target': 'SageMaker.ListTrainingJobs', 'Content-Type': 'application/x-amz-json-1.1' }, '{}');
+    const res = await post(
+      { 'X-Amz-Target': 'SageMaker.ListTrainingJobs', 'Content-Type': 'application/x-amz-json-1.1' },
+      '{}',
+    );
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+    expect(await res.json()).toEqual({
+      __type: 'MissingAuthenticationTokenException',
+      message: 'Missing Authentication Token',
+    });
   });
 
   it('names unknown operations and unparsable bodies', async () => {
@@ -32,6 +43,9 @@ describe('local SageMaker wire protocol', () => {
     expect(unknown.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
     expect((await unknown.json()).__type).toBe('UnknownOperationException');
     const garbled = await post({ ...signed, 'X-Amz-Target': 'SageMaker.DescribeTrainingJob' }, '{"TrainingJobName":');
-    expect(await garbled.json()).toEqual({ __type: 'SerializationException', message: 'The request body is not valid JSON' });
+    expect(await garbled.json()).toEqual({
+      __type: 'SerializationException',
+      message: 'The request body is not valid JSON',
+    });
   });
 });

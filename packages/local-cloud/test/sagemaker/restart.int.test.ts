@@ -31,7 +31,15 @@ describe('local SageMaker restarted on the same work dir (pnpm start twice)', ()
   afterAll(() => stack.close());
 
   const invoke = async () =>
-    JSON.parse(Buffer.from((await stack.runtime.send(new InvokeEndpointCommand({ EndpointName: 'live', Body: Buffer.from('7'), ContentType: 'text/csv' }))).Body).toString('utf8')) as {
+    JSON.parse(
+      Buffer.from(
+        (
+          await stack.runtime.send(
+            new InvokeEndpointCommand({ EndpointName: 'live', Body: Buffer.from('7'), ContentType: 'text/csv' }),
+          )
+        ).Body,
+      ).toString('utf8'),
+    ) as {
       tag: string;
       pid: number;
     };
@@ -39,19 +47,39 @@ describe('local SageMaker restarted on the same work dir (pnpm start twice)', ()
   it('keeps completed jobs, models and configs, and brings InService endpoints back before it resolves', async () => {
     // Prepare: a trained model deployed on an endpoint, and a job still running at shutdown.
     await stack.sm.send(new CreateTrainingJobCommand(trainingJobRequest('trained', { tag: 'from-training' })));
-    const trained = await waitFor(() => stack.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: 'trained' })), (d) => d.TrainingJobStatus === 'Completed');
-    await stack.sm.send(
-      new CreateModelCommand({ ModelName: 'm1', ExecutionRoleArn: ROLE_ARN, PrimaryContainer: { Image: 'img', ModelDataUrl: trained.ModelArtifacts!.S3ModelArtifacts } }),
+    const trained = await waitFor(
+      () => stack.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: 'trained' })),
+      (d) => d.TrainingJobStatus === 'Completed',
     );
     await stack.sm.send(
-      new CreateEndpointConfigCommand({ EndpointConfigName: 'c1', ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'm1', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }] }),
+      new CreateModelCommand({
+        ModelName: 'm1',
+        ExecutionRoleArn: ROLE_ARN,
+        PrimaryContainer: { Image: 'img', ModelDataUrl: trained.ModelArtifacts!.S3ModelArtifacts },
+      }),
+    );
+    await stack.sm.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: 'c1',
+        ProductionVariants: [
+          { VariantName: 'AllTraffic', ModelName: 'm1', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 },
+        ],
+      }),
     );
     await stack.sm.send(new CreateEndpointCommand({ EndpointName: 'live', EndpointConfigName: 'c1' }));
-    await waitFor(() => stack.sm.send(new DescribeEndpointCommand({ EndpointName: 'live' })), (d) => d.EndpointStatus === 'InService');
+    await waitFor(
+      () => stack.sm.send(new DescribeEndpointCommand({ EndpointName: 'live' })),
+      (d) => d.EndpointStatus === 'InService',
+    );
     const before = await invoke();
     expect(before.tag).toBe('from-training');
-    await stack.sm.send(new CreateTrainingJobCommand(trainingJobRequest('running', { epochs: '100000', epoch_ms: '50' })));
-    await waitFor(() => stack.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: 'running' })), (d) => d.SecondaryStatus === 'Training');
+    await stack.sm.send(
+      new CreateTrainingJobCommand(trainingJobRequest('running', { epochs: '100000', epoch_ms: '50' })),
+    );
+    await waitFor(
+      () => stack.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: 'running' })),
+      (d) => d.SecondaryStatus === 'Training',
+    );
 
     // Act
     await stack.restart();
@@ -65,12 +93,18 @@ describe('local SageMaker restarted on the same work dir (pnpm start twice)', ()
     expect(after.pid).not.toBe(before.pid);
 
     const job = await stack.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: 'trained' }));
-    expect(job).toMatchObject({ TrainingJobStatus: 'Completed', TrainingJobArn: trained.TrainingJobArn, ModelArtifacts: trained.ModelArtifacts });
+    expect(job).toMatchObject({
+      TrainingJobStatus: 'Completed',
+      TrainingJobArn: trained.TrainingJobArn,
+      ModelArtifacts: trained.ModelArtifacts,
+    });
     expect(job.FinalMetricDataList).toEqual(trained.FinalMetricDataList);
 
     const interrupted = await stack.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: 'running' }));
     expect(interrupted.TrainingJobStatus).toBe('Failed');
-    expect(interrupted.FailureReason).toMatch(/^InternalServerError: the local SageMaker was stopped while this training job was running/);
+    expect(interrupted.FailureReason).toMatch(
+      /^InternalServerError: the local SageMaker was stopped while this training job was running/,
+    );
 
     // close() leaves no serve process behind.
     await stack.sagemaker.close();

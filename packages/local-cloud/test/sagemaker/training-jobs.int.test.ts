@@ -31,10 +31,18 @@ describe('local SageMaker training jobs, through the unchanged @aws-sdk/client-s
 
   const describe_ = (name: string) => stack.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
   const untilEnded = (name: string, timeoutMs?: number) =>
-    waitFor(() => describe_(name), (d: DescribeTrainingJobCommandOutput) => ['Completed', 'Failed', 'Stopped'].includes(d.TrainingJobStatus ?? ''), timeoutMs);
+    waitFor(
+      () => describe_(name),
+      (d: DescribeTrainingJobCommandOutput) => ['Completed', 'Failed', 'Stopped'].includes(d.TrainingJobStatus ?? ''),
+      timeoutMs,
+    );
 
   it('runs `train` in a SageMaker-shaped folder, captures metrics and uploads model.tar.gz', async () => {
-    const created = await stack.sm.send(new CreateTrainingJobCommand(trainingJobRequest('Job-OK-1', { epochs: '3', final_accuracy: '0.97', tag: 'first' })));
+    const created = await stack.sm.send(
+      new CreateTrainingJobCommand(
+        trainingJobRequest('Job-OK-1', { epochs: '3', final_accuracy: '0.97', tag: 'first' }),
+      ),
+    );
     expect(created.TrainingJobArn).toBe('arn:aws:sagemaker:us-east-1:000000000000:training-job/job-ok-1');
 
     const job = await untilEnded('Job-OK-1');
@@ -46,14 +54,22 @@ describe('local SageMaker training jobs, through the unchanged @aws-sdk/client-s
     const metrics = Object.fromEntries((job.FinalMetricDataList ?? []).map((m) => [m.MetricName, m.Value]));
     expect(metrics).toEqual({ train_loss: 0.25, test_accuracy: 0.97 });
     expect(job.FinalMetricDataList?.[0]?.Timestamp).toBeInstanceOf(Date);
-    expect(job.SecondaryStatusTransitions?.map((t) => t.Status)).toEqual(['Starting', 'Downloading', 'Training', 'Uploading', 'Completed']);
+    expect(job.SecondaryStatusTransitions?.map((t) => t.Status)).toEqual([
+      'Starting',
+      'Downloading',
+      'Training',
+      'Uploading',
+      'Completed',
+    ]);
     expect(job.CreationTime).toBeInstanceOf(Date);
     expect(job.TrainingEndTime!.getTime()).toBeGreaterThanOrEqual(job.TrainingStartTime!.getTime());
     expect(job.TrainingTimeInSeconds).toBeGreaterThanOrEqual(1);
     expect(job.HyperParameters).toEqual({ epochs: '3', final_accuracy: '0.97', tag: 'first' });
 
     // The archive holds model/'s contents at its root, and the trainer saw its channels and hyperparameters.
-    const tarball = await stack.s3Client.send(new GetObjectCommand({ Bucket: 'artifacts', Key: 'training/Job-OK-1/output/model.tar.gz' }));
+    const tarball = await stack.s3Client.send(
+      new GetObjectCommand({ Bucket: 'artifacts', Key: 'training/Job-OK-1/output/model.tar.gz' }),
+    );
     const dir = await tempDir('model-');
     const file = join(dir, 'model.tar.gz');
     await import('node:fs/promises').then(async (fs) => fs.writeFile(file, await tarball.Body!.transformToByteArray()));
@@ -69,11 +85,15 @@ describe('local SageMaker training jobs, through the unchanged @aws-sdk/client-s
     // The log: live lines and a file.
     const jobLines = lines.filter((l) => l.source === 'training-job' && l.name === 'Job-OK-1').map((l) => l.line);
     expect(jobLines).toEqual(expect.arrayContaining(['epoch=3 train_loss=0.2500 test_accuracy=0.9700']));
-    expect(await readFile(stack.sagemaker.trainingJobLogFile('Job-OK-1'), 'utf8')).toContain('epoch=2 train_loss=0.3333 test_accuracy=0.6467');
+    expect(await readFile(stack.sagemaker.trainingJobLogFile('Job-OK-1'), 'utf8')).toContain(
+      'epoch=2 train_loss=0.3333 test_accuracy=0.6467',
+    );
   });
 
   it('emits EventBridge-shaped state changes, InProgress first and Completed last', async () => {
-    const mine = events.filter((e) => e.resources[0] === 'arn:aws:sagemaker:us-east-1:000000000000:training-job/job-ok-1');
+    const mine = events.filter(
+      (e) => e.resources[0] === 'arn:aws:sagemaker:us-east-1:000000000000:training-job/job-ok-1',
+    );
     const statuses = mine.map((e) => e.detail.TrainingJobStatus);
     expect(statuses[0]).toBe('InProgress');
     expect(statuses[statuses.length - 1]).toBe('Completed');
@@ -96,14 +116,19 @@ describe('local SageMaker training jobs, through the unchanged @aws-sdk/client-s
   });
 
   it('reports a failing trainer as Failed with the FailureReason it wrote to output/failure', async () => {
-    await stack.sm.send(new CreateTrainingJobCommand(trainingJobRequest('job-fails', { fail: 'not enough training rows: 3 < 100' })));
+    await stack.sm.send(
+      new CreateTrainingJobCommand(trainingJobRequest('job-fails', { fail: 'not enough training rows: 3 < 100' })),
+    );
     const job = await untilEnded('job-fails');
     expect(job.TrainingJobStatus).toBe('Failed');
     expect(job.FailureReason).toBe('AlgorithmError: not enough training rows: 3 < 100');
     expect(job.ModelArtifacts?.S3ModelArtifacts).toBeUndefined();
     expect(job.SecondaryStatusTransitions?.map((t) => t.Status).slice(-1)).toEqual(['Failed']);
     const failed = events.filter((e) => e.detail.TrainingJobName === 'job-fails').pop();
-    expect(failed?.detail).toMatchObject({ TrainingJobStatus: 'Failed', FailureReason: 'AlgorithmError: not enough training rows: 3 < 100' });
+    expect(failed?.detail).toMatchObject({
+      TrainingJobStatus: 'Failed',
+      FailureReason: 'AlgorithmError: not enough training rows: 3 < 100',
+    });
   });
 
   it('names the exit code when the trainer fails without output/failure', async () => {
@@ -146,7 +171,9 @@ describe('local SageMaker training jobs, through the unchanged @aws-sdk/client-s
   });
 
   it('StopTrainingJob stops `train` (SIGTERM) and uploads what it saved: Stopped', async () => {
-    await stack.sm.send(new CreateTrainingJobCommand(trainingJobRequest('job-stop', { epochs: '1000', epoch_ms: '50' })));
+    await stack.sm.send(
+      new CreateTrainingJobCommand(trainingJobRequest('job-stop', { epochs: '1000', epoch_ms: '50' })),
+    );
     // Stop once the trainer is running its epochs (its SIGTERM handler is installed by then).
     await waitFor(async () => lines.some((l) => l.name === 'job-stop' && l.line.startsWith('epoch=')), Boolean);
     await stack.sm.send(new StopTrainingJobCommand({ TrainingJobName: 'job-stop' }));
@@ -160,7 +187,13 @@ describe('local SageMaker training jobs, through the unchanged @aws-sdk/client-s
 
   it('enforces StoppingCondition.MaxRuntimeInSeconds: Stopped / MaxRuntimeExceeded', async () => {
     await stack.sm.send(
-      new CreateTrainingJobCommand(trainingJobRequest('job-too-long', { epochs: '1000', epoch_ms: '50' }, { StoppingCondition: { MaxRuntimeInSeconds: 1 } })),
+      new CreateTrainingJobCommand(
+        trainingJobRequest(
+          'job-too-long',
+          { epochs: '1000', epoch_ms: '50' },
+          { StoppingCondition: { MaxRuntimeInSeconds: 1 } },
+        ),
+      ),
     );
     const job = await untilEnded('job-too-long');
     expect(job.TrainingJobStatus).toBe('Stopped');
@@ -169,23 +202,43 @@ describe('local SageMaker training jobs, through the unchanged @aws-sdk/client-s
 
   it('ListTrainingJobs filters, sorts and pages', async () => {
     // Names sort by code point, as SageMaker's (Java) string order.
-    const all = await stack.sm.send(new ListTrainingJobsCommand({ NameContains: 'job-', SortBy: 'Name', SortOrder: 'Ascending', MaxResults: 100 }));
-    expect(all.TrainingJobSummaries?.map((s) => s.TrainingJobName)).toEqual(['Job-OK-1', 'job-exit-3', 'job-fails', 'job-stop', 'job-too-long']);
+    const all = await stack.sm.send(
+      new ListTrainingJobsCommand({ NameContains: 'job-', SortBy: 'Name', SortOrder: 'Ascending', MaxResults: 100 }),
+    );
+    expect(all.TrainingJobSummaries?.map((s) => s.TrainingJobName)).toEqual([
+      'Job-OK-1',
+      'job-exit-3',
+      'job-fails',
+      'job-stop',
+      'job-too-long',
+    ]);
     const failed = await stack.sm.send(new ListTrainingJobsCommand({ StatusEquals: 'Failed' }));
     expect(failed.TrainingJobSummaries?.map((s) => s.TrainingJobName).sort()).toEqual(['job-exit-3', 'job-fails']);
-    const first = await stack.sm.send(new ListTrainingJobsCommand({ MaxResults: 2, SortBy: 'CreationTime', SortOrder: 'Descending' }));
+    const first = await stack.sm.send(
+      new ListTrainingJobsCommand({ MaxResults: 2, SortBy: 'CreationTime', SortOrder: 'Descending' }),
+    );
     expect(first.TrainingJobSummaries).toHaveLength(2);
     expect(first.TrainingJobSummaries?.[0]?.TrainingJobName).toBe('job-too-long');
-    const rest = await stack.sm.send(new ListTrainingJobsCommand({ MaxResults: 100, SortBy: 'CreationTime', SortOrder: 'Descending', NextToken: first.NextToken }));
+    const rest = await stack.sm.send(
+      new ListTrainingJobsCommand({
+        MaxResults: 100,
+        SortBy: 'CreationTime',
+        SortOrder: 'Descending',
+        NextToken: first.NextToken,
+      }),
+    );
     expect(rest.TrainingJobSummaries).toHaveLength(3);
     expect(rest.NextToken).toBeUndefined();
   });
 
   it('refuses the second of two concurrent creates of one name (a redelivered event) with ResourceInUse', async () => {
-    const create = () => stack.sm.send(new CreateTrainingJobCommand(trainingJobRequest('created-twice', { epochs: '1' })));
+    const create = () =>
+      stack.sm.send(new CreateTrainingJobCommand(trainingJobRequest('created-twice', { epochs: '1' })));
     const outcomes = await Promise.allSettled([create(), create()]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
-    expect((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(ResourceInUse);
+    expect((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(
+      ResourceInUse,
+    );
     expect((await untilEnded('created-twice')).TrainingJobStatus).toBe('Completed');
   });
 });

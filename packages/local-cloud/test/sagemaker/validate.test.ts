@@ -46,7 +46,11 @@ describe('Validator (AWS-style ValidationException messages)', () => {
   it('checks enums and string maps', () => {
     const v = new Validator();
     v.string('algorithmSpecification.trainingInputMode', 'Stream', { enum: ['Pipe', 'File', 'FastFile'] });
-    v.stringMap('environment', { GOOD_NAME: 'x', '1bad': 'y' }, { max: 100, key: { max: 1024, pattern: '[a-zA-Z_][a-zA-Z0-9_]*' }, value: { max: 1024 } });
+    v.stringMap(
+      'environment',
+      { GOOD_NAME: 'x', '1bad': 'y' },
+      { max: 100, key: { max: 1024, pattern: '[a-zA-Z_][a-zA-Z0-9_]*' }, value: { max: 1024 } },
+    );
     expect(errorOf(() => v.done()).message).toBe(
       "2 validation errors detected: Value 'Stream' at 'algorithmSpecification.trainingInputMode' failed to satisfy constraint: Member must satisfy enum value set: [Pipe, File, FastFile]; " +
         "Value '1bad' at 'environment.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z_][a-zA-Z0-9_]*",

@@ -7,7 +7,18 @@
  * [inC, ≥kh, ≥kw, outC] is cropped to the filter size and transposed to [kh, kw, inC, outC].
  * That lets XNNPACK's fast convolution do the work.
  */
-import { backend_util, Conv2D, Conv2DBackpropFilter, PadV2, Slice, Transpose, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import {
+  backend_util,
+  Conv2D,
+  Conv2DBackpropFilter,
+  PadV2,
+  Slice,
+  Transpose,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs';
 import { release, run, wasmKernel, type BackendWasm, type Conv2DGradAttrs } from './wasm-kernel-calls';
 
 interface FilterGradAttrs extends Conv2DGradAttrs {
@@ -20,7 +31,15 @@ export function conv2DBackpropFilterConfig(): KernelConfig {
   const pad = wasmKernel(PadV2);
   const slice = wasmKernel(Slice);
 
-  const kernelFunc = ({ inputs, backend, attrs }: { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs: NamedAttrMap }): TensorInfo => {
+  const kernelFunc = ({
+    inputs,
+    backend,
+    attrs,
+  }: {
+    inputs: Record<string, TensorInfo>;
+    backend: BackendWasm;
+    attrs: NamedAttrMap;
+  }): TensorInfo => {
     const x = inputs.x!;
     const dy = inputs.dy!;
     const { strides, pad: padding, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as FilterGradAttrs;
@@ -38,7 +57,20 @@ export function conv2DBackpropFilterConfig(): KernelConfig {
     const { top, bottom, left, right } = info.padInfo;
     const padded =
       top || bottom || left || right
-        ? run(pad, backend, { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 })
+        ? run(
+            pad,
+            backend,
+            { x },
+            {
+              paddings: [
+                [0, 0],
+                [top, bottom],
+                [left, right],
+                [0, 0],
+              ],
+              constantValue: 0,
+            },
+          )
         : null;
     const xT = run(transpose, backend, { x: padded ?? x }, { perm: [3, 1, 2, 0] });
     const dyT = run(transpose, backend, { x: dy }, { perm: [1, 2, 0, 3] });
@@ -49,7 +81,12 @@ export function conv2DBackpropFilterConfig(): KernelConfig {
       dilations: [info.strideHeight, info.strideWidth],
       dimRoundingMode: undefined as unknown as string,
     } as NamedAttrMap);
-    const cropped = run(slice, backend, { x: full }, { begin: [0, 0, 0, 0], size: [info.inChannels, info.filterHeight, info.filterWidth, info.outChannels] });
+    const cropped = run(
+      slice,
+      backend,
+      { x: full },
+      { begin: [0, 0, 0, 0], size: [info.inChannels, info.filterHeight, info.filterWidth, info.outChannels] },
+    );
     const dw = run(transpose, backend, { x: cropped }, { perm: [1, 2, 0, 3] });
     release(backend, xT, dyT, full, cropped, ...(padded ? [padded] : []));
     return dw;

@@ -4,8 +4,25 @@
  * dy with the filter flipped spatially and transposed in/out ([kh, kw, outC, inC]), padded so
  * the output has the input's size — which XNNPACK does fast. Strided cases keep the stock kernel.
  */
-import { backend_util, Conv2D, Conv2DBackpropInput, Reverse, Transpose, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
-import { release, run, wasmKernel, wasmKernelConfig, type BackendWasm, type Conv2DGradAttrs } from './wasm-kernel-calls';
+import {
+  backend_util,
+  Conv2D,
+  Conv2DBackpropInput,
+  Reverse,
+  Transpose,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs';
+import {
+  release,
+  run,
+  wasmKernel,
+  wasmKernelConfig,
+  type BackendWasm,
+  type Conv2DGradAttrs,
+} from './wasm-kernel-calls';
 
 interface InputGradAttrs extends Conv2DGradAttrs {
   inputShape: [number, number, number, number];
@@ -18,12 +35,25 @@ export function conv2DBackpropInputConfig(): KernelConfig {
   const transpose = wasmKernel(Transpose);
   const reverse = wasmKernel(Reverse);
 
-  const kernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs: NamedAttrMap }): TensorInfo => {
+  const kernelFunc = (args: {
+    inputs: Record<string, TensorInfo>;
+    backend: BackendWasm;
+    attrs: NamedAttrMap;
+  }): TensorInfo => {
     const { inputs, backend, attrs } = args;
     const dy = inputs.dy!;
     const filter = inputs.filter!;
     const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as InputGradAttrs;
-    const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    const info = backend_util.computeConv2DInfo(
+      inputShape,
+      filter.shape as [number, number, number, number],
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     if (dataFormat === 'NCHW' || info.strideHeight !== 1 || info.strideWidth !== 1) return stock(args) as TensorInfo;
 
     const { filterHeight: kh, filterWidth: kw, inHeight, inWidth, outHeight, outWidth, padInfo } = info;
@@ -37,7 +67,12 @@ export function conv2DBackpropInputConfig(): KernelConfig {
     const flipped = run(reverse, backend, { x: transposed }, { dims: [0, 1] });
     const dx = run(conv2d, backend, { x: dy, filter: flipped }, {
       strides: [1, 1],
-      pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
       dataFormat: 'NHWC',
       dilations: [1, 1],
     } as unknown as NamedAttrMap);
@@ -45,5 +80,10 @@ export function conv2DBackpropInputConfig(): KernelConfig {
     return dx;
   };
   // The stock kernel's setup (binding its wasm function) still has to run: strided cases use it.
-  return { kernelName: Conv2DBackpropInput, backendName: 'wasm', setupFunc: stockConfig.setupFunc, kernelFunc: kernelFunc as unknown as KernelFunc };
+  return {
+    kernelName: Conv2DBackpropInput,
+    backendName: 'wasm',
+    setupFunc: stockConfig.setupFunc,
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+  };
 }

@@ -15,7 +15,12 @@ let registered = false;
 export function registerWasmKernels(): void {
   if (registered) return;
   // Build every config first: they capture the stock kernels they are composed of.
-  const configs: KernelConfig[] = [conv2DBackpropFilterConfig(), conv2DBackpropInputConfig(), maxPoolGradConfig(), batchMatMulConfig()];
+  const configs: KernelConfig[] = [
+    conv2DBackpropFilterConfig(),
+    conv2DBackpropInputConfig(),
+    maxPoolGradConfig(),
+    batchMatMulConfig(),
+  ];
   for (const config of configs) {
     if (getKernel(config.kernelName, 'wasm')) unregisterKernel(config.kernelName, 'wasm');
     registerKernel(config);

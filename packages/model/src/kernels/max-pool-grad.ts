@@ -4,7 +4,14 @@
  * first maximum in row-major window order — the cpu backend's rule, which matters for ties
  * (e.g. all-zero windows after ReLU).
  */
-import { backend_util, MaxPoolGrad, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import {
+  backend_util,
+  MaxPoolGrad,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs';
 import { heapF32, wasmKernelConfig, type BackendWasm } from './wasm-kernel-calls';
 
 interface PoolGradAttrs {
@@ -16,14 +23,36 @@ interface PoolGradAttrs {
 
 export function maxPoolGradConfig(): KernelConfig {
   const stockConfig = wasmKernelConfig(MaxPoolGrad);
-  const kernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs: NamedAttrMap }): TensorInfo => {
+  const kernelFunc = (args: {
+    inputs: Record<string, TensorInfo>;
+    backend: BackendWasm;
+    attrs: NamedAttrMap;
+  }): TensorInfo => {
     const { inputs, backend, attrs } = args;
     const dy = inputs.dy!;
     const input = inputs.input!;
     if (input.dtype !== 'float32' || dy.dtype !== 'float32') return stockConfig.kernelFunc(args) as TensorInfo;
     const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as PoolGradAttrs;
-    const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-    const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
+    const info = backend_util.computePool2DInfo(
+      input.shape as [number, number, number, number],
+      filterSize,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
+    const {
+      batchSize,
+      inHeight,
+      inWidth,
+      inChannels: C,
+      outHeight,
+      outWidth,
+      strideHeight,
+      strideWidth,
+      effectiveFilterHeight: fh,
+      effectiveFilterWidth: fw,
+    } = info;
     const { top, left } = info.padInfo;
 
     const out = backend.makeOutput(input.shape, 'float32');
@@ -74,5 +103,10 @@ export function maxPoolGradConfig(): KernelConfig {
     }
     return out;
   };
-  return { kernelName: MaxPoolGrad, backendName: 'wasm', setupFunc: stockConfig.setupFunc, kernelFunc: kernelFunc as unknown as KernelFunc };
+  return {
+    kernelName: MaxPoolGrad,
+    backendName: 'wasm',
+    setupFunc: stockConfig.setupFunc,
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+  };
 }

@@ -17,7 +17,10 @@ const MODULE_SCRIPT_PREFIX = 'var WasmBackendModuleThreadedSimd';
 /** The bundle-internal module names tf-backend-wasm.node.js 4.22's module script refers to. */
 const BUNDLE_REQUIRES = 'require$$0,require$$1,require$$3,require$$4';
 
-export async function initThreadedWasm(wasm: typeof import('@tensorflow/tfjs-backend-wasm'), threads: number): Promise<void> {
+export async function initThreadedWasm(
+  wasm: typeof import('@tensorflow/tfjs-backend-wasm'),
+  threads: number,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'digits-tfjs-wasm-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const modulePath = join(dir, 'wasm-module.js');
@@ -35,7 +38,8 @@ export async function initThreadedWasm(wasm: typeof import('@tensorflow/tfjs-bac
         // A worker that fails to load takes the whole process down, so refuse (and let the
         // caller fall back to one thread) unless the script refers to exactly the names we define.
         const used = [...new Set(text.match(/\brequire\$\$\w+/g) ?? [])].sort().join(',');
-        if (used !== BUNDLE_REQUIRES) throw new Error(`unexpected threaded wasm module script (it uses ${used || 'no'} bundle requires)`);
+        if (used !== BUNDLE_REQUIRES)
+          throw new Error(`unexpected threaded wasm module script (it uses ${used || 'no'} bundle requires)`);
         const names = `var require$$0 = require('fs'), require$$1 = require('path'), require$$3 = require('perf_hooks'), require$$4 = require('os'), commonjsGlobal = globalThis, _scriptDir = ${JSON.stringify(modulePath)};\n`;
         writeFileSync(modulePath, names + text);
       }
@@ -47,7 +51,10 @@ export async function initThreadedWasm(wasm: typeof import('@tensorflow/tfjs-bac
     // The worker script: inside the worker, "createObjectURL(module Blob)" must give the module file.
     const override = `URL.createObjectURL = () => ${JSON.stringify(modulePath)}; URL.revokeObjectURL = () => {};`;
     const strict = '"use strict";';
-    writeFileSync(workerPath, text.startsWith(strict) ? `${strict}${override}${text.slice(strict.length)}` : `${override}${text}`);
+    writeFileSync(
+      workerPath,
+      text.startsWith(strict) ? `${strict}${override}${text.slice(strict.length)}` : `${override}${text}`,
+    );
     return workerPath;
   };
   // The C++ side caps its pool at half the logical cores Emscripten reports (os.cpus() in
@@ -61,10 +68,12 @@ export async function initThreadedWasm(wasm: typeof import('@tensorflow/tfjs-bac
   try {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
     wasm.setThreadsCount(threads);
-    if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm backend failed to initialise (see the warning above)');
+    if (!(await tf.setBackend('wasm')))
+      throw new Error('the threaded wasm backend failed to initialise (see the warning above)');
     // Emscripten refs the workers running XNNPACK's pool threads, which then keep Node alive
     // forever; unref them so a finished program exits on its own.
-    const pthreads = (tf.backend() as unknown as { wasm: { PThread?: { runningWorkers: Array<{ unref(): void }> } } }).wasm.PThread;
+    const pthreads = (tf.backend() as unknown as { wasm: { PThread?: { runningWorkers: Array<{ unref(): void }> } } })
+      .wasm.PThread;
     for (const worker of pthreads?.runningWorkers ?? []) worker.unref();
   } finally {
     globalThis.Blob = OriginalBlob;

@@ -3,7 +3,14 @@
  * functions directly (as the wasm backend's own composite kernels do), outside the engine, so
  * intermediates are plain TensorInfos that must be released here.
  */
-import { backend_util, getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import {
+  backend_util,
+  getKernel,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 export type { BackendWasm };
@@ -28,7 +35,12 @@ export function wasmKernel(name: string): KernelFunc {
   return wasmKernelConfig(name).kernelFunc;
 }
 
-export function run(kernel: KernelFunc, backend: BackendWasm, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
+export function run(
+  kernel: KernelFunc,
+  backend: BackendWasm,
+  inputs: Record<string, TensorInfo>,
+  attrs: NamedAttrMap = {},
+): TensorInfo {
   return kernel({ inputs, backend, attrs }) as TensorInfo;
 }
 

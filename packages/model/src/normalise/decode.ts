@@ -31,7 +31,8 @@ export function detectFormat(bytes: Uint8Array): ImageFormat {
   if (PNG_SIGNATURE.every((v, i) => bytes[i] === v)) return 'png';
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
   const other = OTHER_FORMATS.find((f) => f.test(bytes));
-  if (other) throw new DigitInputError('UNSUPPORTED_MEDIA', `${other.name} images are not supported: send a PNG or JPEG`);
+  if (other)
+    throw new DigitInputError('UNSUPPORTED_MEDIA', `${other.name} images are not supported: send a PNG or JPEG`);
   const head = Array.from(bytes.subarray(0, 4), (v) => v.toString(16).padStart(2, '0')).join(' ');
   throw new DigitInputError('UNDECODABLE', `not a PNG or JPEG image (first bytes ${head})`);
 }
@@ -68,7 +69,8 @@ export function decodeImage(bytes: Uint8Array): RgbaImage & { format: ImageForma
 
 function checkDimensions(width: number, height: number, format: ImageFormat): void {
   const what = `${format.toUpperCase()} declares ${width}×${height} pixels`;
-  if (width === 0 || height === 0) throw new DigitInputError('UNDECODABLE', `${what}: an image needs at least one pixel`);
+  if (width === 0 || height === 0)
+    throw new DigitInputError('UNDECODABLE', `${what}: an image needs at least one pixel`);
   if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
     throw new DigitInputError('TOO_LARGE', `${what}: the limit is ${MAX_IMAGE_SIDE} on either side`);
   }
@@ -117,7 +119,7 @@ function jpegDimensions(b: Uint8Array): { width: number; height: number } {
  */
 function checkInterlacedPngSize(buffer: Buffer, width: number, height: number): void {
   const idat: Buffer[] = [];
-  for (let i = 8; i + 8 <= buffer.length; ) {
+  for (let i = 8; i + 8 <= buffer.length;) {
     const length = buffer.readUInt32BE(i);
     if (buffer.toString('latin1', i + 4, i + 8) === 'IDAT') idat.push(buffer.subarray(i + 8, i + 8 + length));
     i += 12 + length;
@@ -127,7 +129,10 @@ function checkInterlacedPngSize(buffer: Buffer, width: number, height: number): 
   try {
     inflateSync(Buffer.concat(idat), { maxOutputLength: limit });
   } catch (e) {
-    throw new DigitInputError('UNDECODABLE', `PNG image data does not inflate to a ${width}×${height} image: ${(e as Error).message}`);
+    throw new DigitInputError(
+      'UNDECODABLE',
+      `PNG image data does not inflate to a ${width}×${height} image: ${(e as Error).message}`,
+    );
   }
 }
 

@@ -64,7 +64,10 @@ export function centreDigit(gray: Float32Array, width: number, height: number): 
   for (let i = 0; i < gray.length; i++) if (gray[i]! > peak) peak = gray[i]!;
   const contrast = peak - background;
   if (contrast < MIN_INK_CONTRAST) {
-    throw new DigitInputError('EMPTY', `no ink found: the image is blank (contrast ${contrast.toFixed(3)} < ${MIN_INK_CONTRAST})`);
+    throw new DigitInputError(
+      'EMPTY',
+      `no ink found: the image is blank (contrast ${contrast.toFixed(3)} < ${MIN_INK_CONTRAST})`,
+    );
   }
   const floor = background + INK_FLOOR * contrast;
   const span = peak - floor;
@@ -87,7 +90,8 @@ export function centreDigit(gray: Float32Array, width: number, height: number): 
   const cropW = x1 - x0 + 1;
   const cropH = y1 - y0 + 1;
   const crop = new Float32Array(cropW * cropH);
-  for (let y = 0; y < cropH; y++) crop.set(ink.subarray((y0 + y) * width + x0, (y0 + y) * width + x0 + cropW), y * cropW);
+  for (let y = 0; y < cropH; y++)
+    crop.set(ink.subarray((y0 + y) * width + x0, (y0 + y) * width + x0 + cropW), y * cropW);
 
   const boxW = cropW >= cropH ? DIGIT_BOX : Math.max(1, Math.round((cropW * DIGIT_BOX) / cropH));
   const boxH = cropH >= cropW ? DIGIT_BOX : Math.max(1, Math.round((cropH * DIGIT_BOX) / cropW));

@@ -1,5 +1,6 @@
 /** Why a digit input was refused; shared by `serve` and the inference API so both answer alike. */
-export type DigitInputErrorCode = 'UNSUPPORTED_MEDIA' | 'UNDECODABLE' | 'EMPTY' | 'TOO_LARGE' | 'BAD_PIXELS' | 'BAD_REQUEST';
+export type DigitInputErrorCode =
+  'UNSUPPORTED_MEDIA' | 'UNDECODABLE' | 'EMPTY' | 'TOO_LARGE' | 'BAD_PIXELS' | 'BAD_REQUEST';
 
 export const DIGIT_INPUT_ERROR_STATUS: Readonly<Record<DigitInputErrorCode, 400 | 413 | 415>> = {
   UNSUPPORTED_MEDIA: 415,

@@ -18,7 +18,8 @@ export interface PixelOptions {
 
 /** One image or a batch, in any of the shapes above. */
 export function normalisePixels(values: unknown, options: PixelOptions = {}): Float32Array[] {
-  if (!Array.isArray(values)) throw new DigitInputError('BAD_PIXELS', `pixels must be an array, got ${typeName(values)}`);
+  if (!Array.isArray(values))
+    throw new DigitInputError('BAD_PIXELS', `pixels must be an array, got ${typeName(values)}`);
   if (values.length === 0) throw new DigitInputError('EMPTY', 'no pixels: the array is empty');
   const first = values[0];
   if (!Array.isArray(first)) return [toImage(values, 'pixels', options)];
@@ -37,10 +38,14 @@ export function normaliseJsonBody(body: unknown, options: PixelOptions = {}): Fl
   if (Array.isArray(body)) return normalisePixels(body, options);
   if (typeof body === 'object' && body !== null && 'instances' in body) {
     const instances = (body as { instances: unknown }).instances;
-    if (!Array.isArray(instances)) throw new DigitInputError('BAD_REQUEST', `"instances" must be a list of images, got ${typeName(instances)}`);
+    if (!Array.isArray(instances))
+      throw new DigitInputError('BAD_REQUEST', `"instances" must be a list of images, got ${typeName(instances)}`);
     return normaliseBatch(instances, 'instances', options);
   }
-  throw new DigitInputError('BAD_REQUEST', 'JSON body must be {"instances": [[784 numbers], ...]} or an array of pixels');
+  throw new DigitInputError(
+    'BAD_REQUEST',
+    'JSON body must be {"instances": [[784 numbers], ...]} or an array of pixels',
+  );
 }
 
 /** text/csv: one image of 784 comma-separated values per row; blank lines are skipped. */
@@ -55,13 +60,20 @@ export function parseCsvPixels(text: string, options: PixelOptions = {}): Float3
     const fields = line.split(',');
     if (fields.length !== PIXELS) {
       const hint = fields.length === PIXELS + 1 ? ' (drop the label column)' : '';
-      throw new DigitInputError('BAD_PIXELS', `CSV line ${l + 1} has ${fields.length} values, expected ${PIXELS} (28×28)${hint}`);
+      throw new DigitInputError(
+        'BAD_PIXELS',
+        `CSV line ${l + 1} has ${fields.length} values, expected ${PIXELS} (28×28)${hint}`,
+      );
     }
     rows.push(
       fields.map((f, c) => {
         const s = f.trim();
         const v = s === '' ? NaN : Number(s);
-        if (!Number.isFinite(v)) throw new DigitInputError('BAD_PIXELS', `CSV line ${l + 1}, column ${c + 1}: ${JSON.stringify(s)} is not a number`);
+        if (!Number.isFinite(v))
+          throw new DigitInputError(
+            'BAD_PIXELS',
+            `CSV line ${l + 1}, column ${c + 1}: ${JSON.stringify(s)} is not a number`,
+          );
         return v;
       }),
     );
@@ -74,12 +86,19 @@ function normaliseBatch(images: unknown[], label: string, options: PixelOptions)
   const maxImages = options.maxImages ?? MAX_BATCH;
   if (images.length === 0) throw new DigitInputError('EMPTY', `${label} is empty: send at least one image`);
   if (!Array.isArray(images[0])) {
-    throw new DigitInputError('BAD_PIXELS', `${label}[0] must be an array (an image of ${PIXELS} numbers or 28 rows of 28), got ${typeName(images[0])}: ${label} is a list of images`);
+    throw new DigitInputError(
+      'BAD_PIXELS',
+      `${label}[0] must be an array (an image of ${PIXELS} numbers or 28 rows of 28), got ${typeName(images[0])}: ${label} is a list of images`,
+    );
   }
   if (images.length > maxImages) throw tooMany(maxImages, 'images', images.length);
   return images.map((image, i) => {
     const where = `${label}[${i}]`;
-    if (!Array.isArray(image)) throw new DigitInputError('BAD_PIXELS', `${where} must be an array of ${PIXELS} numbers or 28 rows of 28, got ${typeName(image)}`);
+    if (!Array.isArray(image))
+      throw new DigitInputError(
+        'BAD_PIXELS',
+        `${where} must be an array of ${PIXELS} numbers or 28 rows of 28, got ${typeName(image)}`,
+      );
     return toImage(image, where, options);
   });
 }
@@ -91,13 +110,19 @@ function toImage(image: unknown[], where: string, options: PixelOptions): Float3
     for (let r = 0; r < IMAGE_SIDE; r++) {
       const row = image[r];
       if (!Array.isArray(row) || row.length !== IMAGE_SIDE) {
-        throw new DigitInputError('BAD_PIXELS', `${where}[${r}] must be a row of ${IMAGE_SIDE} numbers, got ${Array.isArray(row) ? `${row.length} values` : typeName(row)}`);
+        throw new DigitInputError(
+          'BAD_PIXELS',
+          `${where}[${r}] must be a row of ${IMAGE_SIDE} numbers, got ${Array.isArray(row) ? `${row.length} values` : typeName(row)}`,
+        );
       }
       for (let c = 0; c < IMAGE_SIDE; c++) out[r * IMAGE_SIDE + c] = checkNumber(row[c], `${where}[${r}][${c}]`);
     }
   } else {
     if (image.length !== PIXELS) {
-      throw new DigitInputError('BAD_PIXELS', `${where} has ${image.length} values, expected ${PIXELS} (28×28) or 28 rows of 28`);
+      throw new DigitInputError(
+        'BAD_PIXELS',
+        `${where} has ${image.length} values, expected ${PIXELS} (28×28) or 28 rows of 28`,
+      );
     }
     for (let i = 0; i < PIXELS; i++) out[i] = checkNumber(image[i], `${where}[${i}]`);
   }
@@ -121,7 +146,11 @@ function scale(image: Float32Array, where: string, mode: PixelScale): Float32Arr
     if (v > max) [max, maxAt] = [v, i];
   }
   const top = mode === '0..255' || (mode === 'auto' && max > 1) ? 255 : 1;
-  if (min < 0) throw new DigitInputError('BAD_PIXELS', `${where}: value ${min} at index ${minAt} is negative (pixels are 0..1 or 0..255)`);
+  if (min < 0)
+    throw new DigitInputError(
+      'BAD_PIXELS',
+      `${where}: value ${min} at index ${minAt} is negative (pixels are 0..1 or 0..255)`,
+    );
   if (max > top) {
     const expected = mode === '0..1' ? 'pixels are 0..1' : 'pixels are 0..1 or 0..255';
     throw new DigitInputError('BAD_PIXELS', `${where}: value ${max} at index ${maxAt} is above ${top} (${expected})`);
@@ -131,7 +160,10 @@ function scale(image: Float32Array, where: string, mode: PixelScale): Float32Arr
 }
 
 function tooMany(max: number, what: string, got?: number): DigitInputError {
-  return new DigitInputError('TOO_LARGE', `${got === undefined ? 'more than' : got} ${what}: at most ${max} per request`);
+  return new DigitInputError(
+    'TOO_LARGE',
+    `${got === undefined ? 'more than' : got} ${what}: at most ${max} per request`,
+  );
 }
 
 function typeName(v: unknown): string {

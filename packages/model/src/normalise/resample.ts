@@ -2,7 +2,13 @@
  * Separable resize with a triangle (tent) filter widened by the scale factor when shrinking — the
  * antialiased "bilinear" of PIL's resize: area-averaging when downscaling, bilinear when enlarging.
  */
-export function resize(src: Float32Array, width: number, height: number, outWidth: number, outHeight: number): Float32Array {
+export function resize(
+  src: Float32Array,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+): Float32Array {
   const horizontal = filterWeights(width, outWidth);
   const vertical = filterWeights(height, outHeight);
   const rows = new Float32Array(outWidth * height);

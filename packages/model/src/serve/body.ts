@@ -8,7 +8,8 @@ import { DigitInputError } from '../normalise';
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
-    const tooLarge = (size: string) => new DigitInputError('TOO_LARGE', `request body of ${size} exceeds the limit of ${limit} bytes`);
+    const tooLarge = (size: string) =>
+      new DigitInputError('TOO_LARGE', `request body of ${size} exceeds the limit of ${limit} bytes`);
     if (Number.isFinite(declared) && declared > limit) {
       reject(tooLarge(`${declared} bytes`));
       return;

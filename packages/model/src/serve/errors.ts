@@ -20,6 +20,7 @@ export class ServeError extends Error {
 
 /** Status and JSON body for anything thrown while answering a request. */
 export function errorResponse(e: unknown): { status: number; body: ErrorBody } {
-  if (e instanceof DigitInputError || e instanceof ServeError) return { status: e.status, body: { error: { code: e.code, message: e.message } } };
+  if (e instanceof DigitInputError || e instanceof ServeError)
+    return { status: e.status, body: { error: { code: e.code, message: e.message } } };
   return { status: 500, body: { error: { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) } } };
 }

@@ -13,7 +13,12 @@ export function parseContentType(header: string | undefined): InvocationContentT
   const type = (header ?? '').split(';')[0]!.trim().toLowerCase();
   if ((INVOCATION_CONTENT_TYPES as readonly string[]).includes(type)) return type as InvocationContentType;
   const accepted = INVOCATION_CONTENT_TYPES.join(', ');
-  throw new DigitInputError('UNSUPPORTED_MEDIA', type ? `Content-Type ${type} is not supported: send one of ${accepted}` : `Content-Type is missing: send one of ${accepted}`);
+  throw new DigitInputError(
+    'UNSUPPORTED_MEDIA',
+    type
+      ? `Content-Type ${type} is not supported: send one of ${accepted}`
+      : `Content-Type is missing: send one of ${accepted}`,
+  );
 }
 
 export function parseInvocation(contentType: InvocationContentType, body: Buffer): Float32Array[] {

@@ -13,8 +13,14 @@ export async function serveMain(env: NodeJS.ProcessEnv = process.env): Promise<v
   if (!process.env[WASM_THREADS_ENV]) process.env[WASM_THREADS_ENV] = '1';
   const rawPort = env[SERVE_PORT_ENV];
   const port = rawPort ? Number(rawPort) : DEFAULT_SERVE_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${SERVE_PORT_ENV}=${rawPort} is not a port number`);
-  const server = await startServer({ port, host: env[SERVE_HOST_ENV] || '127.0.0.1', mlRoot: env[ML_ROOT_ENV] || DEFAULT_ML_ROOT, logger: log });
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${SERVE_PORT_ENV}=${rawPort} is not a port number`);
+  const server = await startServer({
+    port,
+    host: env[SERVE_HOST_ENV] || '127.0.0.1',
+    mlRoot: env[ML_ROOT_ENV] || DEFAULT_ML_ROOT,
+    logger: log,
+  });
   const stop = (signal: string) => {
     log.info('stopping', { signal });
     server.close().finally(() => process.exit(0));

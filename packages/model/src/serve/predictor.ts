@@ -12,13 +12,16 @@ export class Predictor {
     }
     this.inputShape = shape as number[];
     const outputs = (model.outputs[0]?.shape ?? []).slice(1);
-    if (outputs.length !== 1 || outputs[0] !== NUM_CLASSES) throw new Error(`model output shape [${outputs.join(', ')}] is not [${NUM_CLASSES}]`);
+    if (outputs.length !== 1 || outputs[0] !== NUM_CLASSES)
+      throw new Error(`model output shape [${outputs.join(', ')}] is not [${NUM_CLASSES}]`);
   }
 
   predict(images: Float32Array[]): DigitPrediction[] {
     const input = new Float32Array(images.length * PIXELS);
     images.forEach((image, i) => input.set(image, i * PIXELS));
-    const output = tf.tidy(() => this.model.predict(tf.tensor(input, [images.length, ...this.inputShape])) as tf.Tensor);
+    const output = tf.tidy(
+      () => this.model.predict(tf.tensor(input, [images.length, ...this.inputShape])) as tf.Tensor,
+    );
     // Read outside tidy: tidy scans what its callback returns, which costs ~0.4 µs per element.
     const probabilities = output.dataSync() as Float32Array;
     output.dispose();

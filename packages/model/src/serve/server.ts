@@ -9,7 +9,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { createLogger, DEFAULT_ML_ROOT, DEFAULT_SERVE_PORT, MAX_BATCH, type InvocationResponse, type Logger, type ModelMetadata } from '@digits/common';
+import {
+  createLogger,
+  DEFAULT_ML_ROOT,
+  DEFAULT_SERVE_PORT,
+  MAX_BATCH,
+  type InvocationResponse,
+  type Logger,
+  type ModelMetadata,
+} from '@digits/common';
 import { initBackend } from '../backend';
 import { loadModel } from '../model-files';
 import { MAX_BODY_BYTES } from '../normalise';
@@ -77,7 +85,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         send(res, 200, answer);
       } else if (path === '/execution-parameters') {
         allow(req, 'GET');
-        send(res, 200, { MaxConcurrentTransforms: 1, BatchStrategy: 'MULTI_RECORD', MaxPayloadInMB: Math.floor(maxBodyBytes / 2 ** 20) });
+        send(res, 200, {
+          MaxConcurrentTransforms: 1,
+          BatchStrategy: 'MULTI_RECORD',
+          MaxPayloadInMB: Math.floor(maxBodyBytes / 2 ** 20),
+        });
       } else {
         throw new ServeError(404, 'NOT_FOUND', `no route ${req.method} ${path}: use GET /ping or POST /invocations`);
       }
@@ -116,7 +128,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       const loaded = new Predictor(model);
       loaded.predict([new Float32Array(784)]); // warm up: the first call compiles kernels
       predictor = loaded;
-      log.info('model loaded', { modelDir, backend, testAccuracy: metadata.testAccuracy, trainedAt: metadata.trainedAt, ms: Math.round(performance.now() - started), maxBatch: MAX_BATCH });
+      log.info('model loaded', {
+        modelDir,
+        backend,
+        testAccuracy: metadata.testAccuracy,
+        trainedAt: metadata.trainedAt,
+        ms: Math.round(performance.now() - started),
+        maxBatch: MAX_BATCH,
+      });
     } catch (e) {
       loadError = e as Error;
       log.error('model failed to load', { modelDir, error: e });
@@ -139,7 +158,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
 
 function allow(req: IncomingMessage, ...methods: string[]): void {
   if (!methods.includes(req.method ?? '')) {
-    throw new ServeError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${req.url}: use ${methods.join(' or ')}`);
+    throw new ServeError(
+      405,
+      'METHOD_NOT_ALLOWED',
+      `${req.method} is not allowed on ${req.url}: use ${methods.join(' or ')}`,
+    );
   }
 }
 

@@ -31,7 +31,8 @@ export async function readChannel(mlRoot: string, channel: Channel, maxRows = In
   capacity = Math.min(capacity, maxRows);
   const data: LabelledImages = { pixels: new Uint8Array(capacity * PIXELS), labels: new Uint8Array(capacity), rows: 0 };
   contents.forEach((bytes, i) => {
-    if (data.rows < capacity) data.rows += parseCsvInto(bytes, relative(mlRoot, files[i]!), data, data.rows, capacity - data.rows);
+    if (data.rows < capacity)
+      data.rows += parseCsvInto(bytes, relative(mlRoot, files[i]!), data, data.rows, capacity - data.rows);
   });
   if (data.rows === 0) throw new TrainingInputError(`channel ${channel}: the CSV files in ${dir} hold no rows`);
   return {
@@ -49,7 +50,9 @@ async function listCsvFiles(dir: string, channel: Channel): Promise<string[]> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new TrainingInputError(
-      code === 'ENOENT' ? `channel ${channel} is missing: no folder ${dir}` : `channel ${channel}: cannot read ${dir} (${code ?? (e as Error).message})`,
+      code === 'ENOENT'
+        ? `channel ${channel} is missing: no folder ${dir}`
+        : `channel ${channel}: cannot read ${dir} (${code ?? (e as Error).message})`,
     );
   }
   const files = entries

@@ -23,7 +23,13 @@ const NINE = 0x39;
  * Parse up to `maxRows` rows of `bytes` (the contents of `file`) into `into` starting at row
  * `offset`. Returns the number of rows parsed. Throws TrainingInputError naming file:line.
  */
-export function parseCsvInto(bytes: Uint8Array, file: string, into: LabelledImages, offset: number, maxRows = Infinity): number {
+export function parseCsvInto(
+  bytes: Uint8Array,
+  file: string,
+  into: LabelledImages,
+  offset: number,
+  maxRows = Infinity,
+): number {
   const fields = CSV_FORMAT.columns;
   const { pixels, labels } = into;
   const n = bytes.length;
@@ -54,7 +60,9 @@ export function parseCsvInto(bytes: Uint8Array, file: string, into: LabelledImag
         c = bytes[++pos]!;
       }
       if (digits === 0 || digits > 3) {
-        fail(`column ${field + 1}: ${digits === 0 ? describe(bytes, pos) : 'too many digits'}, expected ${field === 0 ? 'a label 0–9' : 'a pixel value 0–255'}`);
+        fail(
+          `column ${field + 1}: ${digits === 0 ? describe(bytes, pos) : 'too many digits'}, expected ${field === 0 ? 'a label 0–9' : 'a pixel value 0–255'}`,
+        );
       }
       if (field === 0) {
         if (value >= NUM_CLASSES) fail(`column 1: label ${value} is not a digit 0–9`);
@@ -64,7 +72,10 @@ export function parseCsvInto(bytes: Uint8Array, file: string, into: LabelledImag
         pixels[base++] = value;
       }
       if (field < fields - 1) {
-        if (c !== COMMA) fail(`${field + 1} columns, expected ${fields} (label + ${PIXELS} pixels)${c === undefined || c === LF || c === CR ? '' : `; found ${describe(bytes, pos)}`}`);
+        if (c !== COMMA)
+          fail(
+            `${field + 1} columns, expected ${fields} (label + ${PIXELS} pixels)${c === undefined || c === LF || c === CR ? '' : `; found ${describe(bytes, pos)}`}`,
+          );
         pos++;
       } else if (pos < n) {
         if (c === CR) c = bytes[++pos]!;

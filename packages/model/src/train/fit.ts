@@ -61,7 +61,11 @@ export async function fit(
       const from = b * config.batchSize;
       const size = Math.min(config.batchSize, train.rows - from);
       fillBatch(train, order, from, size, xBuf, yBuf);
-      (optimizer as unknown as { learningRate: number }).learningRate = oneCycleLearningRate(step, totalSteps, config.learningRate);
+      (optimizer as unknown as { learningRate: number }).learningRate = oneCycleLearningRate(
+        step,
+        totalSteps,
+        config.learningRate,
+      );
       const dropoutSeed = config.seed * 7919 + step * 2;
       let logits: tf.Tensor | undefined;
       const cost = tf.tidy(() => {
@@ -81,10 +85,16 @@ export async function fit(
       const batchLoss = cost.dataSync()[0]!;
       correct += countCorrect(logits!.dataSync() as Float32Array, train.labels, order, from, size);
       tf.dispose([cost, logits!]);
-      if (!Number.isFinite(batchLoss)) throw new Error(`training diverged: loss is ${batchLoss} at epoch ${epoch}, batch ${b + 1}`);
+      if (!Number.isFinite(batchLoss))
+        throw new Error(`training diverged: loss is ${batchLoss} at epoch ${epoch}, batch ${b + 1}`);
       lossSum += batchLoss * size;
       step++;
-      progress.update(`epoch ${epoch}/${config.epochs}`, b + 1, batchesPerEpoch, `loss ${(lossSum / (from + size)).toFixed(4)}`);
+      progress.update(
+        `epoch ${epoch}/${config.epochs}`,
+        b + 1,
+        batchesPerEpoch,
+        `loss ${(lossSum / (from + size)).toFixed(4)}`,
+      );
       if (b % 50 === 49) await new Promise((r) => setImmediate(r)); // let signals and timers through
     }
     progress.clear();
@@ -112,7 +122,9 @@ export function evaluate(model: tf.LayersModel, data: LabelledImages, batchSize 
     const size = Math.min(batchSize, data.rows - from);
     const src = data.pixels.subarray(from * PIXELS, (from + size) * PIXELS);
     for (let i = 0; i < src.length; i++) x[i] = src[i]! / 255;
-    const probs = tf.tidy(() => model.predict(tf.tensor4d(x.subarray(0, size * PIXELS), [size, ...INPUT_SHAPE])) as tf.Tensor);
+    const probs = tf.tidy(
+      () => model.predict(tf.tensor4d(x.subarray(0, size * PIXELS), [size, ...INPUT_SHAPE])) as tf.Tensor,
+    );
     const p = probs.dataSync() as Float32Array;
     probs.dispose();
     for (let r = 0; r < size; r++) {
@@ -133,7 +145,14 @@ export function perClassAccuracy(confusion: number[][]): number[] {
   });
 }
 
-function fillBatch(data: LabelledImages, order: Uint32Array, from: number, size: number, x: Float32Array, y: Float32Array): void {
+function fillBatch(
+  data: LabelledImages,
+  order: Uint32Array,
+  from: number,
+  size: number,
+  x: Float32Array,
+  y: Float32Array,
+): void {
   y.fill(0, 0, size * NUM_CLASSES);
   for (let r = 0; r < size; r++) {
     const row = order[from + r]!;
@@ -144,7 +163,13 @@ function fillBatch(data: LabelledImages, order: Uint32Array, from: number, size:
   }
 }
 
-function countCorrect(logits: Float32Array, labels: Uint8Array, order: Uint32Array, from: number, size: number): number {
+function countCorrect(
+  logits: Float32Array,
+  labels: Uint8Array,
+  order: Uint32Array,
+  from: number,
+  size: number,
+): number {
   let correct = 0;
   for (let r = 0; r < size; r++) if (argMax(logits, r * NUM_CLASSES) === labels[order[from + r]!]) correct++;
   return correct;

@@ -51,7 +51,8 @@ export async function readHyperparameters(path: string): Promise<Hyperparameters
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(parsed)) {
     if (name.startsWith('sagemaker_')) continue;
-    if (!KNOWN.has(name)) throw new TrainingInputError(`unknown hyperparameter "${name}" (known: ${[...KNOWN].join(', ')})`);
+    if (!KNOWN.has(name))
+      throw new TrainingInputError(`unknown hyperparameter "${name}" (known: ${[...KNOWN].join(', ')})`);
     if (typeof value !== 'string' && typeof value !== 'number') {
       throw new TrainingInputError(`hyperparameter ${name} must be a string, got ${JSON.stringify(value)}`);
     }
@@ -86,7 +87,9 @@ function integer(hp: Hyperparameters, name: keyof Hyperparameters, min: number, 
   const v = raw(hp, name);
   if (v === undefined) return undefined;
   if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw new TrainingInputError(`hyperparameter ${name}=${JSON.stringify(hp[name])} must be an integer from ${min} to ${max}`);
+    throw new TrainingInputError(
+      `hyperparameter ${name}=${JSON.stringify(hp[name])} must be an integer from ${min} to ${max}`,
+    );
   }
   return Number(v);
 }
@@ -96,7 +99,9 @@ function decimal(hp: Hyperparameters, name: keyof Hyperparameters, above: number
   if (v === undefined) return undefined;
   const n = Number(v);
   if (v === '' || !Number.isFinite(n) || n <= above || n > max) {
-    throw new TrainingInputError(`hyperparameter ${name}=${JSON.stringify(hp[name])} must be a number above ${above} and at most ${max}`);
+    throw new TrainingInputError(
+      `hyperparameter ${name}=${JSON.stringify(hp[name])} must be a number above ${above} and at most ${max}`,
+    );
   }
   return n;
 }
@@ -104,6 +109,7 @@ function decimal(hp: Hyperparameters, name: keyof Hyperparameters, above: number
 function text(hp: Hyperparameters, name: keyof Hyperparameters): string | undefined {
   const v = raw(hp, name);
   if (v === undefined) return undefined;
-  if (v === '' || v.length > 256) throw new TrainingInputError(`hyperparameter ${name} must be a non-empty string of at most 256 characters`);
+  if (v === '' || v.length > 256)
+    throw new TrainingInputError(`hyperparameter ${name} must be a non-empty string of at most 256 characters`);
   return v;
 }

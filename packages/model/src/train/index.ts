@@ -43,16 +43,22 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
   const started = performance.now();
   try {
     await rm(failureFile, { force: true });
-    const config = resolveTrainingConfig(await readHyperparameters(join(mlRoot, 'input', 'config', 'hyperparameters.json')));
+    const config = resolveTrainingConfig(
+      await readHyperparameters(join(mlRoot, 'input', 'config', 'hyperparameters.json')),
+    );
     tf.env().set('PROD', true); // skip debug-mode checks
     const backend = await initBackend();
     const { threads, versions } = backendDetails();
-    log(`training on ${backend}${threads ? ` (${threads} threads)` : ''}, ready in ${secondsSince(started).toFixed(1)} s: ${config.epochs} epochs, batch ${config.batchSize}, peak learning rate ${config.learningRate}, seed ${config.seed}`);
+    log(
+      `training on ${backend}${threads ? ` (${threads} threads)` : ''}, ready in ${secondsSince(started).toFixed(1)} s: ${config.epochs} epochs, batch ${config.batchSize}, peak learning rate ${config.learningRate}, seed ${config.seed}`,
+    );
 
     const loading = performance.now();
     const train = await readChannel(mlRoot, 'train', config.maxRows);
     const test = await readChannel(mlRoot, 'test', config.maxTestRows);
-    log(`data: ${train.rows} training rows from ${train.files.length} file(s), ${test.rows} test rows from ${test.files.length} file(s), read in ${secondsSince(loading).toFixed(1)} s`);
+    log(
+      `data: ${train.rows} training rows from ${train.files.length} file(s), ${test.rows} test rows from ${test.files.length} file(s), read in ${secondsSince(loading).toFixed(1)} s`,
+    );
 
     const classifier = buildClassifier(config.seed);
     const epochs: EpochMetrics[] = [];
@@ -64,7 +70,9 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
     const trainingSeconds = secondsSince(started);
     const metadata: ModelMetadata = {
       hyperparameters: hyperparameterRecord(config),
-      ...(config.dataset && config.datasetVersion ? { dataManifest: { dataset: config.dataset, version: config.datasetVersion } } : {}),
+      ...(config.dataset && config.datasetVersion
+        ? { dataManifest: { dataset: config.dataset, version: config.datasetVersion } }
+        : {}),
       trainRows: train.rows,
       testRows: test.rows,
       testAccuracy: final.accuracy,
@@ -78,7 +86,9 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
     };
     const modelDir = join(mlRoot, 'model');
     await saveModel(classifier.model, modelDir, metadata);
-    log(`model saved to ${modelDir}: test accuracy ${(final.accuracy * 100).toFixed(2)}% on ${test.rows} images, ${round(secondsSince(started), 1)} s`);
+    log(
+      `model saved to ${modelDir}: test accuracy ${(final.accuracy * 100).toFixed(2)}% on ${test.rows} images, ${round(secondsSince(started), 1)} s`,
+    );
     classifier.model.dispose();
     return { modelDir, metadata, epochs, seconds: secondsSince(started), backend, threads };
   } catch (e) {

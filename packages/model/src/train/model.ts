@@ -21,17 +21,35 @@ export interface Classifier {
 export function buildClassifier(seed: number): Classifier {
   let next = seed;
   const init = () => tf.initializers.heNormal({ seed: next++ });
-  const conv1 = tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu', kernelInitializer: init(), name: 'conv1' });
+  const conv1 = tf.layers.conv2d({
+    filters: 16,
+    kernelSize: 5,
+    activation: 'relu',
+    kernelInitializer: init(),
+    name: 'conv1',
+  });
   const pool1 = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: 'pool1' });
-  const conv2 = tf.layers.conv2d({ filters: 32, kernelSize: 5, activation: 'relu', kernelInitializer: init(), name: 'conv2' });
+  const conv2 = tf.layers.conv2d({
+    filters: 32,
+    kernelSize: 5,
+    activation: 'relu',
+    kernelInitializer: init(),
+    name: 'conv2',
+  });
   const pool2 = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: 'pool2' });
   const flatten = tf.layers.flatten({ name: 'flatten' });
   const dense = tf.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init(), name: 'dense' });
-  const logits = tf.layers.dense({ units: NUM_CLASSES, kernelInitializer: tf.initializers.glorotUniform({ seed: next++ }), name: 'logits' });
+  const logits = tf.layers.dense({
+    units: NUM_CLASSES,
+    kernelInitializer: tf.initializers.glorotUniform({ seed: next++ }),
+    name: 'logits',
+  });
 
   const input = tf.input({ shape: INPUT_SHAPE, name: 'image' });
   const features = flatten.apply(pool2.apply(conv2.apply(pool1.apply(conv1.apply(input))))) as tf.SymbolicTensor;
-  const probabilities = tf.layers.activation({ activation: 'softmax', name: 'probabilities' }).apply(logits.apply(dense.apply(features))) as tf.SymbolicTensor;
+  const probabilities = tf.layers
+    .activation({ activation: 'softmax', name: 'probabilities' })
+    .apply(logits.apply(dense.apply(features))) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: probabilities, name: 'digits_cnn' });
 
   const apply = (layer: tf.layers.Layer, x: tf.Tensor) => layer.apply(x) as tf.Tensor;

@@ -25,7 +25,9 @@ export class ProgressBar {
     this.lastDraw = now;
     const width = 30;
     const filled = Math.round((width * done) / total);
-    this.stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${detail}\x1b[K`);
+    this.stream.write(
+      `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${detail}\x1b[K`,
+    );
   }
 
   clear(): void {

@@ -24,7 +24,9 @@ export function seeded(shape: number[], seed: number): Float32Array {
 }
 
 /** Evaluate `fn` on each backend; returns the flat outputs [cpu, wasm] per returned tensor. */
-export async function onBothBackends(fn: () => tf.Tensor[]): Promise<Array<{ cpu: Float32Array; wasm: Float32Array; shape: number[] }>> {
+export async function onBothBackends(
+  fn: () => tf.Tensor[],
+): Promise<Array<{ cpu: Float32Array; wasm: Float32Array; shape: number[] }>> {
   const results: Record<string, Array<{ data: Float32Array; shape: number[] }>> = {};
   for (const name of ['cpu', 'wasm']) {
     await tf.setBackend(name);

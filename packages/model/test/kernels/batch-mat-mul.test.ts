@@ -15,18 +15,23 @@ const cases: Case[] = [
 describe('wasm BatchMatMul (explicit transpose first)', () => {
   beforeAll(useWasmAndCpu);
 
-  it.each(cases)('matches the cpu backend for a=$a b=$b transposeA=$transposeA transposeB=$transposeB', async ({ a, b, transposeA, transposeB }) => {
-    const as = seeded(a, 21);
-    const bs = seeded(b, 22);
-    const [out] = await onBothBackends(() => [tf.matMul(tf.tensor(as, a), tf.tensor(bs, b), transposeA, transposeB)]);
-    expect(maxRelativeError(out!.cpu, out!.wasm)).toBeLessThan(2e-4);
-  });
+  it.each(cases)(
+    'matches the cpu backend for a=$a b=$b transposeA=$transposeA transposeB=$transposeB',
+    async ({ a, b, transposeA, transposeB }) => {
+      const as = seeded(a, 21);
+      const bs = seeded(b, 22);
+      const [out] = await onBothBackends(() => [tf.matMul(tf.tensor(as, a), tf.tensor(bs, b), transposeA, transposeB)]);
+      expect(maxRelativeError(out!.cpu, out!.wasm)).toBeLessThan(2e-4);
+    },
+  );
 
   it('gives the dense layer the same gradients as cpu', async () => {
     const [dw, dx] = await onBothBackends(() => {
       const r = tf.tensor(seeded([16, 10], 23), [16, 10]);
       const loss = (x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, w), r));
-      return tf.grads(loss)([tf.tensor(seeded([16, 32], 24), [16, 32]), tf.tensor(seeded([32, 10], 25), [32, 10])]).reverse();
+      return tf
+        .grads(loss)([tf.tensor(seeded([16, 32], 24), [16, 32]), tf.tensor(seeded([32, 10], 25), [32, 10])])
+        .reverse();
     });
     expect(maxRelativeError(dw!.cpu, dw!.wasm)).toBeLessThan(2e-4);
     expect(maxRelativeError(dx!.cpu, dx!.wasm)).toBeLessThan(2e-4);

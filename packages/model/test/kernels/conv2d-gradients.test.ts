@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { maxRelativeError, onBothBackends, seeded, useWasmAndCpu } from './against-cpu';
 
-type Case = { x: [number, number, number, number]; k: [number, number, number, number]; strides: [number, number]; pad: 'valid' | 'same' };
+type Case = {
+  x: [number, number, number, number];
+  k: [number, number, number, number];
+  strides: [number, number];
+  pad: 'valid' | 'same';
+};
 
 const cases: Case[] = [
   { x: [2, 28, 28, 1], k: [5, 5, 1, 16], strides: [1, 1], pad: 'valid' }, // the model's first conv
@@ -18,23 +23,31 @@ const cases: Case[] = [
 describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput (as forward convolutions)', () => {
   beforeAll(useWasmAndCpu);
 
-  it.each(cases)('matches the cpu backend gradients for x=$x k=$k strides=$strides pad=$pad', async ({ x, k, strides, pad }) => {
-    // Prepare: loss = Σ conv(x, w) · r, so dL/dw and dL/dx are the backprop kernels applied to r.
-    const xs = seeded(x, 1);
-    const ws = seeded(k, 2);
-    const outShape = tf.tidy(() => tf.conv2d(tf.zeros(x) as tf.Tensor4D, tf.zeros(k) as tf.Tensor4D, strides, pad).shape);
-    const rs = seeded(outShape, 3);
+  it.each(cases)(
+    'matches the cpu backend gradients for x=$x k=$k strides=$strides pad=$pad',
+    async ({ x, k, strides, pad }) => {
+      // Prepare: loss = Σ conv(x, w) · r, so dL/dw and dL/dx are the backprop kernels applied to r.
+      const xs = seeded(x, 1);
+      const ws = seeded(k, 2);
+      const outShape = tf.tidy(
+        () => tf.conv2d(tf.zeros(x) as tf.Tensor4D, tf.zeros(k) as tf.Tensor4D, strides, pad).shape,
+      );
+      const rs = seeded(outShape, 3);
 
-    // Act
-    const [dw, dx] = await onBothBackends(() => {
-      const r = tf.tensor(rs, outShape);
-      const loss = (xt: tf.Tensor, wt: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xt as tf.Tensor4D, wt as tf.Tensor4D, strides, pad), r));
-      return tf.grads(loss)([tf.tensor(xs, x), tf.tensor(ws, k)]).reverse();
-    });
+      // Act
+      const [dw, dx] = await onBothBackends(() => {
+        const r = tf.tensor(rs, outShape);
+        const loss = (xt: tf.Tensor, wt: tf.Tensor) =>
+          tf.sum(tf.mul(tf.conv2d(xt as tf.Tensor4D, wt as tf.Tensor4D, strides, pad), r));
+        return tf
+          .grads(loss)([tf.tensor(xs, x), tf.tensor(ws, k)])
+          .reverse();
+      });
 
-    // Assess
-    expect(dw!.shape).toEqual(k);
-    expect(maxRelativeError(dw!.cpu, dw!.wasm)).toBeLessThan(2e-4);
-    expect(maxRelativeError(dx!.cpu, dx!.wasm)).toBeLessThan(2e-4);
-  });
+      // Assess
+      expect(dw!.shape).toEqual(k);
+      expect(maxRelativeError(dw!.cpu, dw!.wasm)).toBeLessThan(2e-4);
+      expect(maxRelativeError(dx!.cpu, dx!.wasm)).toBeLessThan(2e-4);
+    },
+  );
 });

@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { maxRelativeError, onBothBackends, seeded, useWasmAndCpu } from './against-cpu';
 
-type Case = { x: [number, number, number, number]; size: [number, number]; strides: [number, number]; pad: 'valid' | 'same'; ties: boolean };
+type Case = {
+  x: [number, number, number, number];
+  size: [number, number];
+  strides: [number, number];
+  pad: 'valid' | 'same';
+  ties: boolean;
+};
 
 const cases: Case[] = [
   { x: [3, 24, 24, 16], size: [2, 2], strides: [2, 2], pad: 'valid', ties: true }, // the model's first pool; ties as in all-zero ReLU windows
@@ -14,22 +20,26 @@ const cases: Case[] = [
 describe('wasm MaxPoolGrad (loop over the wasm heap)', () => {
   beforeAll(useWasmAndCpu);
 
-  it.each(cases)('matches the cpu backend for x=$x size=$size strides=$strides pad=$pad ties=$ties', async ({ x, size, strides, pad, ties }) => {
-    // Prepare
-    // With ties, values take 3 levels: many windows hold several equal maxima.
-    const xs = seeded(x, 11).map((v) => (ties ? Math.round(v) : v));
-    const outShape = tf.tidy(() => tf.maxPool(tf.zeros(x) as tf.Tensor4D, size, strides, pad).shape);
-    const rs = seeded(outShape, 12);
+  it.each(cases)(
+    'matches the cpu backend for x=$x size=$size strides=$strides pad=$pad ties=$ties',
+    async ({ x, size, strides, pad, ties }) => {
+      // Prepare
+      // With ties, values take 3 levels: many windows hold several equal maxima.
+      const xs = seeded(x, 11).map((v) => (ties ? Math.round(v) : v));
+      const outShape = tf.tidy(() => tf.maxPool(tf.zeros(x) as tf.Tensor4D, size, strides, pad).shape);
+      const rs = seeded(outShape, 12);
 
-    // Act
-    const [dx] = await onBothBackends(() => {
-      const loss = (xt: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(xt as tf.Tensor4D, size, strides, pad), tf.tensor(rs, outShape)));
-      return [tf.grad(loss)(tf.tensor(xs, x))];
-    });
+      // Act
+      const [dx] = await onBothBackends(() => {
+        const loss = (xt: tf.Tensor) =>
+          tf.sum(tf.mul(tf.maxPool(xt as tf.Tensor4D, size, strides, pad), tf.tensor(rs, outShape)));
+        return [tf.grad(loss)(tf.tensor(xs, x))];
+      });
 
-    // Assess
-    expect(dx!.shape).toEqual(x);
-    expect(dx!.wasm.some((v) => v !== 0)).toBe(true);
-    expect(maxRelativeError(dx!.cpu, dx!.wasm)).toBeLessThan(2e-4);
-  });
+      // Assess
+      expect(dx!.shape).toEqual(x);
+      expect(dx!.wasm.some((v) => v !== 0)).toBe(true);
+      expect(maxRelativeError(dx!.cpu, dx!.wasm)).toBeLessThan(2e-4);
+    },
+  );
 });

@@ -1,7 +1,18 @@
 import { deflateSync } from 'node:zlib';
 import { readMnistIdx } from '@digits/local-cloud';
 import { DigitInputError, normaliseImage, type DigitInputErrorCode } from '../../src/normalise';
-import { canvas, centreOfMass, correlation, inkBox, stroke, SEVEN, toJpeg, toPng, type Canvas, type Rgba } from './draw';
+import {
+  canvas,
+  centreOfMass,
+  correlation,
+  inkBox,
+  stroke,
+  SEVEN,
+  toJpeg,
+  toPng,
+  type Canvas,
+  type Rgba,
+} from './draw';
 
 const WHITE: Rgba = [255, 255, 255, 255];
 const BLACK: Rgba = [0, 0, 0, 255];
@@ -99,15 +110,33 @@ describe('normaliseImage refuses bad input with a DigitInputError naming the pro
   const cases: Array<[string, Uint8Array, DigitInputErrorCode, number, RegExp]> = [
     ['an empty body', new Uint8Array(0), 'EMPTY', 400, /empty/],
     ['a PNG cut inside its header', valid.subarray(0, 20), 'UNDECODABLE', 400, /truncated/],
-    ['a PNG cut inside its image data', valid.subarray(0, valid.length - 40), 'UNDECODABLE', 400, /PNG could not be decoded/],
+    [
+      'a PNG cut inside its image data',
+      valid.subarray(0, valid.length - 40),
+      'UNDECODABLE',
+      400,
+      /PNG could not be decoded/,
+    ],
     ['garbage bytes', Buffer.from('hello, this is not an image at all'), 'UNDECODABLE', 400, /not a PNG or JPEG/],
-    ['a GIF', Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'), 'UNSUPPORTED_MEDIA', 415, /GIF images are not supported/],
+    [
+      'a GIF',
+      Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'),
+      'UNSUPPORTED_MEDIA',
+      415,
+      /GIF images are not supported/,
+    ],
     ['a PNG declaring 100000×100000 pixels', pngHeader(100_000, 100_000), 'TOO_LARGE', 413, /100000×100000.*4096/],
     ['a PNG declaring 4000×4000 pixels (16 MP limit)', pngHeader(4000, 4001), 'TOO_LARGE', 413, /megapixels/],
     ['a PNG declaring 0×10 pixels', pngHeader(0, 10), 'UNDECODABLE', 400, /at least one pixel/],
     ['a JPEG declaring 60000×60000 pixels', jpegHeader(60_000, 60_000), 'TOO_LARGE', 413, /60000×60000/],
     ['a JPEG with no frame header', Buffer.from([0xff, 0xd8, 0xff, 0xd9]), 'UNDECODABLE', 400, /no frame header/],
-    ['an interlaced PNG whose data inflates far beyond its size', interlacedBomb(), 'UNDECODABLE', 400, /does not inflate/],
+    [
+      'an interlaced PNG whose data inflates far beyond its size',
+      interlacedBomb(),
+      'UNDECODABLE',
+      400,
+      /does not inflate/,
+    ],
     ['a blank white image', toPng(canvas(64, 64, WHITE)), 'EMPTY', 400, /no ink/],
     ['a fully transparent image', toPng(canvas(64, 64, CLEAR)), 'EMPTY', 400, /transparent/],
     ['a blank JPEG', toJpeg(canvas(64, 64, WHITE)), 'EMPTY', 400, /no ink/],
@@ -148,7 +177,23 @@ function interlacedBomb(): Buffer {
 
 function jpegHeader(width: number, height: number): Buffer {
   // SOI, APP0 (JFIF, 16 bytes), SOF0 declaring the size.
-  const app0 = Buffer.from([0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
-  const sof = Buffer.from([0xff, 0xc0, 0x00, 0x0b, 0x08, height >> 8, height & 0xff, width >> 8, width & 0xff, 0x01, 0x01, 0x11, 0x00]);
+  const app0 = Buffer.from([
+    0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
+  ]);
+  const sof = Buffer.from([
+    0xff,
+    0xc0,
+    0x00,
+    0x0b,
+    0x08,
+    height >> 8,
+    height & 0xff,
+    width >> 8,
+    width & 0xff,
+    0x01,
+    0x01,
+    0x11,
+    0x00,
+  ]);
   return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof]);
 }

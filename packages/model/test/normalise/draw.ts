@@ -19,7 +19,13 @@ export function canvas(width: number, height: number, background: Rgba): Canvas 
  * Draw a polyline (points in 0..1 of the box [x, y, w, h] in canvas pixels) with the given
  * thickness, blending `ink` by pixel coverage (antialiased by 4×4 supersampling).
  */
-export function stroke(c: Canvas, points: Array<[number, number]>, box: [number, number, number, number], thickness: number, ink: Rgba): void {
+export function stroke(
+  c: Canvas,
+  points: Array<[number, number]>,
+  box: [number, number, number, number],
+  thickness: number,
+  ink: Rgba,
+): void {
   const pts = points.map(([u, v]) => [box[0] + u * box[2], box[1] + v * box[3]] as const);
   const r = thickness / 2;
   const xs = pts.map((p) => p[0]);

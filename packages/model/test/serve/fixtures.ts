@@ -24,7 +24,16 @@ export const METADATA: ModelMetadata = {
 export function tinyModel(): tf.LayersModel {
   const model = tf.sequential();
   const init = (seed: number) => tf.initializers.glorotUniform({ seed });
-  model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 4, kernelSize: 5, strides: 2, activation: 'relu', kernelInitializer: init(1) }));
+  model.add(
+    tf.layers.conv2d({
+      inputShape: [28, 28, 1],
+      filters: 4,
+      kernelSize: 5,
+      strides: 2,
+      activation: 'relu',
+      kernelInitializer: init(1),
+    }),
+  );
   model.add(tf.layers.flatten());
   model.add(tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(2) }));
   return model;

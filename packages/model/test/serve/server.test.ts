@@ -47,7 +47,9 @@ describe('serve', () => {
   const flat = (d: Uint8Array) => Array.from(d);
   /** What the model itself says for these 0..1 images (the server must agree). */
   const expected = (images: Float32Array[]) => {
-    const out = model.predict(tf.tensor(Float32Array.from(images.flatMap((i) => Array.from(i))), [images.length, 28, 28, 1])) as tf.Tensor;
+    const out = model.predict(
+      tf.tensor(Float32Array.from(images.flatMap((i) => Array.from(i))), [images.length, 28, 28, 1]),
+    ) as tf.Tensor;
     return out.arraySync() as number[][];
   };
   const expectPredictionsOf = (answer: InvocationResponse, images: Float32Array[]) => {
@@ -102,7 +104,10 @@ describe('serve', () => {
     expect(res.headers.get('content-type')).toBe('application/json');
     const answer = await res.json();
     expect(isInvocationResponse(answer)).toBe(true);
-    expectPredictionsOf(answer, digits.map((d) => Float32Array.from(d, (v) => v / 255)));
+    expectPredictionsOf(
+      answer,
+      digits.map((d) => Float32Array.from(d, (v) => v / 255)),
+    );
   });
 
   it('accepts a bare 28×28 nested image in 0..1', async () => {
@@ -116,7 +121,10 @@ describe('serve', () => {
   it('answers text/csv with one prediction per row', async () => {
     const res = await post(`${digits.map((d) => flat(d).join(',')).join('\n')}\n`, 'text/csv');
     expect(res.status).toBe(200);
-    expectPredictionsOf(await res.json(), digits.map((d) => Float32Array.from(d, (v) => v / 255)));
+    expectPredictionsOf(
+      await res.json(),
+      digits.map((d) => Float32Array.from(d, (v) => v / 255)),
+    );
   });
 
   it.each([
@@ -132,10 +140,16 @@ describe('serve', () => {
   });
 
   it(`accepts a batch of MAX_BATCH (${MAX_BATCH}) and refuses one more with 413`, async () => {
-    const full = await post(JSON.stringify({ instances: Array.from({ length: MAX_BATCH }, (_, i) => flat(digits[i % 4]!)) }), 'application/json');
+    const full = await post(
+      JSON.stringify({ instances: Array.from({ length: MAX_BATCH }, (_, i) => flat(digits[i % 4]!)) }),
+      'application/json',
+    );
     expect(full.status).toBe(200);
     expect((await full.json()).predictions).toHaveLength(MAX_BATCH);
-    const csv = await post(Array.from({ length: MAX_BATCH + 1 }, () => flat(digits[0]!).join(',')).join('\n'), 'text/csv');
+    const csv = await post(
+      Array.from({ length: MAX_BATCH + 1 }, () => flat(digits[0]!).join(',')).join('\n'),
+      'text/csv',
+    );
     expect(csv.status).toBe(413);
     expect((await csv.json()).error.code).toBe('TOO_LARGE');
   });
@@ -147,24 +161,78 @@ describe('serve', () => {
     return header;
   };
   const badRequests: Array<[string, number, string, RegExp, () => Promise<Response>]> = [
-    ['an unsupported Content-Type', 415, 'UNSUPPORTED_MEDIA', /text\/plain is not supported: send one of application\/json/, () => post('1,2,3', 'text/plain')],
+    [
+      'an unsupported Content-Type',
+      415,
+      'UNSUPPORTED_MEDIA',
+      /text\/plain is not supported: send one of application\/json/,
+      () => post('1,2,3', 'text/plain'),
+    ],
     ['no Content-Type', 415, 'UNSUPPORTED_MEDIA', /Content-Type is missing/, () => post(Buffer.from('1,2,3'))],
     ['a GIF', 415, 'UNSUPPORTED_MEDIA', /GIF/, () => post(Buffer.from('GIF89a...'), 'image/png')],
     ['malformed JSON', 400, 'BAD_REQUEST', /malformed JSON/, () => post('{"instances": [[1, 2', 'application/json')],
     ['JSON of the wrong shape', 400, 'BAD_REQUEST', /"instances"/, () => post('{"data": 1}', 'application/json')],
-    ['an image of the wrong length', 400, 'BAD_PIXELS', /instances\[0\] has 3 values, expected 784/, () => post(JSON.stringify({ instances: [[0, 1, 2]] }), 'application/json')],
-    ['a non-number pixel', 400, 'BAD_PIXELS', /instances\[0\]\[783\] is a string/, () => post(JSON.stringify({ instances: [[...Array(783).fill(0), 'x']] }), 'application/json')],
-    ['an out-of-range pixel', 400, 'BAD_PIXELS', /300 at index 783 is above 255/, () => post(JSON.stringify([...Array(783).fill(0), 300]), 'application/json')],
-    ['NaN in CSV', 400, 'BAD_PIXELS', /column 784: "NaN" is not a number/, () => post(`${Array(783).fill(0).join(',')},NaN`, 'text/csv')],
+    [
+      'an image of the wrong length',
+      400,
+      'BAD_PIXELS',
+      /instances\[0\] has 3 values, expected 784/,
+      () => post(JSON.stringify({ instances: [[0, 1, 2]] }), 'application/json'),
+    ],
+    [
+      'a non-number pixel',
+      400,
+      'BAD_PIXELS',
+      /instances\[0\]\[783\] is a string/,
+      () => post(JSON.stringify({ instances: [[...Array(783).fill(0), 'x']] }), 'application/json'),
+    ],
+    [
+      'an out-of-range pixel',
+      400,
+      'BAD_PIXELS',
+      /300 at index 783 is above 255/,
+      () => post(JSON.stringify([...Array(783).fill(0), 300]), 'application/json'),
+    ],
+    [
+      'NaN in CSV',
+      400,
+      'BAD_PIXELS',
+      /column 784: "NaN" is not a number/,
+      () => post(`${Array(783).fill(0).join(',')},NaN`, 'text/csv'),
+    ],
     ['a CSV row of the wrong length', 400, 'BAD_PIXELS', /line 1 has 3 values/, () => post('1,2,3\n', 'text/csv')],
     ['an empty body', 400, 'EMPTY', /body is empty/, () => post('', 'application/json')],
     ['an empty image', 400, 'EMPTY', /empty/, () => post(new Uint8Array(0), 'image/png')],
-    ['an undecodable image', 400, 'UNDECODABLE', /not a PNG or JPEG/, () => post(Buffer.from('definitely not a png'), 'application/x-image')],
+    [
+      'an undecodable image',
+      400,
+      'UNDECODABLE',
+      /not a PNG or JPEG/,
+      () => post(Buffer.from('definitely not a png'), 'application/x-image'),
+    ],
     ['a blank image', 400, 'EMPTY', /no ink/, () => post(png(uploadOf(new Uint8Array(784))), 'image/png')],
-    ['a body over the limit', 413, 'TOO_LARGE', /2097153 bytes exceeds the limit of 2097152 bytes/, () => post(Buffer.alloc(2 * 1024 * 1024 + 1, 0x20), 'text/csv')],
+    [
+      'a body over the limit',
+      413,
+      'TOO_LARGE',
+      /2097153 bytes exceeds the limit of 2097152 bytes/,
+      () => post(Buffer.alloc(2 * 1024 * 1024 + 1, 0x20), 'text/csv'),
+    ],
     ['an image declaring 50000×50000 pixels', 413, 'TOO_LARGE', /50000×50000/, () => post(hugePng(), 'image/png')],
-    ['an unknown route', 404, 'NOT_FOUND', /no route POST \/predict/, () => fetch(`${server.url}/predict`, { method: 'POST' })],
-    ['a GET on /invocations', 405, 'METHOD_NOT_ALLOWED', /GET is not allowed on \/invocations: use POST/, () => fetch(`${server.url}/invocations`)],
+    [
+      'an unknown route',
+      404,
+      'NOT_FOUND',
+      /no route POST \/predict/,
+      () => fetch(`${server.url}/predict`, { method: 'POST' }),
+    ],
+    [
+      'a GET on /invocations',
+      405,
+      'METHOD_NOT_ALLOWED',
+      /GET is not allowed on \/invocations: use POST/,
+      () => fetch(`${server.url}/invocations`),
+    ],
   ];
   it.each(badRequests)('refuses %s: %i %s, a JSON error naming it', async (_name, status, code, message, send) => {
     const res = await send();
@@ -182,11 +250,15 @@ describe('serve', () => {
 
   it('refuses a chunked body (no Content-Length) once it grows over the limit', async () => {
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' } }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = request(
+        `${server.url}/invocations`,
+        { method: 'POST', headers: { 'content-type': 'text/csv' } },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       // Keep sending 64 KB chunks until the server answers (it stops reading past the limit).
       const chunk = Buffer.alloc(64 * 1024, 0x30);

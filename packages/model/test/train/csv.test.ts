@@ -1,8 +1,15 @@
 import { PIXELS } from '@digits/common';
 import { countLines, parseCsvInto, type LabelledImages } from '../../src/train/csv';
 
-const row = (label: string | number, pixels: Array<string | number> = Array.from({ length: PIXELS }, (_, i) => i % 256)) => `${label},${pixels.join(',')}`;
-const target = (rows: number): LabelledImages => ({ pixels: new Uint8Array(rows * PIXELS), labels: new Uint8Array(rows), rows: 0 });
+const row = (
+  label: string | number,
+  pixels: Array<string | number> = Array.from({ length: PIXELS }, (_, i) => i % 256),
+) => `${label},${pixels.join(',')}`;
+const target = (rows: number): LabelledImages => ({
+  pixels: new Uint8Array(rows * PIXELS),
+  labels: new Uint8Array(rows),
+  rows: 0,
+});
 const parse = (text: string, rows = 4) => parseCsvInto(Buffer.from(text), 'train/a.csv', target(rows), 0);
 
 describe('parseCsvInto (label + 784 pixels a row, no header)', () => {
@@ -31,9 +38,17 @@ describe('parseCsvInto (label + 784 pixels a row, no header)', () => {
   });
 
   it.each([
-    ['a header line', `label,${Array.from({ length: PIXELS }, (_, i) => `p${i}`).join(',')}\n${row(1)}`, 'train/a.csv:1: column 1'],
+    [
+      'a header line',
+      `label,${Array.from({ length: PIXELS }, (_, i) => `p${i}`).join(',')}\n${row(1)}`,
+      'train/a.csv:1: column 1',
+    ],
     ['a label above 9', row(10), 'train/a.csv:1: column 1: label 10 is not a digit 0–9'],
-    ['a pixel above 255', `${row(1)}\n${row(2, [...Array(PIXELS - 1).fill(0), 256])}`, 'train/a.csv:2: column 785: pixel value 256 is above 255'],
+    [
+      'a pixel above 255',
+      `${row(1)}\n${row(2, [...Array(PIXELS - 1).fill(0), 256])}`,
+      'train/a.csv:2: column 785: pixel value 256 is above 255',
+    ],
     ['a short row', `${row(1)}\n${row(2, Array(PIXELS - 1).fill(0))}\n`, 'train/a.csv:2: 784 columns, expected 785'],
     ['a long row', `${row(1, [...Array(PIXELS).fill(0), 5])}`, 'train/a.csv:1: more than 785 columns'],
     ['a negative value', row(1, [-1, ...Array(PIXELS - 1).fill(0)]), 'train/a.csv:1: column 2: character "-"'],

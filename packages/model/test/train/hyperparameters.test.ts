@@ -11,7 +11,9 @@ describe('hyperparameters', () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('uses the defaults when none are given (SageMaker writes {}; a local run may have no file)', async () => {
-    expect(resolveTrainingConfig(await readHyperparameters(join(dir, 'missing.json')))).toEqual(DEFAULT_TRAINING_CONFIG);
+    expect(resolveTrainingConfig(await readHyperparameters(join(dir, 'missing.json')))).toEqual(
+      DEFAULT_TRAINING_CONFIG,
+    );
     await writeFile(join(dir, 'hp.json'), '{}');
     expect(resolveTrainingConfig(await readHyperparameters(join(dir, 'hp.json')))).toEqual(DEFAULT_TRAINING_CONFIG);
   });
@@ -19,7 +21,17 @@ describe('hyperparameters', () => {
   it('parses the string values SageMaker passes, ignoring its own sagemaker_* entries', async () => {
     await writeFile(
       join(dir, 'hp.json'),
-      JSON.stringify({ epochs: '3', batch_size: '64', learning_rate: '1e-3', seed: '7', max_rows: '1000', max_test_rows: '200', dataset: 'mnist', dataset_version: 'v-1', sagemaker_region: 'eu-west-1' }),
+      JSON.stringify({
+        epochs: '3',
+        batch_size: '64',
+        learning_rate: '1e-3',
+        seed: '7',
+        max_rows: '1000',
+        max_test_rows: '200',
+        dataset: 'mnist',
+        dataset_version: 'v-1',
+        sagemaker_region: 'eu-west-1',
+      }),
     );
     expect(resolveTrainingConfig(await readHyperparameters(join(dir, 'hp.json')))).toEqual({
       epochs: 3,

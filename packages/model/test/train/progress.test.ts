@@ -21,6 +21,7 @@ describe('training progress', () => {
   it('never produces a line a SageMaker metric regex would capture', () => {
     const { bar, lines } = capture(false);
     for (let b = 1; b <= 100; b++) bar.update('epoch 1/1', b, 100, 'loss 0.5');
-    for (const { Regex } of METRIC_DEFINITIONS) for (const line of lines) expect(new RegExp(Regex).test(line)).toBe(false);
+    for (const { Regex } of METRIC_DEFINITIONS)
+      for (const line of lines) expect(new RegExp(Regex).test(line)).toBe(false);
   });
 });

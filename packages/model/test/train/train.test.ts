@@ -7,7 +7,11 @@ import { runTraining, trainMain, type TrainingResult } from '../../src/train';
 import { evaluate } from '../../src/train/fit';
 import { readMnist, writeTrainingFolder } from './sagemaker-folder';
 
-const exists = (p: string) => access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 describe('train (SageMaker container contract) on real MNIST rows', () => {
   const roots: string[] = [];
@@ -44,10 +48,15 @@ describe('train (SageMaker container contract) on real MNIST rows', () => {
       const metricLines = lines.filter((l) => /^epoch=/.test(l));
       expect(metricLines).toHaveLength(3);
       metricLines.forEach((line, i) => {
-        expect(line).toMatch(/^epoch=\d+ train_loss=\d\.\d{4} train_accuracy=\d\.\d{4} test_loss=\d\.\d{4} test_accuracy=\d\.\d{4}$/);
-        const captured = Object.fromEntries(METRIC_DEFINITIONS.map((d) => [d.Name, Number(new RegExp(d.Regex).exec(line)?.[1])]));
+        expect(line).toMatch(
+          /^epoch=\d+ train_loss=\d\.\d{4} train_accuracy=\d\.\d{4} test_loss=\d\.\d{4} test_accuracy=\d\.\d{4}$/,
+        );
+        const captured = Object.fromEntries(
+          METRIC_DEFINITIONS.map((d) => [d.Name, Number(new RegExp(d.Regex).exec(line)?.[1])]),
+        );
         expect(captured.epoch).toBe(i + 1);
-        for (const name of ['train_loss', 'train_accuracy', 'test_loss', 'test_accuracy']) expect(Number.isFinite(captured[name])).toBe(true);
+        for (const name of ['train_loss', 'train_accuracy', 'test_loss', 'test_accuracy'])
+          expect(Number.isFinite(captured[name])).toBe(true);
       });
       // The last captured test_accuracy (SageMaker's final value) is the model's.
       const all = lines.join('\n').match(/test_accuracy=([0-9.]+)/g)!;
@@ -124,7 +133,12 @@ describe('train (SageMaker container contract) on real MNIST rows', () => {
     it('malformed CSV: names the file and line', async () => {
       const root = await newRoot();
       await writeTrainingFolder(root, { trainRows: 10, testRows: 10, shards: 1 });
-      await appendFile(join(root, 'input', 'data', 'train', 'part-00000.csv'), `3,${Array(PIXELS - 1).fill(0).join(',')}\n`);
+      await appendFile(
+        join(root, 'input', 'data', 'train', 'part-00000.csv'),
+        `3,${Array(PIXELS - 1)
+          .fill(0)
+          .join(',')}\n`,
+      );
       await expectFailure(root, 'input/data/train/part-00000.csv:11: 784 columns, expected 785');
     });
 

@@ -12,7 +12,12 @@ export async function health(services: Services): Promise<HttpResponse> {
     endpoint = await services.endpointStatus.get();
   } catch (e) {
     services.logger.warn('DescribeEndpoint failed', { error: e });
-    endpoint = { name: services.config.endpointName, status: 'Unknown', serving: false, error: 'the endpoint status could not be read' };
+    endpoint = {
+      name: services.config.endpointName,
+      status: 'Unknown',
+      serving: false,
+      error: 'the endpoint status could not be read',
+    };
   }
   const { name, status, serving, failureReason, error } = endpoint;
   return json(200, {

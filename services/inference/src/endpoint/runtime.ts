@@ -10,12 +10,21 @@ export const RETRY_AFTER = { missing: 60, starting: 30, busy: 2 } as const;
  * Classify normalised 28×28 digits (0..1, ink bright) on the SageMaker endpoint:
  * `{"instances": [[784], ...]}` as application/json, answered with InvocationResponse.
  */
-export async function invokeEndpoint(client: SageMakerRuntimeClient, endpointName: string, images: Float32Array[]): Promise<DigitPrediction[]> {
+export async function invokeEndpoint(
+  client: SageMakerRuntimeClient,
+  endpointName: string,
+  images: Float32Array[],
+): Promise<DigitPrediction[]> {
   const body = JSON.stringify({ instances: images.map((img) => Array.from(img, round6)) });
   let raw: Uint8Array | undefined;
   try {
     const out = await client.send(
-      new InvokeEndpointCommand({ EndpointName: endpointName, ContentType: 'application/json', Accept: 'application/json', Body: body }),
+      new InvokeEndpointCommand({
+        EndpointName: endpointName,
+        ContentType: 'application/json',
+        Accept: 'application/json',
+        Body: body,
+      }),
     );
     raw = out.Body;
   } catch (e) {
@@ -28,7 +37,11 @@ export async function invokeEndpoint(client: SageMakerRuntimeClient, endpointNam
     throw new HttpError(502, 'BAD_MODEL_RESPONSE', 'the model server answered with something that is not JSON');
   }
   if (!isInvocationResponse(parsed) || parsed.predictions.length !== images.length) {
-    throw new HttpError(502, 'BAD_MODEL_RESPONSE', `the model server's answer is not ${images.length} prediction(s) of 10 probabilities`);
+    throw new HttpError(
+      502,
+      'BAD_MODEL_RESPONSE',
+      `the model server's answer is not ${images.length} prediction(s) of 10 probabilities`,
+    );
   }
   return parsed.predictions;
 }
@@ -42,7 +55,11 @@ function round6(v: number): number {
 export function invokeError(e: unknown, endpointName: string): Error {
   const { name, code, message } = (e ?? {}) as { name?: string; code?: string; message?: string };
   if (isEndpointNotFound(e)) {
-    return unavailable('ENDPOINT_UNAVAILABLE', `no model endpoint "${endpointName}" is deployed yet`, RETRY_AFTER.missing);
+    return unavailable(
+      'ENDPOINT_UNAVAILABLE',
+      `no model endpoint "${endpointName}" is deployed yet`,
+      RETRY_AFTER.missing,
+    );
   }
   switch (name) {
     case 'ModelNotReadyException':
@@ -53,7 +70,11 @@ export function invokeError(e: unknown, endpointName: string): Error {
     case 'InternalDependencyException':
       return unavailable('ENDPOINT_BUSY', 'the model endpoint is busy; retry shortly', RETRY_AFTER.busy);
     case 'ModelError':
-      return new HttpError(502, 'MODEL_ERROR', `the model server failed to answer (${(e as { OriginalStatusCode?: number }).OriginalStatusCode ?? 'no status'})`);
+      return new HttpError(
+        502,
+        'MODEL_ERROR',
+        `the model server failed to answer (${(e as { OriginalStatusCode?: number }).OriginalStatusCode ?? 'no status'})`,
+      );
   }
   // The endpoint's address does not answer (e.g. a local endpoint being restarted).
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || /ECONNREFUSED|socket hang up/.test(message ?? '')) {

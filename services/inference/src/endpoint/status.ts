@@ -17,11 +17,20 @@ export interface EndpointState {
  * An endpoint keeps answering with its current model while it is being updated (a new model
  * rolling out) or rolled back, so those count as serving, not only InService.
  */
-const SERVING: ReadonlySet<string> = new Set(['InService', 'Updating', 'SystemUpdating', 'RollingBack', 'UpdateRollbackFailed']);
+const SERVING: ReadonlySet<string> = new Set([
+  'InService',
+  'Updating',
+  'SystemUpdating',
+  'RollingBack',
+  'UpdateRollbackFailed',
+]);
 
 export function isEndpointNotFound(e: unknown): boolean {
   const { name, message } = (e ?? {}) as { name?: string; message?: string };
-  return (name === 'ValidationException' || name === 'ValidationError') && /not found|could not find|does not exist/i.test(message ?? '');
+  return (
+    (name === 'ValidationException' || name === 'ValidationError') &&
+    /not found|could not find|does not exist/i.test(message ?? '')
+  );
 }
 
 export async function describeEndpoint(client: SageMakerClient, name: string): Promise<EndpointState> {
@@ -31,7 +40,12 @@ export async function describeEndpoint(client: SageMakerClient, name: string): P
   try {
     const out = await client.send(new DescribeEndpointCommand({ EndpointName: name }));
     const status = out.EndpointStatus ?? 'Unknown';
-    return { name, status, serving: SERVING.has(status), ...(out.FailureReason ? { failureReason: out.FailureReason } : {}) };
+    return {
+      name,
+      status,
+      serving: SERVING.has(status),
+      ...(out.FailureReason ? { failureReason: out.FailureReason } : {}),
+    };
   } catch (e) {
     if (isEndpointNotFound(e)) return { name, status: 'NotFound', serving: false };
     throw e;

@@ -14,7 +14,9 @@ export const EXPOSED_HEADERS = 'X-Latency-Ms, Server-Timing, Retry-After';
  * The API as one middy handler. Middlewares, outermost first: lower-case request headers, CORS
  * headers on every answer (errors too), latency headers, then errors → JSON.
  */
-export function createApi(services: Services): middy.MiddyfiedHandler<APIGatewayProxyEventV2, HttpResponse, Error, Context> {
+export function createApi(
+  services: Services,
+): middy.MiddyfiedHandler<APIGatewayProxyEventV2, HttpResponse, Error, Context> {
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>()
     .use(httpHeaderNormalizer())
     .use(

@@ -19,7 +19,13 @@ export function errorHandler(logger: Logger): middy.MiddlewareObj {
       const requestId = request.context?.awsRequestId as string | undefined;
       if (error.status >= 500) {
         const cause = request.error;
-        logger.error('request failed', { requestId, status: error.status, code: error.code, error: cause, stack: cause?.stack });
+        logger.error('request failed', {
+          requestId,
+          status: error.status,
+          code: error.code,
+          error: cause,
+          stack: cause?.stack,
+        });
         if (error.code === 'INTERNAL' && requestId) error.message = `${error.message} (request id ${requestId})`;
       } else {
         logger.warn('request refused', { requestId, status: error.status, code: error.code, message: error.message });

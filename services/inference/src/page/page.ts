@@ -47,7 +47,9 @@ function asset(name: string, contentType: string, body: string): PageAsset {
 }
 
 export const ASSETS: ReadonlyMap<string, PageAsset> = new Map(
-  [asset('app.js', 'text/javascript; charset=utf-8', APP_JS), asset('app.css', 'text/css; charset=utf-8', APP_CSS)].map((a) => [a.name, a]),
+  [asset('app.js', 'text/javascript; charset=utf-8', APP_JS), asset('app.css', 'text/css; charset=utf-8', APP_CSS)].map(
+    (a) => [a.name, a],
+  ),
 );
 
 /** Relative URL of an asset as the page links it (relative, so it works under any base path). */
@@ -73,7 +75,11 @@ export function pageResponse(): HttpResponse {
 export function assetResponse(name: string | undefined, version: string | undefined): HttpResponse {
   const a = name === undefined ? undefined : ASSETS.get(name);
   if (!a) {
-    throw new HttpError(404, 'NOT_FOUND', `no asset ${JSON.stringify(name ?? '')}: the page's assets are ${[...ASSETS.keys()].join(', ')}`);
+    throw new HttpError(
+      404,
+      'NOT_FOUND',
+      `no asset ${JSON.stringify(name ?? '')}: the page's assets are ${[...ASSETS.keys()].join(', ')}`,
+    );
   }
   const cache = version === a.version ? 'public, max-age=31536000, immutable' : 'no-cache';
   return {

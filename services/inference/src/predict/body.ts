@@ -5,14 +5,24 @@ import { DigitInputError, MAX_BODY_BYTES } from '@digits/model/normalise';
  * The request body as bytes. HTTP API (payload 2.0) delivers binary bodies base64-encoded with
  * isBase64Encoded, text bodies (JSON) as they came. The size is checked before decoding.
  */
-export function bodyBytes(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>, limit = MAX_BODY_BYTES): Buffer {
+export function bodyBytes(
+  event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>,
+  limit = MAX_BODY_BYTES,
+): Buffer {
   const body = event.body ?? '';
   const size = event.isBase64Encoded ? base64Length(body) : Buffer.byteLength(body);
   if (size > limit) {
-    throw new DigitInputError('TOO_LARGE', `the request body is ${size} bytes: the limit is ${limit} bytes (${limit / 1024 / 1024} MiB)`);
+    throw new DigitInputError(
+      'TOO_LARGE',
+      `the request body is ${size} bytes: the limit is ${limit} bytes (${limit / 1024 / 1024} MiB)`,
+    );
   }
   const bytes = event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
-  if (bytes.length === 0) throw new DigitInputError('EMPTY', 'the request body is empty: send an image, or JSON with "image", "pixels" or "instances"');
+  if (bytes.length === 0)
+    throw new DigitInputError(
+      'EMPTY',
+      'the request body is empty: send an image, or JSON with "image", "pixels" or "instances"',
+    );
   return bytes;
 }
 

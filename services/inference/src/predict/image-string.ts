@@ -16,7 +16,10 @@ export function decodeImageString(text: string, where: string): Uint8Array {
   if (dataUrl) {
     const type = dataUrl[1]!.trim().toLowerCase();
     if (!IMAGE_TYPES.has(type)) {
-      throw new DigitInputError('UNSUPPORTED_MEDIA', `${where}: data URL of type ${type} is not supported: send image/png or image/jpeg`);
+      throw new DigitInputError(
+        'UNSUPPORTED_MEDIA',
+        `${where}: data URL of type ${type} is not supported: send image/png or image/jpeg`,
+      );
     }
     if (!/;base64$/i.test(dataUrl[2]!)) {
       throw new DigitInputError('UNDECODABLE', `${where}: data URL must be base64-encoded (data:image/png;base64,...)`);

@@ -26,9 +26,13 @@ export function parseJsonBody(text: string): { inputs: DigitInput[]; batch: bool
   if ('instances' in obj) {
     const instances = obj.instances;
     if (!Array.isArray(instances)) throw new DigitInputError('BAD_REQUEST', '"instances" must be an array');
-    if (instances.length === 0) throw new DigitInputError('EMPTY', '"instances" is empty: send 1 to ' + MAX_BATCH + ' items');
+    if (instances.length === 0)
+      throw new DigitInputError('EMPTY', '"instances" is empty: send 1 to ' + MAX_BATCH + ' items');
     if (instances.length > MAX_BATCH) {
-      throw new DigitInputError('TOO_LARGE', `"instances" has ${instances.length} items: the limit is ${MAX_BATCH} a request`);
+      throw new DigitInputError(
+        'TOO_LARGE',
+        `"instances" has ${instances.length} items: the limit is ${MAX_BATCH} a request`,
+      );
     }
     return { inputs: instances.map((item, i) => instanceInput(item, `instances[${i}]`)), batch: true };
   }
@@ -37,20 +41,28 @@ export function parseJsonBody(text: string): { inputs: DigitInput[]; batch: bool
 
 function objectInput(obj: Record<string, unknown>, where: string): DigitInput {
   if ('image' in obj) {
-    if (typeof obj.image !== 'string') throw new DigitInputError('BAD_REQUEST', `${where}: "image" must be a base64 string or data: URL`);
+    if (typeof obj.image !== 'string')
+      throw new DigitInputError('BAD_REQUEST', `${where}: "image" must be a base64 string or data: URL`);
     return { kind: 'image', bytes: decodeImageString(obj.image, `${where}.image`) };
   }
   if ('pixels' in obj) {
-    if (!Array.isArray(obj.pixels)) throw new DigitInputError('BAD_PIXELS', `${where}: "pixels" must be an array of 784 numbers or 28 rows of 28`);
+    if (!Array.isArray(obj.pixels))
+      throw new DigitInputError('BAD_PIXELS', `${where}: "pixels" must be an array of 784 numbers or 28 rows of 28`);
     return { kind: 'pixels', values: obj.pixels };
   }
   const keys = Object.keys(obj);
-  throw new DigitInputError('BAD_REQUEST', `${where}: expected ${FORMS}${keys.length ? `; got keys ${keys.map((k) => `"${k}"`).join(', ')}` : ''}`);
+  throw new DigitInputError(
+    'BAD_REQUEST',
+    `${where}: expected ${FORMS}${keys.length ? `; got keys ${keys.map((k) => `"${k}"`).join(', ')}` : ''}`,
+  );
 }
 
 function instanceInput(item: unknown, where: string): DigitInput {
   if (typeof item === 'string') return { kind: 'image', bytes: decodeImageString(item, where) };
   if (Array.isArray(item)) return { kind: 'pixels', values: item };
   if (typeof item === 'object' && item !== null) return objectInput(item as Record<string, unknown>, where);
-  throw new DigitInputError('BAD_REQUEST', `${where}: expected an image string, a pixel array, or {"image"}/{"pixels"}`);
+  throw new DigitInputError(
+    'BAD_REQUEST',
+    `${where}: expected an image string, a pixel array, or {"image"}/{"pixels"}`,
+  );
 }

@@ -17,7 +17,13 @@ export function parseMultipart(body: Buffer, contentType: string): Promise<Digit
     try {
       parser = busboy({
         headers: { 'content-type': contentType },
-        limits: { files: MAX_BATCH, fileSize: MAX_BODY_BYTES, fields: MAX_BATCH, parts: 2 * MAX_BATCH, fieldSize: MAX_BODY_BYTES },
+        limits: {
+          files: MAX_BATCH,
+          fileSize: MAX_BODY_BYTES,
+          fields: MAX_BATCH,
+          parts: 2 * MAX_BATCH,
+          fieldSize: MAX_BODY_BYTES,
+        },
       });
     } catch (e) {
       // e.g. "Multipart: Boundary not found"
@@ -43,7 +49,9 @@ export function parseMultipart(body: Buffer, contentType: string): Promise<Digit
           stream.on('data', (c: Buffer) => chunks.push(c));
           // A body cut short destroys the open part with busboy's error; the parser reports it too.
           stream.on('error', () => undefined);
-          stream.on('limit', () => fail(new DigitInputError('TOO_LARGE', `file "${info.filename ?? name}" exceeds ${MAX_BODY_BYTES} bytes`)));
+          stream.on('limit', () =>
+            fail(new DigitInputError('TOO_LARGE', `file "${info.filename ?? name}" exceeds ${MAX_BODY_BYTES} bytes`)),
+          );
           stream.on('close', () => done({ kind: 'image', bytes: Buffer.concat(chunks) }));
         }),
       );
@@ -58,7 +66,8 @@ export function parseMultipart(body: Buffer, contentType: string): Promise<Digit
         }
       }
     });
-    const tooMany = () => fail(new DigitInputError('TOO_LARGE', `too many parts: at most ${MAX_BATCH} images a request`));
+    const tooMany = () =>
+      fail(new DigitInputError('TOO_LARGE', `too many parts: at most ${MAX_BATCH} images a request`));
     parser.on('filesLimit', tooMany);
     parser.on('fieldsLimit', tooMany);
     parser.on('partsLimit', tooMany);
@@ -69,8 +78,12 @@ export function parseMultipart(body: Buffer, contentType: string): Promise<Digit
       Promise.all(slots).then((inputs) => {
         if (failure) return reject(failure);
         if (inputs.length === 0) {
-          const found = seen.length ? `found ${[...new Set(seen)].map((n) => `"${n}"`).join(', ')}` : 'the form is empty';
-          return reject(new DigitInputError('BAD_REQUEST', `multipart/form-data needs a part named "${IMAGE_FIELD}" (${found})`));
+          const found = seen.length
+            ? `found ${[...new Set(seen)].map((n) => `"${n}"`).join(', ')}`
+            : 'the form is empty';
+          return reject(
+            new DigitInputError('BAD_REQUEST', `multipart/form-data needs a part named "${IMAGE_FIELD}" (${found})`),
+          );
         }
         resolve(inputs);
       }, reject);

@@ -30,7 +30,10 @@ function normaliseOne(input: DigitInput): NormalisedInput {
   }
   const images = normalisePixels(input.values);
   if (images.length !== 1) {
-    throw new DigitInputError('BAD_PIXELS', `"pixels" holds ${images.length} images: send one (784 values or 28×28), or a batch as {"instances": [...]}`);
+    throw new DigitInputError(
+      'BAD_PIXELS',
+      `"pixels" holds ${images.length} images: send one (784 values or 28×28), or a batch as {"instances": [...]}`,
+    );
   }
   return { pixels: images[0]! };
 }

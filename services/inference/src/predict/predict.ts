@@ -61,7 +61,11 @@ async function explainUnavailable(error: HttpError, services: Services): Promise
 
 export function notServing(state: EndpointState): HttpError {
   if (state.status === 'NotFound') {
-    return unavailable('ENDPOINT_UNAVAILABLE', `no model endpoint "${state.name}" is deployed yet`, RETRY_AFTER.missing);
+    return unavailable(
+      'ENDPOINT_UNAVAILABLE',
+      `no model endpoint "${state.name}" is deployed yet`,
+      RETRY_AFTER.missing,
+    );
   }
   const starting = state.status === 'Creating';
   return unavailable(

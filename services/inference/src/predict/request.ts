@@ -6,7 +6,13 @@ import { parseJsonBody } from './json-body';
 import { parseMultipart } from './multipart';
 
 /** Content types whose body is the image itself; the bytes are sniffed (PNG or JPEG) either way. */
-const RAW_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/jpg', 'application/x-image', 'application/octet-stream']);
+const RAW_IMAGE_TYPES = new Set([
+  'image/png',
+  'image/jpeg',
+  'image/jpg',
+  'application/x-image',
+  'application/octet-stream',
+]);
 const ACCEPTED = 'image/png, image/jpeg, multipart/form-data (field "image") or application/json';
 
 /** Reads a `POST /predict` event (headers already lower-cased) into the digits to classify. */
@@ -24,7 +30,8 @@ export async function parsePredictRequest(event: APIGatewayProxyEventV2): Promis
   if (type === 'application/json' || type.endsWith('+json')) {
     return { ...parseJsonBody(bodyBytes(event).toString('utf8')), debug };
   }
-  if (type.startsWith('image/')) throw new DigitInputError('UNSUPPORTED_MEDIA', `${type} images are not supported: send image/png or image/jpeg`);
+  if (type.startsWith('image/'))
+    throw new DigitInputError('UNSUPPORTED_MEDIA', `${type} images are not supported: send image/png or image/jpeg`);
   throw new DigitInputError('UNSUPPORTED_MEDIA', `Content-Type ${type} is not supported: send ${ACCEPTED}`);
 }
 

@@ -18,7 +18,11 @@ export interface BatchAnswer {
 }
 
 export function predictionBody(prediction: DigitPrediction, input: NormalisedInput, debug: boolean): PredictionBody {
-  const body: PredictionBody = { digit: prediction.digit, confidence: prediction.probability, probabilities: prediction.probabilities };
+  const body: PredictionBody = {
+    digit: prediction.digit,
+    confidence: prediction.probability,
+    probabilities: prediction.probabilities,
+  };
   if (debug) {
     body.input = {
       png: `data:image/png;base64,${Buffer.from(encodePng(input.pixels)).toString('base64')}`,

@@ -31,12 +31,18 @@ export class RegistryError extends Error {
 export async function readLiveModel(s3: S3Client, bucket: string): Promise<LiveModel | undefined> {
   const pointer = await readJson(s3, bucket, REGISTRY_LIVE_KEY);
   if (pointer === undefined) return undefined;
-  if (!isLivePointer(pointer)) throw new RegistryError(`s3://${bucket}/${REGISTRY_LIVE_KEY} is not a live-model pointer`);
+  if (!isLivePointer(pointer))
+    throw new RegistryError(`s3://${bucket}/${REGISTRY_LIVE_KEY} is not a live-model pointer`);
   const record = await readJson(s3, bucket, modelRecordKey(pointer.trainingJobName));
   return record === undefined ? { pointer } : { pointer, record: record as ModelRecord };
 }
 
-export function liveModelCache(s3: S3Client, bucket: string, ttlMs = LIVE_MODEL_TTL_MS, now?: () => number): Cached<LiveModel | undefined> {
+export function liveModelCache(
+  s3: S3Client,
+  bucket: string,
+  ttlMs = LIVE_MODEL_TTL_MS,
+  now?: () => number,
+): Cached<LiveModel | undefined> {
   return cached(() => readLiveModel(s3, bucket), ttlMs, now);
 }
 
@@ -69,5 +75,11 @@ async function readJson(s3: S3Client, bucket: string, key: string): Promise<unkn
 
 function isLivePointer(v: unknown): v is LivePointer {
   const p = v as Partial<LivePointer> | null;
-  return typeof p === 'object' && p !== null && typeof p.trainingJobName === 'string' && typeof p.testAccuracy === 'number' && typeof p.deployedAt === 'string';
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    typeof p.trainingJobName === 'string' &&
+    typeof p.testAccuracy === 'number' &&
+    typeof p.deployedAt === 'string'
+  );
 }

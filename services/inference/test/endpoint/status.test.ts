@@ -20,18 +20,32 @@ describe('describeEndpoint', () => {
     ['OutOfService', false],
     ['Deleting', false],
   ])('%s → serving %s', async (status, serving) => {
-    sagemaker.on(DescribeEndpointCommand, { EndpointName: 'digits-test' }).resolves({ EndpointStatus: status as never });
+    sagemaker
+      .on(DescribeEndpointCommand, { EndpointName: 'digits-test' })
+      .resolves({ EndpointStatus: status as never });
     expect(await describeEndpoint(client, 'digits-test')).toEqual({ name: 'digits-test', status, serving });
   });
 
   it('reports a missing endpoint as NotFound, and the failure reason of a failed one', async () => {
-    sagemaker.on(DescribeEndpointCommand).rejectsOnce(notFound).resolvesOnce({ EndpointStatus: 'Failed', FailureReason: 'image not found' });
-    expect(await describeEndpoint(client, 'digits-test')).toEqual({ name: 'digits-test', status: 'NotFound', serving: false });
-    expect(await describeEndpoint(client, 'digits-test')).toMatchObject({ status: 'Failed', failureReason: 'image not found' });
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .rejectsOnce(notFound)
+      .resolvesOnce({ EndpointStatus: 'Failed', FailureReason: 'image not found' });
+    expect(await describeEndpoint(client, 'digits-test')).toEqual({
+      name: 'digits-test',
+      status: 'NotFound',
+      serving: false,
+    });
+    expect(await describeEndpoint(client, 'digits-test')).toMatchObject({
+      status: 'Failed',
+      failureReason: 'image not found',
+    });
   });
 
   it('lets other failures through (throttling, permissions)', async () => {
-    sagemaker.on(DescribeEndpointCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     await expect(describeEndpoint(client, 'digits-test')).rejects.toThrow('Rate exceeded');
   });
 });
@@ -40,7 +54,12 @@ describe('endpointStatusCache', () => {
   it('asks SageMaker at most once per TTL', async () => {
     sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService' });
     let t = 0;
-    const status = endpointStatusCache(async () => client, 'digits-test', 5_000, () => t);
+    const status = endpointStatusCache(
+      async () => client,
+      'digits-test',
+      5_000,
+      () => t,
+    );
     await status.get();
     await status.get();
     expect(sagemaker.commandCalls(DescribeEndpointCommand)).toHaveLength(1);

@@ -6,7 +6,9 @@
  */
 jest.mock('@middy/core', () => require('../support/esm-as-cjs').requireEsm('@middy/core'));
 jest.mock('@middy/http-cors', () => require('../support/esm-as-cjs').requireEsm('@middy/http-cors'));
-jest.mock('@middy/http-header-normalizer', () => require('../support/esm-as-cjs').requireEsm('@middy/http-header-normalizer'));
+jest.mock('@middy/http-header-normalizer', () =>
+  require('../support/esm-as-cjs').requireEsm('@middy/http-header-normalizer'),
+);
 
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -35,7 +37,11 @@ let samples: MnistSample[];
 let lambda: ReturnType<typeof createApi>;
 
 async function call(event: APIGatewayProxyEventV2, api: ReturnType<typeof createApi> = lambda) {
-  const res = (await api(event, lambdaContext())) as { statusCode: number; headers: Record<string, string>; body: string };
+  const res = (await api(event, lambdaContext())) as {
+    statusCode: number;
+    headers: Record<string, string>;
+    body: string;
+  };
   return { ...res, json: JSON.parse(res.body) };
 }
 
@@ -54,7 +60,9 @@ beforeAll(async () => {
   model = (await loadModel(quick.modelDir)).model;
   stack = await startLocalStack(quick.modelDir, quick.metadata, { endpointName: ENDPOINT, artifactsBucket: BUCKET });
   // Clients are created here, after the environment points them at the local servers.
-  lambda = createApi(createServices({ endpointName: ENDPOINT, artifactsBucket: BUCKET, corsOrigins: ['*'] }, undefined, quietLogger));
+  lambda = createApi(
+    createServices({ endpointName: ENDPOINT, artifactsBucket: BUCKET, corsOrigins: ['*'] }, undefined, quietLogger),
+  );
   samples = await mnistTestSamples(40, 100);
 });
 
@@ -130,9 +138,15 @@ describe('POST /predict against a real model server', () => {
   });
 
   it('answers a batch of every form, in order, in one call', async () => {
-    const instances = samples.slice(0, 30).map((s, i) =>
-      i % 3 === 0 ? pngOf(s.pixels).toString('base64') : i % 3 === 1 ? Array.from(s.pixels) : { image: `data:image/jpeg;base64,${jpegOf(s.pixels).toString('base64')}` },
-    );
+    const instances = samples
+      .slice(0, 30)
+      .map((s, i) =>
+        i % 3 === 0
+          ? pngOf(s.pixels).toString('base64')
+          : i % 3 === 1
+            ? Array.from(s.pixels)
+            : { image: `data:image/jpeg;base64,${jpegOf(s.pixels).toString('base64')}` },
+      );
     const res = await call(postJson({ instances }));
     expect(res.statusCode).toBe(200);
     expect(res.json.predictions).toHaveLength(30);
@@ -146,7 +160,8 @@ describe('POST /predict against a real model server', () => {
     const res = await call(postImage(png, 'image/png', { debug: '1' }));
     const shown = PNG.sync.read(Buffer.from(res.json.input.png.replace('data:image/png;base64,', ''), 'base64'));
     const normalised = normaliseImage(png).pixels;
-    for (let i = 0; i < 784; i++) expect(Math.abs(shown.data[i * 4]! / 255 - normalised[i]!)).toBeLessThanOrEqual(1 / 255);
+    for (let i = 0; i < 784; i++)
+      expect(Math.abs(shown.data[i * 4]! / 255 - normalised[i]!)).toBeLessThanOrEqual(1 / 255);
     expect(res.json.input.source).toEqual({ width: 112, height: 112, inverted: true });
   });
 });
@@ -161,7 +176,12 @@ describe('GET /health and GET /model', () => {
   it("/model answers the live model's record from S3", async () => {
     const res = await call(httpEvent({ path: '/model' }));
     expect(res.statusCode).toBe(200);
-    expect(res.json).toMatchObject({ version: stack.trainingJobName, modelName: stack.pointer.modelName, datasetVersion: 'v-local', metrics: { test_accuracy: quick.metadata.testAccuracy } });
+    expect(res.json).toMatchObject({
+      version: stack.trainingJobName,
+      modelName: stack.pointer.modelName,
+      datasetVersion: 'v-local',
+      metrics: { test_accuracy: quick.metadata.testAccuracy },
+    });
   });
 });
 
@@ -181,26 +201,87 @@ describe('bad input and unavailable endpoints', () => {
   const pixels = (n: number, v = 0) => Array(n).fill(v);
   const gif = Buffer.from('474946383961010001000000002c00000000010001000002', 'hex');
 
-  const table: Array<[string, number, string, RegExp, () => Promise<APIGatewayProxyEventV2> | APIGatewayProxyEventV2]> = [
-    ['malformed JSON', 400, 'BAD_REQUEST', /not valid JSON/, () => postJson('{"image": "abc')],
-    ['JSON without image/pixels/instances', 400, 'BAD_REQUEST', /got keys "digit"/, () => postJson({ digit: 1 })],
-    ['bytes that are no image', 400, 'UNDECODABLE', /not a PNG or JPEG/, () => postImage(Buffer.from('hello, this is text'), 'image/png')],
-    ['a truncated PNG', 400, 'UNDECODABLE', /PNG/, () => postImage(png().subarray(0, 60), 'image/png')],
-    ['a blank image', 400, 'EMPTY', /no ink found/, () => postImage(blank(), 'image/png')],
-    ['an empty body', 400, 'EMPTY', /body is empty/, () => postImage(Buffer.alloc(0), 'image/png')],
-    ['invalid base64', 400, 'UNDECODABLE', /not valid base64/, () => postJson({ image: '***' })],
-    ['783 pixels', 400, 'BAD_PIXELS', /783 values, expected 784/, () => postJson({ pixels: pixels(783) })],
-    ['a pixel above 255', 400, 'BAD_PIXELS', /value 300 at index 783/, () => postJson({ pixels: [...pixels(783), 300] })],
-    ['a batch with one bad item', 400, 'UNDECODABLE', /instances\[1\]/, () => postJson({ instances: [pixels(784), 'nope!'] })],
-    ['a form without an image part', 400, 'BAD_REQUEST', /part named "image"/, () => postForm({ file: { bytes: png(), filename: 'digit.png', type: 'image/png' } })],
-    ['a body over 5 MiB', 413, 'TOO_LARGE', /limit is 5242880 bytes/, () => postImage(Buffer.alloc(5 * 1024 * 1024 + 1), 'image/png')],
-    ['an image of 5000×5000 pixels', 413, 'TOO_LARGE', /5000×5000/, () => postImage(pngHeader(5000, 5000), 'image/png')],
-    ['a batch over the limit', 413, 'TOO_LARGE', /limit is 256/, () => postJson({ instances: Array(MAX_BATCH + 1).fill(pixels(784)) })],
-    ['a GIF', 415, 'UNSUPPORTED_MEDIA', /image\/gif/, () => postImage(gif, 'image/gif')],
-    ['a GIF sent as image/png', 415, 'UNSUPPORTED_MEDIA', /GIF images are not supported/, () => postImage(gif, 'image/png')],
-    ['text/plain', 415, 'UNSUPPORTED_MEDIA', /text\/plain/, () => httpEvent({ method: 'POST', path: '/predict', headers: { 'content-type': 'text/plain' }, body: '7' })],
-    ['no Content-Type', 415, 'UNSUPPORTED_MEDIA', /no Content-Type/, () => httpEvent({ method: 'POST', path: '/predict', body: png() })],
-  ];
+  const table: Array<[string, number, string, RegExp, () => Promise<APIGatewayProxyEventV2> | APIGatewayProxyEventV2]> =
+    [
+      ['malformed JSON', 400, 'BAD_REQUEST', /not valid JSON/, () => postJson('{"image": "abc')],
+      ['JSON without image/pixels/instances', 400, 'BAD_REQUEST', /got keys "digit"/, () => postJson({ digit: 1 })],
+      [
+        'bytes that are no image',
+        400,
+        'UNDECODABLE',
+        /not a PNG or JPEG/,
+        () => postImage(Buffer.from('hello, this is text'), 'image/png'),
+      ],
+      ['a truncated PNG', 400, 'UNDECODABLE', /PNG/, () => postImage(png().subarray(0, 60), 'image/png')],
+      ['a blank image', 400, 'EMPTY', /no ink found/, () => postImage(blank(), 'image/png')],
+      ['an empty body', 400, 'EMPTY', /body is empty/, () => postImage(Buffer.alloc(0), 'image/png')],
+      ['invalid base64', 400, 'UNDECODABLE', /not valid base64/, () => postJson({ image: '***' })],
+      ['783 pixels', 400, 'BAD_PIXELS', /783 values, expected 784/, () => postJson({ pixels: pixels(783) })],
+      [
+        'a pixel above 255',
+        400,
+        'BAD_PIXELS',
+        /value 300 at index 783/,
+        () => postJson({ pixels: [...pixels(783), 300] }),
+      ],
+      [
+        'a batch with one bad item',
+        400,
+        'UNDECODABLE',
+        /instances\[1\]/,
+        () => postJson({ instances: [pixels(784), 'nope!'] }),
+      ],
+      [
+        'a form without an image part',
+        400,
+        'BAD_REQUEST',
+        /part named "image"/,
+        () => postForm({ file: { bytes: png(), filename: 'digit.png', type: 'image/png' } }),
+      ],
+      [
+        'a body over 5 MiB',
+        413,
+        'TOO_LARGE',
+        /limit is 5242880 bytes/,
+        () => postImage(Buffer.alloc(5 * 1024 * 1024 + 1), 'image/png'),
+      ],
+      [
+        'an image of 5000×5000 pixels',
+        413,
+        'TOO_LARGE',
+        /5000×5000/,
+        () => postImage(pngHeader(5000, 5000), 'image/png'),
+      ],
+      [
+        'a batch over the limit',
+        413,
+        'TOO_LARGE',
+        /limit is 256/,
+        () => postJson({ instances: Array(MAX_BATCH + 1).fill(pixels(784)) }),
+      ],
+      ['a GIF', 415, 'UNSUPPORTED_MEDIA', /image\/gif/, () => postImage(gif, 'image/gif')],
+      [
+        'a GIF sent as image/png',
+        415,
+        'UNSUPPORTED_MEDIA',
+        /GIF images are not supported/,
+        () => postImage(gif, 'image/png'),
+      ],
+      [
+        'text/plain',
+        415,
+        'UNSUPPORTED_MEDIA',
+        /text\/plain/,
+        () => httpEvent({ method: 'POST', path: '/predict', headers: { 'content-type': 'text/plain' }, body: '7' }),
+      ],
+      [
+        'no Content-Type',
+        415,
+        'UNSUPPORTED_MEDIA',
+        /no Content-Type/,
+        () => httpEvent({ method: 'POST', path: '/predict', body: png() }),
+      ],
+    ];
 
   it.each(table)('%s → %i %s', async (_what, status, code, message, event) => {
     const res = await call(await event());
@@ -211,12 +292,24 @@ describe('bad input and unavailable endpoints', () => {
   });
 
   it('503 with Retry-After when the stage has no endpoint deployed', async () => {
-    const missing = createApi(createServices({ endpointName: 'digits-none', artifactsBucket: BUCKET, corsOrigins: ['*'] }, undefined, quietLogger));
+    const missing = createApi(
+      createServices(
+        { endpointName: 'digits-none', artifactsBucket: BUCKET, corsOrigins: ['*'] },
+        undefined,
+        quietLogger,
+      ),
+    );
     const res = await call(postImage(png(), 'image/png'), missing);
     expect(res.statusCode).toBe(503);
     expect(res.headers['Retry-After']).toBe('60');
-    expect(res.json).toEqual({ error: { code: 'ENDPOINT_UNAVAILABLE', message: 'no model endpoint "digits-none" is deployed yet' } });
-    expect((await call(httpEvent({ path: '/health' }), missing)).json).toEqual({ status: 'ok', ready: false, endpoint: { name: 'digits-none', status: 'NotFound' } });
+    expect(res.json).toEqual({
+      error: { code: 'ENDPOINT_UNAVAILABLE', message: 'no model endpoint "digits-none" is deployed yet' },
+    });
+    expect((await call(httpEvent({ path: '/health' }), missing)).json).toEqual({
+      status: 'ok',
+      ready: false,
+      endpoint: { name: 'digits-none', status: 'NotFound' },
+    });
   });
 
   it('502 when the model server stops answering, and 200 again once it is back', async () => {

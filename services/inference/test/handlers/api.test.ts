@@ -1,6 +1,8 @@
 jest.mock('@middy/core', () => require('../support/esm-as-cjs').requireEsm('@middy/core'));
 jest.mock('@middy/http-cors', () => require('../support/esm-as-cjs').requireEsm('@middy/http-cors'));
-jest.mock('@middy/http-header-normalizer', () => require('../support/esm-as-cjs').requireEsm('@middy/http-header-normalizer'));
+jest.mock('@middy/http-header-normalizer', () =>
+  require('../support/esm-as-cjs').requireEsm('@middy/http-header-normalizer'),
+);
 
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -15,12 +17,20 @@ afterEach(() => {
 
 describe('handlers/api', () => {
   it('serves with the endpoint and bucket named by ENDPOINT_NAME and ARTIFACTS_BUCKET', async () => {
-    Object.assign(process.env, { ENDPOINT_NAME: 'digits-dev', ARTIFACTS_BUCKET: 'digits-dev-artifacts', AWS_REGION: 'us-east-1' });
+    Object.assign(process.env, {
+      ENDPOINT_NAME: 'digits-dev',
+      ARTIFACTS_BUCKET: 'digits-dev-artifacts',
+      AWS_REGION: 'us-east-1',
+    });
     sagemaker.on(DescribeEndpointCommand, { EndpointName: 'digits-dev' }).resolves({ EndpointStatus: 'InService' });
     const { handler } = await import('../../src/handlers/api');
     const res = await handler(httpEvent({ path: '/health' }), lambdaContext());
     expect(res.statusCode).toBe(200);
-    expect(JSON.parse(res.body as string)).toEqual({ status: 'ok', ready: true, endpoint: { name: 'digits-dev', status: 'InService' } });
+    expect(JSON.parse(res.body as string)).toEqual({
+      status: 'ok',
+      ready: true,
+      endpoint: { name: 'digits-dev', status: 'InService' },
+    });
   });
 
   it('fails at start-up, naming the missing variable', async () => {

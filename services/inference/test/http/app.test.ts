@@ -1,10 +1,17 @@
 jest.mock('@middy/core', () => require('../support/esm-as-cjs').requireEsm('@middy/core'));
 jest.mock('@middy/http-cors', () => require('../support/esm-as-cjs').requireEsm('@middy/http-cors'));
-jest.mock('@middy/http-header-normalizer', () => require('../support/esm-as-cjs').requireEsm('@middy/http-header-normalizer'));
+jest.mock('@middy/http-header-normalizer', () =>
+  require('../support/esm-as-cjs').requireEsm('@middy/http-header-normalizer'),
+);
 
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { InvokeEndpointCommand, ModelError, SageMakerRuntimeClient, ValidationError } from '@aws-sdk/client-sagemaker-runtime';
+import {
+  InvokeEndpointCommand,
+  ModelError,
+  SageMakerRuntimeClient,
+  ValidationError,
+} from '@aws-sdk/client-sagemaker-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PNG } from 'pngjs';
 import { normaliseImage } from '@digits/model/normalise';
@@ -31,7 +38,12 @@ function registryHasLiveModel() {
   s3.on(GetObjectCommand, { Key: 'registry/live.json' }).resolves(objectBody(POINTER));
   s3.on(GetObjectCommand, { Key: `registry/models/${POINTER.trainingJobName}.json` }).resolves(objectBody(RECORD));
 }
-const sentInstances = (call = 0) => (JSON.parse(runtime.commandCalls(InvokeEndpointCommand)[call]!.args[0].input.Body as string) as { instances: number[][] }).instances;
+const sentInstances = (call = 0) =>
+  (
+    JSON.parse(runtime.commandCalls(InvokeEndpointCommand)[call]!.args[0].input.Body as string) as {
+      instances: number[][];
+    }
+  ).instances;
 
 let png: Buffer;
 beforeAll(async () => {
@@ -55,7 +67,14 @@ describe('POST /predict', () => {
       digit: 7,
       confidence: 0.91,
       probabilities: probabilities(7),
-      model: { version: POINTER.trainingJobName, trainedAt: RECORD.trainedAt, testAccuracy: 0.9912, dataset: 'mnist', datasetVersion: 'v-abc123', deployedAt: POINTER.deployedAt },
+      model: {
+        version: POINTER.trainingJobName,
+        trainedAt: RECORD.trainedAt,
+        testAccuracy: 0.9912,
+        dataset: 'mnist',
+        datasetVersion: 'v-abc123',
+        deployedAt: POINTER.deployedAt,
+      },
     });
     const expected = normaliseImage(png).pixels;
     const [sent] = sentInstances();
@@ -70,14 +89,18 @@ describe('POST /predict', () => {
     registryHasLiveModel();
     const res = await testApi().call(postImage(png, 'image/png'));
     expect(Number(res.headers['X-Latency-Ms'])).toBeGreaterThan(0);
-    expect(res.headers['Server-Timing']).toMatch(/^parse;dur=[\d.]+, normalise;dur=[\d.]+, invoke;dur=[\d.]+, total;dur=[\d.]+$/);
+    expect(res.headers['Server-Timing']).toMatch(
+      /^parse;dur=[\d.]+, normalise;dur=[\d.]+, invoke;dur=[\d.]+, total;dur=[\d.]+$/,
+    );
     expect(res.headers['Server-Timing']).toContain(`total;dur=${res.headers['X-Latency-Ms']}`);
   });
 
   it('answers a batch as {"predictions": [...]} with one endpoint call for all of it', async () => {
     endpointAnswersSeven();
     registryHasLiveModel();
-    const pixels = Array(784).fill(0).map((_, i) => (i % 28 > 10 && i % 28 < 16 ? 255 : 0));
+    const pixels = Array(784)
+      .fill(0)
+      .map((_, i) => (i % 28 > 10 && i % 28 < 16 ? 255 : 0));
     const res = await testApi().call(postJson({ instances: [png.toString('base64'), pixels, { pixels }] }));
     expect(res.statusCode).toBe(200);
     expect(res.json.predictions).toHaveLength(3);
@@ -97,7 +120,8 @@ describe('POST /predict', () => {
     const decoded = PNG.sync.read(Buffer.from(b64!, 'base64'));
     expect([decoded.width, decoded.height]).toEqual([28, 28]);
     const sent = sentInstances()[0]!;
-    for (let i = 0; i < 784; i++) expect(Math.abs(decoded.data[i * 4]! - Math.round(sent[i]! * 255))).toBeLessThanOrEqual(1);
+    for (let i = 0; i < 784; i++)
+      expect(Math.abs(decoded.data[i * 4]! - Math.round(sent[i]! * 255))).toBeLessThanOrEqual(1);
   });
 
   it('still predicts when the registry cannot be read, with "model": null', async () => {
@@ -107,7 +131,9 @@ describe('POST /predict', () => {
     const res = await api.call(postImage(png, 'image/png'));
     expect(res.statusCode).toBe(200);
     expect(res.json).toMatchObject({ digit: 7, model: null });
-    expect(api.logs).toContainEqual(expect.objectContaining({ level: 'warn', message: 'live model record unavailable' }));
+    expect(api.logs).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: 'live model record unavailable' }),
+    );
   });
 
   it('reads the registry once per few seconds, not on every request', async () => {
@@ -122,21 +148,28 @@ describe('POST /predict', () => {
   it('refuses bad input before asking the endpoint anything', async () => {
     const res = await testApi().call(postImage(Buffer.from('GIF89a......'), 'image/png'));
     expect(res.statusCode).toBe(415);
-    expect(res.json).toEqual({ error: { code: 'UNSUPPORTED_MEDIA', message: 'GIF images are not supported: send a PNG or JPEG' } });
+    expect(res.json).toEqual({
+      error: { code: 'UNSUPPORTED_MEDIA', message: 'GIF images are not supported: send a PNG or JPEG' },
+    });
     expect(runtime.calls()).toHaveLength(0);
   });
 });
 
 describe('POST /predict when the endpoint cannot answer', () => {
-  const notFound = () => new ValidationError({ message: 'Endpoint digits-test of account 123456789012 not found.', ...meta });
+  const notFound = () =>
+    new ValidationError({ message: 'Endpoint digits-test of account 123456789012 not found.', ...meta });
 
   it('503 with Retry-After when no endpoint is deployed', async () => {
     runtime.on(InvokeEndpointCommand).rejects(notFound());
-    sagemaker.on(DescribeEndpointCommand).rejects(Object.assign(new Error('Could not find endpoint "digits-test".'), { name: 'ValidationException' }));
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .rejects(Object.assign(new Error('Could not find endpoint "digits-test".'), { name: 'ValidationException' }));
     const res = await testApi().call(postImage(png, 'image/png'));
     expect(res.statusCode).toBe(503);
     expect(res.headers['Retry-After']).toBe('60');
-    expect(res.json).toEqual({ error: { code: 'ENDPOINT_UNAVAILABLE', message: 'no model endpoint "digits-test" is deployed yet' } });
+    expect(res.json).toEqual({
+      error: { code: 'ENDPOINT_UNAVAILABLE', message: 'no model endpoint "digits-test" is deployed yet' },
+    });
   });
 
   it('503 saying the endpoint is still being created, with a shorter Retry-After', async () => {
@@ -150,7 +183,10 @@ describe('POST /predict when the endpoint cannot answer', () => {
 
   it('503 for a Failed endpoint, and the invoke error itself when DescribeEndpoint cannot be read', async () => {
     runtime.on(InvokeEndpointCommand).rejects(notFound());
-    sagemaker.on(DescribeEndpointCommand).resolvesOnce({ EndpointStatus: 'Failed' }).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .resolvesOnce({ EndpointStatus: 'Failed' })
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
     const api = testApi();
     const failed = await api.call(postImage(png, 'image/png'));
     expect(failed.json.error.message).toBe('the model endpoint "digits-test" is Failed');
@@ -160,7 +196,15 @@ describe('POST /predict when the endpoint cannot answer', () => {
   });
 
   it('502 when the model container fails, without its message', async () => {
-    runtime.on(InvokeEndpointCommand).rejects(new ModelError({ message: 'Received server error (500) from primary with message "secret internals"', OriginalStatusCode: 500, ...meta }));
+    runtime
+      .on(InvokeEndpointCommand)
+      .rejects(
+        new ModelError({
+          message: 'Received server error (500) from primary with message "secret internals"',
+          OriginalStatusCode: 500,
+          ...meta,
+        }),
+      );
     const res = await testApi().call(postImage(png, 'image/png'));
     expect(res.statusCode).toBe(502);
     expect(res.json).toEqual({ error: { code: 'MODEL_ERROR', message: 'the model server failed to answer (500)' } });
@@ -171,7 +215,12 @@ describe('POST /predict when the endpoint cannot answer', () => {
     const api = testApi();
     const res = await api.call(postImage(png, 'image/png'));
     expect(res.statusCode).toBe(500);
-    expect(res.json).toEqual({ error: { code: 'INTERNAL', message: 'internal error; the logs hold the details under this request id (request id req-1)' } });
+    expect(res.json).toEqual({
+      error: {
+        code: 'INTERNAL',
+        message: 'internal error; the logs hold the details under this request id (request id req-1)',
+      },
+    });
     expect(res.body).not.toMatch(/secret|TypeError|at .*\.ts/);
     const logged = api.logs.find((l) => l.level === 'error')!;
     expect(logged).toMatchObject({ requestId: 'req-1', status: 500, error: { name: 'TypeError' } });
@@ -185,7 +234,9 @@ describe('GET /health', () => {
     ['Updating', true],
     ['Creating', false],
   ])('is 200 with the endpoint %s (ready %s)', async (status, ready) => {
-    sagemaker.on(DescribeEndpointCommand, { EndpointName: 'digits-test' }).resolves({ EndpointStatus: status as never });
+    sagemaker
+      .on(DescribeEndpointCommand, { EndpointName: 'digits-test' })
+      .resolves({ EndpointStatus: status as never });
     const res = await testApi().call(httpEvent({ path: '/health' }));
     expect(res.statusCode).toBe(200);
     expect(res.json).toEqual({ status: 'ok', ready, endpoint: { name: 'digits-test', status } });
@@ -196,10 +247,18 @@ describe('GET /health', () => {
       .on(DescribeEndpointCommand)
       .rejectsOnce(Object.assign(new Error('Could not find endpoint "digits-test".'), { name: 'ValidationException' }))
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-    expect((await testApi().call(httpEvent({ path: '/health' }))).json).toEqual({ status: 'ok', ready: false, endpoint: { name: 'digits-test', status: 'NotFound' } });
+    expect((await testApi().call(httpEvent({ path: '/health' }))).json).toEqual({
+      status: 'ok',
+      ready: false,
+      endpoint: { name: 'digits-test', status: 'NotFound' },
+    });
     const unknown = await testApi().call(httpEvent({ path: '/health' }));
     expect(unknown.statusCode).toBe(200);
-    expect(unknown.json.endpoint).toEqual({ name: 'digits-test', status: 'Unknown', error: 'the endpoint status could not be read' });
+    expect(unknown.json.endpoint).toEqual({
+      name: 'digits-test',
+      status: 'Unknown',
+      error: 'the endpoint status could not be read',
+    });
   });
 });
 
@@ -224,10 +283,18 @@ describe('GET /model', () => {
   });
 
   it("carries the model's per-class test report when its record has one", async () => {
-    const confusionMatrix = Array.from({ length: 10 }, (_, a) => Array.from({ length: 10 }, (_, p): number => (a === p ? 98 : a === 4 && p === 9 ? 2 : 0)));
-    const evaluation = { testRows: 1002, perClassAccuracy: confusionMatrix.map((row, d) => row[d]! / row.reduce((x, y) => x + y)), confusionMatrix };
+    const confusionMatrix = Array.from({ length: 10 }, (_, a) =>
+      Array.from({ length: 10 }, (_, p): number => (a === p ? 98 : a === 4 && p === 9 ? 2 : 0)),
+    );
+    const evaluation = {
+      testRows: 1002,
+      perClassAccuracy: confusionMatrix.map((row, d) => row[d]! / row.reduce((x, y) => x + y)),
+      confusionMatrix,
+    };
     s3.on(GetObjectCommand, { Key: 'registry/live.json' }).resolves(objectBody(POINTER));
-    s3.on(GetObjectCommand, { Key: `registry/models/${POINTER.trainingJobName}.json` }).resolves(objectBody({ ...RECORD, evaluation }));
+    s3.on(GetObjectCommand, { Key: `registry/models/${POINTER.trainingJobName}.json` }).resolves(
+      objectBody({ ...RECORD, evaluation }),
+    );
     const res = await testApi().call(httpEvent({ path: '/model' }));
     expect(res.statusCode).toBe(200);
     expect(res.json.evaluation).toEqual(evaluation);
@@ -247,14 +314,18 @@ describe('routing and CORS', () => {
     const api = testApi();
     const missing = await api.call(httpEvent({ path: '/nope' }));
     expect(missing.statusCode).toBe(404);
-    expect(missing.json.error.message).toMatch(/^no route GET \/nope: the API has POST \/predict, GET \/health, GET \/model\b/);
+    expect(missing.json.error.message).toMatch(
+      /^no route GET \/nope: the API has POST \/predict, GET \/health, GET \/model\b/,
+    );
     const wrong = await api.call(httpEvent({ path: '/predict' }));
     expect(wrong.statusCode).toBe(405);
     expect(wrong.headers.Allow).toBe('POST');
   });
 
   it('adds CORS headers to answers and errors, exposing the latency headers', async () => {
-    const res = await testApi().call(httpEvent({ method: 'POST', path: '/predict', headers: { origin: 'https://digits.example' } }));
+    const res = await testApi().call(
+      httpEvent({ method: 'POST', path: '/predict', headers: { origin: 'https://digits.example' } }),
+    );
     expect(res.statusCode).toBe(415);
     expect(res.headers).toMatchObject({
       'Access-Control-Allow-Origin': '*',
@@ -264,9 +335,19 @@ describe('routing and CORS', () => {
   });
 
   it('answers a preflight that reaches the function', async () => {
-    const res = await testApi().call(httpEvent({ method: 'OPTIONS', path: '/predict', headers: { Origin: 'https://digits.example', 'Access-Control-Request-Method': 'POST' } }));
+    const res = await testApi().call(
+      httpEvent({
+        method: 'OPTIONS',
+        path: '/predict',
+        headers: { Origin: 'https://digits.example', 'Access-Control-Request-Method': 'POST' },
+      }),
+    );
     expect(res.statusCode).toBe(204);
-    expect(res.headers).toMatchObject({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET,POST,OPTIONS', 'Access-Control-Allow-Headers': 'Content-Type' });
+    expect(res.headers).toMatchObject({
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Allow-Methods': 'GET,POST,OPTIONS',
+      'Access-Control-Allow-Headers': 'Content-Type',
+    });
   });
 
   it('with a configured origin list, allows only those origins', async () => {

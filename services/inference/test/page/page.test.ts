@@ -1,6 +1,8 @@
 jest.mock('@middy/core', () => require('../support/esm-as-cjs').requireEsm('@middy/core'));
 jest.mock('@middy/http-cors', () => require('../support/esm-as-cjs').requireEsm('@middy/http-cors'));
-jest.mock('@middy/http-header-normalizer', () => require('../support/esm-as-cjs').requireEsm('@middy/http-header-normalizer'));
+jest.mock('@middy/http-header-normalizer', () =>
+  require('../support/esm-as-cjs').requireEsm('@middy/http-header-normalizer'),
+);
 
 import { Script } from 'node:vm';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -13,7 +15,13 @@ import { realClients } from '../support/api';
 import { httpEvent, lambdaContext } from '../support/events';
 
 const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-const handler = createApi(createServices({ endpointName: 'digits-test', artifactsBucket: 'artifacts', corsOrigins: ['*'] }, realClients(), quiet));
+const handler = createApi(
+  createServices(
+    { endpointName: 'digits-test', artifactsBucket: 'artifacts', corsOrigins: ['*'] },
+    realClients(),
+    quiet,
+  ),
+);
 const call = async (event: APIGatewayProxyEventV2) => (await handler(event, lambdaContext())) as HttpResponse;
 
 /** An asset request as API Gateway routes it: route key with the template, the name as a path parameter. */
@@ -48,7 +56,12 @@ describe('GET / (the draw-a-digit page)', () => {
     expect(res.headers['Content-Type']).toBe('text/html; charset=utf-8');
     const csp = res.headers['Content-Security-Policy'];
     expect(csp).toBe(CONTENT_SECURITY_POLICY);
-    const directives = Object.fromEntries(csp!.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values.join(' ')]));
+    const directives = Object.fromEntries(
+      csp!
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values.join(' ')]),
+    );
     expect(directives).toEqual({
       'default-src': "'none'",
       'script-src': "'self'",
@@ -86,13 +99,18 @@ describe('GET / (the draw-a-digit page)', () => {
   it('links its script and styles by versioned URLs that the asset route serves', async () => {
     const html = (await call(httpEvent({ method: 'GET', path: '/' }))).body!;
     const linked = [...html.matchAll(/(?:src|href)="(assets\/[^"]+)"/g)].map((m) => m[1]!);
-    expect(linked.sort()).toEqual([`assets/app.css?v=${ASSETS.get('app.css')!.version}`, `assets/app.js?v=${ASSETS.get('app.js')!.version}`]);
+    expect(linked.sort()).toEqual([
+      `assets/app.css?v=${ASSETS.get('app.css')!.version}`,
+      `assets/app.js?v=${ASSETS.get('app.js')!.version}`,
+    ]);
 
     for (const url of linked) {
       const res = await call(assetEvent(url));
       const name = url.slice('assets/'.length, url.indexOf('?'));
       expect(res.statusCode).toBe(200);
-      expect(res.headers['Content-Type']).toBe(name.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8');
+      expect(res.headers['Content-Type']).toBe(
+        name.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8',
+      );
       expect(res.headers['Cache-Control']).toBe('public, max-age=31536000, immutable');
       expect(res.headers['X-Content-Type-Options']).toBe('nosniff');
       expect(res.body).toBe(ASSETS.get(name)!.body);
@@ -107,14 +125,17 @@ describe('GET / (the draw-a-digit page)', () => {
     expect(bare.headers['Cache-Control']).toBe('no-cache');
   });
 
-  it.each(['app.ts', 'index.html', '../page.ts', 'APP.JS', ''])('answers 404 naming the assets for unknown asset %j', async (name) => {
-    const res = await call({ ...assetEvent('assets/x'), pathParameters: { name } });
-    expect(res.statusCode).toBe(404);
-    expect(res.headers['Content-Type']).toBe('application/json');
-    const body = JSON.parse(res.body!) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe('NOT_FOUND');
-    expect(body.error.message).toContain('app.js, app.css');
-  });
+  it.each(['app.ts', 'index.html', '../page.ts', 'APP.JS', ''])(
+    'answers 404 naming the assets for unknown asset %j',
+    async (name) => {
+      const res = await call({ ...assetEvent('assets/x'), pathParameters: { name } });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['Content-Type']).toBe('application/json');
+      const body = JSON.parse(res.body!) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('NOT_FOUND');
+      expect(body.error.message).toContain('app.js, app.css');
+    },
+  );
 
   it('answers 405 with Allow: GET to other methods on the page', async () => {
     const res = await call(httpEvent({ method: 'POST', path: '/', body: 'x' }));

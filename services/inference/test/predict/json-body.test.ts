@@ -22,11 +22,21 @@ describe('parseJsonBody', () => {
   });
 
   it('reads {"pixels"} as one pixel array, left for the normaliser to check', () => {
-    expect(parseJsonBody(JSON.stringify({ pixels }))).toEqual({ inputs: [{ kind: 'pixels', values: pixels }], batch: false });
+    expect(parseJsonBody(JSON.stringify({ pixels }))).toEqual({
+      inputs: [{ kind: 'pixels', values: pixels }],
+      batch: false,
+    });
   });
 
   it('reads {"instances"} of every item form as a batch, in order', () => {
-    const doc = { instances: [png.toString('base64'), pixels, { image: `data:image/png;base64,${png.toString('base64')}` }, { pixels }] };
+    const doc = {
+      instances: [
+        png.toString('base64'),
+        pixels,
+        { image: `data:image/png;base64,${png.toString('base64')}` },
+        { pixels },
+      ],
+    };
     const { inputs, batch } = parseJsonBody(JSON.stringify(doc));
     expect(batch).toBe(true);
     expect(inputs.map((i) => i.kind)).toEqual(['image', 'pixels', 'image', 'pixels']);
@@ -44,9 +54,19 @@ describe('parseJsonBody', () => {
     ['non-array pixels', '{"pixels": "0,0,0"}', 'BAD_PIXELS', /"pixels" must be an array/],
     ['non-array instances', '{"instances": {}}', 'BAD_REQUEST', /"instances" must be an array/],
     ['empty instances', '{"instances": []}', 'EMPTY', /"instances" is empty/],
-    ['too many instances', JSON.stringify({ instances: Array(MAX_BATCH + 1).fill('') }), 'TOO_LARGE', new RegExp(`the limit is ${MAX_BATCH}`)],
+    [
+      'too many instances',
+      JSON.stringify({ instances: Array(MAX_BATCH + 1).fill('') }),
+      'TOO_LARGE',
+      new RegExp(`the limit is ${MAX_BATCH}`),
+    ],
     ['a bad instance, naming it', JSON.stringify({ instances: [pixels, 42] }), 'BAD_REQUEST', /^instances\[1\]: /],
-    ['bad base64 in an instance, naming it', JSON.stringify({ instances: ['@@@'] }), 'UNDECODABLE', /^instances\[0\]: not valid base64/],
+    [
+      'bad base64 in an instance, naming it',
+      JSON.stringify({ instances: ['@@@'] }),
+      'UNDECODABLE',
+      /^instances\[0\]: not valid base64/,
+    ],
   ])('refuses %s', (_what, text, code, message) => {
     const e = refusal(text);
     expect(e.code).toBe(code);

@@ -40,18 +40,28 @@ describe('parseMultipart', () => {
 
   it('refuses a form without an "image" part, naming the parts it found', async () => {
     const { body, type } = await encode([['file', new Blob([png]), 'digit.png']]);
-    await expect(parseMultipart(body, type)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/part named "image" \(found "file"\)/) });
+    await expect(parseMultipart(body, type)).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/part named "image" \(found "file"\)/),
+    });
   });
 
   it('refuses a body whose boundary is missing from the Content-Type', async () => {
     const { body } = await encode([['image', new Blob([png]), 'digit.png']]);
     const e = await parseMultipart(body, 'multipart/form-data').catch((x: unknown) => x);
     expect(e).toBeInstanceOf(DigitInputError);
-    expect(e).toMatchObject({ code: 'BAD_REQUEST', status: 400, message: expect.stringMatching(/malformed multipart/) });
+    expect(e).toMatchObject({
+      code: 'BAD_REQUEST',
+      status: 400,
+      message: expect.stringMatching(/malformed multipart/),
+    });
   });
 
   it('refuses a truncated body', async () => {
     const { body, type } = await encode([['image', new Blob([png]), 'digit.png']]);
-    await expect(parseMultipart(body.subarray(0, body.length - 30), type)).rejects.toMatchObject({ code: 'BAD_REQUEST', status: 400 });
+    await expect(parseMultipart(body.subarray(0, body.length - 30), type)).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      status: 400,
+    });
   });
 });

@@ -5,15 +5,28 @@ import { httpEvent, postForm, postImage, postJson } from '../support/events';
 const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
 describe('parsePredictRequest', () => {
-  it.each(['image/png', 'image/jpeg', 'image/jpg', 'application/octet-stream', 'application/x-image', 'IMAGE/PNG; charset=binary'])(
-    'takes a %s body as the image bytes (base64 from API Gateway)',
-    async (type) => {
-      expect(await parsePredictRequest(postImage(png, type))).toEqual({ inputs: [{ kind: 'image', bytes: png }], batch: false, debug: false });
-    },
-  );
+  it.each([
+    'image/png',
+    'image/jpeg',
+    'image/jpg',
+    'application/octet-stream',
+    'application/x-image',
+    'IMAGE/PNG; charset=binary',
+  ])('takes a %s body as the image bytes (base64 from API Gateway)', async (type) => {
+    expect(await parsePredictRequest(postImage(png, type))).toEqual({
+      inputs: [{ kind: 'image', bytes: png }],
+      batch: false,
+      debug: false,
+    });
+  });
 
   it('reads JSON sent as text (not base64), with +json media types too', async () => {
-    const event = httpEvent({ method: 'POST', path: '/predict', headers: { 'content-type': 'application/vnd.digits+json' }, body: '{"pixels": [1]}' });
+    const event = httpEvent({
+      method: 'POST',
+      path: '/predict',
+      headers: { 'content-type': 'application/vnd.digits+json' },
+      body: '{"pixels": [1]}',
+    });
     expect((await parsePredictRequest(event)).inputs).toEqual([{ kind: 'pixels', values: [1] }]);
   });
 
@@ -34,20 +47,42 @@ describe('parsePredictRequest', () => {
   it.each([
     ['no Content-Type', undefined, 415, 'UNSUPPORTED_MEDIA', /no Content-Type header/],
     ['a GIF', 'image/gif', 415, 'UNSUPPORTED_MEDIA', /image\/gif images are not supported/],
-    ['a form post (curl --data-binary without -H)', 'application/x-www-form-urlencoded', 415, 'UNSUPPORTED_MEDIA', /Content-Type application\/x-www-form-urlencoded is not supported/],
+    [
+      'a form post (curl --data-binary without -H)',
+      'application/x-www-form-urlencoded',
+      415,
+      'UNSUPPORTED_MEDIA',
+      /Content-Type application\/x-www-form-urlencoded is not supported/,
+    ],
     ['text', 'text/plain', 415, 'UNSUPPORTED_MEDIA', /send image\/png, image\/jpeg, multipart\/form-data/],
   ])('refuses %s', async (_what, type, status, code, message) => {
-    const event = httpEvent({ method: 'POST', path: '/predict', headers: type ? { 'content-type': type } : {}, body: png });
-    await expect(parsePredictRequest(event)).rejects.toMatchObject({ status, code, message: expect.stringMatching(message) });
+    const event = httpEvent({
+      method: 'POST',
+      path: '/predict',
+      headers: type ? { 'content-type': type } : {},
+      body: png,
+    });
+    await expect(parsePredictRequest(event)).rejects.toMatchObject({
+      status,
+      code,
+      message: expect.stringMatching(message),
+    });
   });
 
   it('refuses an empty body', async () => {
-    await expect(parsePredictRequest(postImage(Buffer.alloc(0), 'image/png'))).rejects.toMatchObject({ status: 400, code: 'EMPTY' });
+    await expect(parsePredictRequest(postImage(Buffer.alloc(0), 'image/png'))).rejects.toMatchObject({
+      status: 400,
+      code: 'EMPTY',
+    });
   });
 
   it('refuses a body over the limit before decoding it', async () => {
     const event = postImage(Buffer.alloc(MAX_BODY_BYTES + 1), 'image/png');
-    await expect(parsePredictRequest(event)).rejects.toMatchObject({ status: 413, code: 'TOO_LARGE', message: expect.stringMatching(/the limit is 5242880 bytes/) });
+    await expect(parsePredictRequest(event)).rejects.toMatchObject({
+      status: 413,
+      code: 'TOO_LARGE',
+      message: expect.stringMatching(/the limit is 5242880 bytes/),
+    });
   });
 
   it('accepts a body exactly at the limit (the image decoder judges its content)', async () => {

@@ -11,7 +11,9 @@ beforeEach(() => s3.reset());
 describe('readLiveModel', () => {
   it('reads registry/live.json and the model record it points to', async () => {
     s3.on(GetObjectCommand, { Bucket: 'artifacts', Key: 'registry/live.json' }).resolves(body(POINTER));
-    s3.on(GetObjectCommand, { Bucket: 'artifacts', Key: `registry/models/${POINTER.trainingJobName}.json` }).resolves(body(RECORD));
+    s3.on(GetObjectCommand, { Bucket: 'artifacts', Key: `registry/models/${POINTER.trainingJobName}.json` }).resolves(
+      body(RECORD),
+    );
     const live = await readLiveModel(client, 'artifacts');
     expect(live).toEqual({ pointer: POINTER, record: RECORD });
     expect(summarise(live!)).toEqual({

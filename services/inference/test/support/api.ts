@@ -18,11 +18,23 @@ export interface TestApi {
 export function testApi(config: Partial<InferenceConfig> = {}, clients = realClients()): TestApi {
   const logs: Array<Record<string, unknown>> = [];
   // Every level is kept (whatever LOG_LEVEL says), with Errors as the JSON logger writes them.
-  const entry = (level: string) => (message: string, fields: Record<string, unknown> = {}) => {
-    logs.push(JSON.parse(JSON.stringify({ level, message, ...fields }, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message } : v))));
-  };
+  const entry =
+    (level: string) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      logs.push(
+        JSON.parse(
+          JSON.stringify({ level, message, ...fields }, (_k, v: unknown) =>
+            v instanceof Error ? { name: v.name, message: v.message } : v,
+          ),
+        ),
+      );
+    };
   const logger: Logger = { debug: entry('debug'), info: entry('info'), warn: entry('warn'), error: entry('error') };
-  const services = createServices({ endpointName: 'digits-test', artifactsBucket: 'artifacts', corsOrigins: ['*'], ...config }, clients, logger);
+  const services = createServices(
+    { endpointName: 'digits-test', artifactsBucket: 'artifacts', corsOrigins: ['*'], ...config },
+    clients,
+    logger,
+  );
   const handler = createApi(services);
   return {
     logs,
@@ -36,5 +48,9 @@ export function testApi(config: Partial<InferenceConfig> = {}, clients = realCli
 /** Real SDK clients (their `send` is what aws-sdk-client-mock replaces, or what reaches a local server). */
 export function realClients() {
   const sagemaker = new SageMakerClient({});
-  return { runtime: new SageMakerRuntimeClient({}), sagemaker: async () => sagemaker, s3: new S3Client({ forcePathStyle: true }) };
+  return {
+    runtime: new SageMakerRuntimeClient({}),
+    sagemaker: async () => sagemaker,
+    s3: new S3Client({ forcePathStyle: true }),
+  };
 }

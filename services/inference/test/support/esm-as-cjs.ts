@@ -13,7 +13,15 @@ export function requireEsm(specifier: string): unknown {
   const hit = loaded.get(specifier);
   if (hit) return hit;
   const entry = require.resolve(specifier, { paths: [__dirname] });
-  const out = buildSync({ entryPoints: [entry], bundle: true, format: 'cjs', platform: 'node', target: 'node20', write: false, logLevel: 'silent' });
+  const out = buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  });
   const module = { exports: {} as Record<string, unknown> };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating our own esbuild output
   new Function('module', 'exports', 'require', out.outputFiles[0]!.text)(module, module.exports, require);

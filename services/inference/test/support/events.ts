@@ -10,7 +10,13 @@ export interface EventInit {
   body?: Uint8Array | string;
 }
 
-export function httpEvent({ method = 'GET', path = '/', headers = {}, query, body }: EventInit = {}): APIGatewayProxyEventV2 {
+export function httpEvent({
+  method = 'GET',
+  path = '/',
+  headers = {},
+  query,
+  body,
+}: EventInit = {}): APIGatewayProxyEventV2 {
   const binary = body instanceof Uint8Array;
   const rawQueryString = query ? new URLSearchParams(query).toString() : '';
   return {
@@ -37,8 +43,18 @@ export function httpEvent({ method = 'GET', path = '/', headers = {}, query, bod
   };
 }
 
-export function postImage(bytes: Uint8Array, contentType: string, query?: Record<string, string>): APIGatewayProxyEventV2 {
-  return httpEvent({ method: 'POST', path: '/predict', headers: { 'content-type': contentType }, body: bytes, ...(query ? { query } : {}) });
+export function postImage(
+  bytes: Uint8Array,
+  contentType: string,
+  query?: Record<string, string>,
+): APIGatewayProxyEventV2 {
+  return httpEvent({
+    method: 'POST',
+    path: '/predict',
+    headers: { 'content-type': contentType },
+    body: bytes,
+    ...(query ? { query } : {}),
+  });
 }
 
 export function postJson(doc: unknown, query?: Record<string, string>): APIGatewayProxyEventV2 {
@@ -52,7 +68,9 @@ export function postJson(doc: unknown, query?: Record<string, string>): APIGatew
 }
 
 /** A multipart/form-data body encoded by fetch's own FormData (as a browser or curl -F sends it). */
-export async function postForm(parts: Record<string, { bytes: Uint8Array; filename: string; type: string } | string>): Promise<APIGatewayProxyEventV2> {
+export async function postForm(
+  parts: Record<string, { bytes: Uint8Array; filename: string; type: string } | string>,
+): Promise<APIGatewayProxyEventV2> {
   const form = new FormData();
   for (const [name, part] of Object.entries(parts)) {
     if (typeof part === 'string') form.append(name, part);

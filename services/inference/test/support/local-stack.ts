@@ -8,12 +8,24 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { REGISTRY_LIVE_KEY, modelRecordKey, type LivePointer, type Logger, type ModelMetadata, type ModelRecord } from '@digits/common';
+import {
+  REGISTRY_LIVE_KEY,
+  modelRecordKey,
+  type LivePointer,
+  type Logger,
+  type ModelMetadata,
+  type ModelRecord,
+} from '@digits/common';
 import { startLocalS3, useLocalAwsEnv } from '@digits/local-cloud';
 import { startServer, type RunningServer } from '@digits/model';
 import { startRuntimeStandIn, type RuntimeStandIn } from './runtime-stand-in';
 
-export const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+export const quiet: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 export interface LocalStack {
   endpointName: string;
@@ -26,7 +38,11 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-export async function startLocalStack(modelDir: string, metadata: ModelMetadata, names = { endpointName: 'digits-local', artifactsBucket: 'digits-local-artifacts' }): Promise<LocalStack> {
+export async function startLocalStack(
+  modelDir: string,
+  metadata: ModelMetadata,
+  names = { endpointName: 'digits-local', artifactsBucket: 'digits-local-artifacts' },
+): Promise<LocalStack> {
   const { endpointName, artifactsBucket } = names;
   const trainingJobName = `${endpointName}-20260101-000000`;
   const closers: Array<() => Promise<unknown> | void> = [];
@@ -66,8 +82,16 @@ export async function startLocalStack(modelDir: string, metadata: ModelMetadata,
       trainedAt: metadata.trainedAt,
     };
     const client = new S3Client({ forcePathStyle: true });
-    await client.send(new PutObjectCommand({ Bucket: artifactsBucket, Key: REGISTRY_LIVE_KEY, Body: JSON.stringify(pointer) }));
-    await client.send(new PutObjectCommand({ Bucket: artifactsBucket, Key: modelRecordKey(trainingJobName), Body: JSON.stringify(record) }));
+    await client.send(
+      new PutObjectCommand({ Bucket: artifactsBucket, Key: REGISTRY_LIVE_KEY, Body: JSON.stringify(pointer) }),
+    );
+    await client.send(
+      new PutObjectCommand({
+        Bucket: artifactsBucket,
+        Key: modelRecordKey(trainingJobName),
+        Body: JSON.stringify(record),
+      }),
+    );
     client.destroy();
     return { endpointName, artifactsBucket, trainingJobName, pointer, record, serve, standIn, close };
   } catch (e) {

@@ -30,7 +30,13 @@ export async function trainQuickModel({ trainRows = 6000, testRows = 1000, epoch
   const started = performance.now();
   const model = tf.sequential();
   model.add(tf.layers.flatten({ inputShape: [28, 28, 1] }));
-  model.add(tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }) }));
+  model.add(
+    tf.layers.dense({
+      units: 10,
+      activation: 'softmax',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }),
+    }),
+  );
   model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const train = await rows('train', trainRows);
   const test = await rows('test', testRows);
@@ -42,7 +48,14 @@ export async function trainQuickModel({ trainRows = 6000, testRows = 1000, epoch
   // confusionMatrix[actual][predicted], as training reports it.
   const confusionMatrix = Array.from({ length: 10 }, () => Array<number>(10).fill(0));
   for (let i = 0; i < testRows; i++) confusionMatrix[a[i]!]![p[i]!]! += 1;
-  const perClassAccuracy = confusionMatrix.map((row, d) => row[d]! / Math.max(1, row.reduce((x, y) => x + y, 0)));
+  const perClassAccuracy = confusionMatrix.map(
+    (row, d) =>
+      row[d]! /
+      Math.max(
+        1,
+        row.reduce((x, y) => x + y, 0),
+      ),
+  );
   const testAccuracy = confusionMatrix.reduce((sum, row, d) => sum + row[d]!, 0) / testRows;
 
   const metadata: ModelMetadata = {

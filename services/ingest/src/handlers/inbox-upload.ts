@@ -12,7 +12,8 @@ export async function handler(event: S3Event): Promise<InboxOutcome[]> {
   const outcomes: InboxOutcome[] = [];
   for (const { bucket, key } of s3ObjectsFromEvent(event)) {
     const outcome = await processInboxUpload(s3, key, { inboxBucket: bucket, rawBucket, log });
-    if (outcome.status !== 'accepted' && outcome.status !== 'rejected') log.info(`upload ${outcome.status}`, { ...outcome });
+    if (outcome.status !== 'accepted' && outcome.status !== 'rejected')
+      log.info(`upload ${outcome.status}`, { ...outcome });
     outcomes.push(outcome);
   }
   return outcomes;

@@ -14,7 +14,11 @@ describe('importPublicDataset against a real local S3', () => {
 
   beforeAll(async () => {
     fx = await startS3Fixture();
-    restoreEnv = setEnv({ RAW_BUCKET: BUCKETS.raw, PUBLIC_DATASET_BUCKET: PUBLIC_DATASET.bucket, PUBLIC_DATASET_PREFIX: PUBLIC_DATASET.prefix });
+    restoreEnv = setEnv({
+      RAW_BUCKET: BUCKETS.raw,
+      PUBLIC_DATASET_BUCKET: PUBLIC_DATASET.bucket,
+      PUBLIC_DATASET_PREFIX: PUBLIC_DATASET.prefix,
+    });
     publicFiles = await gzippedMnistFiles();
     await seedPublicDataset(fx.s3);
   });
@@ -46,26 +50,40 @@ describe('importPublicDataset against a real local S3', () => {
     expect(summary.skipped).toEqual([]);
     expect(await listKeys(fx.s3, BUCKETS.raw)).toEqual([...expected].sort());
     for (const { name } of publicFiles) {
-      const [raw, pub] = await Promise.all([getBytes(fx.s3, BUCKETS.raw, rawKey('mnist', name)), getBytes(fx.s3, BUCKETS.public, `${PUBLIC_DATASET.prefix}${name}`)]);
+      const [raw, pub] = await Promise.all([
+        getBytes(fx.s3, BUCKETS.raw, rawKey('mnist', name)),
+        getBytes(fx.s3, BUCKETS.public, `${PUBLIC_DATASET.prefix}${name}`),
+      ]);
       expect(raw.equals(pub)).toBe(true);
     }
-    const head = await fx.s3.send(new HeadObjectCommand({ Bucket: BUCKETS.raw, Key: rawKey('mnist', MNIST_FILES.train.images) }));
-    expect(head.Metadata?.['source-key']).toBe(`${PUBLIC_DATASET.bucket}/${PUBLIC_DATASET.prefix}${MNIST_FILES.train.images}`);
+    const head = await fx.s3.send(
+      new HeadObjectCommand({ Bucket: BUCKETS.raw, Key: rawKey('mnist', MNIST_FILES.train.images) }),
+    );
+    expect(head.Metadata?.['source-key']).toBe(
+      `${PUBLIC_DATASET.bucket}/${PUBLIC_DATASET.prefix}${MNIST_FILES.train.images}`,
+    );
   });
 
   it('copies nothing on a re-run: every file is already there unchanged', async () => {
-    const before = await fx.s3.send(new HeadObjectCommand({ Bucket: BUCKETS.raw, Key: rawKey('mnist', MNIST_FILES.test.images) }));
+    const before = await fx.s3.send(
+      new HeadObjectCommand({ Bucket: BUCKETS.raw, Key: rawKey('mnist', MNIST_FILES.test.images) }),
+    );
     const summary = await handler(undefined);
     expect(summary.copied).toEqual([]);
     expect(summary.skipped).toHaveLength(4);
-    const after = await fx.s3.send(new HeadObjectCommand({ Bucket: BUCKETS.raw, Key: rawKey('mnist', MNIST_FILES.test.images) }));
+    const after = await fx.s3.send(
+      new HeadObjectCommand({ Bucket: BUCKETS.raw, Key: rawKey('mnist', MNIST_FILES.test.images) }),
+    );
     expect(after.LastModified).toEqual(before.LastModified);
   });
 
   it('copies only the file whose source changed', async () => {
     // A mirror with the same four names, one of them holding different bytes.
     for (const { name, body } of publicFiles) {
-      const changed = name === MNIST_FILES.test.labels ? Buffer.concat([body.subarray(0, body.length - 1), Buffer.from([body.at(-1)! ^ 1])]) : body;
+      const changed =
+        name === MNIST_FILES.test.labels
+          ? Buffer.concat([body.subarray(0, body.length - 1), Buffer.from([body.at(-1)! ^ 1])])
+          : body;
       await fx.s3.send(new PutObjectCommand({ Bucket: BUCKETS.public, Key: `mirror/${name}`, Body: changed }));
     }
     const summary = await handler({ bucket: BUCKETS.public, prefix: 'mirror/' });

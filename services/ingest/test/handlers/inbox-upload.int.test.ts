@@ -8,7 +8,16 @@ import { handler } from '../../src/handlers/inbox-upload';
 import type { RejectionRecord } from '../../src/rejection';
 import { setEnv } from '../support/env';
 import { idxImages, idxLabels } from '../support/idx-bytes';
-import { BUCKETS, exists, getBytes, listKeys, put, s3Event, startS3Fixture, type LocalS3Fixture } from '../support/local-s3';
+import {
+  BUCKETS,
+  exists,
+  getBytes,
+  listKeys,
+  put,
+  s3Event,
+  startS3Fixture,
+  type LocalS3Fixture,
+} from '../support/local-s3';
 
 jest.setTimeout(120_000);
 
@@ -38,8 +47,12 @@ describe('inboxUpload against a real local S3', () => {
     const [outcome] = await deliver(key);
 
     expect(outcome).toEqual({ status: 'accepted', key, rawKey: rawKey(DATASET, MNIST_FILES.test.images) });
-    expect((await getBytes(fx.s3, BUCKETS.raw, `datasets/${DATASET}/${MNIST_FILES.test.images}`)).equals(body)).toBe(true);
-    const head = await fx.s3.send(new HeadObjectCommand({ Bucket: BUCKETS.raw, Key: rawKey(DATASET, MNIST_FILES.test.images) }));
+    expect((await getBytes(fx.s3, BUCKETS.raw, `datasets/${DATASET}/${MNIST_FILES.test.images}`)).equals(body)).toBe(
+      true,
+    );
+    const head = await fx.s3.send(
+      new HeadObjectCommand({ Bucket: BUCKETS.raw, Key: rawKey(DATASET, MNIST_FILES.test.images) }),
+    );
     expect(head.Metadata?.['source-key']).toBe(`${BUCKETS.inbox}/${key}`);
   });
 
@@ -47,12 +60,18 @@ describe('inboxUpload against a real local S3', () => {
     // Unknown length, 5 MB parts: CompleteMultipartUpload, the event a large browser/CLI upload produces.
     const original = await readMnistIdx('train', 'images');
     const key = `inbox/${DATASET}/${MNIST_FILES.train.images}`;
-    const upload = new Upload({ client: fx.s3, params: { Bucket: BUCKETS.inbox, Key: key, Body: Readable.from([original]).pipe(createGzip()) }, partSize: 5 * 1024 * 1024 });
+    const upload = new Upload({
+      client: fx.s3,
+      params: { Bucket: BUCKETS.inbox, Key: key, Body: Readable.from([original]).pipe(createGzip()) },
+      partSize: 5 * 1024 * 1024,
+    });
     await upload.done();
 
     const [outcome] = await deliver(key, 'ObjectCreated:CompleteMultipartUpload');
     expect(outcome).toMatchObject({ status: 'accepted', rawKey: rawKey(DATASET, MNIST_FILES.train.images) });
-    expect(gunzipSync(await getBytes(fx.s3, BUCKETS.raw, rawKey(DATASET, MNIST_FILES.train.images))).equals(original)).toBe(true);
+    expect(
+      gunzipSync(await getBytes(fx.s3, BUCKETS.raw, rawKey(DATASET, MNIST_FILES.train.images))).equals(original),
+    ).toBe(true);
 
     const [again] = await deliver(key);
     expect(again).toMatchObject({ status: 'unchanged' });
@@ -62,7 +81,14 @@ describe('inboxUpload against a real local S3', () => {
     // A stream body is where s3rver would keep the SDK's checksum framing unless checksums are WHEN_REQUIRED.
     const body = gzipSync(await readMnistIdx('train', 'labels'));
     const key = `inbox/${DATASET}/${MNIST_FILES.train.labels}`;
-    await fx.s3.send(new PutObjectCommand({ Bucket: BUCKETS.inbox, Key: key, Body: Readable.from([body]), ContentLength: body.length }));
+    await fx.s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKETS.inbox,
+        Key: key,
+        Body: Readable.from([body]),
+        ContentLength: body.length,
+      }),
+    );
 
     const [outcome] = await deliver(key);
     expect(outcome).toMatchObject({ status: 'accepted', rawKey: rawKey(DATASET, MNIST_FILES.train.labels) });
@@ -73,12 +99,42 @@ describe('inboxUpload against a real local S3', () => {
     const mnistLabelsGz = async () => gzipSync(await readMnistIdx('test', 'labels'));
 
     const cases: Array<[string, string, () => Promise<Buffer>, RejectionRecord['code'], RegExp]> = [
-      ['a truncated gzip', `inbox/${DATASET}/${MNIST_FILES.test.labels}`, async () => (await mnistLabelsGz()).subarray(0, 2000), 'BAD_GZIP', /not a complete gzip file: unexpected end of file/],
-      ['a wrong magic number', `inbox/${DATASET}/train-labels-idx1-ubyte`, async () => Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), 'BAD_MAGIC', /not an IDX file/],
+      [
+        'a truncated gzip',
+        `inbox/${DATASET}/${MNIST_FILES.test.labels}`,
+        async () => (await mnistLabelsGz()).subarray(0, 2000),
+        'BAD_GZIP',
+        /not a complete gzip file: unexpected end of file/,
+      ],
+      [
+        'a wrong magic number',
+        `inbox/${DATASET}/train-labels-idx1-ubyte`,
+        async () => Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'),
+        'BAD_MAGIC',
+        /not an IDX file/,
+      ],
       ['a 0-byte file', `inbox/${DATASET}/t10k-labels.idx1.gz`, async () => Buffer.alloc(0), 'EMPTY', /0 bytes/],
-      ['an unrelated file', `inbox/${DATASET}/notes.txt`, async () => Buffer.from('remember the milk\n'), 'UNKNOWN_FILE', /does not say what it holds/],
-      ['a declared count the data does not hold', `inbox/${DATASET}/train-labels.idx1`, async () => idxLabels([1, 2, 3]).subarray(0, 10), 'TRUNCATED', /declares 3 items \(11 bytes\) but has 10 bytes/],
-      ['a key outside inbox/<dataset>/<file>', 'inbox/stray file.gz', async () => Buffer.from('x'), 'BAD_KEY', /is not inbox\/<dataset>\/<file>/],
+      [
+        'an unrelated file',
+        `inbox/${DATASET}/notes.txt`,
+        async () => Buffer.from('remember the milk\n'),
+        'UNKNOWN_FILE',
+        /does not say what it holds/,
+      ],
+      [
+        'a declared count the data does not hold',
+        `inbox/${DATASET}/train-labels.idx1`,
+        async () => idxLabels([1, 2, 3]).subarray(0, 10),
+        'TRUNCATED',
+        /declares 3 items \(11 bytes\) but has 10 bytes/,
+      ],
+      [
+        'a key outside inbox/<dataset>/<file>',
+        'inbox/stray file.gz',
+        async () => Buffer.from('x'),
+        'BAD_KEY',
+        /is not inbox\/<dataset>\/<file>/,
+      ],
     ];
 
     it.each(cases)('%s', async (_what, key, body, code, reason) => {
@@ -88,9 +144,14 @@ describe('inboxUpload against a real local S3', () => {
 
       const [outcome] = await deliver(key);
 
-      const where = key === 'inbox/stray file.gz' ? { object: 'quarantine/stray file.gz', reason: 'quarantine/stray file.gz.rejected.json' } : quarantineKeys(DATASET, key.split('/')[2]!);
+      const where =
+        key === 'inbox/stray file.gz'
+          ? { object: 'quarantine/stray file.gz', reason: 'quarantine/stray file.gz.rejected.json' }
+          : quarantineKeys(DATASET, key.split('/')[2]!);
       expect(outcome).toMatchObject({ status: 'rejected', code, quarantineKey: where.object, reasonKey: where.reason });
-      const record = JSON.parse((await getBytes(fx.s3, BUCKETS.inbox, where.reason)).toString('utf8')) as RejectionRecord;
+      const record = JSON.parse(
+        (await getBytes(fx.s3, BUCKETS.inbox, where.reason)).toString('utf8'),
+      ) as RejectionRecord;
       expect(record).toMatchObject({ sourceKey: key, code, size: bytes.length });
       expect(record.reason).toMatch(reason);
       expect(Number.isNaN(Date.parse(record.rejectedAt))).toBe(false);
@@ -112,10 +173,22 @@ describe('inboxUpload against a real local S3', () => {
       const [outcome] = await deliver(labels);
 
       expect(outcome).toMatchObject({ status: 'rejected', code: 'COUNT_MISMATCH' });
-      const record = JSON.parse((await getBytes(fx.s3, BUCKETS.inbox, quarantineKeys('count check', 'train-labels-idx1-ubyte.gz').reason)).toString());
-      expect(record).toMatchObject({ dataset: 'count check', file: 'train-labels-idx1-ubyte.gz', code: 'COUNT_MISMATCH' });
-      expect(record.reason).toMatch(/labels file declares 4 items but datasets\/count check\/train-images-idx3-ubyte.gz \(images, already accepted\) declares 3/);
-      expect(await listKeys(fx.s3, BUCKETS.raw, 'datasets/count check/')).toEqual(['datasets/count check/train-images-idx3-ubyte.gz']);
+      const record = JSON.parse(
+        (
+          await getBytes(fx.s3, BUCKETS.inbox, quarantineKeys('count check', 'train-labels-idx1-ubyte.gz').reason)
+        ).toString(),
+      );
+      expect(record).toMatchObject({
+        dataset: 'count check',
+        file: 'train-labels-idx1-ubyte.gz',
+        code: 'COUNT_MISMATCH',
+      });
+      expect(record.reason).toMatch(
+        /labels file declares 4 items but datasets\/count check\/train-images-idx3-ubyte.gz \(images, already accepted\) declares 3/,
+      );
+      expect(await listKeys(fx.s3, BUCKETS.raw, 'datasets/count check/')).toEqual([
+        'datasets/count check/train-images-idx3-ubyte.gz',
+      ]);
     });
   });
 

@@ -1,11 +1,22 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { createS3Client, type S3Event } from '@digits/common';
 import { s3NotificationEvent, startLocalS3, useLocalAwsEnv, type LocalS3 } from '@digits/local-cloud';
 
-export const BUCKETS = { public: 'sagemaker-sample-files', inbox: 'digits-test-inbox', raw: 'digits-test-raw', processed: 'digits-test-processed' };
+export const BUCKETS = {
+  public: 'sagemaker-sample-files',
+  inbox: 'digits-test-inbox',
+  raw: 'digits-test-raw',
+  processed: 'digits-test-processed',
+};
 
 export interface LocalS3Fixture {
   server: LocalS3;
@@ -45,7 +56,10 @@ export async function getBytes(s3: S3Client, bucket: string, key: string): Promi
 }
 
 export const exists = (s3: S3Client, bucket: string, key: string): Promise<boolean> =>
-  s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(() => true, () => false);
+  s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
+    () => true,
+    () => false,
+  );
 
 export async function listKeys(s3: S3Client, bucket: string, prefix = ''): Promise<string[]> {
   const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));

@@ -5,7 +5,8 @@ import { loadConfig } from '../config';
 import { preprocessDataset, type PreprocessDeps, type PreprocessOutcome } from '../preprocess-dataset';
 
 let deps: PreprocessDeps | undefined;
-const getDeps = (): PreprocessDeps => (deps ??= { s3: createS3Client(), config: loadConfig(), log: createLogger('preprocess') });
+const getDeps = (): PreprocessDeps =>
+  (deps ??= { s3: createS3Client(), config: loadConfig(), log: createLogger('preprocess') });
 
 /** What the invocation returns: the outcome without the (large) manifest or error record bodies. */
 export type OutcomeSummary =
@@ -19,9 +20,20 @@ function summarize(outcome: PreprocessOutcome): OutcomeSummary {
       return outcome;
     case 'exists':
     case 'written':
-      return { status: outcome.status, dataset: outcome.dataset, version: outcome.version, manifestKey: outcome.manifestKey };
+      return {
+        status: outcome.status,
+        dataset: outcome.dataset,
+        version: outcome.version,
+        manifestKey: outcome.manifestKey,
+      };
     case 'rejected':
-      return { status: 'rejected', dataset: outcome.dataset, errorKey: outcome.errorKey, file: outcome.record.file, code: outcome.record.code };
+      return {
+        status: 'rejected',
+        dataset: outcome.dataset,
+        errorKey: outcome.errorKey,
+        file: outcome.record.file,
+        code: outcome.record.code,
+      };
   }
 }
 
@@ -38,6 +50,7 @@ export async function handler(event: S3Event): Promise<{ outcomes: OutcomeSummar
     targets.set(`${object.bucket}\n${parsed.dataset}`, { bucket: object.bucket, dataset: parsed.dataset });
   }
   const outcomes: OutcomeSummary[] = [];
-  for (const { bucket, dataset } of targets.values()) outcomes.push(summarize(await preprocessDataset(getDeps(), bucket, dataset)));
+  for (const { bucket, dataset } of targets.values())
+    outcomes.push(summarize(await preprocessDataset(getDeps(), bucket, dataset)));
   return { outcomes };
 }

@@ -10,7 +10,15 @@ import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { MNIST_FILES, createLogger, createS3Client, parseManifest, rawKey, type IdxKind, type Split } from '@digits/common';
+import {
+  MNIST_FILES,
+  createLogger,
+  createS3Client,
+  parseManifest,
+  rawKey,
+  type IdxKind,
+  type Split,
+} from '@digits/common';
 import { readMnistIdx, startLocalS3, useLocalAwsEnv, type LocalS3 } from '@digits/local-cloud';
 import { handler } from '../../src/handlers/preprocess';
 import { preprocessDataset } from '../../src/preprocess-dataset';
@@ -90,7 +98,11 @@ describe('preprocess handler', () => {
     await put(rawKey(dataset, MNIST_FILES.train.labels), gz('train', 'labels'));
     const early = await handler(s3Event(RAW, [rawKey(dataset, MNIST_FILES.train.labels)]));
     expect(early.outcomes).toEqual([
-      { status: 'waiting', dataset, missing: [MNIST_FILES.train.images, MNIST_FILES.test.images, MNIST_FILES.test.labels] },
+      {
+        status: 'waiting',
+        dataset,
+        missing: [MNIST_FILES.train.images, MNIST_FILES.test.images, MNIST_FILES.test.labels],
+      },
     ]);
     expect(logs.join('')).toContain(`waiting for ${MNIST_FILES.train.images}`);
     expect(await listKeys(PROCESSED, `${dataset}/`)).toEqual([]);
@@ -98,7 +110,11 @@ describe('preprocess handler', () => {
     // The big file goes up as a streamed multipart upload, the way a client uploads large files.
     await new Upload({
       client: s3,
-      params: { Bucket: RAW, Key: rawKey(dataset, MNIST_FILES.train.images), Body: Readable.from(chunks(gz('train', 'images'), 1 << 20)) },
+      params: {
+        Bucket: RAW,
+        Key: rawKey(dataset, MNIST_FILES.train.images),
+        Body: Readable.from(chunks(gz('train', 'images'), 1 << 20)),
+      },
       partSize: 5 * 1024 * 1024,
     }).done();
     await put(rawKey(dataset, MNIST_FILES.test.images), gz('test', 'images'));
@@ -124,7 +140,8 @@ describe('preprocess handler', () => {
     // Every listed shard is there with the size the manifest says, and nothing else is.
     const version = manifest.version;
     const listed = [...manifest.splits.train.shards, ...manifest.splits.test.shards];
-    const stored = (await s3.send(new ListObjectsV2Command({ Bucket: PROCESSED, Prefix: `${dataset}/${version}/` }))).Contents!;
+    const stored = (await s3.send(new ListObjectsV2Command({ Bucket: PROCESSED, Prefix: `${dataset}/${version}/` })))
+      .Contents!;
     expect(stored.map((o) => o.Key).sort()).toEqual([...listed.map((s) => s.key), manifestKey].sort());
     for (const shard of listed) expect(stored.find((o) => o.Key === shard.key)!.Size).toBe(shard.bytes);
 
@@ -138,7 +155,9 @@ describe('preprocess handler', () => {
       const fields = lines[row]!.split(',');
       expect(fields).toHaveLength(785);
       expect(Number(fields[0])).toBe(plain.train.labels[8 + image]);
-      expect(fields.slice(1).map(Number)).toEqual([...plain.train.images.subarray(16 + image * 784, 16 + (image + 1) * 784)]);
+      expect(fields.slice(1).map(Number)).toEqual([
+        ...plain.train.images.subarray(16 + image * 784, 16 + (image + 1) * 784),
+      ]);
     }
 
     // The same event again (at-least-once delivery) finds the version done and changes nothing.
@@ -154,7 +173,9 @@ describe('preprocess handler', () => {
     const results = await Promise.all([handler(event), handler(event), handler(s3Event(RAW, [keys[0]!]))]);
     const versions = new Set(results.map((r) => (r.outcomes[0] as { version: string }).version));
     expect(versions.size).toBe(1);
-    expect(results.every((r) => r.outcomes.length === 1 && ['written', 'exists'].includes(r.outcomes[0]!.status))).toBe(true);
+    expect(results.every((r) => r.outcomes.length === 1 && ['written', 'exists'].includes(r.outcomes[0]!.status))).toBe(
+      true,
+    );
 
     const stored = await listKeys(PROCESSED, `${dataset}/`);
     const manifests = stored.filter((k) => k.endsWith('manifest.json'));
@@ -162,7 +183,12 @@ describe('preprocess handler', () => {
     const manifest = parseManifest(await getText(PROCESSED, manifests[0]!));
     expect(manifest.splits.train.rows).toBe(300);
     expect(manifest.splits.test.rows).toBe(120);
-    expect(stored.sort()).toEqual([...manifest.splits.train.shards, ...manifest.splits.test.shards].map((s) => s.key).concat(manifests).sort());
+    expect(stored.sort()).toEqual(
+      [...manifest.splits.train.shards, ...manifest.splits.test.shards]
+        .map((s) => s.key)
+        .concat(manifests)
+        .sort(),
+    );
   }, 60_000);
 
   it('makes a new version when a file changes, and prefers the newest of two candidates', async () => {
@@ -188,7 +214,10 @@ describe('preprocess handler', () => {
     expect(result.outcomes).toEqual([]);
     await put(rawKey('notes', 'README.txt'), Buffer.from('hello'));
     const waiting = await handler(s3Event(RAW, [rawKey('notes', 'README.txt')]));
-    expect(waiting.outcomes[0]).toMatchObject({ status: 'waiting', missing: expect.arrayContaining([MNIST_FILES.train.images]) });
+    expect(waiting.outcomes[0]).toMatchObject({
+      status: 'waiting',
+      missing: expect.arrayContaining([MNIST_FILES.train.images]),
+    });
   });
 
   it('lets storage failures throw (so Lambda retries) instead of blaming the input', async () => {
@@ -200,7 +229,13 @@ describe('preprocess handler', () => {
   });
 
   describe('rejects bad input with a reason, and writes nothing to processed', () => {
-    const cases: Array<{ name: string; file: string; code: string; reason: RegExp; change: (files: Record<string, Buffer>) => void }> = [
+    const cases: Array<{
+      name: string;
+      file: string;
+      code: string;
+      reason: RegExp;
+      change: (files: Record<string, Buffer>) => void;
+    }> = [
       {
         name: 'a truncated gz',
         file: MNIST_FILES.train.images,
@@ -253,30 +288,36 @@ describe('preprocess handler', () => {
       },
     ];
 
-    it.each(cases)('$name', async ({ name, file, code, reason, change }) => {
-      const dataset = `bad ${name.replace(/[^a-z0-9]+/gi, '-')}`.slice(0, 60);
-      const files = smallDataset();
-      change(files);
-      const keys = await uploadDataset(dataset, files);
+    it.each(cases)(
+      '$name',
+      async ({ name, file, code, reason, change }) => {
+        const dataset = `bad ${name.replace(/[^a-z0-9]+/gi, '-')}`.slice(0, 60);
+        const files = smallDataset();
+        change(files);
+        const keys = await uploadDataset(dataset, files);
 
-      const result = await handler(s3Event(RAW, keys));
-      expect(result.outcomes).toEqual([{ status: 'rejected', dataset, errorKey: expect.stringMatching(/^errors\//), file, code }]);
+        const result = await handler(s3Event(RAW, keys));
+        expect(result.outcomes).toEqual([
+          { status: 'rejected', dataset, errorKey: expect.stringMatching(/^errors\//), file, code },
+        ]);
 
-      const { errorKey } = result.outcomes[0] as { errorKey: string };
-      expect(errorKey.startsWith(`errors/${dataset}/`)).toBe(true);
-      const record = JSON.parse(await getText(RAW, errorKey));
-      expect(record).toMatchObject({ dataset, file, key: rawKey(dataset, file), code, time: expect.any(String) });
-      expect(record.reason).toMatch(reason);
-      const logLine = logs.map((l) => JSON.parse(l)).find((l) => l.level === 'error');
-      expect(logLine).toMatchObject({ file, code });
-      expect(logLine.message).toMatch(reason);
-      expect(logLine.message).toContain(file);
+        const { errorKey } = result.outcomes[0] as { errorKey: string };
+        expect(errorKey.startsWith(`errors/${dataset}/`)).toBe(true);
+        const record = JSON.parse(await getText(RAW, errorKey));
+        expect(record).toMatchObject({ dataset, file, key: rawKey(dataset, file), code, time: expect.any(String) });
+        expect(record.reason).toMatch(reason);
+        const logLine = logs.map((l) => JSON.parse(l)).find((l) => l.level === 'error');
+        expect(logLine).toMatchObject({ file, code });
+        expect(logLine.message).toMatch(reason);
+        expect(logLine.message).toContain(file);
 
-      expect(await listKeys(PROCESSED, `${dataset}/`)).toEqual([]);
-      // Redelivery rewrites the same record rather than adding one.
-      await handler(s3Event(RAW, keys));
-      expect(await listKeys(RAW, `errors/${dataset}/`)).toEqual([errorKey]);
-    }, 60_000);
+        expect(await listKeys(PROCESSED, `${dataset}/`)).toEqual([]);
+        // Redelivery rewrites the same record rather than adding one.
+        await handler(s3Event(RAW, keys));
+        expect(await listKeys(RAW, `errors/${dataset}/`)).toEqual([errorKey]);
+      },
+      60_000,
+    );
   });
 });
 

@@ -9,4 +9,6 @@ const settings = once(loadDeploySettings);
 
 export const handler = middy<TrainingJobStateChangeEvent, DeployOutcome>()
   .use(logFailures('deployModel'))
-  .handler(async (event: TrainingJobStateChangeEvent) => onTrainingStateChange(event, { ...awsClients(), settings: settings(), logger }));
+  .handler(async (event: TrainingJobStateChangeEvent) =>
+    onTrainingStateChange(event, { ...awsClients(), settings: settings(), logger }),
+  );

@@ -4,7 +4,13 @@
  * left behind. Errors carry the names and messages AWS uses.
  */
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
@@ -97,7 +103,10 @@ export interface FakeSageMaker {
 
 /** SageMaker as it answers these calls: "Could not find …" for missing names, "Cannot create already existing …" for duplicates. */
 export function fakeSageMaker(): FakeSageMaker {
-  const client = new SageMakerClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const client = new SageMakerClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const mock = mockClient(client);
   const jobs = new Map<string, DescribeTrainingJobResponse>();
   const models = new Map<string, CreateModelInput>();
@@ -110,23 +119,36 @@ export function fakeSageMaker(): FakeSageMaker {
     return job;
   });
   mock.on(CreateTrainingJobCommand).callsFake(async (input: CreateTrainingJobRequest) => {
-    if (jobs.has(input.TrainingJobName!)) throw sageMakerError('ResourceInUse', `Training job names must be unique within an AWS account and region, and a training job with this name already exists (${input.TrainingJobName})`);
-    jobs.set(input.TrainingJobName!, { ...(input as unknown as DescribeTrainingJobResponse), TrainingJobStatus: 'InProgress' });
+    if (jobs.has(input.TrainingJobName!))
+      throw sageMakerError(
+        'ResourceInUse',
+        `Training job names must be unique within an AWS account and region, and a training job with this name already exists (${input.TrainingJobName})`,
+      );
+    jobs.set(input.TrainingJobName!, {
+      ...(input as unknown as DescribeTrainingJobResponse),
+      TrainingJobStatus: 'InProgress',
+    });
     return { TrainingJobArn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${input.TrainingJobName}` };
   });
   mock.on(CreateModelCommand).callsFake(async (input: CreateModelInput) => {
-    if (models.has(input.ModelName!)) throw sageMakerError('ValidationException', `Cannot create already existing model "${input.ModelName}".`);
+    if (models.has(input.ModelName!))
+      throw sageMakerError('ValidationException', `Cannot create already existing model "${input.ModelName}".`);
     models.set(input.ModelName!, input);
     return { ModelArn: `arn:aws:sagemaker:us-east-1:123456789012:model/${input.ModelName}` };
   });
   mock.on(CreateEndpointConfigCommand).callsFake(async (input: CreateEndpointConfigInput) => {
-    if (configs.has(input.EndpointConfigName!)) throw sageMakerError('ValidationException', `Cannot create already existing endpoint configuration "${input.EndpointConfigName}".`);
+    if (configs.has(input.EndpointConfigName!))
+      throw sageMakerError(
+        'ValidationException',
+        `Cannot create already existing endpoint configuration "${input.EndpointConfigName}".`,
+      );
     configs.set(input.EndpointConfigName!, input);
     return {};
   });
   mock.on(DescribeEndpointConfigCommand).callsFake(async ({ EndpointConfigName }: { EndpointConfigName: string }) => {
     const config = configs.get(EndpointConfigName);
-    if (!config) throw sageMakerError('ValidationException', `Could not find endpoint configuration "${EndpointConfigName}".`);
+    if (!config)
+      throw sageMakerError('ValidationException', `Could not find endpoint configuration "${EndpointConfigName}".`);
     return config;
   });
   mock.on(DescribeEndpointCommand).callsFake(async ({ EndpointName }: { EndpointName: string }) => {
@@ -134,22 +156,29 @@ export function fakeSageMaker(): FakeSageMaker {
     if (!endpoint) throw sageMakerError('ValidationException', `Could not find endpoint "${EndpointName}".`);
     return { ...endpoint };
   });
-  mock.on(CreateEndpointCommand).callsFake(async ({ EndpointName, EndpointConfigName }: { EndpointName: string; EndpointConfigName: string }) => {
-    if (endpoints.has(EndpointName)) throw sageMakerError('ValidationException', `Cannot create already existing endpoint "${EndpointName}".`);
-    if (!configs.has(EndpointConfigName)) throw sageMakerError('ValidationException', `Could not find endpoint configuration "${EndpointConfigName}".`);
-    endpoints.set(EndpointName, { EndpointName, EndpointConfigName, EndpointStatus: 'Creating' });
-    return {};
-  });
-  mock.on(UpdateEndpointCommand).callsFake(async ({ EndpointName, EndpointConfigName }: { EndpointName: string; EndpointConfigName: string }) => {
-    const endpoint = endpoints.get(EndpointName);
-    if (!endpoint) throw sageMakerError('ValidationException', `Could not find endpoint "${EndpointName}".`);
-    if (endpoint.EndpointStatus !== 'InService' && endpoint.EndpointStatus !== 'Failed') {
-      throw sageMakerError('ValidationException', `Cannot update in-progress endpoint "${EndpointName}".`);
-    }
-    if (!configs.has(EndpointConfigName)) throw sageMakerError('ValidationException', `Could not find endpoint configuration "${EndpointConfigName}".`);
-    endpoints.set(EndpointName, { EndpointName, EndpointConfigName, EndpointStatus: 'Updating' });
-    return {};
-  });
+  mock
+    .on(CreateEndpointCommand)
+    .callsFake(async ({ EndpointName, EndpointConfigName }: { EndpointName: string; EndpointConfigName: string }) => {
+      if (endpoints.has(EndpointName))
+        throw sageMakerError('ValidationException', `Cannot create already existing endpoint "${EndpointName}".`);
+      if (!configs.has(EndpointConfigName))
+        throw sageMakerError('ValidationException', `Could not find endpoint configuration "${EndpointConfigName}".`);
+      endpoints.set(EndpointName, { EndpointName, EndpointConfigName, EndpointStatus: 'Creating' });
+      return {};
+    });
+  mock
+    .on(UpdateEndpointCommand)
+    .callsFake(async ({ EndpointName, EndpointConfigName }: { EndpointName: string; EndpointConfigName: string }) => {
+      const endpoint = endpoints.get(EndpointName);
+      if (!endpoint) throw sageMakerError('ValidationException', `Could not find endpoint "${EndpointName}".`);
+      if (endpoint.EndpointStatus !== 'InService' && endpoint.EndpointStatus !== 'Failed') {
+        throw sageMakerError('ValidationException', `Cannot update in-progress endpoint "${EndpointName}".`);
+      }
+      if (!configs.has(EndpointConfigName))
+        throw sageMakerError('ValidationException', `Could not find endpoint configuration "${EndpointConfigName}".`);
+      endpoints.set(EndpointName, { EndpointName, EndpointConfigName, EndpointStatus: 'Updating' });
+      return {};
+    });
   return { client, mock, jobs, models, configs, endpoints };
 }
 
@@ -182,8 +211,20 @@ export function manifest(dataset = 'mnist', version = 'v-0123456789abcdef', buck
     classCounts: Array.from({ length: 10 }, (_, d) => rows / 10 + (d === 0 ? rows % 10 : 0)),
     shards: [{ key: shardKey(dataset, version, split, 0), rows, bytes: rows * 1600 }],
     sources: {
-      images: { bucket: 'digits-test-raw', key: `datasets/${dataset}/${split}-images.gz`, etag: '"e"', size: 1, sha256: 'a'.repeat(64) },
-      labels: { bucket: 'digits-test-raw', key: `datasets/${dataset}/${split}-labels.gz`, etag: '"e"', size: 1, sha256: 'b'.repeat(64) },
+      images: {
+        bucket: 'digits-test-raw',
+        key: `datasets/${dataset}/${split}-images.gz`,
+        etag: '"e"',
+        size: 1,
+        sha256: 'a'.repeat(64),
+      },
+      labels: {
+        bucket: 'digits-test-raw',
+        key: `datasets/${dataset}/${split}-labels.gz`,
+        etag: '"e"',
+        size: 1,
+        sha256: 'b'.repeat(64),
+      },
     },
   });
   return {
@@ -192,7 +233,14 @@ export function manifest(dataset = 'mnist', version = 'v-0123456789abcdef', buck
     version,
     bucket,
     createdAt: '2025-01-01T00:00:00.000Z',
-    format: { contentType: 'text/csv', header: false, labelColumn: 0, columns: 785, imageShape: [28, 28], pixelRange: [0, 255] },
+    format: {
+      contentType: 'text/csv',
+      header: false,
+      labelColumn: 0,
+      columns: 785,
+      imageShape: [28, 28],
+      pixelRange: [0, 255],
+    },
     splits: { train: split(600, 'train'), test: split(100, 'test') },
   };
 }
@@ -204,7 +252,11 @@ export function putManifest(s3: FakeS3, m: Manifest = manifest()): string {
 }
 
 /** A finished job as DescribeTrainingJob returns it. */
-export function completedJob(name: string, testAccuracy: number | undefined, extra: Partial<DescribeTrainingJobResponse> = {}): DescribeTrainingJobResponse {
+export function completedJob(
+  name: string,
+  testAccuracy: number | undefined,
+  extra: Partial<DescribeTrainingJobResponse> = {},
+): DescribeTrainingJobResponse {
   return {
     TrainingJobName: name,
     TrainingJobArn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`,
@@ -213,14 +265,17 @@ export function completedJob(name: string, testAccuracy: number | undefined, ext
     HyperParameters: { epochs: '5', dataset: 'mnist', dataset_version: 'v-0123456789abcdef' },
     AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
     ModelArtifacts: { S3ModelArtifacts: `s3://${ARTIFACTS}/training/${name}/output/model.tar.gz` },
-    FinalMetricDataList: testAccuracy === undefined ? [] : [{ MetricName: 'test_accuracy', Value: testAccuracy, Timestamp: new Date() }],
+    FinalMetricDataList:
+      testAccuracy === undefined ? [] : [{ MetricName: 'test_accuracy', Value: testAccuracy, Timestamp: new Date() }],
     TrainingEndTime: new Date('2025-01-02T00:00:00Z'),
     RoleArn: ROLE_ARN,
     ...extra,
   } as DescribeTrainingJobResponse;
 }
 
-export function stateChange(detail: Partial<TrainingJobStateChangeDetail> & { TrainingJobName: string }): TrainingJobStateChangeEvent {
+export function stateChange(
+  detail: Partial<TrainingJobStateChangeDetail> & { TrainingJobName: string },
+): TrainingJobStateChangeEvent {
   return {
     version: '0',
     id: 'e-1',
@@ -235,8 +290,11 @@ export function stateChange(detail: Partial<TrainingJobStateChangeDetail> & { Tr
 }
 
 /** A logger that keeps what it was told, so tests can check a refusal's reason was logged. */
-export function memoryLogger(): Logger & { lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> } {
+export function memoryLogger(): Logger & {
+  lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }>;
+} {
   const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, fields });
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void lines.push({ level, message, fields });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
