@@ -6,7 +6,7 @@ import { httpEvent } from './support/events';
 describe('routes', () => {
   it('are the routes serverless.yml declares for the function (one route table)', () => {
     const yml = readFileSync(join(__dirname, '..', 'serverless.yml'), 'utf8');
-    const declared = [...yml.matchAll(/^\s*- httpApi: "([A-Z]+ \/\S*)"\s*$/gm)].map((m) => m[1]);
+    const declared = [...yml.matchAll(/^\s*- httpApi: ['"]([A-Z]+ \/\S*)['"]\s*$/gm)].map((m) => m[1]);
     expect(declared.sort()).toEqual(Object.keys(ROUTES).sort());
     // Throttling names routes by key, and the stage must wait for each route it names.
     for (const key of Object.keys(ROUTES)) {
