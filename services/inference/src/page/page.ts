@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { HttpError } from '../http/errors';
 import type { HttpResponse } from '../http/responses';
 import { APP_CSS } from './assets/app-css';
-import { APP_JS } from './assets/app-js';
+import { APP_JS } from './assets/app-js.generated';
 import { INDEX_HTML } from './assets/index-html';
 
 /**
  * GET / (the draw-a-digit page) and GET /assets/{name} (its script and styles). The assets are
  * strings bundled into the function, so nothing is read from disk at run time and the page is
- * the same offline and on AWS. Asset URLs carry a hash of their content, so browsers may cache
+ * the same offline and on AWS; the script is built from browser/ by scripts/build-page.ts. Asset URLs carry a hash of their content, so browsers may cache
  * them for good while the page itself is revalidated on every visit.
  */
 

@@ -9,6 +9,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '@digits/common';
 import { createApi } from '../../src/http/app';
 import type { HttpResponse } from '../../src/http/responses';
+import { API_PATHS } from '../../src/page/browser/api';
+import { ELEMENT_IDS } from '../../src/page/browser/page-elements';
 import { ASSETS, CONTENT_SECURITY_POLICY, PAGE_HTML } from '../../src/page/page';
 import { createServices } from '../../src/services';
 import { realClients } from '../support/api';
@@ -36,13 +38,13 @@ function assetEvent(url: string): APIGatewayProxyEventV2 {
   };
 }
 
-/** Every URL the page would fetch: src/href attributes, CSS url(), and string literals the script fetches. */
-function referencedUrls(html: string, css: string, js: string): string[] {
+/** Every URL the page would fetch: src/href attributes, CSS url(), and the API paths the script fetches. */
+function referencedUrls(html: string, css: string): string[] {
   return [
     ...[...html.matchAll(/\b(?:src|href|action|srcset|poster)\s*=\s*"([^"]*)"/g)].map((m) => m[1]!),
     ...[...css.matchAll(/url\(\s*['"]?([^'")]+)/g)].map((m) => m[1]!),
     ...[...css.matchAll(/@import\s+['"]([^'"]+)/g)].map((m) => m[1]!),
-    ...[...js.matchAll(/\bfetch\(\s*'([^']*)'/g)].map((m) => m[1]!),
+    ...Object.values(API_PATHS),
   ];
 }
 
@@ -86,8 +88,11 @@ describe('GET / (the draw-a-digit page)', () => {
     const css = ASSETS.get('app.css')!.body;
     const js = ASSETS.get('app.js')!.body;
 
-    const urls = referencedUrls(html, css, js);
+    const urls = referencedUrls(html, css);
     expect(urls).toEqual(expect.arrayContaining(['predict?debug=1', 'model', 'health']));
+    // The script fetches nothing but those paths (its only fetch calls take them from API_PATHS).
+    for (const path of Object.values(API_PATHS)) expect(js).toContain(JSON.stringify(path));
+    expect(js.match(/\bfetch\(/g)).toHaveLength(Object.keys(API_PATHS).length);
     for (const url of urls) {
       // Relative to the page (so the page works under any stage path) or an inline data: URL.
       expect(url).toMatch(/^(?:data:|[a-z][a-z0-9./?=&-]*$)/);
@@ -147,9 +152,12 @@ describe('GET / (the draw-a-digit page)', () => {
     const js = ASSETS.get('app.js')!.body;
     const html = PAGE_HTML;
     expect(() => new Script(js, { filename: 'app.js' })).not.toThrow();
-    const ids = [...js.matchAll(/byId\('([^']+)'\)/g)].map((m) => m[1]!);
+    const ids = Object.values(ELEMENT_IDS);
     expect(ids.length).toBeGreaterThan(10);
-    for (const id of ids) expect(html).toContain(`id="${id}"`);
+    for (const id of ids) {
+      expect(js).toContain(JSON.stringify(id));
+      expect(html).toContain(`id="${id}"`);
+    }
     // Labels point at controls that exist, and every button says what it does.
     for (const [, target] of html.matchAll(/<label for="([^"]+)"/g)) expect(html).toContain(`id="${target}"`);
     for (const [, text] of html.matchAll(/<button[^>]*>([^<]*)<\/button>/g)) expect(text!.trim()).not.toBe('');

@@ -1,0 +1,86 @@
+/**
+ * The API as the page uses it: relative URLs (so the page works under any stage path) and the
+ * parts of each answer the page reads. Answers are read defensively: every field may be missing.
+ */
+
+export const API_PATHS = {
+  /** `debug=1` adds the 28×28 image the model saw. */
+  predict: 'predict?debug=1',
+  model: 'model',
+  health: 'health',
+} as const;
+
+/** An HTTP answer: its status and JSON body (null when the body is not JSON). */
+export interface ApiAnswer<T> {
+  ok: boolean;
+  status: number;
+  doc: Partial<T> | null;
+}
+
+export interface ApiErrorBody {
+  error: { code?: string; message?: string };
+}
+
+/** POST /predict?debug=1 (one image). */
+export interface PredictionDoc {
+  digit: number;
+  confidence: number;
+  probabilities: number[];
+  input?: { png?: string };
+  model: { version?: string } | null;
+}
+
+/** GET /model: the live model's registry record. */
+export interface ModelDoc {
+  version: string;
+  trainingJobName: string;
+  trainedAt: string | null;
+  deployedAt: string;
+  testAccuracy: number;
+  metrics: Record<string, number>;
+  dataset: string | null;
+  datasetVersion: string | null;
+  evaluation: { testRows?: number; perClassAccuracy?: number[]; confusionMatrix?: number[][] } | null;
+}
+
+/** GET /health. */
+export interface HealthDoc {
+  endpoint: { status?: string };
+}
+
+export async function readAnswer<T>(res: Response): Promise<ApiAnswer<T>> {
+  const text = await res.text();
+  let doc: Partial<T> | null = null;
+  try {
+    doc = JSON.parse(text) as Partial<T> | null;
+  } catch {
+    doc = null;
+  }
+  return { ok: res.ok, status: res.status, doc: typeof doc === 'object' ? doc : null };
+}
+
+/** The error an answer carries, or one made up from its status if its body does not say. */
+export function errorOf(answer: ApiAnswer<unknown>): { code: string; message: string } {
+  const error = (answer.doc as Partial<ApiErrorBody> | null)?.error;
+  return {
+    code: error?.code || `HTTP_${answer.status}`,
+    message: error?.message || `the API answered ${answer.status}`,
+  };
+}
+
+export async function predict(image: Blob, type: string): Promise<ApiAnswer<PredictionDoc>> {
+  return readAnswer(await fetch(API_PATHS.predict, { method: 'POST', headers: { 'Content-Type': type }, body: image }));
+}
+
+export async function getModel(): Promise<ApiAnswer<ModelDoc>> {
+  return readAnswer(await fetch(API_PATHS.model));
+}
+
+/** null if /health could not be reached (the model panel does without it). */
+export async function getHealth(): Promise<ApiAnswer<HealthDoc> | null> {
+  try {
+    return await readAnswer(await fetch(API_PATHS.health));
+  } catch {
+    return null;
+  }
+}
