@@ -10,7 +10,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
-import { format, resolveConfig } from 'prettier';
 
 const SERVICE = join(__dirname, '..');
 const BROWSER = join(SERVICE, 'src/page/browser');
@@ -44,6 +43,9 @@ export async function generatedModule(js: string): Promise<string> {
  */
 export const APP_JS = ${JSON.stringify(js)};
 `;
+  // Loaded here, not at the top: Prettier's entry point loads ES modules, which jest (and so the
+  // staleness test, which needs only bundlePageScript) cannot.
+  const { format, resolveConfig } = await import('prettier');
   const options = await resolveConfig(GENERATED_MODULE);
   return format(source, { ...options, filepath: GENERATED_MODULE });
 }

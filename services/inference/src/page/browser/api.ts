@@ -10,15 +10,16 @@ export const API_PATHS = {
   health: 'health',
 } as const;
 
-/** An HTTP answer: its status and JSON body (null when the body is not JSON). */
+/** The body of every 4xx/5xx answer of the API. */
+export interface ApiErrorBody {
+  error: { code?: string; message?: string };
+}
+
+/** An HTTP answer: its status and JSON body (null when the body is not a JSON object). */
 export interface ApiAnswer<T> {
   ok: boolean;
   status: number;
-  doc: Partial<T> | null;
-}
-
-export interface ApiErrorBody {
-  error: { code?: string; message?: string };
+  doc: Partial<T & ApiErrorBody> | null;
 }
 
 /** POST /predict?debug=1 (one image). */
@@ -50,18 +51,19 @@ export interface HealthDoc {
 
 export async function readAnswer<T>(res: Response): Promise<ApiAnswer<T>> {
   const text = await res.text();
-  let doc: Partial<T> | null = null;
+  let doc: ApiAnswer<T>['doc'] = null;
   try {
-    doc = JSON.parse(text) as Partial<T> | null;
+    doc = JSON.parse(text) as ApiAnswer<T>['doc'];
   } catch {
     doc = null;
   }
-  return { ok: res.ok, status: res.status, doc: typeof doc === 'object' ? doc : null };
+  const isObject = typeof doc === 'object' && !Array.isArray(doc);
+  return { ok: res.ok, status: res.status, doc: isObject ? doc : null };
 }
 
 /** The error an answer carries, or one made up from its status if its body does not say. */
 export function errorOf(answer: ApiAnswer<unknown>): { code: string; message: string } {
-  const error = (answer.doc as Partial<ApiErrorBody> | null)?.error;
+  const error = answer.doc?.error;
   return {
     code: error?.code || `HTTP_${answer.status}`,
     message: error?.message || `the API answered ${answer.status}`,
