@@ -11,95 +11,98 @@ export interface DrawingPadEvents {
 
 /** The canvas one draws on with a mouse, pen or finger (pointer events): white ink on black, like MNIST. */
 export class DrawingPad {
-  private readonly strokes = new Strokes();
-  private readonly ctx: CanvasRenderingContext2D;
-  private readonly side: number;
-  private readonly pen: number;
+  readonly #strokes = new Strokes();
+  readonly #ctx: CanvasRenderingContext2D;
+  readonly #side: number;
+  readonly #pen: number;
 
-  constructor(
-    private readonly canvas: HTMLCanvasElement,
-    private readonly events: DrawingPadEvents,
-  ) {
+  readonly #canvas: HTMLCanvasElement;
+  readonly #events: DrawingPadEvents;
+
+  constructor(canvas: HTMLCanvasElement, events: DrawingPadEvents) {
+    this.#canvas = canvas;
+    this.#events = events;
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('this browser cannot draw on a canvas');
-    this.ctx = ctx;
-    this.side = canvas.width;
-    this.pen = penWidth(this.side);
-    canvas.addEventListener('pointerdown', (e) => this.pointerDown(e));
-    canvas.addEventListener('pointermove', (e) => this.pointerMove(e));
-    canvas.addEventListener('pointerup', (e) => this.pointerUp(e));
-    canvas.addEventListener('pointercancel', (e) => this.pointerUp(e));
-    this.paint();
+    this.#ctx = ctx;
+    this.#side = canvas.width;
+    this.#pen = penWidth(this.#side);
+    canvas.addEventListener('pointerdown', (e) => this.#pointerDown(e));
+    canvas.addEventListener('pointermove', (e) => this.#pointerMove(e));
+    canvas.addEventListener('pointerup', (e) => this.#pointerUp(e));
+    canvas.addEventListener('pointercancel', (e) => this.#pointerUp(e));
+    this.#paint();
   }
 
   get empty(): boolean {
-    return this.strokes.empty;
+    return this.#strokes.empty;
   }
 
   /** Takes the last stroke away; false if there was none. */
   undo(): boolean {
-    if (!this.strokes.undo()) return false;
-    this.paint();
+    if (!this.#strokes.undo()) return false;
+    this.#paint();
     return true;
   }
 
   clear(): void {
-    this.strokes.clear();
-    this.paint();
+    this.#strokes.clear();
+    this.#paint();
   }
 
   /** The drawing as a PNG (null if the browser could not encode one). */
   toPng(): Promise<Blob | null> {
-    return new Promise((resolve) => this.canvas.toBlob(resolve, 'image/png'));
+    return new Promise((resolve) => this.#canvas.toBlob(resolve, 'image/png'));
   }
 
-  private pointerDown(e: PointerEvent): void {
-    if (e.button !== 0 || !this.strokes.begin(e.pointerId, this.at(e))) return;
+  #pointerDown(e: PointerEvent): void {
+    if (e.button !== 0 || !this.#strokes.begin(e.pointerId, this.#at(e))) return;
     e.preventDefault();
-    this.canvas.setPointerCapture(e.pointerId);
-    this.events.strokeStarted();
-    this.paint();
+    this.#canvas.setPointerCapture(e.pointerId);
+    this.#events.strokeStarted();
+    this.#paint();
   }
 
-  private pointerMove(e: PointerEvent): void {
+  #pointerMove(e: PointerEvent): void {
     // Coalesced events: every point the pointer passed since the last frame, not one per frame.
     const coalesced = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
-    const added = this.strokes.extend(
+    const added = this.#strokes.extend(
       e.pointerId,
-      (coalesced.length > 0 ? coalesced : [e]).map((p) => this.at(p)),
+      (coalesced.length > 0 ? coalesced : [e]).map((p) => this.#at(p)),
     );
     if (!added) return;
     e.preventDefault();
-    this.drawStroke(added.stroke, added.from);
+    this.#drawStroke(added.stroke, added.from);
   }
 
-  private pointerUp(e: PointerEvent): void {
-    if (!this.strokes.end(e.pointerId)) return;
-    this.paint();
-    this.events.strokeEnded();
+  #pointerUp(e: PointerEvent): void {
+    if (!this.#strokes.end(e.pointerId)) return;
+    this.#paint();
+    this.#events.strokeEnded();
   }
 
-  private at(e: MouseEvent): Point {
-    return toCanvasPoint(e.clientX, e.clientY, this.canvas.getBoundingClientRect(), this.side);
+  #at(e: MouseEvent): Point {
+    return toCanvasPoint(e.clientX, e.clientY, this.#canvas.getBoundingClientRect(), this.#side);
   }
 
   /** Repaints every stroke from scratch. */
-  private paint(): void {
-    const { ctx, side } = this;
+  #paint(): void {
+    const ctx = this.#ctx;
+    const side = this.#side;
     ctx.fillStyle = '#000';
     ctx.fillRect(0, 0, side, side);
     ctx.strokeStyle = '#fff';
     ctx.fillStyle = '#fff';
-    ctx.lineWidth = this.pen;
+    ctx.lineWidth = this.#pen;
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
-    for (const stroke of this.strokes.all) this.drawStroke(stroke, 0);
-    this.events.changed(this.strokes.empty);
+    for (const stroke of this.#strokes.all) this.#drawStroke(stroke, 0);
+    this.#events.changed(this.#strokes.empty);
   }
 
-  private drawStroke(stroke: Stroke, from: number): void {
-    const { ctx } = this;
-    const path = strokePath(stroke, from, this.pen);
+  #drawStroke(stroke: Stroke, from: number): void {
+    const ctx = this.#ctx;
+    const path = strokePath(stroke, from, this.#pen);
     ctx.beginPath();
     if (path.kind === 'dot') {
       ctx.arc(path.at[0], path.at[1], path.radius, 0, 2 * Math.PI);

@@ -23,16 +23,19 @@ type ModelElements = Pick<
 export class ModelPanel {
   /** The version on show (null: none), so an answer from another model can trigger a reload. */
   version: string | null = null;
-  private pollTimer = 0;
+  #pollTimer = 0;
 
   /** `live` is called each time a model is found live. */
-  constructor(
-    private readonly el: ModelElements,
-    private readonly live: () => void,
-  ) {}
+  readonly #el: ModelElements;
+  readonly #live: () => void;
+
+  constructor(el: ModelElements, live: () => void) {
+    this.#el = el;
+    this.#live = live;
+  }
 
   async load(): Promise<void> {
-    window.clearTimeout(this.pollTimer);
+    window.clearTimeout(this.#pollTimer);
     let view: ModelPanelView;
     try {
       const [model, health] = await Promise.all([getModel(), getHealth()]);
@@ -40,29 +43,29 @@ export class ModelPanel {
     } catch (e) {
       view = unreachableModelView(e);
     }
-    this.el.model.setAttribute('aria-busy', 'false');
-    if (view.model !== undefined) this.showModel(view.model);
-    renderStatus(this.el.modelStatus, view.status);
-    this.el.modelStatus.hidden = !view.status.message;
-    if (view.live) this.live();
-    if (view.poll) this.pollTimer = window.setTimeout(() => void this.load(), POLL_MS);
+    this.#el.model.setAttribute('aria-busy', 'false');
+    if (view.model !== undefined) this.#showModel(view.model);
+    renderStatus(this.#el.modelStatus, view.status);
+    this.#el.modelStatus.hidden = !view.status.message;
+    if (view.live) this.#live();
+    if (view.poll) this.#pollTimer = window.setTimeout(() => void this.load(), POLL_MS);
   }
 
-  private showModel(model: ModelView | null): void {
-    const { facts, report, perClassReport } = this.el;
+  #showModel(model: ModelView | null): void {
+    const { facts, report, perClassReport } = this.#el;
     this.version = model?.version ?? null;
     facts.hidden = !model;
     if (model)
       facts.replaceChildren(...model.facts.flatMap(([name, value]) => [element('dt', name), element('dd', value)]));
     if (model?.report) {
-      this.renderPerClass(model.report.perClass);
-      this.renderConfusion(model.report.confusion);
+      this.#renderPerClass(model.report.perClass);
+      this.#renderConfusion(model.report.confusion);
     }
     report.hidden = perClassReport.hidden = !model?.report;
   }
 
-  private renderPerClass(accuracy: string[]): void {
-    const table = this.el.perClass;
+  #renderPerClass(accuracy: string[]): void {
+    const table = this.#el.perClass;
     table.replaceChildren();
     const head = table.createTHead().insertRow();
     cell(head, 'th', 'Digit').scope = 'col';
@@ -75,8 +78,8 @@ export class ModelPanel {
     }
   }
 
-  private renderConfusion(matrix: ConfusionCell[][]): void {
-    const table = this.el.confusion;
+  #renderConfusion(matrix: ConfusionCell[][]): void {
+    const table = this.#el.confusion;
     table.replaceChildren();
     const head = table.createTHead().insertRow();
     cell(head, 'td', '');

@@ -14,53 +14,56 @@ interface Request {
  * image no model could answer (503) waits to be sent again once one is live.
  */
 export class PredictionRequests {
-  private latest = 0;
-  private waitingForModel: Request | null = null;
+  #latest = 0;
+  #waitingForModel: Request | null = null;
 
   /** `models`: the model panel, which shows `version` and is reloaded when an answer names another. */
-  constructor(
-    private readonly panel: ResultPanel,
-    private readonly models: { readonly version: string | null; load(): Promise<void> },
-  ) {}
+  readonly #panel: ResultPanel;
+  readonly #models: { readonly version: string | null; load(): Promise<void> };
+
+  constructor(panel: ResultPanel, models: { readonly version: string | null; load(): Promise<void> }) {
+    this.#panel = panel;
+    this.#models = models;
+  }
 
   async send(image: Blob, type: string): Promise<void> {
     const request: Request = { image, type };
-    const mine = ++this.latest;
-    this.waitingForModel = null;
-    this.panel.busy = true;
-    this.panel.showStatus({ message: 'Asking the model…', error: false });
+    const mine = ++this.#latest;
+    this.#waitingForModel = null;
+    this.#panel.busy = true;
+    this.#panel.showStatus({ message: 'Asking the model…', error: false });
     try {
       const answer = await predict(image, type);
-      if (mine !== this.latest) return;
+      if (mine !== this.#latest) return;
       if (answer.ok) {
         const view = predictionView(answer.doc ?? {});
-        this.panel.show(view);
-        if (view.modelVersion !== null && view.modelVersion !== this.models.version) void this.models.load();
+        this.#panel.show(view);
+        if (view.modelVersion !== null && view.modelVersion !== this.#models.version) void this.#models.load();
         return;
       }
       const failure = failureView(answer);
       this.reset(failure.status);
       if (failure.retryWhenLive) {
-        this.waitingForModel = request;
-        void this.models.load();
+        this.#waitingForModel = request;
+        void this.#models.load();
       }
     } catch (e) {
-      if (mine === this.latest) this.reset(unreachableView(e));
+      if (mine === this.#latest) this.reset(unreachableView(e));
     } finally {
-      if (mine === this.latest) this.panel.busy = false;
+      if (mine === this.#latest) this.#panel.busy = false;
     }
   }
 
   /** A model is live: sends the image that was waiting for one, if any. */
   modelIsLive(): void {
-    const waiting = this.waitingForModel;
+    const waiting = this.#waitingForModel;
     if (waiting) void this.send(waiting.image, waiting.type);
   }
 
   /** Forgets every request (answers on their way are dropped) and empties the panel. */
   reset(status?: StatusLine): void {
-    this.latest++;
-    this.waitingForModel = null;
-    this.panel.reset(status);
+    this.#latest++;
+    this.#waitingForModel = null;
+    this.#panel.reset(status);
   }
 }

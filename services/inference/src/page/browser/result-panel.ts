@@ -6,33 +6,36 @@ type ResultElements = Pick<PageElements, 'result' | 'status' | 'digit' | 'confid
 
 /** "The model thinks": the status line, the digit, its confidence, ten bars and the image the model saw. */
 export class ResultPanel {
-  constructor(private readonly el: ResultElements) {
-    this.render(emptyResult());
+  readonly #el: ResultElements;
+
+  constructor(el: ResultElements) {
+    this.#el = el;
+    this.#render(emptyResult());
   }
 
   /** aria-busy while a prediction is on its way (the browser test waits on it too). */
   set busy(busy: boolean) {
-    this.el.result.setAttribute('aria-busy', String(busy));
+    this.#el.result.setAttribute('aria-busy', String(busy));
   }
 
   show(view: ResultView): void {
-    this.render(view);
+    this.#render(view);
     this.showStatus(view.status);
   }
 
   /** Back to no answer; the status line changes only if `status` is given. */
   reset(status?: StatusLine): void {
     this.busy = false;
-    this.render(emptyResult());
+    this.#render(emptyResult());
     if (status) this.showStatus(status);
   }
 
   showStatus(status: StatusLine): void {
-    renderStatus(this.el.status, status);
+    renderStatus(this.#el.status, status);
   }
 
-  private render(view: Pick<ResultView, 'digit' | 'confidence' | 'bars' | 'seen'>): void {
-    const { digit, confidence, bars, seen } = this.el;
+  #render(view: Pick<ResultView, 'digit' | 'confidence' | 'bars' | 'seen'>): void {
+    const { digit, confidence, bars, seen } = this.#el;
     digit.textContent = view.digit;
     confidence.textContent = view.confidence;
     bars.replaceChildren(...view.bars.map(barItem));

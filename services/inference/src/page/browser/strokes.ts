@@ -34,29 +34,29 @@ export function strokePath(stroke: readonly Point[], from: number, pen: number):
 
 /** The strokes drawn so far and the one a pointer is drawing now (one pointer at a time). */
 export class Strokes {
-  private strokes: Stroke[] = [];
-  private active: { pointerId: number; points: Stroke } | null = null;
+  #strokes: Stroke[] = [];
+  #active: { pointerId: number; points: Stroke } | null = null;
 
   get all(): readonly Stroke[] {
-    return this.strokes;
+    return this.#strokes;
   }
 
   get empty(): boolean {
-    return this.strokes.length === 0;
+    return this.#strokes.length === 0;
   }
 
   /** Starts a stroke; false (and nothing changes) while another is in progress. */
   begin(pointerId: number, at: Point): boolean {
-    if (this.active) return false;
-    this.active = { pointerId, points: [at] };
-    this.strokes.push(this.active.points);
+    if (this.#active) return false;
+    this.#active = { pointerId, points: [at] };
+    this.#strokes.push(this.#active.points);
     return true;
   }
 
   /** Adds points to the pointer's stroke: the stroke and the index of its first new point, or null if that pointer is not drawing. */
   extend(pointerId: number, points: readonly Point[]): { stroke: Stroke; from: number } | null {
-    if (this.active?.pointerId !== pointerId) return null;
-    const stroke = this.active.points;
+    if (this.#active?.pointerId !== pointerId) return null;
+    const stroke = this.#active.points;
     const from = stroke.length;
     stroke.push(...points);
     return { stroke, from };
@@ -64,21 +64,21 @@ export class Strokes {
 
   /** Ends the pointer's stroke; false if that pointer was not drawing. */
   end(pointerId: number): boolean {
-    if (this.active?.pointerId !== pointerId) return false;
-    this.active = null;
+    if (this.#active?.pointerId !== pointerId) return false;
+    this.#active = null;
     return true;
   }
 
   /** Takes the last stroke away; false if there is none. */
   undo(): boolean {
-    const last = this.strokes.pop();
+    const last = this.#strokes.pop();
     if (!last) return false;
-    if (this.active?.points === last) this.active = null;
+    if (this.#active?.points === last) this.#active = null;
     return true;
   }
 
   clear(): void {
-    this.strokes = [];
-    this.active = null;
+    this.#strokes = [];
+    this.#active = null;
   }
 }

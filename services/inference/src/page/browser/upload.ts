@@ -27,26 +27,30 @@ export async function imageToPng(file: Blob): Promise<Blob> {
 
 /** The uploaded image shown beside the pad, from a blob: URL that is released when it goes. */
 export class UploadPreview {
-  constructor(private readonly img: HTMLImageElement) {}
+  readonly #img: HTMLImageElement;
+
+  constructor(img: HTMLImageElement) {
+    this.#img = img;
+  }
 
   get shown(): boolean {
-    return !this.img.hidden;
+    return !this.#img.hidden;
   }
 
   show(file: File): void {
-    this.release();
-    this.img.src = URL.createObjectURL(file);
-    this.img.alt = `Uploaded image: ${file.name}`;
-    this.img.hidden = false;
+    this.#release();
+    this.#img.src = URL.createObjectURL(file);
+    this.#img.alt = `Uploaded image: ${file.name}`;
+    this.#img.hidden = false;
   }
 
   hide(): void {
-    this.release();
-    this.img.removeAttribute('src');
-    this.img.hidden = true;
+    this.#release();
+    this.#img.removeAttribute('src');
+    this.#img.hidden = true;
   }
 
-  private release(): void {
-    if (this.img.src) URL.revokeObjectURL(this.img.src);
+  #release(): void {
+    if (this.#img.src) URL.revokeObjectURL(this.#img.src);
   }
 }
