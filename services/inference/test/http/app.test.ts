@@ -196,15 +196,13 @@ describe('POST /predict when the endpoint cannot answer', () => {
   });
 
   it('502 when the model container fails, without its message', async () => {
-    runtime
-      .on(InvokeEndpointCommand)
-      .rejects(
-        new ModelError({
-          message: 'Received server error (500) from primary with message "secret internals"',
-          OriginalStatusCode: 500,
-          ...meta,
-        }),
-      );
+    runtime.on(InvokeEndpointCommand).rejects(
+      new ModelError({
+        message: 'Received server error (500) from primary with message "secret internals"',
+        OriginalStatusCode: 500,
+        ...meta,
+      }),
+    );
     const res = await testApi().call(postImage(png, 'image/png'));
     expect(res.statusCode).toBe(502);
     expect(res.json).toEqual({ error: { code: 'MODEL_ERROR', message: 'the model server failed to answer (500)' } });
