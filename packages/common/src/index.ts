@@ -7,3 +7,5 @@ export * from './events';
 export * from './logger';
 export * from './idx';
 export * from './idx-decode';
+export * from './aws-errors';
+export * from './registry';

@@ -115,39 +115,3 @@ export interface ModelEvaluation {
   /** confusionMatrix[actual][predicted] */
   confusionMatrix: number[][];
 }
-
-/** One record per trained model in the artifacts bucket's registry. */
-export interface ModelRecord {
-  trainingJobName: string;
-  status: 'Completed' | 'Failed' | 'Stopped';
-  dataset?: string;
-  datasetVersion?: string;
-  metrics: Record<string, number>;
-  image?: string;
-  modelArtifact?: string;
-  modelName?: string;
-  endpointConfigName?: string;
-  gate: GateDecision;
-  failureReason?: string;
-  recordedAt: string;
-  trainedAt?: string;
-  /** From the model's metadata.json; absent for records written before it was copied, or if unreadable. */
-  evaluation?: ModelEvaluation;
-}
-
-/** registry/live.json: which model the stage's endpoint serves, and the ones it served before. */
-export interface LivePointer {
-  endpointName: string;
-  trainingJobName: string;
-  modelName: string;
-  endpointConfigName: string;
-  testAccuracy: number;
-  deployedAt: string;
-  history: Array<{
-    trainingJobName: string;
-    modelName: string;
-    endpointConfigName: string;
-    testAccuracy: number;
-    deployedAt: string;
-  }>;
-}

@@ -1,15 +1,7 @@
 import { CopyObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_DATASET, MNIST_FILES, SPLITS, rawKey, type Logger } from '@digits/common';
+import { DEFAULT_DATASET, MNIST_FILES, SPLITS, isAccessDenied, rawKey, type Logger } from '@digits/common';
 import type { ImportSource } from './import-input';
-import {
-  SOURCE_ETAG_META,
-  SOURCE_KEY_META,
-  bareEtag,
-  copySource,
-  headObject,
-  isAccessDenied,
-  isSameObject,
-} from './s3-helpers';
+import { SOURCE_ETAG_META, SOURCE_KEY_META, bareEtag, copySource, headObject, isSameObject } from './s3-helpers';
 
 export interface ImportSummary {
   source: string;

@@ -3,6 +3,8 @@ import {
   INBOX_PREFIX,
   QUARANTINE_PREFIX,
   REJECTED_SUFFIX,
+  isNotFound,
+  isPreconditionFailed,
   parseInboxKey,
   quarantineKeys,
   rawKey,
@@ -10,16 +12,7 @@ import {
 } from '@digits/common';
 import { checkUpload, type UploadChecks } from './check-upload';
 import { Rejection, type RejectionRecord } from './rejection';
-import {
-  SOURCE_ETAG_META,
-  SOURCE_KEY_META,
-  bareEtag,
-  copySource,
-  headObject,
-  isNotFound,
-  isPreconditionFailed,
-  isSameObject,
-} from './s3-helpers';
+import { SOURCE_ETAG_META, SOURCE_KEY_META, bareEtag, copySource, headObject, isSameObject } from './s3-helpers';
 import { s3UploadChecks } from './s3-upload-checks';
 
 export type InboxOutcome =

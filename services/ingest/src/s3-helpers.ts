@@ -1,18 +1,7 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { isNotFound } from '@digits/common';
 
 /** Small S3 helpers shared by the import and the inbox path. */
-
-const httpStatus = (error: unknown): number | undefined =>
-  (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
-
-export const isNotFound = (error: unknown): boolean =>
-  httpStatus(error) === 404 || ['NotFound', 'NoSuchKey'].includes((error as Error | undefined)?.name ?? '');
-
-export const isAccessDenied = (error: unknown): boolean => httpStatus(error) === 403;
-
-/** The object changed between our check and a conditional copy/delete (If-Match). */
-export const isPreconditionFailed = (error: unknown): boolean =>
-  httpStatus(error) === 412 || (error as Error | undefined)?.name === 'PreconditionFailed';
 
 /** HeadObject, or undefined when the object does not exist (needs s3:ListBucket to tell 404 from 403). */
 export async function headObject(

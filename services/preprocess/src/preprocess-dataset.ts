@@ -9,13 +9,15 @@
  *  - the manifest is written last, and only once (conditional put), so its presence means every
  *    shard it lists is complete.
  */
-import { HeadObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   CSV_FORMAT,
   IdxError,
   MANIFEST_SCHEMA_VERSION,
   SPLITS,
   datasetVersion,
+  isNotFound,
+  isPreconditionFailed,
   manifestKey,
   pairIdx,
   shardKey,
@@ -160,7 +162,7 @@ async function objectExists(s3: S3Client, Bucket: string, Key: string): Promise<
     await s3.send(new HeadObjectCommand({ Bucket, Key }));
     return true;
   } catch (e) {
-    if (e instanceof S3ServiceException && (e.$metadata.httpStatusCode === 404 || e.name === 'NotFound')) return false;
+    if (isNotFound(e)) return false;
     throw e;
   }
 }
@@ -171,8 +173,7 @@ async function putIfAbsent(s3: S3Client, Bucket: string, Key: string, body: stri
     await s3.send(new PutObjectCommand({ Bucket, Key, Body: body, ContentType: 'application/json', IfNoneMatch: '*' }));
     return true;
   } catch (e) {
-    if (e instanceof S3ServiceException && (e.$metadata.httpStatusCode === 412 || e.$metadata.httpStatusCode === 409))
-      return false;
+    if (isPreconditionFailed(e)) return false;
     throw e;
   }
 }

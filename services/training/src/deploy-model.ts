@@ -22,11 +22,11 @@ import {
   type Logger,
   type ModelRecord,
   type TrainingJobStateChangeDetail,
+  isAlreadyExists,
 } from '@digits/common';
 import type { DeploySettings } from './config';
 import { createEndpointConfigInput, createModelInput } from './endpoint-config';
 import { pointEndpointAt, type BusyWait, type EndpointChange } from './endpoint';
-import { isSageMakerAlreadyExists } from './errors';
 import { decideGate } from './gate';
 import { isStageJob } from './job-name';
 import { readModelEvaluation } from './model-evaluation';
@@ -106,7 +106,7 @@ async function createIfAbsent(send: () => Promise<unknown>): Promise<'created' |
     await send();
     return 'created';
   } catch (e) {
-    if (isSageMakerAlreadyExists(e)) return 'existed';
+    if (isAlreadyExists(e)) return 'existed';
     throw e;
   }
 }

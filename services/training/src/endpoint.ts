@@ -10,7 +10,8 @@ import {
   type EndpointStatus,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { EndpointBusyError, isSageMakerAlreadyExists, isSageMakerNotFound } from './errors';
+import { isAlreadyExists, isNotFound } from '@digits/common';
+import { EndpointBusyError } from './errors';
 import { TRAINING_JOB_TAG } from './endpoint-config';
 
 export interface EndpointState {
@@ -36,7 +37,7 @@ export async function describeEndpoint(
     const res = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
     return { status: res.EndpointStatus, endpointConfigName: res.EndpointConfigName };
   } catch (e) {
-    if (isSageMakerNotFound(e)) return undefined;
+    if (isNotFound(e)) return undefined;
     throw e;
   }
 }
@@ -89,8 +90,7 @@ export async function pointEndpointAt(
       );
       return 'created';
     } catch (e) {
-      if (isSageMakerAlreadyExists(e))
-        throw new EndpointBusyError(`endpoint ${endpointName} was created concurrently; retry`);
+      if (isAlreadyExists(e)) throw new EndpointBusyError(`endpoint ${endpointName} was created concurrently; retry`);
       throw e;
     }
   }

@@ -7,11 +7,11 @@
  */
 import { DescribeEndpointConfigCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { GATE_METRIC, type LivePointer, type Logger } from '@digits/common';
+import { GATE_METRIC, isNotFound, type LiveEntry, type LivePointer, type Logger } from '@digits/common';
 import type { RollbackSettings } from './config';
 import { pointEndpointAt, type EndpointChange } from './endpoint';
-import { RollbackError, isSageMakerNotFound } from './errors';
-import { ModelRegistry, liveEntry, type LiveEntry } from './registry';
+import { RollbackError } from './errors';
+import { ModelRegistry, liveEntry } from './registry';
 
 export interface RollbackDeps {
   s3: S3Client;
@@ -92,7 +92,7 @@ export async function rollback(input: RollbackInput, deps: RollbackDeps): Promis
   try {
     await sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: target.endpointConfigName }));
   } catch (e) {
-    if (isSageMakerNotFound(e))
+    if (isNotFound(e))
       throw new RollbackError(
         `endpoint config ${target.endpointConfigName} of ${target.trainingJobName} no longer exists`,
       );

@@ -15,9 +15,11 @@ import {
   type Logger,
   type Manifest,
   type S3ObjectRef,
+  isAlreadyExists,
+  isNotFound,
 } from '@digits/common';
 import { checkHyperparameters, type TrainingSettings } from './config';
-import { TrainingInputError, isS3NotFound, isSageMakerAlreadyExists, isSageMakerNotFound } from './errors';
+import { TrainingInputError } from './errors';
 import { planTrainingJob } from './training-job-request';
 
 export interface StartTrainingDeps {
@@ -67,7 +69,7 @@ async function readManifest(s3: S3Client, bucket: string, dataset: string, versi
     const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     text = (await res.Body?.transformToString('utf-8')) ?? '';
   } catch (e) {
-    if (isS3NotFound(e))
+    if (isNotFound(e))
       throw new TrainingInputError(`no manifest at s3://${bucket}/${key}: preprocess dataset "${dataset}" first`);
     throw e;
   }
@@ -91,7 +93,7 @@ async function existingJobStatus(sagemaker: SageMakerClient, name: string): Prom
     const job = await sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
     return job.TrainingJobStatus ?? 'Unknown';
   } catch (e) {
-    if (isSageMakerNotFound(e)) return undefined;
+    if (isNotFound(e)) return undefined;
     throw e;
   }
 }
@@ -119,7 +121,7 @@ export async function startTraining(input: StartTrainingInput, deps: StartTraini
     await sagemaker.send(new CreateTrainingJobCommand(plan.request));
   } catch (e) {
     // A duplicate delivery racing this one created it between our Describe and Create.
-    if (isSageMakerAlreadyExists(e)) {
+    if (isAlreadyExists(e)) {
       logger.info('training job was started concurrently', base);
       return { ...base, status: 'already-started' };
     }

@@ -1,7 +1,6 @@
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { isInvocationResponse, type DigitPrediction } from '@digits/common';
+import { isInvocationResponse, isNotFound, type DigitPrediction } from '@digits/common';
 import { HttpError, unavailable } from '../http/errors';
-import { isEndpointNotFound } from './status';
 
 /** Seconds a client should wait before retrying, by why the endpoint could not answer. */
 export const RETRY_AFTER = { missing: 60, starting: 30, busy: 2 } as const;
@@ -54,7 +53,7 @@ function round6(v: number): number {
 /** SageMaker runtime failures as API answers: the endpoint being away is a 503, not our 500. */
 export function invokeError(e: unknown, endpointName: string): Error {
   const { name, code, message } = (e ?? {}) as { name?: string; code?: string; message?: string };
-  if (isEndpointNotFound(e)) {
+  if (isNotFound(e)) {
     return unavailable(
       'ENDPOINT_UNAVAILABLE',
       `no model endpoint "${endpointName}" is deployed yet`,

@@ -1,4 +1,5 @@
 import type { EndpointStatus, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { isNotFound } from '@digits/common';
 import { cached, type Cached } from '../cache';
 
 /** How long a DescribeEndpoint answer is reused, so /predict rarely pays for it. */
@@ -25,14 +26,6 @@ const SERVING: ReadonlySet<string> = new Set([
   'UpdateRollbackFailed',
 ]);
 
-export function isEndpointNotFound(e: unknown): boolean {
-  const { name, message } = (e ?? {}) as { name?: string; message?: string };
-  return (
-    (name === 'ValidationException' || name === 'ValidationError') &&
-    /not found|could not find|does not exist/i.test(message ?? '')
-  );
-}
-
 export async function describeEndpoint(client: SageMakerClient, name: string): Promise<EndpointState> {
   // Loaded on first use: the SageMaker control-plane client is most of the bundle, and only
   // /health and a failed prediction need it (keeps the cold start of /predict short).
@@ -47,7 +40,7 @@ export async function describeEndpoint(client: SageMakerClient, name: string): P
       ...(out.FailureReason ? { failureReason: out.FailureReason } : {}),
     };
   } catch (e) {
-    if (isEndpointNotFound(e)) return { name, status: 'NotFound', serving: false };
+    if (isNotFound(e)) return { name, status: 'NotFound', serving: false };
     throw e;
   }
 }

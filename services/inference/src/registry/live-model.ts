@@ -1,5 +1,5 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { REGISTRY_LIVE_KEY, modelRecordKey, type LivePointer, type ModelRecord } from '@digits/common';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { readLivePointer, readModelRecord, type LivePointer, type ModelRecord } from '@digits/common';
 import { cached, type Cached } from '../cache';
 
 /** How long the live model's record is reused; a deployment takes minutes, so seconds are plenty. */
@@ -23,18 +23,13 @@ export interface ModelSummary {
   deployedAt: string;
 }
 
-export class RegistryError extends Error {
-  override name = 'RegistryError';
-}
-
 /** registry/live.json and the record it points to; undefined when no model has been deployed. */
 export async function readLiveModel(s3: S3Client, bucket: string): Promise<LiveModel | undefined> {
-  const pointer = await readJson(s3, bucket, REGISTRY_LIVE_KEY);
-  if (pointer === undefined) return undefined;
-  if (!isLivePointer(pointer))
-    throw new RegistryError(`s3://${bucket}/${REGISTRY_LIVE_KEY} is not a live-model pointer`);
-  const record = await readJson(s3, bucket, modelRecordKey(pointer.trainingJobName));
-  return record === undefined ? { pointer } : { pointer, record: record as ModelRecord };
+  const live = await readLivePointer(s3, bucket);
+  if (!live) return undefined;
+  const pointer = live.value;
+  const record = await readModelRecord(s3, bucket, pointer.trainingJobName);
+  return record ? { pointer, record } : { pointer };
 }
 
 export function liveModelCache(
@@ -55,31 +50,4 @@ export function summarise({ pointer, record }: LiveModel): ModelSummary {
     datasetVersion: record?.datasetVersion ?? null,
     deployedAt: pointer.deployedAt,
   };
-}
-
-async function readJson(s3: S3Client, bucket: string, key: string): Promise<unknown> {
-  let text: string;
-  try {
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    text = await out.Body!.transformToString('utf8');
-  } catch (e) {
-    if ((e as { name?: string }).name === 'NoSuchKey') return undefined;
-    throw e;
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new RegistryError(`s3://${bucket}/${key} is not valid JSON`);
-  }
-}
-
-function isLivePointer(v: unknown): v is LivePointer {
-  const p = v as Partial<LivePointer> | null;
-  return (
-    typeof p === 'object' &&
-    p !== null &&
-    typeof p.trainingJobName === 'string' &&
-    typeof p.testAccuracy === 'number' &&
-    typeof p.deployedAt === 'string'
-  );
 }

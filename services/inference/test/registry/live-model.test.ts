@@ -41,7 +41,7 @@ describe('readLiveModel', () => {
 
   it.each([
     ['not JSON', '{', /registry\/live.json is not valid JSON/],
-    ['not a pointer', { endpointName: 'x' }, /registry\/live.json is not a live-model pointer/],
+    ['not a pointer', { endpointName: 'x' }, /registry\/live.json is not a live pointer/],
   ])('names the object when live.json is %s', async (_what, doc, message) => {
     s3.on(GetObjectCommand).resolves(body(doc));
     await expect(readLiveModel(client, 'artifacts')).rejects.toThrow(message);
