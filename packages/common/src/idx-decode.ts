@@ -1,11 +1,14 @@
 /**
  * IDX files as they are stored: plain or gzipped (the public MNIST files are .gz). Gzip is told by
- * its content (1f 8b), so a plain file with a .gz name, or the reverse, cannot fool the parser.
- * Decompression problems become IdxError too: callers only ever see one error type for bad bytes.
+ * its content (1f 8b), never by the name: a gzip file named without .gz is read like any other,
+ * and a plain file named .gz is refused. Decompression problems become IdxError too (one mapping:
+ * data ending early is TRUNCATED, anything else BAD_GZIP), so callers only ever see one error type
+ * for bad bytes. Two modes over one reader: readIdxStream keeps the data (preprocess),
+ * inspectIdxStream checks a file without keeping it (ingest's verdict on an upload).
  */
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
-import { IdxError, IdxParser, parseIdx, type IdxData, type IdxParseOptions } from './idx';
+import { IdxError, IdxParser, checkIdxSize, parseIdx, type IdxData, type IdxHeader, type IdxParseOptions } from './idx';
 
 export interface IdxDecodeOptions extends IdxParseOptions {
   /** The file's name says .gz: then content that is not gzip is refused rather than parsed. */
@@ -43,15 +46,21 @@ export function decodeIdx(bytes: Uint8Array, options: IdxDecodeOptions = {}): Id
   return parseIdx(plain, options);
 }
 
+/** Thrown inside the reader to stop it once enough is known; never seen by callers. */
+const STOP = Symbol('enough read');
+
 /**
- * Parse an IDX file as it streams in (e.g. an S3 GetObject body), gunzipping on the fly. A bad
- * header or too many bytes stop the stream at once. Errors of the source itself (network) pass
- * through unchanged; everything wrong with the bytes is an IdxError.
+ * Feed an IDX file as it streams in (e.g. an S3 GetObject body) to `parser`, gunzipping on the fly
+ * when its first bytes say gzip, until the stream ends or `enough(gzipped)` says so. Errors of the
+ * source itself (network) pass through unchanged; everything wrong with the bytes is an IdxError.
+ * The source is stopped when reading ends early (releasing e.g. the S3 connection).
  */
-export async function readIdxStream(
+async function feedIdxStream(
   source: AsyncIterable<Uint8Array>,
-  options: IdxDecodeOptions = {},
-): Promise<IdxData> {
+  parser: IdxParser,
+  options: IdxDecodeOptions,
+  enough: (gzipped: boolean) => boolean = () => false,
+): Promise<{ gzipped: boolean; stopped: boolean }> {
   const iterator = source[Symbol.asyncIterator]();
   // Read just enough to tell gzip from plain IDX.
   let first: Uint8Array = new Uint8Array(0);
@@ -69,20 +78,81 @@ export async function readIdxStream(
     if (ended) return;
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
   };
-  const parser = new IdxParser(options);
-  try {
-    if (!checkContainer(first, options)) {
-      for await (const chunk of rest()) parser.push(chunk);
-      return parser.end();
+  let gzipped = false;
+  // Our own verdict, kept aside: pipeline() may report it as a generic AbortError instead.
+  let verdict: unknown;
+  const consume = async (chunks: AsyncIterable<Uint8Array>): Promise<void> => {
+    try {
+      for await (const chunk of chunks) {
+        parser.push(chunk);
+        if (enough(gzipped)) throw STOP;
+      }
+    } catch (e) {
+      verdict = e;
+      throw e;
     }
-    await pipeline(rest(), createGunzip({ chunkSize: 1024 * 1024 }), async (decoded: AsyncIterable<Buffer>) => {
-      for await (const chunk of decoded) parser.push(chunk);
-    });
-    return parser.end();
+  };
+  try {
+    gzipped = checkContainer(first, options);
+    if (gzipped) await pipeline(rest(), createGunzip({ chunkSize: 1024 * 1024 }), consume);
+    else await consume(rest());
+    return { gzipped, stopped: false };
   } catch (e) {
-    throw gzipError(e);
+    if (verdict === STOP) return { gzipped, stopped: true };
+    throw gzipError(verdict instanceof IdxError ? verdict : e);
   } finally {
-    // Stop the source (e.g. release the S3 connection) when parsing ended early.
     await iterator.return?.();
   }
+}
+
+/**
+ * Parse an IDX file as it streams in, gunzipping on the fly. A bad header or too many bytes stop
+ * the stream at once.
+ */
+export async function readIdxStream(
+  source: AsyncIterable<Uint8Array>,
+  options: IdxDecodeOptions = {},
+): Promise<IdxData> {
+  const parser = new IdxParser(options);
+  await feedIdxStream(source, parser, options);
+  return parser.end();
+}
+
+export interface IdxInspectOptions extends IdxDecodeOptions {
+  /** Stop once the header is read and checked: the rest is neither read nor checked. */
+  headerOnly?: boolean;
+  /**
+   * The stored object's size. A plain images file is then judged by its header and this size
+   * alone, without reading its pixels (no pixel value can be wrong).
+   */
+  storedSize?: number;
+}
+
+export interface IdxInspection {
+  header: IdxHeader;
+  gzipped: boolean;
+}
+
+/**
+ * The header-only mode: check an IDX file as readIdxStream would (same header, size, label and
+ * gzip checks, same errors) while holding none of its data, and stop reading as soon as the
+ * verdict is known. A file running past its declared size is refused the moment it does, so a
+ * gzip bomb costs at most the declared size (itself capped by MAX_IDX_ITEMS). A file that declares
+ * no items is refused (EMPTY): preprocess would refuse the pair.
+ */
+export async function inspectIdxStream(
+  source: AsyncIterable<Uint8Array>,
+  { headerOnly = false, storedSize, ...options }: IdxInspectOptions = {},
+): Promise<IdxInspection> {
+  const parser = new IdxParser({ ...options, retain: false });
+  const { gzipped, stopped } = await feedIdxStream(source, parser, options, (gz) => {
+    const header = parser.header;
+    if (!header) return false;
+    if (header.count === 0) throw new IdxError('EMPTY', `${header.kind} file declares no items`);
+    if (headerOnly) return true;
+    if (gz || storedSize === undefined || header.kind !== 'images') return false;
+    checkIdxSize(header, storedSize);
+    return true;
+  });
+  return { header: stopped ? parser.header! : parser.end().header, gzipped };
 }

@@ -3,6 +3,7 @@
  * uint32 sizes, then the data. MNIST uses type 0x08 (unsigned byte): images 0x00000803
  * (count × 28 × 28), labels 0x00000801 (count). All failures throw IdxError with a code.
  */
+import type { IdxKind } from './keys';
 import { IMAGE_SIDE } from './manifest';
 
 export const IDX_IMAGES_MAGIC = 0x00000803;
@@ -31,10 +32,8 @@ export class IdxError extends Error {
   }
 }
 
-export type IdxKindName = 'images' | 'labels';
-
 export interface IdxHeader {
-  kind: IdxKindName;
+  kind: IdxKind;
   magic: number;
   count: number;
   /** Image height and width (images only). */
@@ -189,7 +188,12 @@ export interface IdxData {
 
 export interface IdxParseOptions {
   /** Reject a file of the other kind (e.g. labels where the name says images). */
-  expect?: IdxKindName;
+  expect?: IdxKind;
+  /**
+   * Keep the data bytes (default). Without them the parser still checks everything (header, size,
+   * labels) but holds nothing: the inspection of an upload costs no memory per byte.
+   */
+  retain?: boolean;
 }
 
 /** Labels are digits: any byte above this is rejected. */
@@ -197,21 +201,26 @@ export const MAX_LABEL = 9;
 
 /**
  * Incremental IDX parser: feed the (decompressed) bytes in chunks of any size with `push`, then
- * call `end`. The magic and header are checked as soon as they arrive, extra bytes are refused the
- * moment they exceed what the header declares, and `end` refuses missing bytes and bad labels.
+ * call `end`. The magic and header are checked as soon as they arrive, extra bytes and labels
+ * above 9 are refused the moment they arrive, and `end` refuses missing bytes.
  * Every failure is an IdxError; after one, the parser stays failed. Data chunks are kept by
  * reference (see IdxBytes).
  */
 export class IdxParser {
   private readonly head = new Uint8Array(16);
   private headLength = 0;
-  private header: IdxHeader | undefined;
+  private parsedHeader: IdxHeader | undefined;
   private readonly chunks: Uint8Array[] = [];
   private dataLength = 0;
   private dataBytes = 0;
   private failure: IdxError | undefined;
 
   constructor(private readonly options: IdxParseOptions = {}) {}
+
+  /** The checked header, once its bytes have arrived. */
+  get header(): IdxHeader | undefined {
+    return this.parsedHeader;
+  }
 
   push(chunk: Uint8Array): this {
     if (this.failure) throw this.failure;
@@ -236,7 +245,7 @@ export class IdxParser {
 
   private accept(chunk: Uint8Array): void {
     let offset = 0;
-    while (!this.header && offset < chunk.length) {
+    while (!this.parsedHeader && offset < chunk.length) {
       const wanted = this.headLength < 4 ? 4 : 4 + 4 * this.head[3]!;
       const take = Math.min(wanted - this.headLength, chunk.length - offset);
       this.head.set(chunk.subarray(offset, offset + take), this.headLength);
@@ -247,16 +256,17 @@ export class IdxParser {
         this.startData(readIdxHeader(this.head.subarray(0, this.headLength)));
     }
     if (offset === chunk.length) return;
-    const header = this.header!;
-    const incoming = chunk.length - offset;
-    if (this.dataLength + incoming > this.dataBytes) {
+    const header = this.parsedHeader!;
+    const data = offset === 0 ? chunk : chunk.subarray(offset);
+    if (this.dataLength + data.length > this.dataBytes) {
       throw new IdxError(
         'TRAILING_BYTES',
         `${header.kind} file declares ${header.count} items (${header.totalBytes} bytes) but has more bytes after them`,
       );
     }
-    this.chunks.push(offset === 0 ? chunk : chunk.subarray(offset));
-    this.dataLength += incoming;
+    if (header.kind === 'labels') checkLabels(data, this.dataLength);
+    if (this.options.retain !== false) this.chunks.push(data);
+    this.dataLength += data.length;
   }
 
   private startData(header: IdxHeader): void {
@@ -267,20 +277,19 @@ export class IdxParser {
         `expected an IDX ${expected} file but found ${header.kind} (magic 0x${hex(header.magic)})`,
       );
     }
-    this.header = header;
+    this.parsedHeader = header;
     this.dataBytes = header.count * header.itemBytes;
   }
 
   private finish(): IdxData {
-    if (!this.header) {
+    if (!this.parsedHeader) {
       // Throws EMPTY / TRUNCATED / BAD_MAGIC for whatever part of the header did arrive.
       readIdxHeader(this.head.subarray(0, this.headLength));
       throw new IdxError('TRUNCATED', 'file ends inside the IDX header');
     }
-    const header = this.header;
+    const header = this.parsedHeader;
     checkIdxSize(header, header.headerBytes + this.dataLength);
     const bytes = new IdxBytes(this.chunks);
-    if (header.kind === 'labels') checkLabels(bytes.toUint8Array());
     return {
       header,
       bytes,
@@ -291,10 +300,11 @@ export class IdxParser {
   }
 }
 
-function checkLabels(labels: Uint8Array): void {
+/** `labels` are the labels from index `first` on. */
+function checkLabels(labels: Uint8Array, first: number): void {
   for (let i = 0; i < labels.length; i++) {
     if (labels[i]! > MAX_LABEL) {
-      throw new IdxError('BAD_LABEL', `label ${labels[i]} at index ${i} is outside 0–${MAX_LABEL}`);
+      throw new IdxError('BAD_LABEL', `label ${labels[i]} at index ${first + i} is outside 0–${MAX_LABEL}`);
     }
   }
 }

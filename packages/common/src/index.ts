@@ -9,3 +9,4 @@ export * from './idx';
 export * from './idx-decode';
 export * from './aws-errors';
 export * from './registry';
+export * from './raw-datasets';

@@ -15,8 +15,10 @@ export const PUBLIC_DATASET = { bucket: 'sagemaker-sample-files', prefix: 'datas
 export const DEFAULT_DATASET = 'mnist';
 
 export type Split = 'train' | 'test';
-export type IdxKind = 'images' | 'labels';
 export const SPLITS: readonly Split[] = ['train', 'test'];
+/** The two halves of a split: an IDX images file and its labels file. */
+export type IdxKind = 'images' | 'labels';
+export const IDX_KINDS: readonly IdxKind[] = ['images', 'labels'];
 
 /** The four files AWS publishes, named as in the original MNIST distribution. */
 export const MNIST_FILES: Readonly<Record<Split, Readonly<Record<IdxKind, string>>>> = {
@@ -95,8 +97,27 @@ export const inboxKey = (dataset: string, file: string): string =>
   `${INBOX_PREFIX}${assertDatasetName(dataset)}/${assertFileName(file)}`;
 export const parseInboxKey = (key: string): DatasetFile | undefined => parseUnder(INBOX_PREFIX, key);
 
-export function quarantineKeys(dataset: string, file: string): { object: string; reason: string } {
-  const object = `${QUARANTINE_PREFIX}${dataset}/${file}`;
+export interface QuarantineKeys {
+  /** The rejected upload, moved aside. */
+  object: string;
+  /** Its machine-readable reason beside it. */
+  reason: string;
+}
+
+export const quarantineKeys = (dataset: string, file: string): QuarantineKeys => quarantinePath(`${dataset}/${file}`);
+
+/**
+ * Where a rejected inbox upload goes: its path below inbox/ mirrored under quarantine/, also for
+ * a key that does not parse as inbox/<dataset>/<file> (it is still moved out of the inbox).
+ */
+export function quarantineKeysFor(key: string): QuarantineKeys {
+  const parsed = parseInboxKey(key);
+  if (parsed) return quarantineKeys(parsed.dataset, parsed.file);
+  return quarantinePath(key.startsWith(INBOX_PREFIX) ? key.slice(INBOX_PREFIX.length) : key);
+}
+
+function quarantinePath(path: string): QuarantineKeys {
+  const object = `${QUARANTINE_PREFIX}${path}`;
   return { object, reason: `${object}${REJECTED_SUFFIX}` };
 }
 
@@ -124,5 +145,4 @@ export function parseManifestKey(key: string): { dataset: string; version: strin
   return { dataset, version };
 }
 
-export const trainingOutputPrefix = (): string => TRAINING_OUTPUT_PREFIX;
 export const modelRecordKey = (trainingJobName: string): string => `${REGISTRY_MODELS_PREFIX}${trainingJobName}.json`;

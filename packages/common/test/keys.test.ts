@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
+  PUBLIC_DATASET,
   identifyIdxFile,
   inboxKey,
   parseInboxKey,
@@ -8,6 +11,7 @@ import {
   shardKey,
   manifestKey,
   assertDatasetName,
+  quarantineKeysFor,
 } from '../src/keys';
 
 describe('S3 key layout', () => {
@@ -42,5 +46,33 @@ describe('S3 key layout', () => {
     expect(manifestKey('mnist', 'v-1')).toBe('mnist/v-1/manifest.json');
     expect(parseManifestKey('mnist/v-1/manifest.json')).toEqual({ dataset: 'mnist', version: 'v-1' });
     expect(parseManifestKey('mnist/v-1/train/part-00000.csv')).toBeUndefined();
+  });
+});
+
+describe('quarantine keys', () => {
+  it('mirror the inbox path under quarantine/, also for keys that do not parse', () => {
+    expect(quarantineKeysFor('inbox/my set/a.gz')).toEqual({
+      object: 'quarantine/my set/a.gz',
+      reason: 'quarantine/my set/a.gz.rejected.json',
+    });
+    expect(quarantineKeysFor('inbox/stray.bin')).toEqual({
+      object: 'quarantine/stray.bin',
+      reason: 'quarantine/stray.bin.rejected.json',
+    });
+    expect(quarantineKeysFor('inbox/a/b/c.gz').object).toBe('quarantine/a/b/c.gz');
+  });
+});
+
+describe('the public dataset location', () => {
+  /** The `publicDataset:` block of shared.yml (what the deployed import function is configured with). */
+  function sharedYmlPublicDataset(): Record<string, string> {
+    const yml = readFileSync(join(__dirname, '..', 'serverless', 'shared.yml'), 'utf8');
+    const block = /^publicDataset:\n((?:[ \t]+.*\n?)+)/m.exec(yml);
+    if (!block) throw new Error('shared.yml has no publicDataset: block');
+    return Object.fromEntries([...block[1]!.matchAll(/^\s+(\w+):\s*(\S+)\s*$/gm)].map((m) => [m[1]!, m[2]!]));
+  }
+
+  it('is the same in shared.yml (deployed) and keys.ts (local runs and tests)', () => {
+    expect(sharedYmlPublicDataset()).toEqual(PUBLIC_DATASET);
   });
 });

@@ -5,10 +5,10 @@ import {
   identifyIdxFile,
   parseInboxKey,
   type IdxHeader,
+  type IdxInspection,
   type IdxKind,
   type Split,
 } from '@digits/common';
-import type { IdxInspection } from './inspect-idx';
 import { Rejection } from './rejection';
 
 export interface AcceptedUpload {
@@ -16,6 +16,7 @@ export interface AcceptedUpload {
   file: string;
   split: Split;
   kind: IdxKind;
+  /** Told by the content (gzip magic), not the name. */
   gzipped: boolean;
   header: IdxHeader;
 }
@@ -27,7 +28,7 @@ export interface Counterpart {
 }
 
 export interface UploadChecks {
-  /** Read the stored object and check its IDX header and size (throws IdxError). */
+  /** Read the stored object and check it as preprocess will (throws IdxError); `gzipped`: the name ends in .gz. */
   inspect(gzipped: boolean): Promise<IdxInspection>;
   /** Files of `kind` for `split` already accepted into `dataset`. */
   counterparts(dataset: string, split: Split, kind: IdxKind): Promise<Counterpart[]>;
@@ -55,13 +56,14 @@ export async function checkUpload(
   }
   if (size === 0) throw new Rejection('EMPTY', 'upload is 0 bytes');
 
-  let header: IdxHeader;
+  let inspection: IdxInspection;
   try {
-    ({ header } = await checks.inspect(id.gzipped));
+    inspection = await checks.inspect(id.gzipped);
   } catch (error) {
     if (error instanceof IdxError) throw new Rejection(error.code, error.message);
     throw error;
   }
+  const { header, gzipped } = inspection;
   if (header.kind !== id.kind) {
     throw new Rejection(
       'KIND_MISMATCH',
@@ -77,7 +79,7 @@ export async function checkUpload(
       );
     }
   }
-  return { dataset, file, ...id, header };
+  return { dataset, file, split: id.split, kind: id.kind, gzipped, header };
 }
 
 function badKeyReason(key: string): string {

@@ -1,12 +1,9 @@
 import { CopyObjectCommand, DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
-  INBOX_PREFIX,
-  QUARANTINE_PREFIX,
-  REJECTED_SUFFIX,
   isNotFound,
   isPreconditionFailed,
   parseInboxKey,
-  quarantineKeys,
+  quarantineKeysFor,
   rawKey,
   type Logger,
 } from '@digits/common';
@@ -97,14 +94,6 @@ export async function processInboxUpload(s3: S3Client, key: string, ctx: InboxCo
   }
 }
 
-/** Where a rejected upload goes: quarantine/<dataset>/<file>, or the same path under quarantine/ for an unparseable key. */
-export function quarantineFor(key: string): { object: string; reason: string } {
-  const parsed = parseInboxKey(key);
-  if (parsed) return quarantineKeys(parsed.dataset, parsed.file);
-  const object = `${QUARANTINE_PREFIX}${key.startsWith(INBOX_PREFIX) ? key.slice(INBOX_PREFIX.length) : key}`;
-  return { object, reason: `${object}${REJECTED_SUFFIX}` };
-}
-
 /**
  * Copy aside, then write the reason, then delete from the inbox: until the last step succeeds the
  * upload is still in the inbox (and a retry redoes the same writes); the delete is conditional on
@@ -115,7 +104,7 @@ async function quarantine(
   { key, size, etag, rejection }: { key: string; size: number; etag: string; rejection: Rejection },
   { inboxBucket, log, now = () => new Date() }: InboxContext,
 ): Promise<InboxOutcome> {
-  const target = quarantineFor(key);
+  const target = quarantineKeysFor(key);
   const parsed = parseInboxKey(key);
   const record: RejectionRecord = {
     dataset: parsed?.dataset ?? null,

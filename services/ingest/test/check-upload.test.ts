@@ -1,14 +1,14 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import { inspectIdxStream } from '@digits/common';
 import { checkUpload, type Counterpart, type UploadChecks } from '../src/check-upload';
-import { inspectIdxStream } from '../src/inspect-idx';
 import { Rejection } from '../src/rejection';
 import { idxImages, idxLabels } from './support/idx-bytes';
 
-/** The real inspection over in-memory bytes; counterparts as raw would report them. */
+/** The real inspection over in-memory bytes, as s3UploadChecks calls it; counterparts as raw would report them. */
 function checksFor(bytes: Buffer, counterparts: Record<string, Counterpart[]> = {}): UploadChecks {
   return {
-    inspect: (gzipped) => inspectIdxStream(Readable.from([bytes]), { gzipped }),
+    inspect: (gzipped) => inspectIdxStream(Readable.from([bytes]), { gzipped, storedSize: bytes.length }),
     counterparts: async (dataset, split, kind) => counterparts[`${dataset}/${split}/${kind}`] ?? [],
   };
 }
@@ -36,7 +36,15 @@ describe('checkUpload', () => {
     ['inbox/a/b/train-images-idx3-ubyte.gz', images, 'BAD_KEY'],
     ['inbox/bad$name/train-images-idx3-ubyte.gz', images, 'BAD_KEY'],
     ['inbox/mnist/train-images-idx3-ubyte.gz', Buffer.alloc(0), 'EMPTY'],
-    ['inbox/mnist/train-images-idx3-ubyte.gz', images.subarray(0, 40), 'BAD_GZIP'],
+    // Gzip is told by the bytes, as preprocess tells it: a name without .gz does not matter…
+    ['inbox/mnist/train-images-idx3-ubyte', images, 'ACCEPTED mnist/train/images'],
+    // …and a gzip stream that ends early is TRUNCATED, as preprocess reports it; corrupt is BAD_GZIP.
+    ['inbox/mnist/train-images-idx3-ubyte.gz', images.subarray(0, 40), 'TRUNCATED'],
+    [
+      'inbox/mnist/train-images-idx3-ubyte.gz',
+      Buffer.from([...images.subarray(0, 10), ...Buffer.alloc(30, 0xff)]),
+      'BAD_GZIP',
+    ],
     ['inbox/mnist/train-images-idx3-ubyte.gz', labels, 'KIND_MISMATCH'],
     ['inbox/mnist/train-labels-idx1-ubyte', Buffer.from('PK\x03\x04 a zip file, not IDX'), 'BAD_MAGIC'],
   ])('%s → %s', async (key, bytes, expected) => {

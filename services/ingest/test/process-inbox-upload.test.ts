@@ -7,7 +7,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { processInboxUpload, quarantineFor } from '../src/process-inbox-upload';
+import { processInboxUpload } from '../src/process-inbox-upload';
 import type { UploadChecks } from '../src/check-upload';
 
 // The ordering guarantees of the inbox path, which a real S3 server cannot be made to break
@@ -27,7 +27,7 @@ const header = {
   itemBytes: 784,
   totalBytes: 800,
 };
-const acceptAll: UploadChecks = { inspect: async () => ({ header, size: 800 }), counterparts: async () => [] };
+const acceptAll: UploadChecks = { inspect: async () => ({ header, gzipped: true }), counterparts: async () => [] };
 
 describe('processInboxUpload ordering', () => {
   const s3 = mockClient(S3Client);
@@ -130,19 +130,5 @@ describe('processInboxUpload ordering', () => {
     expect((await processInboxUpload(client, 'inbox/mnist/notes.txt', ctx)).status).toBe('gone');
     expect((await processInboxUpload(client, 'inbox/mnist/', ctx)).status).toBe('ignored');
     expect(s3.calls().filter((c) => !(c.args[0] instanceof HeadObjectCommand))).toHaveLength(0);
-  });
-});
-
-describe('quarantineFor', () => {
-  it('mirrors the inbox path under quarantine/, also for keys that do not parse', () => {
-    expect(quarantineFor('inbox/my set/a.gz')).toEqual({
-      object: 'quarantine/my set/a.gz',
-      reason: 'quarantine/my set/a.gz.rejected.json',
-    });
-    expect(quarantineFor('inbox/stray.bin')).toEqual({
-      object: 'quarantine/stray.bin',
-      reason: 'quarantine/stray.bin.rejected.json',
-    });
-    expect(quarantineFor('inbox/a/b/c.gz').object).toBe('quarantine/a/b/c.gz');
   });
 });

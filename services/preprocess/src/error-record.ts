@@ -5,8 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { rawErrorKey, type IdxErrorCode } from '@digits/common';
-import type { RawFile } from './sources';
+import { rawErrorKey, type IdxErrorCode, type RawFile } from '@digits/common';
 
 export interface FileProblem {
   /** The file the problem is in (for a count mismatch: the labels file; `files` names both). */

@@ -12,18 +12,21 @@
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   CSV_FORMAT,
+  IDX_KINDS,
   IdxError,
   MANIFEST_SCHEMA_VERSION,
   SPLITS,
   datasetVersion,
   isNotFound,
   isPreconditionFailed,
+  listRawFiles,
   manifestKey,
   pairIdx,
   shardKey,
   type IdxPair,
   type Logger,
   type Manifest,
+  type RawFile,
   type SourceObject,
   type Split,
   type IdxKind,
@@ -32,7 +35,7 @@ import type { PreprocessConfig } from './config';
 import { convertSplits } from './convert';
 import { writeErrorRecord, type FileProblem, type PreprocessErrorRecord } from './error-record';
 import { SourceRejected, readSource, type LoadedSource } from './read-source';
-import { IDX_KINDS, chooseSources, listRawFiles, type RawFile } from './sources';
+import { chooseSources } from './sources';
 
 export interface PreprocessDeps {
   s3: S3Client;

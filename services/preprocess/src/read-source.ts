@@ -4,8 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { IdxError, readIdxStream, type IdxData, type SourceObject } from '@digits/common';
-import type { RawFile } from './sources';
+import { IdxError, readIdxStream, type IdxData, type RawFile, type SourceObject } from '@digits/common';
 
 export interface LoadedSource {
   file: RawFile;

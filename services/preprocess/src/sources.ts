@@ -1,56 +1,12 @@
 /**
- * Finding a dataset's four IDX files in the raw bucket. Events only say that *a* file arrived, in
- * any order and possibly twice, so every run lists the dataset's prefix and decides from what is
- * there now: the newest candidate for each of train/test × images/labels.
+ * Choosing a dataset's four IDX files from the raw bucket's listing (@digits/common's
+ * listRawFiles). Events only say that *a* file arrived, in any order and possibly twice, so every
+ * run lists the dataset's prefix and decides from what is there now: the newest candidate for
+ * each of train/test × images/labels.
  */
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import {
-  MNIST_FILES,
-  SPLITS,
-  identifyIdxFile,
-  parseRawKey,
-  rawDatasetPrefix,
-  type IdxFileId,
-  type IdxKind,
-  type Split,
-} from '@digits/common';
-
-export interface RawFile extends IdxFileId {
-  key: string;
-  file: string;
-  etag: string;
-  size: number;
-  lastModified: Date;
-}
+import { IDX_KINDS, MNIST_FILES, SPLITS, type IdxKind, type RawFile, type Split } from '@digits/common';
 
 export type SourceSet = Record<Split, Record<IdxKind, RawFile>>;
-
-export const IDX_KINDS: readonly IdxKind[] = ['images', 'labels'];
-
-export async function listRawFiles(s3: S3Client, bucket: string, dataset: string): Promise<RawFile[]> {
-  const files: RawFile[] = [];
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: rawDatasetPrefix(dataset), ContinuationToken }),
-    );
-    for (const object of page.Contents ?? []) {
-      const parsed = object.Key ? parseRawKey(object.Key) : undefined;
-      const id = parsed && identifyIdxFile(parsed.file);
-      if (!parsed || !id) continue;
-      files.push({
-        ...id,
-        key: object.Key!,
-        file: parsed.file,
-        etag: object.ETag ?? '',
-        size: object.Size ?? 0,
-        lastModified: object.LastModified ?? new Date(0),
-      });
-    }
-    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (ContinuationToken);
-  return files;
-}
 
 export type SourceChoice = { complete: true; sources: SourceSet } | { complete: false; missing: string[] };
 

@@ -1,5 +1,6 @@
 import { MNIST_FILES, identifyIdxFile, rawKey } from '@digits/common';
-import { chooseSources, type RawFile } from '../src/sources';
+import type { RawFile } from '@digits/common';
+import { chooseSources } from '../src/sources';
 
 const file = (name: string, seconds: number): RawFile => ({
   ...identifyIdxFile(name)!,

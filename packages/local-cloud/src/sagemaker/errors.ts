@@ -14,6 +14,5 @@ export class AwsError extends Error {
 
 export const validationException = (message: string) => new AwsError('ValidationException', message);
 export const resourceInUse = (message: string) => new AwsError('ResourceInUse', message);
-export const resourceNotFound = (message: string) => new AwsError('ResourceNotFound', message);
 export const resourceLimitExceeded = (message: string) => new AwsError('ResourceLimitExceeded', message);
 export const serializationException = (message: string) => new AwsError('SerializationException', message);

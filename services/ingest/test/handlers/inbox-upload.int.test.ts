@@ -103,8 +103,8 @@ describe('inboxUpload against a real local S3', () => {
         'a truncated gzip',
         `inbox/${DATASET}/${MNIST_FILES.test.labels}`,
         async () => (await mnistLabelsGz()).subarray(0, 2000),
-        'BAD_GZIP',
-        /not a complete gzip file: unexpected end of file/,
+        'TRUNCATED',
+        /gzip data ends early \(unexpected end of file\)/,
       ],
       [
         'a wrong magic number',
