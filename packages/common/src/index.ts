@@ -10,3 +10,4 @@ export * from './idx-decode';
 export * from './aws-errors';
 export * from './registry';
 export * from './raw-datasets';
+export * from './csv-shard';

@@ -2,8 +2,8 @@
  * Validated MNIST splits → CSV shards, handed one by one to a sink (S3 in the Lambda, files in the
  * benchmark). While one shard is being stored the next one is encoded.
  */
-import { SPLITS, type IdxPair, type ShardRef, type Split } from '@digits/common';
-import { CsvShardEncoder, classCounts, planShards } from './csv';
+import { CsvShardEncoder, SPLITS, type IdxPair, type ShardRef, type Split } from '@digits/common';
+import { classCounts, planShards } from './shards';
 
 export interface EncodedShard {
   split: Split;

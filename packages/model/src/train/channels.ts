@@ -4,8 +4,14 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { PIXELS, type Channel } from '@digits/common';
-import { countLines, parseCsvInto, type LabelledImages } from './csv';
+import {
+  CsvShardError,
+  PIXELS,
+  countCsvLines,
+  parseCsvRowsInto,
+  type Channel,
+  type LabelledImages,
+} from '@digits/common';
 import { TrainingInputError } from './errors';
 
 export interface ChannelData extends LabelledImages {
@@ -26,14 +32,20 @@ export async function readChannel(mlRoot: string, channel: Channel, maxRows = In
     if (capacity >= maxRows) break;
     const bytes = await readFile(file);
     contents.push(bytes);
-    capacity += countLines(bytes);
+    capacity += countCsvLines(bytes);
   }
   capacity = Math.min(capacity, maxRows);
   const data: LabelledImages = { pixels: new Uint8Array(capacity * PIXELS), labels: new Uint8Array(capacity), rows: 0 };
-  contents.forEach((bytes, i) => {
-    if (data.rows < capacity)
-      data.rows += parseCsvInto(bytes, relative(mlRoot, files[i]!), data, data.rows, capacity - data.rows);
-  });
+  try {
+    contents.forEach((bytes, i) => {
+      if (data.rows < capacity)
+        data.rows += parseCsvRowsInto(bytes, relative(mlRoot, files[i]!), data, data.rows, capacity - data.rows);
+    });
+  } catch (e) {
+    // Bad rows are bad training input: reported as such in output/failure.
+    if (e instanceof CsvShardError) throw new TrainingInputError(e.message);
+    throw e;
+  }
   if (data.rows === 0) throw new TrainingInputError(`channel ${channel}: the CSV files in ${dir} hold no rows`);
   return {
     pixels: data.pixels.subarray(0, data.rows * PIXELS),

@@ -4,8 +4,7 @@
  * learning rate per step and what is read back from the backend are under our control.
  */
 import * as tf from '@tensorflow/tfjs';
-import { NUM_CLASSES, PIXELS } from '@digits/common';
-import type { LabelledImages } from './csv';
+import { NUM_CLASSES, PIXELS, type LabelledImages } from '@digits/common';
 import type { Classifier } from './model';
 import { INPUT_SHAPE } from './model';
 import { ProgressBar } from './progress';

