@@ -11,3 +11,4 @@ export * from './aws-errors';
 export * from './registry';
 export * from './raw-datasets';
 export * from './csv-shard';
+export * from './model-report';

@@ -1,6 +1,7 @@
 /**
  * The contract between the training service, the model container (packages/model) and the
- * inference API: hyperparameter names, channel names, metric lines, metadata and answers.
+ * inference API: hyperparameter names, channel names, metric lines and answers (the model's
+ * report, metadata.json, is model-report.ts).
  */
 import { NUM_CLASSES } from './manifest';
 
@@ -47,26 +48,6 @@ export const METRIC_DEFINITIONS: ReadonlyArray<{ Name: string; Regex: string }> 
 ];
 export const GATE_METRIC = 'test_accuracy';
 
-/** File written next to the tfjs model in /opt/ml/model. */
-export const MODEL_METADATA_FILE = 'metadata.json';
-
-export interface ModelMetadata {
-  hyperparameters: Record<string, string | number>;
-  dataManifest?: { dataset: string; version: string; key?: string };
-  trainRows: number;
-  testRows: number;
-  testAccuracy: number;
-  perClassAccuracy: number[];
-  /** confusionMatrix[actual][predicted] */
-  confusionMatrix: number[][];
-  trainingSeconds: number;
-  trainedAt: string;
-  versions: Record<string, string>;
-  backend: string;
-  /** What the model expects: 28×28 grayscale, ink bright on dark, values scaled to 0..1. */
-  input: { shape: [number, number, number]; scale: '0..1' };
-}
-
 /** Serving content types accepted by `POST /invocations`. */
 export const INVOCATION_CONTENT_TYPES = [
   'application/json',
@@ -104,14 +85,3 @@ export function isInvocationResponse(v: unknown): v is InvocationResponse {
 }
 
 export type GateDecision = { deploy: true; reason: string } | { deploy: false; reason: string };
-
-/**
- * How a model did on the test channel, class by class: copied from its metadata.json into the
- * registry record at deploy time, so readers need not open model.tar.gz.
- */
-export interface ModelEvaluation {
-  testRows: number;
-  perClassAccuracy: number[];
-  /** confusionMatrix[actual][predicted] */
-  confusionMatrix: number[][];
-}

@@ -7,7 +7,8 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isNotFound } from './aws-errors';
 import { REGISTRY_LIVE_KEY, modelRecordKey } from './keys';
-import type { GateDecision, ModelEvaluation } from './model-contract';
+import type { GateDecision } from './model-contract';
+import type { ModelEvaluation } from './model-report';
 
 /** One record per trained model in the artifacts bucket's registry. */
 export interface ModelRecord {

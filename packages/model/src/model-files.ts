@@ -7,7 +7,13 @@
 import { readFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { MODEL_METADATA_FILE, NUM_CLASSES, type ModelMetadata } from '@digits/common';
+import {
+  MODEL_METADATA_FILE,
+  ModelReportError,
+  encodeModelMetadata,
+  parseModelMetadata,
+  type ModelMetadata,
+} from '@digits/common';
 
 export const MODEL_JSON_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
@@ -36,7 +42,7 @@ export async function saveModel(model: tf.LayersModel, dir: string, metadata: Mo
       // Weights first, model.json next, metadata last: a reader that finds metadata.json finds it all.
       await writeAtomically(join(dir, WEIGHTS_FILE), weights);
       await writeAtomically(join(dir, MODEL_JSON_FILE), JSON.stringify(modelJson));
-      await writeAtomically(join(dir, MODEL_METADATA_FILE), JSON.stringify(metadata, null, 2));
+      await writeAtomically(join(dir, MODEL_METADATA_FILE), encodeModelMetadata(metadata));
       return {
         modelArtifactsInfo: {
           dateSaved: new Date(),
@@ -76,7 +82,7 @@ export async function loadModel(dir: string): Promise<{ model: tf.LayersModel; m
     );
   }
   const metadataPath = join(dir, MODEL_METADATA_FILE);
-  const metadata = checkMetadata(metadataPath, parseJson(metadataPath, await readRequired(metadataPath)));
+  const metadata = readMetadata(metadataPath, await readRequired(metadataPath));
 
   const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
   let model: tf.LayersModel;
@@ -131,18 +137,11 @@ function weightBytes(spec: tf.io.WeightsManifestEntry): number {
   return spec.shape.reduce((a, b) => a * b, 1) * per;
 }
 
-function checkMetadata(path: string, v: unknown): ModelMetadata {
-  const bad = (what: string): never => {
-    throw new ModelFilesError(`${path}: ${what}`);
-  };
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) bad('not a JSON object');
-  const m = v as Partial<ModelMetadata>;
-  if (typeof m.testAccuracy !== 'number' || !(m.testAccuracy >= 0 && m.testAccuracy <= 1))
-    bad('testAccuracy must be a number in 0..1');
-  if (!Array.isArray(m.perClassAccuracy) || m.perClassAccuracy.length !== NUM_CLASSES)
-    bad(`perClassAccuracy must list ${NUM_CLASSES} classes`);
-  if (!Array.isArray(m.input?.shape) || m.input.shape.length !== 3)
-    bad('input.shape must be [height, width, channels]');
-  if (typeof m.hyperparameters !== 'object' || m.hyperparameters === null) bad('hyperparameters missing');
-  return m as ModelMetadata;
+function readMetadata(path: string, bytes: Buffer): ModelMetadata {
+  try {
+    return parseModelMetadata(bytes.toString('utf8'), path);
+  } catch (e) {
+    if (e instanceof ModelReportError) throw new ModelFilesError(e.message);
+    throw e;
+  }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { modelRecordKey, type ModelRecord } from '@digits/common';
+import { encodeModelMetadata, modelRecordKey, type ModelMetadata, type ModelRecord } from '@digits/common';
 import { create as createTar } from 'tar';
 import { deployModel } from '../src/deploy-model';
 import { readModelEvaluation } from '../src/model-evaluation';
@@ -27,13 +27,18 @@ const confusionMatrix = Array.from({ length: 10 }, (_, actual) =>
   ),
 );
 const perClassAccuracy = confusionMatrix.map((row, d) => row[d]! / row.reduce((a, b) => a + b, 0));
-const metadata = {
+const metadata: ModelMetadata = {
+  hyperparameters: { epochs: 2 },
+  trainRows: 8000,
   testRows: 1005,
   testAccuracy: 0.995,
   perClassAccuracy,
   confusionMatrix,
-  hyperparameters: {},
-  trainRows: 8000,
+  trainingSeconds: 100,
+  trainedAt: '2026-01-01T00:58:00.000Z',
+  versions: {},
+  backend: 'wasm',
+  input: { shape: [28, 28, 1], scale: '0..1' },
 };
 
 let dir: string;
@@ -62,7 +67,7 @@ describe('readModelEvaluation', () => {
     async (entry) => {
       const s3 = fakeS3();
       const tarball = await modelTarball(
-        { 'weights.bin': 'x'.repeat(5000), 'metadata.json': JSON.stringify(metadata) },
+        { 'weights.bin': 'x'.repeat(5000), 'metadata.json': encodeModelMetadata(metadata) },
         ['weights.bin', entry],
       );
       serveArtifact(s3, 'training/job/output/model.tar.gz', tarball);
@@ -109,7 +114,7 @@ describe('deployModel records the model report', () => {
     serveArtifact(
       s3,
       `training/${job}/output/model.tar.gz`,
-      await modelTarball({ 'metadata.json': JSON.stringify(metadata) }),
+      await modelTarball({ 'metadata.json': encodeModelMetadata(metadata) }),
     );
 
     const out = await deployModel(stateChange({ TrainingJobName: job }).detail, {

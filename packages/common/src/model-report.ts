@@ -1,0 +1,87 @@
+/**
+ * The model's report, metadata.json beside the tfjs model in /opt/ml/model (so inside
+ * model.tar.gz): written by packages/model's train, read back by its serve, and by the training
+ * service, which copies the per-class part into the registry record. One encoder, one checked
+ * reader: every reader accepts exactly what the trainer writes.
+ */
+import { NUM_CLASSES } from './manifest';
+
+/** File written next to the tfjs model in /opt/ml/model. */
+export const MODEL_METADATA_FILE = 'metadata.json';
+
+export interface ModelMetadata {
+  hyperparameters: Record<string, string | number>;
+  dataManifest?: { dataset: string; version: string; key?: string };
+  trainRows: number;
+  testRows: number;
+  testAccuracy: number;
+  perClassAccuracy: number[];
+  /** confusionMatrix[actual][predicted] */
+  confusionMatrix: number[][];
+  trainingSeconds: number;
+  trainedAt: string;
+  versions: Record<string, string>;
+  backend: string;
+  /** What the model expects: 28×28 grayscale, ink bright on dark, values scaled to 0..1. */
+  input: { shape: [number, number, number]; scale: '0..1' };
+}
+
+/**
+ * How a model did on the test channel, class by class: copied from its metadata.json into the
+ * registry record at deploy time, so readers need not open model.tar.gz.
+ */
+export interface ModelEvaluation {
+  testRows: number;
+  perClassAccuracy: number[];
+  /** confusionMatrix[actual][predicted] */
+  confusionMatrix: number[][];
+}
+
+/** A metadata.json that is not what the trainer writes; the message names the file and the field. */
+export class ModelReportError extends Error {
+  override name = 'ModelReportError';
+}
+
+export const encodeModelMetadata = (metadata: ModelMetadata): string => JSON.stringify(metadata, null, 2);
+
+const isRate = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 1;
+const isCount = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
+
+/** metadata.json's text → ModelMetadata; `where` names the file in errors. */
+export function parseModelMetadata(text: string, where: string): ModelMetadata {
+  const bad = (what: string): never => {
+    throw new ModelReportError(`${where}: ${what}`);
+  };
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    bad(`not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) bad('not a JSON object');
+  const m = v as Partial<ModelMetadata>;
+  if (!isRate(m.testAccuracy)) bad('testAccuracy must be a number in 0..1');
+  if (!isCount(m.testRows)) bad('testRows must be a count');
+  if (
+    !Array.isArray(m.perClassAccuracy) ||
+    m.perClassAccuracy.length !== NUM_CLASSES ||
+    !m.perClassAccuracy.every(isRate)
+  )
+    bad(`perClassAccuracy must be ${NUM_CLASSES} numbers in 0..1`);
+  const matrix = m.confusionMatrix;
+  if (
+    !Array.isArray(matrix) ||
+    matrix.length !== NUM_CLASSES ||
+    !matrix.every((row) => Array.isArray(row) && row.length === NUM_CLASSES && row.every(isCount))
+  )
+    bad(`confusionMatrix must be ${NUM_CLASSES}×${NUM_CLASSES} counts`);
+  if (!Array.isArray(m.input?.shape) || m.input.shape.length !== 3)
+    bad('input.shape must be [height, width, channels]');
+  if (typeof m.hyperparameters !== 'object' || m.hyperparameters === null) bad('hyperparameters missing');
+  return m as ModelMetadata;
+}
+
+/** The part of the report the registry record keeps. */
+export function modelEvaluation({ testRows, perClassAccuracy, confusionMatrix }: ModelMetadata): ModelEvaluation {
+  return { testRows, perClassAccuracy, confusionMatrix };
+}

@@ -1,0 +1,58 @@
+/** metadata.json both ways: what the trainer writes, serve and the training service read back. */
+import {
+  ModelReportError,
+  encodeModelMetadata,
+  modelEvaluation,
+  parseModelMetadata,
+  type ModelMetadata,
+} from '../src/model-report';
+
+const confusionMatrix = Array.from({ length: 10 }, (_, d) => Array.from({ length: 10 }, (_, p) => (d === p ? 9 : 0)));
+const METADATA: ModelMetadata = {
+  hyperparameters: { epochs: 2, batch_size: '128' },
+  dataManifest: { dataset: 'mnist', version: 'v-abc' },
+  trainRows: 600,
+  testRows: 90,
+  testAccuracy: 1,
+  perClassAccuracy: Array(10).fill(1),
+  confusionMatrix,
+  trainingSeconds: 12.5,
+  trainedAt: '2026-01-01T00:00:00.000Z',
+  versions: { '@tensorflow/tfjs': '4.22.0' },
+  backend: 'wasm',
+  input: { shape: [28, 28, 1], scale: '0..1' },
+};
+
+describe('the model report (metadata.json)', () => {
+  it('reads back exactly what was written, and its evaluation part', () => {
+    const read = parseModelMetadata(encodeModelMetadata(METADATA), 'model/metadata.json');
+    expect(read).toEqual(METADATA);
+    expect(modelEvaluation(read)).toEqual({
+      testRows: 90,
+      perClassAccuracy: METADATA.perClassAccuracy,
+      confusionMatrix,
+    });
+  });
+
+  // Serve once checked only the first, training only the second group: now every reader checks all.
+  it.each([
+    ['not JSON', '{oops', 'not valid JSON'],
+    ['an array', '[]', 'not a JSON object'],
+    ['a test accuracy that is not a rate', { ...METADATA, testAccuracy: 'high' }, 'testAccuracy'],
+    ['no input shape', { ...METADATA, input: undefined }, 'input.shape'],
+    ['no hyperparameters', { ...METADATA, hyperparameters: null }, 'hyperparameters'],
+    ['no test row count', { ...METADATA, testRows: -1 }, 'testRows must be a count'],
+    ['9 classes', { ...METADATA, perClassAccuracy: Array(9).fill(1) }, 'perClassAccuracy must be 10 numbers'],
+    ['an accuracy above 1', { ...METADATA, perClassAccuracy: [...Array(9).fill(1), 1.5] }, 'perClassAccuracy'],
+    [
+      'a 9-row confusion matrix',
+      { ...METADATA, confusionMatrix: confusionMatrix.slice(1) },
+      'confusionMatrix must be 10×10',
+    ],
+  ])('refuses %s, naming the file', (_what, doc, message) => {
+    const text = typeof doc === 'string' ? doc : JSON.stringify(doc);
+    expect(() => parseModelMetadata(text, 'model/metadata.json')).toThrow(ModelReportError);
+    expect(() => parseModelMetadata(text, 'model/metadata.json')).toThrow(`model/metadata.json: `);
+    expect(() => parseModelMetadata(text, 'model/metadata.json')).toThrow(message);
+  });
+});
