@@ -101,6 +101,9 @@ function checkSplit(split: string, v: unknown): SplitManifest {
   return v as unknown as SplitManifest;
 }
 
+/** How preprocess stores a manifest (pretty JSON: people read them too); parseManifest reads it back. */
+export const encodeManifest = (manifest: Manifest): string => JSON.stringify(manifest, null, 2);
+
 /** Parse and check a manifest read from S3; throws ManifestError naming the first bad field. */
 export function parseManifest(input: unknown): Manifest {
   const v = typeof input === 'string' ? safeJson(input) : input;

@@ -1,4 +1,11 @@
-import { datasetVersion, parseManifest, ManifestError, CSV_FORMAT, type Manifest } from '../src/manifest';
+import {
+  datasetVersion,
+  encodeManifest,
+  parseManifest,
+  ManifestError,
+  CSV_FORMAT,
+  type Manifest,
+} from '../src/manifest';
 
 const source = (key: string) => ({ bucket: 'raw', key, etag: '"e"', size: 1, sha256: key });
 const split = (rows: number[]) => ({
@@ -21,6 +28,8 @@ describe('manifest', () => {
   it('accepts a complete manifest, from an object or JSON text', () => {
     expect(parseManifest(valid()).dataset).toBe('mnist');
     expect(parseManifest(JSON.stringify(valid())).splits.train.rows).toBe(55);
+    // What preprocess writes, training reads back unchanged.
+    expect(parseManifest(encodeManifest(valid()))).toEqual(valid());
   });
 
   it('names the first bad field', () => {

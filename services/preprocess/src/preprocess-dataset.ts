@@ -17,6 +17,7 @@ import {
   MANIFEST_SCHEMA_VERSION,
   SPLITS,
   datasetVersion,
+  encodeManifest,
   isNotFound,
   isPreconditionFailed,
   listRawFiles,
@@ -147,7 +148,7 @@ export async function preprocessDataset(
       test: { ...converted.test, sources: sources.test },
     },
   };
-  const won = await putIfAbsent(s3, config.processedBucket, mKey, JSON.stringify(manifest, null, 2));
+  const won = await putIfAbsent(s3, config.processedBucket, mKey, encodeManifest(manifest));
   log.info(won ? 'version written' : 'version written by a concurrent run', {
     dataset,
     version,
