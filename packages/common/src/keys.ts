@@ -61,6 +61,7 @@ function assertFileName(name: string): string {
 export interface IdxFileId {
   split: Split;
   kind: IdxKind;
+  /** The name ends in .gz. How the bytes are read is told by the bytes; a .gz name on plain bytes is refused. */
   gzipped: boolean;
 }
 

@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PIXELS, encodeCsvRows, readIdxHeader, type Hyperparameters, type Split } from '@digits/common';
+import { PIXELS, encodeCsvRows, pairIdx, parseIdx, type Hyperparameters, type Split } from '@digits/common';
 import { readMnistIdx } from '@digits/local-cloud';
 
 export interface MnistRows {
@@ -23,16 +23,9 @@ const idx = (split: Split, kind: 'images' | 'labels') => {
 };
 
 export async function readMnist(split: Split, maxRows = Infinity): Promise<MnistRows> {
-  const images = await idx(split, 'images');
-  const labels = await idx(split, 'labels');
-  const ih = readIdxHeader(images);
-  const lh = readIdxHeader(labels);
-  const rows = Math.min(ih.count, lh.count, maxRows);
-  return {
-    pixels: images.subarray(ih.headerBytes, ih.headerBytes + rows * PIXELS),
-    labels: labels.subarray(lh.headerBytes, lh.headerBytes + rows),
-    rows,
-  };
+  const { count, images, labels } = pairIdx(parseIdx(await idx(split, 'images')), parseIdx(await idx(split, 'labels')));
+  const rows = Math.min(count, maxRows);
+  return { pixels: images.toUint8Array().subarray(0, rows * PIXELS), labels: labels.subarray(0, rows), rows };
 }
 
 /** Write hyperparameters and both channels (each split into `shards` CSV files) under `root`. */
