@@ -18,7 +18,8 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/{packages,services}/*/test/**/*.e2e.test.ts'],
+      // Cross-service end-to-end tests live in e2e/, outside every package.
+      testMatch: ['<rootDir>/e2e/**/*.e2e.test.ts'],
     },
   ],
 };

@@ -1,5 +1,5 @@
 import { rm, mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createLogger, createS3Client, PUBLIC_DATASET } from '@digits/common';
@@ -55,9 +55,12 @@ export interface LocalCloud {
   close(): Promise<void>;
 }
 
-/** argv prefix of the model "container": packages/model's CLI run by Node through tsx. */
+/**
+ * argv prefix of the model "container": packages/model's CLI run by Node through tsx. Found by its
+ * place in the repository, as the services are: the offline cloud runs it, never imports it.
+ */
 export function modelCommand(): string[] {
-  const modelDir = dirname(require.resolve('@digits/model/package.json'));
+  const modelDir = join(REPO_ROOT, 'packages', 'model');
   return [process.execPath, '--import', pathToFileURL(require.resolve('tsx')).href, join(modelDir, 'src', 'cli.ts')];
 }
 

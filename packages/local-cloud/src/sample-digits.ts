@@ -1,4 +1,4 @@
-import { encodePng } from '@digits/model/normalise';
+import { encodePng } from '@digits/normalise';
 import { readMnistIdx } from './mnist-files';
 
 export interface SampleDigit {

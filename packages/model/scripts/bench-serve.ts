@@ -16,7 +16,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PNG } from 'pngjs';
 import { MAX_BATCH, ML_ROOT_ENV, SERVE_PORT_ENV } from '@digits/common';
-import { readMnistIdx } from '@digits/local-cloud';
+import { readMnistIdx } from '@digits/test-kit';
 import { runTraining } from '../src/train';
 
 const SEQUENTIAL = 2000;

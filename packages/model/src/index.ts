@@ -1,4 +1,3 @@
-export * from './normalise';
 export * from './serve';
 export { initBackend, backendDetails, type BackendDetails } from './backend';
 export { saveModel, loadModel, ModelFilesError, MODEL_JSON_FILE, WEIGHTS_FILE } from './model-files';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { mlRootWithModel } from './serve/fixtures';
+import { mlRootWithModel } from './serve/tiny-model';
 
 const pkg = join(__dirname, '..');
 const entrypoint = join(pkg, 'bin', 'entrypoint');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROUTES, routeKey } from '../src/routes';
-import { httpEvent } from './support/events';
+import { httpEvent } from '@digits/test-kit';
 
 describe('routes', () => {
   it('are the routes serverless.yml declares for the function (one route table)', () => {

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { inspectIdxStream } from '@digits/common';
 import { checkUpload, type Counterpart, type UploadChecks } from '../src/check-upload';
 import { Rejection } from '../src/rejection';
-import { idxImages, idxLabels } from './support/idx-bytes';
+import { idxImages, idxLabels } from '@digits/test-kit';
 
 /** The real inspection over in-memory bytes, as s3UploadChecks calls it; counterparts as raw would report them. */
 function checksFor(bytes: Buffer, counterparts: Record<string, Counterpart[]> = {}): UploadChecks {

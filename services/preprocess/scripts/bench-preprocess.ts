@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MNIST_FILES, SPLITS, pairIdx, readIdxStream, type IdxKind, type IdxPair, type Split } from '@digits/common';
-import { gzippedMnistFiles, mnistDataDir } from '@digits/local-cloud';
+import { gzippedMnistFiles, mnistDataDir } from '@digits/test-kit';
 import { DEFAULT_SHARD_ROWS } from '../src/config';
 import { convertSplits } from '../src/convert';
 

@@ -21,10 +21,10 @@ import {
   fakeSageMaker,
   memoryLogger,
   settle,
-  stateChange,
   type FakeS3,
   type FakeSageMaker,
-} from './support/fakes';
+} from './aws-fakes';
+import { trainingJobStateChange as stateChange } from '@digits/test-kit';
 
 const settings = DEPLOY_SETTINGS;
 

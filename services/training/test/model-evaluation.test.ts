@@ -17,9 +17,9 @@ import {
   fakeS3,
   fakeSageMaker,
   memoryLogger,
-  stateChange,
   type FakeS3,
-} from './support/fakes';
+} from './aws-fakes';
+import { trainingJobStateChange as stateChange } from '@digits/test-kit';
 
 const confusionMatrix = Array.from({ length: 10 }, (_, actual) =>
   Array.from({ length: 10 }, (_, predicted): number =>

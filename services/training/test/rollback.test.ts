@@ -15,10 +15,10 @@ import {
   fakeSageMaker,
   memoryLogger,
   settle,
-  stateChange,
   type FakeS3,
   type FakeSageMaker,
-} from './support/fakes';
+} from './aws-fakes';
+import { trainingJobStateChange as stateChange } from '@digits/test-kit';
 
 const deploySettings = DEPLOY_SETTINGS;
 

@@ -37,9 +37,14 @@ import {
 import { loadDeploySettings, loadTrainingSettings } from '../src/config';
 import { onStartTraining, onTrainingStateChange } from '../src/invocations';
 import type { StartTrainingResult } from '../src/start-training';
-import { ARTIFACTS, ENDPOINT, IMAGE, PREFIX, PROCESSED, ROLE_ARN, manifest, stateChange } from './support/fakes';
-import { motoServerPath, startMoto, type MotoServer } from './support/moto';
-import { s3Event } from './support/s3-event';
+import { ARTIFACTS, ENDPOINT, IMAGE, PREFIX, PROCESSED, ROLE_ARN, manifest } from './aws-fakes';
+import {
+  motoServerPath,
+  s3Event,
+  startMoto,
+  trainingJobStateChange as stateChange,
+  type MotoServer,
+} from '@digits/test-kit';
 
 const moto = motoServerPath();
 if (!moto) {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
-import { failure, seedChannels, startStack, tempDir, trainingJobRequest, waitFor, type Stack } from './helpers';
+import { failure, seedChannels, startStack, tempDir, trainingJobRequest, waitFor, type Stack } from './sagemaker-stack';
 
 const run = promisify(execFile);
 // Each CLI call starts a Python interpreter and botocore: seconds on a busy machine.

@@ -15,7 +15,7 @@ import {
 import { InvokeEndpointCommand, ModelError, ValidationError } from '@aws-sdk/client-sagemaker-runtime';
 import { create } from 'tar';
 import type { SageMakerEvent } from '../../src/sagemaker';
-import { failure, putText, ROLE_ARN, startStack, tempDir, waitFor, type Stack } from './helpers';
+import { failure, putText, ROLE_ARN, startStack, tempDir, waitFor, type Stack } from './sagemaker-stack';
 
 // Child processes and polling: generous limits so a busy machine slows the tests down instead of failing them.
 jest.setTimeout(120_000);

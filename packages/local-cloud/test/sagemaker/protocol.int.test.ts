@@ -1,4 +1,4 @@
-import { startStack, type Stack } from './helpers';
+import { startStack, type Stack } from './sagemaker-stack';
 
 /** The AWS JSON 1.1 envelope itself, byte for byte, as any AWS client sees it. */
 describe('local SageMaker wire protocol', () => {

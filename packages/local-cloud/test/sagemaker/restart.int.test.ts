@@ -7,7 +7,7 @@ import {
   DescribeTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
-import { ROLE_ARN, seedChannels, startStack, trainingJobRequest, waitFor, type Stack } from './helpers';
+import { ROLE_ARN, seedChannels, startStack, trainingJobRequest, waitFor, type Stack } from './sagemaker-stack';
 
 // Child processes and polling: generous limits so a busy machine slows the tests down instead of failing them.
 jest.setTimeout(120_000);

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { extract } from 'tar';
 import type { LogLine, SageMakerEvent } from '../../src/sagemaker';
-import { failure, seedChannels, startStack, tempDir, trainingJobRequest, waitFor, type Stack } from './helpers';
+import { failure, seedChannels, startStack, tempDir, trainingJobRequest, waitFor, type Stack } from './sagemaker-stack';
 
 // Child processes and polling: generous limits so a busy machine slows the tests down instead of failing them.
 jest.setTimeout(120_000);

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { DigitInputError } from '../normalise';
+import { DigitInputError } from '@digits/normalise';
 
 /**
  * Read a request body, refusing (413) as soon as it is known to exceed `limit` — from

@@ -1,4 +1,4 @@
-import { DigitInputError, type DigitInputErrorCode } from '../normalise';
+import { DigitInputError, type DigitInputErrorCode } from '@digits/normalise';
 
 /** Codes `serve` answers with: the input codes plus the server's own. */
 export type ServeErrorCode = DigitInputErrorCode | 'NOT_READY' | 'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'INTERNAL';

@@ -5,7 +5,7 @@
  *   application/x-image, image/png, image/jpeg   one PNG or JPEG (format found from its bytes)
  */
 import { INVOCATION_CONTENT_TYPES } from '@digits/common';
-import { DigitInputError, normaliseImage, normaliseJsonBody, parseCsvPixels } from '../normalise';
+import { DigitInputError, normaliseImage, normaliseJsonBody, parseCsvPixels } from '@digits/normalise';
 
 export type InvocationContentType = (typeof INVOCATION_CONTENT_TYPES)[number];
 

@@ -20,7 +20,7 @@ import {
 } from '@digits/common';
 import { initBackend } from '../backend';
 import { loadModel } from '../model-files';
-import { MAX_BODY_BYTES } from '../normalise';
+import { MAX_BODY_BYTES } from '@digits/normalise';
 import { readBody } from './body';
 import { errorResponse, ServeError } from './errors';
 import { parseContentType, parseInvocation } from './invocation';

@@ -7,9 +7,9 @@ import * as jpeg from 'jpeg-js';
 import { isInvocationResponse, MAX_BATCH, type InvocationResponse, type Logger } from '@digits/common';
 import { initBackend } from '../../src/backend';
 import { loadModel } from '../../src/model-files';
-import { normaliseImage } from '../../src/normalise';
+import { normaliseImage } from '@digits/normalise';
 import { startServer, type RunningServer } from '../../src/serve';
-import { mlRootWithModel, mnistDigits } from './fixtures';
+import { mlRootWithModel, mnistDigits } from './tiny-model';
 
 const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 

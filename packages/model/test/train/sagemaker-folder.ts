@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PIXELS, encodeCsvRows, pairIdx, parseIdx, type Hyperparameters, type Split } from '@digits/common';
-import { readMnistIdx } from '@digits/local-cloud';
+import { readMnistIdx } from '@digits/test-kit';
 
 export interface MnistRows {
   pixels: Uint8Array;

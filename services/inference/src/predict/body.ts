@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { DigitInputError, MAX_BODY_BYTES } from '@digits/model/normalise';
+import { DigitInputError, MAX_BODY_BYTES } from '@digits/normalise';
 
 /**
  * The request body as bytes. HTTP API (payload 2.0) delivers binary bodies base64-encoded with

@@ -1,4 +1,4 @@
-import { DigitInputError } from '@digits/model/normalise';
+import { DigitInputError } from '@digits/normalise';
 
 const DATA_URL = /^data:([^;,]*)((?:;[^;,]*)*),/i;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

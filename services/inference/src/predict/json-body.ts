@@ -1,5 +1,5 @@
 import { MAX_BATCH } from '@digits/common';
-import { DigitInputError } from '@digits/model/normalise';
+import { DigitInputError } from '@digits/normalise';
 import { decodeImageString } from './image-string';
 import type { DigitInput } from './input';
 

@@ -1,6 +1,6 @@
 import busboy from 'busboy';
 import { MAX_BATCH } from '@digits/common';
-import { DigitInputError, MAX_BODY_BYTES } from '@digits/model/normalise';
+import { DigitInputError, MAX_BODY_BYTES } from '@digits/normalise';
 import { decodeImageString } from './image-string';
 import type { DigitInput } from './input';
 

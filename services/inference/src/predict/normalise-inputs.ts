@@ -1,4 +1,4 @@
-import { DigitInputError, normaliseImage, normalisePixels } from '@digits/model/normalise';
+import { DigitInputError, normaliseImage, normalisePixels } from '@digits/normalise';
 import type { DigitInput } from './input';
 
 /** A digit as the model will see it: 784 values in 0..1, ink bright on dark. */

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { DigitInputError } from '@digits/model/normalise';
+import { DigitInputError } from '@digits/normalise';
 import { bodyBytes, mediaType } from './body';
 import type { PredictRequest } from './input';
 import { parseJsonBody } from './json-body';

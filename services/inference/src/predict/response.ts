@@ -1,5 +1,5 @@
 import type { DigitPrediction } from '@digits/common';
-import { encodePng } from '@digits/model/normalise';
+import { encodePng } from '@digits/normalise';
 import type { ModelSummary } from '../registry/live-model';
 import type { NormalisedInput } from './normalise-inputs';
 

@@ -1,12 +1,10 @@
-jest.mock('@middy/core', () => require('../support/esm-as-cjs').requireEsm('@middy/core'));
-jest.mock('@middy/http-cors', () => require('../support/esm-as-cjs').requireEsm('@middy/http-cors'));
-jest.mock('@middy/http-header-normalizer', () =>
-  require('../support/esm-as-cjs').requireEsm('@middy/http-header-normalizer'),
-);
+jest.mock('@middy/core', () => require('../esm-as-cjs').requireEsm('@middy/core'));
+jest.mock('@middy/http-cors', () => require('../esm-as-cjs').requireEsm('@middy/http-cors'));
+jest.mock('@middy/http-header-normalizer', () => require('../esm-as-cjs').requireEsm('@middy/http-header-normalizer'));
 
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { httpEvent, lambdaContext } from '../support/events';
+import { httpEvent, lambdaContext } from '@digits/test-kit';
 
 const sagemaker = mockClient(SageMakerClient);
 const saved = { ...process.env };

@@ -1,8 +1,6 @@
-jest.mock('@middy/core', () => require('../support/esm-as-cjs').requireEsm('@middy/core'));
-jest.mock('@middy/http-cors', () => require('../support/esm-as-cjs').requireEsm('@middy/http-cors'));
-jest.mock('@middy/http-header-normalizer', () =>
-  require('../support/esm-as-cjs').requireEsm('@middy/http-header-normalizer'),
-);
+jest.mock('@middy/core', () => require('../esm-as-cjs').requireEsm('@middy/core'));
+jest.mock('@middy/http-cors', () => require('../esm-as-cjs').requireEsm('@middy/http-cors'));
+jest.mock('@middy/http-header-normalizer', () => require('../esm-as-cjs').requireEsm('@middy/http-header-normalizer'));
 
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -14,11 +12,10 @@ import {
 } from '@aws-sdk/client-sagemaker-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PNG } from 'pngjs';
-import { normaliseImage } from '@digits/model/normalise';
-import { httpEvent, postImage, postJson } from '../support/events';
-import { mnistTestSamples, pngOf } from '../support/images';
-import { testApi } from '../support/api';
-import { POINTER, RECORD, noSuchKey, objectBody } from '../support/registry';
+import { normaliseImage } from '@digits/normalise';
+import { httpEvent, mnistTestSamples, pngOf, postImage, postJson } from '@digits/test-kit';
+import { testApi } from '../mocked-api';
+import { POINTER, RECORD, noSuchKey, objectBody } from '../registry-records';
 
 const runtime = mockClient(SageMakerRuntimeClient);
 const sagemaker = mockClient(SageMakerClient);

@@ -1,8 +1,6 @@
-jest.mock('@middy/core', () => require('../support/esm-as-cjs').requireEsm('@middy/core'));
-jest.mock('@middy/http-cors', () => require('../support/esm-as-cjs').requireEsm('@middy/http-cors'));
-jest.mock('@middy/http-header-normalizer', () =>
-  require('../support/esm-as-cjs').requireEsm('@middy/http-header-normalizer'),
-);
+jest.mock('@middy/core', () => require('../esm-as-cjs').requireEsm('@middy/core'));
+jest.mock('@middy/http-cors', () => require('../esm-as-cjs').requireEsm('@middy/http-cors'));
+jest.mock('@middy/http-header-normalizer', () => require('../esm-as-cjs').requireEsm('@middy/http-header-normalizer'));
 
 import { Script } from 'node:vm';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -13,8 +11,8 @@ import { API_PATHS } from '../../src/page/browser/api';
 import { ELEMENT_IDS } from '../../src/page/browser/page-elements';
 import { ASSETS, CONTENT_SECURITY_POLICY, PAGE_HTML } from '../../src/page/page';
 import { createServices } from '../../src/services';
-import { realClients } from '../support/api';
-import { httpEvent, lambdaContext } from '../support/events';
+import { realClients } from '../mocked-api';
+import { httpEvent, lambdaContext } from '@digits/test-kit';
 
 const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const handler = createApi(

@@ -1,4 +1,4 @@
-import { DigitInputError } from '@digits/model/normalise';
+import { DigitInputError } from '@digits/normalise';
 import { decodeImageString } from '../../src/predict/image-string';
 
 const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xfb, 0xff, 0xfe]);

@@ -1,5 +1,5 @@
 import { MAX_BATCH } from '@digits/common';
-import { DigitInputError } from '@digits/model/normalise';
+import { DigitInputError } from '@digits/normalise';
 import { parseJsonBody } from '../../src/predict/json-body';
 
 const png = Buffer.from('89504e470d0a1a0a', 'hex');

@@ -1,4 +1,4 @@
-import { DigitInputError } from '@digits/model/normalise';
+import { DigitInputError } from '@digits/normalise';
 import { parseMultipart } from '../../src/predict/multipart';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');

@@ -1,6 +1,6 @@
-import { MAX_BODY_BYTES } from '@digits/model/normalise';
+import { MAX_BODY_BYTES } from '@digits/normalise';
 import { parsePredictRequest } from '../../src/predict/request';
-import { httpEvent, postForm, postImage, postJson } from '../support/events';
+import { httpEvent, postForm, postImage, postJson } from '@digits/test-kit';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 

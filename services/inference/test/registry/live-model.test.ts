@@ -1,7 +1,7 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readLiveModel, summarise } from '../../src/registry/live-model';
-import { POINTER, RECORD, noSuchKey as missing, objectBody as body } from '../support/registry';
+import { POINTER, RECORD, noSuchKey as missing, objectBody as body } from '../registry-records';
 
 const s3 = mockClient(S3Client);
 const client = new S3Client({ region: 'us-east-1' });

@@ -1,9 +1,8 @@
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { MNIST_FILES, PUBLIC_DATASET, rawKey } from '@digits/common';
-import { gzippedMnistFiles, seedPublicDataset } from '@digits/local-cloud';
+import { gzippedMnistFiles, seedPublicDataset, setProcessEnv as setEnv } from '@digits/test-kit';
 import { handler } from '../../src/handlers/import-public-dataset';
-import { setEnv } from '../support/env';
-import { BUCKETS, getBytes, listKeys, startS3Fixture, type LocalS3Fixture } from '../support/local-s3';
+import { BUCKETS, getBytes, listKeys, startS3Fixture, type LocalS3Fixture } from '../s3-buckets';
 
 jest.setTimeout(120_000);
 

@@ -3,21 +3,10 @@ import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { MNIST_FILES, quarantineKeys, rawKey } from '@digits/common';
-import { readMnistIdx } from '@digits/local-cloud';
 import { handler } from '../../src/handlers/inbox-upload';
 import type { RejectionRecord } from '../../src/rejection';
-import { setEnv } from '../support/env';
-import { idxImages, idxLabels } from '../support/idx-bytes';
-import {
-  BUCKETS,
-  exists,
-  getBytes,
-  listKeys,
-  put,
-  s3Event,
-  startS3Fixture,
-  type LocalS3Fixture,
-} from '../support/local-s3';
+import { idxImages, idxLabels, readMnistIdx, s3Event, setProcessEnv as setEnv } from '@digits/test-kit';
+import { BUCKETS, exists, getBytes, listKeys, put, startS3Fixture, type LocalS3Fixture } from '../s3-buckets';
 
 jest.setTimeout(120_000);
 

@@ -19,10 +19,9 @@ import {
   type IdxKind,
   type Split,
 } from '@digits/common';
-import { readMnistIdx, startLocalS3, useLocalAwsEnv, type LocalS3 } from '@digits/local-cloud';
+import { idxHead, readMnistIdx, s3Event, startLocalS3, useLocalAwsEnv, type LocalS3 } from '@digits/test-kit';
 import { handler } from '../../src/handlers/preprocess';
 import { preprocessDataset } from '../../src/preprocess-dataset';
-import { idxHead, s3Event } from '../fixtures';
 
 const RAW = 'digits-test-raw';
 const PROCESSED = 'digits-test-processed';

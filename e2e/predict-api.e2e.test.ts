@@ -4,10 +4,10 @@
  * the registry in a real local S3 (s3rver). Requests are API-Gateway-shaped (base64 bodies) and go
  * through the Lambda handler with its middy middlewares.
  */
-jest.mock('@middy/core', () => require('../support/esm-as-cjs').requireEsm('@middy/core'));
-jest.mock('@middy/http-cors', () => require('../support/esm-as-cjs').requireEsm('@middy/http-cors'));
+jest.mock('@middy/core', () => require('../services/inference/test/esm-as-cjs').requireEsm('@middy/core'));
+jest.mock('@middy/http-cors', () => require('../services/inference/test/esm-as-cjs').requireEsm('@middy/http-cors'));
 jest.mock('@middy/http-header-normalizer', () =>
-  require('../support/esm-as-cjs').requireEsm('@middy/http-header-normalizer'),
+  require('../services/inference/test/esm-as-cjs').requireEsm('@middy/http-header-normalizer'),
 );
 
 import { rm } from 'node:fs/promises';
@@ -16,13 +16,23 @@ import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { MAX_BATCH, createLogger } from '@digits/common';
-import { initBackend, loadModel, normaliseImage } from '@digits/model';
-import { createApi } from '../../src/http/app';
-import { createServices } from '../../src/services';
-import { httpEvent, lambdaContext, postForm, postImage, postJson } from '../support/events';
-import { jpegOf, mnistTestSamples, pngOf, type MnistSample } from '../support/images';
-import { trainQuickModel, type QuickModel } from '../support/quick-model';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { initBackend, loadModel } from '@digits/model';
+import { normaliseImage } from '@digits/normalise';
+import {
+  httpEvent,
+  jpegOf,
+  lambdaContext,
+  mnistTestSamples,
+  pngOf,
+  postForm,
+  postImage,
+  postJson,
+  type MnistSample,
+} from '@digits/test-kit';
+import { createApi } from '../services/inference/src/http/app';
+import { createServices } from '../services/inference/src/services';
+import { trainQuickModel, type QuickModel } from './quick-model';
+import { startLocalStack, type LocalStack } from './predict-stack';
 
 jest.setTimeout(120_000);
 

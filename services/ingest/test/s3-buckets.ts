@@ -8,8 +8,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { createS3Client, type S3Event } from '@digits/common';
-import { s3NotificationEvent, startLocalS3, useLocalAwsEnv, type LocalS3 } from '@digits/local-cloud';
+import { createS3Client } from '@digits/common';
+import { startLocalS3, useLocalAwsEnv, type LocalS3 } from '@digits/test-kit';
 
 export const BUCKETS = {
   public: 'sagemaker-sample-files',
@@ -40,11 +40,6 @@ export async function startS3Fixture(): Promise<LocalS3Fixture> {
       await rm(directory, { recursive: true, force: true });
     },
   };
-}
-
-/** An ObjectCreated event as AWS delivers it (key URL-encoded, '+' for spaces): the runner's own builder. */
-export function s3Event(bucket: string, keys: string[], eventName = 'ObjectCreated:Put'): S3Event {
-  return s3NotificationEvent(bucket, keys, { eventName, size: 0, eTag: '' });
 }
 
 export const put = (s3: S3Client, bucket: string, key: string, body: Uint8Array | string) =>

@@ -7,9 +7,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { readIdxHeader, type ModelMetadata, type Split } from '@digits/common';
-import { readMnistIdx } from '@digits/local-cloud';
+import type { ModelMetadata, Split } from '@digits/common';
 import { saveModel } from '@digits/model';
+import { mnistSamples } from '@digits/test-kit';
 
 export interface QuickModel {
   modelDir: string;
@@ -17,11 +17,15 @@ export interface QuickModel {
 }
 
 async function rows(split: Split, count: number): Promise<{ x: tf.Tensor; y: tf.Tensor }> {
-  const [images, labels] = await Promise.all([readMnistIdx(split, 'images'), readMnistIdx(split, 'labels')]);
-  const ih = readIdxHeader(images);
-  const lh = readIdxHeader(labels);
-  const pixels = Float32Array.from(images.subarray(ih.headerBytes, ih.headerBytes + count * 784), (v) => v / 255);
-  const y = tf.oneHot(tf.tensor1d(Array.from(labels.subarray(lh.headerBytes, lh.headerBytes + count)), 'int32'), 10);
+  const samples = await mnistSamples(split, count);
+  const pixels = Float32Array.from(samples.flatMap((s) => Array.from(s.pixels, (v) => v / 255)));
+  const y = tf.oneHot(
+    tf.tensor1d(
+      samples.map((s) => s.label),
+      'int32',
+    ),
+    10,
+  );
   return { x: tf.tensor4d(pixels, [count, 28, 28, 1]), y };
 }
 

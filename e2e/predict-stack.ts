@@ -16,7 +16,7 @@ import {
   type ModelMetadata,
   type ModelRecord,
 } from '@digits/common';
-import { startLocalS3, useLocalAwsEnv } from '@digits/local-cloud';
+import { startLocalS3, useLocalAwsEnv } from '@digits/test-kit';
 import { startServer, type RunningServer } from '@digits/model';
 import { startRuntimeStandIn, type RuntimeStandIn } from './runtime-stand-in';
 

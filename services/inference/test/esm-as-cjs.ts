@@ -3,7 +3,7 @@
  * jest config lets the transform see node_modules/@middy. Until it does, tests load each middy
  * package through this: bundled to CommonJS with esbuild (as the Lambda bundle does) and
  * evaluated in a module wrapper. Use as
- *   jest.mock('@middy/core', () => require('../support/esm-as-cjs').requireEsm('@middy/core'));
+ *   jest.mock('@middy/core', () => require('../esm-as-cjs').requireEsm('@middy/core'));
  */
 import { buildSync } from 'esbuild';
 

@@ -13,11 +13,14 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { quarantineKeys, rawKey } from '@digits/common';
-import { startLocalCloud, type LocalCloud } from '../../src/local-cloud';
-import { readMnistIdx } from '../../src/mnist-files';
-import { sampleTestDigits } from '../../src/sample-digits';
-import { seedPublicDataset } from '../../src/seed-public-dataset';
-import { waitForModelRecord, waitForPredict } from '../../src/cli/wait-for-predict';
+import {
+  readMnistIdx,
+  sampleTestDigits,
+  seedPublicDataset,
+  startLocalCloud,
+  type LocalCloud,
+} from '@digits/local-cloud';
+import { waitForModelRecord, waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
 
 const run = promisify(execFile);
 jest.setTimeout(15 * 60_000);

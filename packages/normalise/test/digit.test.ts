@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
-import { readMnistIdx } from '@digits/local-cloud';
-import { DigitInputError, normaliseImage, type DigitInputErrorCode } from '../../src/normalise';
+import { readMnistIdx } from '@digits/test-kit';
+import { DigitInputError, normaliseImage, type DigitInputErrorCode } from '../src';
 import {
   canvas,
   centreOfMass,
@@ -12,7 +12,7 @@ import {
   toPng,
   type Canvas,
   type Rgba,
-} from './draw';
+} from './stroke-canvas';
 
 const WHITE: Rgba = [255, 255, 255, 255];
 const BLACK: Rgba = [0, 0, 0, 255];

@@ -14,12 +14,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger, type ModelMetadata } from '@digits/common';
 import { initBackend, loadModel } from '@digits/model';
-import { createApi } from '../src/http/app';
-import { createServices } from '../src/services';
-import { lambdaContext, postImage } from '../test/support/events';
-import { mnistTestSamples, pngOf } from '../test/support/images';
-import { startLocalStack } from '../test/support/local-stack';
-import { trainQuickModel } from '../test/support/quick-model';
+import { lambdaContext, mnistTestSamples, pngOf, postImage } from '@digits/test-kit';
+import { createApi } from '../../services/inference/src/http/app';
+import { createServices } from '../../services/inference/src/services';
+import { startLocalStack } from '../predict-stack';
+import { trainQuickModel } from '../quick-model';
 
 const { values } = parseArgs({
   options: {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelMetadata } from '@digits/common';
-import { readMnistIdx } from '@digits/local-cloud';
+import { mnistTestSamples } from '@digits/test-kit';
 import { saveModel } from '../../src/model-files';
 
 export const METADATA: ModelMetadata = {
@@ -48,6 +48,5 @@ export async function mlRootWithModel(model = tinyModel()): Promise<string> {
 
 /** The first `count` MNIST test images as 0..255 byte arrays. */
 export async function mnistDigits(count: number): Promise<Uint8Array[]> {
-  const idx = await readMnistIdx('test', 'images');
-  return Array.from({ length: count }, (_, k) => idx.subarray(16 + k * 784, 16 + (k + 1) * 784));
+  return (await mnistTestSamples(count)).map((sample) => sample.pixels);
 }

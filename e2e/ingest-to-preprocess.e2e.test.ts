@@ -14,12 +14,11 @@ import {
   type Manifest,
   type Split,
 } from '@digits/common';
-import { gzippedMnistFiles, readMnistIdx, seedPublicDataset } from '@digits/local-cloud';
-import { handler as importPublicDataset } from '../src/handlers/import-public-dataset';
-import { handler as inboxUpload } from '../src/handlers/inbox-upload';
-import { handler as preprocess } from '../../preprocess/src/handlers/preprocess';
-import { setEnv } from './support/env';
-import { BUCKETS, listKeys, s3Event, startS3Fixture, type LocalS3Fixture } from './support/local-s3';
+import { gzippedMnistFiles, readMnistIdx, s3Event, seedPublicDataset, setProcessEnv as setEnv } from '@digits/test-kit';
+import { handler as importPublicDataset } from '../services/ingest/src/handlers/import-public-dataset';
+import { handler as inboxUpload } from '../services/ingest/src/handlers/inbox-upload';
+import { handler as preprocess } from '../services/preprocess/src/handlers/preprocess';
+import { BUCKETS, listKeys, startS3Fixture, type LocalS3Fixture } from '../services/ingest/test/s3-buckets';
 
 jest.setTimeout(300_000);
 

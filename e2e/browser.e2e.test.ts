@@ -3,7 +3,7 @@
  * by playwright-core, against the offline cloud (quick profile). A person's path: open the page
  * before any model exists (503 state), then, once the pipeline has deployed one, draw real MNIST
  * test digits stroke by stroke with the mouse, upload a scanned-looking PNG, and read the model
- * panel. A screenshot of the page is left in test/e2e/artifacts/ (and, with
+ * panel. A screenshot of the page is left in e2e/artifacts/ (and, with
  * UPDATE_DOCS_SCREENSHOT=1, in docs/page.png for the README).
  */
 import { existsSync } from 'node:fs';
@@ -11,11 +11,9 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { encodePng } from '@digits/model/normalise';
-import { waitForModelRecord, waitForPredict } from '../../src/cli/wait-for-predict';
-import { REPO_ROOT, startLocalCloud, type LocalCloud } from '../../src/local-cloud';
-import { readMnistIdx } from '../../src/mnist-files';
-import { seedPublicDataset } from '../../src/seed-public-dataset';
+import { encodePng } from '@digits/normalise';
+import { waitForModelRecord, waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
+import { readMnistIdx, REPO_ROOT, seedPublicDataset, startLocalCloud, type LocalCloud } from '@digits/local-cloud';
 import { strokesOf, type Point } from './digit-strokes';
 
 jest.setTimeout(15 * 60_000);

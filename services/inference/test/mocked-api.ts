@@ -4,11 +4,11 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { Logger } from '@digits/common';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { InferenceConfig } from '../../src/config';
-import { createApi } from '../../src/http/app';
-import type { HttpResponse } from '../../src/http/responses';
-import { createServices } from '../../src/services';
-import { lambdaContext } from './events';
+import type { InferenceConfig } from '../src/config';
+import { createApi } from '../src/http/app';
+import type { HttpResponse } from '../src/http/responses';
+import { createServices } from '../src/services';
+import { lambdaContext } from '@digits/test-kit';
 
 export interface TestApi {
   call(event: APIGatewayProxyEventV2): Promise<HttpResponse & { json: any }>;

@@ -28,16 +28,8 @@ import {
   type DescribeTrainingJobResponse,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import type { DeploySettings } from '../../src/config';
-import {
-  TRAINING_STATE_CHANGE,
-  manifestKey,
-  shardKey,
-  type Logger,
-  type Manifest,
-  type TrainingJobStateChangeDetail,
-  type TrainingJobStateChangeEvent,
-} from '@digits/common';
+import type { DeploySettings } from '../src/config';
+import { manifestKey, shardKey, type Logger, type Manifest } from '@digits/common';
 
 export function s3Error(name: string, status: number, message = name): S3ServiceException {
   return new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message });
@@ -271,22 +263,6 @@ export function completedJob(
     RoleArn: ROLE_ARN,
     ...extra,
   } as DescribeTrainingJobResponse;
-}
-
-export function stateChange(
-  detail: Partial<TrainingJobStateChangeDetail> & { TrainingJobName: string },
-): TrainingJobStateChangeEvent {
-  return {
-    version: '0',
-    id: 'e-1',
-    'detail-type': TRAINING_STATE_CHANGE.detailType,
-    source: TRAINING_STATE_CHANGE.source,
-    account: '123456789012',
-    time: '2025-01-02T00:00:00Z',
-    region: 'us-east-1',
-    resources: [],
-    detail: { TrainingJobStatus: 'Completed', ...detail },
-  };
 }
 
 /** A logger that keeps what it was told, so tests can check a refusal's reason was logged. */

@@ -7,7 +7,7 @@ import {
   normalisePixels,
   parseCsvPixels,
   type DigitInputErrorCode,
-} from '../../src/normalise';
+} from '../src';
 
 const ramp = (top: number) => Array.from({ length: 784 }, (_, i) => (i % 256) * (top / 255));
 const nested = (flat: number[]) => Array.from({ length: 28 }, (_, r) => flat.slice(r * 28, r * 28 + 28));

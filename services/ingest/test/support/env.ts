@@ -1,1 +1,0 @@
-export { setProcessEnv as setEnv } from '@digits/local-cloud';
