@@ -6,9 +6,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
-export function motoServerPath(): string | undefined {
+/** moto_server's path; a missing one fails the test here and in CI alike (the machine image has it). */
+export function motoServerPath(): string {
   const found = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' });
-  return found.status === 0 ? found.stdout.trim() || undefined : undefined;
+  const path = found.status === 0 ? found.stdout.trim() : '';
+  if (!path) throw new Error('moto_server is not on PATH: install it with pip install "moto[server]==5.2.1"');
+  return path;
 }
 
 async function freePort(): Promise<number> {
@@ -29,7 +32,8 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-export async function startMoto(bin: string, readyWithinMs = 60_000): Promise<MotoServer> {
+export async function startMoto(readyWithinMs = 60_000): Promise<MotoServer> {
+  const bin = motoServerPath();
   const port = await freePort();
   const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -39,30 +39,12 @@ import { onStartTraining, onTrainingStateChange } from '../src/invocations';
 import type { StartTrainingResult } from '../src/start-training';
 import { ARTIFACTS, ENDPOINT, IMAGE, PREFIX, PROCESSED, ROLE_ARN, manifest } from './aws-fakes';
 import {
-  motoServerPath,
   s3Event,
+  setProcessEnv,
   startMoto,
   trainingJobStateChange as stateChange,
   type MotoServer,
 } from '@digits/test-kit';
-
-const moto = motoServerPath();
-if (!moto) {
-  // CI's .ci/run refuses to start without moto_server; a developer machine without it skips loudly.
-  console.warn(
-    '\n' +
-      '!'.repeat(78) +
-      '\n!! moto_server is not on PATH: SKIPPING the moto integration tests of services/training\n!! (pip install "moto[server]" to run them; CI fails when it is missing)\n' +
-      '!'.repeat(78) +
-      '\n',
-  );
-}
-const describeWithMoto = moto ? describe : describe.skip;
-if (!moto && process.env.CI) {
-  it('moto_server is installed on CI', () => {
-    throw new Error('moto_server is not on PATH: CI must run the moto integration tests');
-  });
-}
 
 jest.setTimeout(120_000);
 
@@ -85,9 +67,9 @@ function csvShard(rows: number): string {
   return out;
 }
 
-describeWithMoto('training service against moto_server', () => {
+describe('training service against moto_server', () => {
   let server: MotoServer;
-  let saved: Record<string, string | undefined>;
+  let restoreEnv: (() => void) | undefined;
   let s3: S3Client;
   let sagemaker: SageMakerClient;
   const logger = createLogger('training-int', () => {});
@@ -98,9 +80,8 @@ describeWithMoto('training service against moto_server', () => {
   let first: StartTrainingResult;
 
   beforeAll(async () => {
-    server = await startMoto(moto!);
-    saved = Object.fromEntries(Object.keys(server.env).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, server.env);
+    server = await startMoto();
+    restoreEnv = setProcessEnv(server.env);
     s3 = createS3Client();
     sagemaker = createSageMakerClient();
     for (const Bucket of [PROCESSED, ARTIFACTS]) await s3.send(new CreateBucketCommand({ Bucket }));
@@ -121,10 +102,7 @@ describeWithMoto('training service against moto_server', () => {
   afterAll(async () => {
     s3?.destroy();
     sagemaker?.destroy();
-    for (const [k, v] of Object.entries(saved ?? {})) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv?.();
     await server?.stop();
   });
 

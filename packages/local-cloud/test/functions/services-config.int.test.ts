@@ -19,16 +19,9 @@ jest.setTimeout(300_000);
 // shared.yml names buckets `${env:DIGITS_BUCKET_PREFIX, 'digits-<stage>'}-<role>`.
 const PREFIX = process.env.DIGITS_BUCKET_PREFIX ?? 'digits-local';
 
-const present = NAMES.filter((name) => {
-  const ok = existsSync(path.join(ROOT, 'services', name, 'serverless.yml'));
-  if (!ok) console.warn(`services/${name}/serverless.yml does not exist yet: its checks are skipped`);
-  return ok;
-});
-
 describe('the services’ serverless.yml, resolved for stage local', () => {
   let services: Record<string, ServiceDefinition> = {};
   const fns = (name: string): FunctionDefinition[] => services[name]?.functions ?? [];
-  const itFor = (name: (typeof NAMES)[number]) => (present.includes(name) ? it : it.skip);
   const s3Subscriber = (service: string, bucket: string, key: string) =>
     fns(service).find((f) =>
       f.events.s3.some((s) => s3SourceMatches(s, { bucket, key, eventName: 'ObjectCreated:Put' })),
@@ -36,30 +29,28 @@ describe('the services’ serverless.yml, resolved for stage local', () => {
 
   beforeAll(async () => {
     const resolved = await resolveServices(
-      present.map((name) => path.join(ROOT, 'services', name)),
+      NAMES.map((name) => path.join(ROOT, 'services', name)),
       { stage: 'local' },
     );
-    services = Object.fromEntries(resolved.map((s, i) => [present[i]!, s]));
+    services = Object.fromEntries(resolved.map((s, i) => [NAMES[i]!, s]));
   });
 
-  itFor('ingest')('ingest subscribes to uploads in the inbox bucket and writes the raw bucket', () => {
+  it('ingest subscribes to uploads in the inbox bucket and writes the raw bucket', () => {
     const upload = s3Subscriber('ingest', `${PREFIX}-inbox`, 'inbox/train-images-idx3-ubyte.gz');
     expect(upload).toBeDefined();
     expect(upload!.environment.RAW_BUCKET).toBe(`${PREFIX}-raw`);
   });
 
-  itFor('preprocess')('preprocess runs on raw datasets and writes the processed bucket', () => {
+  it('preprocess runs on raw datasets and writes the processed bucket', () => {
     const raw = fns('preprocess').find((f) => f.events.s3.some((s) => s.bucket === `${PREFIX}-raw`));
     expect(raw).toBeDefined();
     expect(raw!.environment.PROCESSED_BUCKET).toBe(`${PREFIX}-processed`);
-    if (present.includes('ingest')) {
-      // what ingest writes is what preprocess listens to
-      const ingestRaw = fns('ingest').find((f) => f.events.s3.length > 0)!.environment.RAW_BUCKET!;
-      expect(s3Subscriber('preprocess', ingestRaw, 'datasets/mnist/train-images-idx3-ubyte.gz')).toBeDefined();
-    }
+    // what ingest writes is what preprocess listens to
+    const ingestRaw = fns('ingest').find((f) => f.events.s3.length > 0)!.environment.RAW_BUCKET!;
+    expect(s3Subscriber('preprocess', ingestRaw, 'datasets/mnist/train-images-idx3-ubyte.gz')).toBeDefined();
   });
 
-  itFor('training')('training starts on a manifest and deploys on the training state-change event', () => {
+  it('training starts on a manifest and deploys on the training state-change event', () => {
     const start = s3Subscriber('training', `${PREFIX}-processed`, 'datasets/mnist/v1/manifest.json');
     expect(start).toBeDefined();
     expect(s3Subscriber('training', `${PREFIX}-processed`, 'datasets/mnist/v1/train-000.csv')).toBeUndefined();
@@ -85,7 +76,7 @@ describe('the services’ serverless.yml, resolved for stage local', () => {
     expect(deployers('InProgress')).toHaveLength(0);
   });
 
-  itFor('inference')('inference serves POST /predict and GET /health over the HTTP API', () => {
+  it('inference serves POST /predict and GET /health over the HTTP API', () => {
     const routes = fns('inference').flatMap((f) => f.events.httpApi.map((r) => r.routeKey));
     expect(routes).toEqual(expect.arrayContaining(['POST /predict', 'GET /health']));
   });
