@@ -1,6 +1,8 @@
 /** One jest run for the whole monorepo; tests mirror each package's src/ under test/. */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
-const common = { testEnvironment: 'node', transform, setupFiles: ['<rootDir>/jest.setup.js'] };
+// middy 6 ships ES modules only: let the transform turn them into CommonJS like our own code.
+const transformIgnorePatterns = ['/node_modules/(?!(\\.pnpm/@middy\\+[^/]+/node_modules/)?@middy/)'];
+const common = { testEnvironment: 'node', transform, transformIgnorePatterns, setupFiles: ['<rootDir>/jest.setup.js'] };
 
 module.exports = {
   projects: [

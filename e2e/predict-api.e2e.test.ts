@@ -4,19 +4,12 @@
  * the registry in a real local S3 (s3rver). Requests are API-Gateway-shaped (base64 bodies) and go
  * through the Lambda handler with its middy middlewares.
  */
-jest.mock('@middy/core', () => require('../services/inference/test/esm-as-cjs').requireEsm('@middy/core'));
-jest.mock('@middy/http-cors', () => require('../services/inference/test/esm-as-cjs').requireEsm('@middy/http-cors'));
-jest.mock('@middy/http-header-normalizer', () =>
-  require('../services/inference/test/esm-as-cjs').requireEsm('@middy/http-header-normalizer'),
-);
-
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { MAX_BATCH, createLogger } from '@digits/common';
-import { initBackend, loadModel } from '@digits/model';
+import { Predictor, initBackend, loadModel } from '@digits/model';
 import { normaliseImage } from '@digits/normalise';
 import {
   httpEvent,
@@ -41,7 +34,7 @@ const BUCKET = 'digits-int-artifacts';
 const quietLogger = createLogger('inference-int', () => undefined);
 
 let quick: QuickModel;
-let model: tf.LayersModel;
+let model: Predictor;
 let stack: LocalStack;
 let samples: MnistSample[];
 let lambda: ReturnType<typeof createApi>;
@@ -57,17 +50,13 @@ async function call(event: APIGatewayProxyEventV2, api: ReturnType<typeof create
 
 /** What the trained model itself says for these 0..1 images. */
 function modelSays(images: Float32Array[]): number[][] {
-  const input = tf.tensor4d(Float32Array.from(images.flatMap((i) => Array.from(i))), [images.length, 28, 28, 1]);
-  const out = model.predict(input) as tf.Tensor;
-  const rows = out.arraySync() as number[][];
-  tf.dispose([input, out]);
-  return rows;
+  return model.predict(images).map((p) => p.probabilities);
 }
 
 beforeAll(async () => {
   await initBackend();
   quick = await trainQuickModel();
-  model = (await loadModel(quick.modelDir)).model;
+  model = new Predictor((await loadModel(quick.modelDir)).model);
   stack = await startLocalStack(quick.modelDir, quick.metadata, { endpointName: ENDPOINT, artifactsBucket: BUCKET });
   // Clients are created here, after the environment points them at the local servers.
   lambda = createApi(

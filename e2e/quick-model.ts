@@ -6,6 +6,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+// eslint-disable-next-line no-restricted-imports -- trains a seconds-long softmax model for the e2e tests; packages/model trains only the product CNN (minutes)
 import * as tf from '@tensorflow/tfjs';
 import type { ModelMetadata, Split } from '@digits/common';
 import { saveModel } from '@digits/model';

@@ -14,7 +14,6 @@ import { decodeIdx, readIdxStream } from '../src/idx-decode';
 import { chunked, idxImages, idxLabels } from './idx-fixtures';
 
 /** Any IdxError code (and nothing else: neither acceptance nor a foreign error). */
-const IDX_ERROR = /^[A-Z_]+$/;
 const LABELS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3];
 
 function codeOf(fn: () => unknown): IdxErrorCode | string {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from './kernels';
 import { initThreadedWasm } from './kernels/threaded-wasm';
 import { cpus } from 'node:os';
+import { dirname } from 'node:path';
 
 export interface BackendDetails {
   backend: string;
@@ -21,14 +22,13 @@ export async function initBackend(): Promise<string> {
   if (details && tf.getBackend() === details.backend) return details.backend; // already chosen in this process
   const versions: Record<string, string> = { '@tensorflow/tfjs': tf.version.tfjs, node: process.version };
   let threads = 0;
-  if (tryRequire('@tensorflow/tfjs-node')) {
+  const tfNode = optionalModule<{ version?: Record<string, string> }>('@tensorflow/tfjs-node');
+  if (tfNode) {
     await tf.setBackend('tensorflow');
-    versions['@tensorflow/tfjs-node'] = String(
-      (require('@tensorflow/tfjs-node') as { version?: Record<string, string> }).version?.['tfjs-node'] ?? 'unknown',
-    );
+    versions['@tensorflow/tfjs-node'] = String(tfNode.version?.['tfjs-node'] ?? 'unknown');
   } else {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    const dir = require('node:path').dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+    const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
     wasm.setWasmPaths(`${dir}/dist/`);
     registerWasmKernels();
     const wanted = wasmThreads();
@@ -74,11 +74,12 @@ function wasmThreads(): number {
   return Math.min(4, cpus().length);
 }
 
-function tryRequire(name: string): boolean {
+/** A module that only some installs have (tfjs-node is in the cloud image only), or undefined. */
+function optionalModule<T>(name: string): T | undefined {
   try {
-    require(name);
-    return true;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional: a static import fails where it is not installed
+    return require(name) as T;
   } catch {
-    return false;
+    return undefined;
   }
 }

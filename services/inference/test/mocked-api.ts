@@ -11,6 +11,7 @@ import { createServices } from '../src/services';
 import { lambdaContext } from '@digits/test-kit';
 
 export interface TestApi {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whichever JSON document the API answered
   call(event: APIGatewayProxyEventV2): Promise<HttpResponse & { json: any }>;
   logs: Array<Record<string, unknown>>;
 }

@@ -10,9 +10,7 @@ import { readModelEvaluation } from '../src/model-evaluation';
 import {
   DEPLOY_SETTINGS,
   ARTIFACTS,
-  ENDPOINT,
   PREFIX,
-  ROLE_ARN,
   completedJob,
   fakeS3,
   fakeSageMaker,

@@ -9,7 +9,6 @@ import {
   ARTIFACTS,
   ENDPOINT,
   PREFIX,
-  ROLE_ARN,
   completedJob,
   fakeS3,
   fakeSageMaker,

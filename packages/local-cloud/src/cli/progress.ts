@@ -36,7 +36,10 @@ export function createProgress(out: NodeJS.WriteStream = process.stdout, started
       if (tty) {
         out.write(`\r\x1b[2K${text}`);
         barShown = true;
-        if (epochs && epoch >= epochs) (clearBar(), out.write(`${text}\n`));
+        if (epochs && epoch >= epochs) {
+          clearBar();
+          out.write(`${text}\n`);
+        }
       } else if (Number.isInteger(epoch)) {
         // Without a terminal, only whole epochs: a log file needs no redraws.
         out.write(`${text}\n`);

@@ -29,7 +29,7 @@ function toErrorPayload(error: unknown, fallbackType = 'Error'): LambdaErrorPayl
 let handler: Handler | undefined;
 let initError: LambdaErrorPayload | undefined;
 try {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's path is known only at run time, and Lambda loads a CommonJS handler with require
   const mod = require(data.bundleFile) as Record<string, unknown>;
   const exported = mod[data.exportName];
   if (typeof exported === 'function') handler = exported as Handler;

@@ -21,7 +21,7 @@ jest.setTimeout(120_000);
 
 interface Recording {
   functionName: string;
-  event: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  event: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- any event the echo service recorded, read field by field
   env: Record<string, string | undefined>;
 }
 
@@ -218,7 +218,7 @@ describe('local Lambda runner (fixture service)', () => {
       headers: { 'X-Custom': 'v', cookie: 'c=1; d=2' },
     });
     expect(res.status).toBe(200);
-    const { event } = (await res.json()) as { event: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const { event } = (await res.json()) as { event: any }; // eslint-disable-line @typescript-eslint/no-explicit-any -- as above
     expect(event).toMatchObject({
       version: '2.0',
       routeKey: 'GET /items/{id}',

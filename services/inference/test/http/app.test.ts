@@ -1,7 +1,3 @@
-jest.mock('@middy/core', () => require('../esm-as-cjs').requireEsm('@middy/core'));
-jest.mock('@middy/http-cors', () => require('../esm-as-cjs').requireEsm('@middy/http-cors'));
-jest.mock('@middy/http-header-normalizer', () => require('../esm-as-cjs').requireEsm('@middy/http-header-normalizer'));
-
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import {

@@ -1,7 +1,3 @@
-jest.mock('@middy/core', () => require('../esm-as-cjs').requireEsm('@middy/core'));
-jest.mock('@middy/http-cors', () => require('../esm-as-cjs').requireEsm('@middy/http-cors'));
-jest.mock('@middy/http-header-normalizer', () => require('../esm-as-cjs').requireEsm('@middy/http-header-normalizer'));
-
 import { Script } from 'node:vm';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '@digits/common';
