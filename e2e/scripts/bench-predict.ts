@@ -1,7 +1,7 @@
 /**
  * pnpm bench:predict — the /predict handler path for single PNG requests:
  *   API-Gateway event (base64 PNG) → middy → parse → normalise → InvokeEndpoint over loopback
- *   (runtime stand-in → packages/model `serve`) → JSON answer with the model record.
+ *   (local-cloud SageMaker → packages/model `serve`) → JSON answer with the model record.
  * Inputs are real MNIST test digits rendered as the upload a user sends (112×112 PNG, dark ink on
  * white). Requests go one after another (a Lambda container handles one at a time).
  *
