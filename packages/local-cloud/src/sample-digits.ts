@@ -1,4 +1,4 @@
-import { encodePng } from '@digits/normalise';
+import { PNG } from 'pngjs';
 import { readMnistIdx } from './mnist-files';
 
 export interface SampleDigit {
@@ -17,12 +17,15 @@ export async function sampleTestDigits(count: number, offset = 0, scale = 4): Pr
   for (let n = 0; n < count; n++) {
     const i = (offset + n) % total;
     const side = 28 * scale;
-    const pixels = new Float32Array(side * side);
+    // 8-bit grayscale with pngjs itself: normalise's tests use test-kit, which builds on this package.
+    const png = new PNG({ width: side, height: side, colorType: 0, inputColorType: 0, inputHasAlpha: false });
+    png.data = Buffer.alloc(side * side);
     for (let y = 0; y < side; y++) {
       for (let x = 0; x < side; x++)
-        pixels[y * side + x] = images[16 + i * 784 + Math.floor(y / scale) * 28 + Math.floor(x / scale)]! / 255;
+        png.data[y * side + x] = images[16 + i * 784 + Math.floor(y / scale) * 28 + Math.floor(x / scale)]!;
     }
-    digits.push({ label: labels[8 + i]!, png: encodePng(pixels, side) });
+    const encoded = PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
+    digits.push({ label: labels[8 + i]!, png: encoded });
   }
   return digits;
 }
