@@ -47,15 +47,16 @@ export function failureLine(output: string): string {
 export function realSystem(env: NodeJS.ProcessEnv = process.env): System {
   const python = (args: string[]) =>
     spawnSync('python3', args, { env, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'ignore', 'ignore'] });
+  const isRoot = process.getuid?.() === 0;
   return {
-    isRoot: process.getuid?.() === 0,
+    isRoot,
     has(probe: Probe): boolean {
       if (probe.kind === 'file') return isExecutable(probe.path);
       if (probe.kind === 'command') return findOnPath(probe.name, env.PATH) !== undefined;
       return findOnPath('python3', env.PATH) !== undefined && python(['-c', `import ${probe.module}`]).status === 0;
     },
     whyNoApt() {
-      if (!this.isRoot) return 'not running as root';
+      if (!isRoot) return 'not running as root';
       if (!isDebianLike(readOsRelease())) return 'not Debian or Ubuntu';
       if (!findOnPath('apt-get', env.PATH)) return 'apt-get is not on PATH';
       return undefined;
