@@ -7,6 +7,9 @@
  * PREPARE_TEST_SIMULATE_UNINSTALLABLE=chromium,aws treats those tools as missing and impossible to
  * install here (to see the message without removing anything).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { meetsMinimum } from './prerequisites/node-version';
 import { prepare, missingMessage } from './prerequisites/prepare';
 import { realSystem } from './prerequisites/system';
 import { PREREQUISITES, isScope, prerequisitesFor } from './test-prerequisites';
@@ -14,6 +17,16 @@ import { PREREQUISITES, isScope, prerequisitesFor } from './test-prerequisites';
 function fail(message: string): never {
   process.stderr.write(`prepare-test: ${message}\n`);
   process.exit(2);
+}
+
+const engines = (
+  JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { engines: { node: string } }
+).engines;
+if (!meetsMinimum(process.versions.node, engines.node)) {
+  process.stderr.write(
+    `prepare-test: Node.js ${engines.node} is needed, this is ${process.version}: \`nvm install\` (reads .nvmrc) or https://nodejs.org\n`,
+  );
+  process.exit(1);
 }
 
 const args = process.argv.slice(2);
