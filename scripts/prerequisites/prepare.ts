@@ -6,6 +6,8 @@
 import { installCommand, type Installer, type Prerequisite, type Probe } from '../test-prerequisites';
 
 export interface Step {
+  /** How a failure names it: `pip install`. */
+  label: string;
   command: string;
   args: readonly string[];
   env?: Record<string, string>;
@@ -59,13 +61,19 @@ export function installSteps(installers: readonly Installer[]): Step[] {
   const steps: Step[] = [];
   if (apt.length) {
     const env = { DEBIAN_FRONTEND: 'noninteractive' };
-    steps.push({ command: 'apt-get', args: ['update', '-qq'], env, timeoutMs: 5 * MINUTE });
-    steps.push({ command: 'apt-get', args: ['install', '-y', '-qq', ...apt], env, timeoutMs: 15 * MINUTE });
+    steps.push({ label: 'apt-get update', command: 'apt-get', args: ['update', '-qq'], env, timeoutMs: 5 * MINUTE });
+    steps.push({
+      label: 'apt-get install',
+      command: 'apt-get',
+      args: ['install', '-y', '-qq', ...apt],
+      env,
+      timeoutMs: 15 * MINUTE,
+    });
   }
   // One retry and a short timeout: where the index is unreachable, say so in seconds, not minutes.
   if (pip.length) {
     const args = ['-m', 'pip', 'install', '--retries', '1', '--timeout', '15', ...pip];
-    steps.push({ command: 'python3', args, timeoutMs: 10 * MINUTE });
+    steps.push({ label: 'pip install', command: 'python3', args, timeoutMs: 10 * MINUTE });
   }
   return steps;
 }
@@ -103,7 +111,7 @@ export function prepare(list: readonly Prerequisite[], system: System, options: 
     for (const step of installSteps(group.map((p) => p.install))) {
       const result = system.run(step);
       if (!result.ok) {
-        failure = `${[step.command, ...step.args].join(' ')} failed: ${result.detail}`;
+        failure = `${step.label} failed: ${result.detail}`;
         break;
       }
     }

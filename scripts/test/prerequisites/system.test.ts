@@ -54,12 +54,17 @@ describe('failureLine', () => {
 describe('realSystem().run', () => {
   it('says why a command failed in one line', () => {
     const run = realSystem().run;
-    expect(run({ command: 'sh', args: ['-c', 'exit 0'], timeoutMs: 10_000 })).toEqual({ ok: true, detail: '' });
-    expect(run({ command: 'sh', args: ['-c', 'echo ERROR: no index >&2; exit 3'], timeoutMs: 10_000 })).toEqual({
+    expect(run({ label: 'sh', command: 'sh', args: ['-c', 'exit 0'], timeoutMs: 10_000 })).toEqual({
+      ok: true,
+      detail: '',
+    });
+    expect(
+      run({ label: 'sh', command: 'sh', args: ['-c', 'echo ERROR: no index >&2; exit 3'], timeoutMs: 10_000 }),
+    ).toEqual({
       ok: false,
       detail: 'exit 3: ERROR: no index',
     });
-    expect(run({ command: 'no-such-command-here', args: [], timeoutMs: 10_000 })).toEqual({
+    expect(run({ label: 'x', command: 'no-such-command-here', args: [], timeoutMs: 10_000 })).toEqual({
       ok: false,
       detail: expect.stringContaining('ENOENT'),
     });
@@ -67,7 +72,12 @@ describe('realSystem().run', () => {
 
   it('passes the step its environment', () => {
     const run = realSystem({ PATH: process.env.PATH }).run;
-    const step = { command: 'sh', args: ['-c', 'test "$DEBIAN_FRONTEND" = noninteractive'], timeoutMs: 10_000 };
+    const step = {
+      label: 'sh',
+      command: 'sh',
+      args: ['-c', 'test "$DEBIAN_FRONTEND" = noninteractive'],
+      timeoutMs: 10_000,
+    };
     expect(run({ ...step, env: { DEBIAN_FRONTEND: 'noninteractive' } }).ok).toBe(true);
     expect(run(step).ok).toBe(false);
   });
