@@ -56,8 +56,8 @@ export function realSystem(env: NodeJS.ProcessEnv = process.env): System {
       return findOnPath('python3', env.PATH) !== undefined && python(['-c', `import ${probe.module}`]).status === 0;
     },
     whyNoApt() {
-      if (!isRoot) return 'not running as root';
       if (!isDebianLike(readOsRelease())) return 'not Debian or Ubuntu';
+      if (!isRoot) return 'not running as root';
       if (!findOnPath('apt-get', env.PATH)) return 'apt-get is not on PATH';
       return undefined;
     },
