@@ -74,6 +74,9 @@ export function installSteps(installers: readonly Installer[]): Step[] {
   if (pip.length) {
     const args = ['-m', 'pip', 'install', '--retries', '1', '--timeout', '15', ...pip];
     steps.push({ label: 'pip install', command: 'python3', args, timeoutMs: 10 * MINUTE });
+    // pyenv puts new commands on PATH only through shims, made by `pyenv rehash`.
+    const rehash = 'if command -v pyenv >/dev/null; then pyenv rehash; fi';
+    steps.push({ label: 'pyenv rehash', command: 'sh', args: ['-c', rehash], timeoutMs: MINUTE });
   }
   return steps;
 }

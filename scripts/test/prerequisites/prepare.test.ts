@@ -101,6 +101,7 @@ describe('prepare', () => {
     expect(outcome.installed).toEqual(['moto_server', 'aws']);
     expect(system.steps.map(commandLine)).toEqual([
       'python3 -m pip install --retries 1 --timeout 15 moto[server]==5.2.1 awscli==1.45.11',
+      'sh -c if command -v pyenv >/dev/null; then pyenv rehash; fi',
     ]);
     expect(lines).toEqual([
       expect.stringContaining("installed moto_server with `python3 -m pip install 'moto[server]==5.2.1'`"),
