@@ -87,7 +87,7 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
   const foreignRequests: string[] = [];
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM)).toBe(true); // .ci/run installs it (apt-get install chromium)
+    expect(existsSync(CHROMIUM)).toBe(true); // pnpm test installs it first (scripts/prepare-test.ts)
     dir = await mkdtemp(join(tmpdir(), 'digits-browser-e2e-'));
     profile = await mkdtemp(join(tmpdir(), 'digits-chromium-profile-'));
     cloud = await startLocalCloud({ dataDir: dir, quick: true, httpPort: 0, log: () => undefined });
