@@ -8,16 +8,19 @@ import {
   DEFAULT_DATASET,
   MNIST_FILES,
   NUM_CLASSES,
+  PUBLIC_DATASET,
   RAW_PREFIX,
   SPLITS,
   parseManifest,
   type Manifest,
+  type S3Event,
   type Split,
 } from '@digits/common';
 import { gzippedMnistFiles, readMnistIdx, s3Event, seedPublicDataset, setProcessEnv as setEnv } from '@digits/test-kit';
-import { handler as importPublicDataset } from '../services/ingest/src/handlers/import-public-dataset';
-import { handler as inboxUpload } from '../services/ingest/src/handlers/inbox-upload';
-import { handler as preprocess } from '../services/preprocess/src/handlers/preprocess';
+import { lambdaContext } from '@digits/lambda-kit/testing';
+import type { ImportSummary } from '../services/ingest/src/import-public-dataset';
+import type { InboxOutcome } from '../services/ingest/src/process-inbox-upload';
+import type { OutcomeSummary } from '../services/preprocess/src/invocations';
 import { BUCKETS, listKeys, startS3Fixture, type LocalS3Fixture } from '../services/ingest/test/s3-buckets';
 
 jest.setTimeout(300_000);
@@ -33,10 +36,34 @@ describe('seed → import → raw → preprocess → manifest', () => {
   let restoreEnv: () => void;
   let emitted: Emitted[] = [];
   const expectedCounts = {} as Record<Split, number[]>;
+  let importPublicDataset: (input: unknown) => Promise<ImportSummary>;
+  let inboxUpload: (event: S3Event) => Promise<InboxOutcome[]>;
+  let preprocess: (event: S3Event) => Promise<{ outcomes: OutcomeSummary[] }>;
 
   beforeAll(async () => {
     fx = await startS3Fixture();
-    restoreEnv = setEnv({ RAW_BUCKET: BUCKETS.raw, PROCESSED_BUCKET: BUCKETS.processed, SHARD_ROWS: '20000' });
+    restoreEnv = setEnv({
+      RAW_BUCKET: BUCKETS.raw,
+      PROCESSED_BUCKET: BUCKETS.processed,
+      SHARD_ROWS: '20000',
+      PUBLIC_DATASET_BUCKET: PUBLIC_DATASET.bucket,
+      PUBLIC_DATASET_PREFIX: PUBLIC_DATASET.prefix,
+    });
+    // Each function reads its config when it loads, as on Lambda: import them once the env is set.
+    const imports = await import('../services/ingest/src/handlers/import-public-dataset');
+    const inbox = await import('../services/ingest/src/handlers/inbox-upload');
+    const raw = await import('../services/preprocess/src/handlers/preprocess');
+    importPublicDataset = (input) => imports.handler(input, lambdaContext('importPublicDataset'));
+    inboxUpload = async (event) => {
+      const result = await inbox.handler(event, lambdaContext('inboxUpload'));
+      if (!('results' in result)) throw new Error(result.failed.message);
+      return result.results.map((r) => r.result);
+    };
+    preprocess = async (event) => {
+      const result = await raw.handler(event, lambdaContext('preprocess'));
+      if (!('outcomes' in result)) throw new Error(result.failed.message);
+      return result;
+    };
     // Record what the S3 server itself reports, as AWS would notify (s3rver keys are not URL-encoded).
     fx.server.server.on('event', (event) => {
       for (const r of event.Records)
@@ -79,7 +106,7 @@ describe('seed → import → raw → preprocess → manifest', () => {
   }
 
   /** Exactly one run wrote the manifest; every other one waited or found it written. */
-  function written(outcomes: Awaited<ReturnType<typeof preprocess>>['outcomes']) {
+  function written(outcomes: OutcomeSummary[]) {
     expect(outcomes.filter((o) => !['waiting', 'exists', 'written'].includes(o.status))).toEqual([]);
     const writes = outcomes.filter((o) => o.status === 'written');
     expect(writes).toHaveLength(1);

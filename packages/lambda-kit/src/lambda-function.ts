@@ -17,6 +17,14 @@ export type Invocation = 'async' | 'sync';
  */
 export function lambdaFunction<TEvent, TResult>(
   logger: FunctionLogger,
+  invocation: 'async',
+): middy.MiddyfiedHandler<TEvent, TResult | PermanentFailure, Error, Context>;
+export function lambdaFunction<TEvent, TResult>(
+  logger: FunctionLogger,
+  invocation: 'sync',
+): middy.MiddyfiedHandler<TEvent, TResult, Error, Context>;
+export function lambdaFunction<TEvent, TResult>(
+  logger: FunctionLogger,
   invocation: Invocation,
 ): middy.MiddyfiedHandler<TEvent, TResult | PermanentFailure, Error, Context> {
   const fn = middy<TEvent, TResult | PermanentFailure, Error, Context>()

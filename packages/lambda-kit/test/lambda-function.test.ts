@@ -1,5 +1,5 @@
 import { PermanentError, createFunctionLogger, lambdaFunction } from '../src';
-import { captureLogLines, lambdaContext } from './log-capture';
+import { captureLogLines, lambdaContext } from '../src/testing';
 
 let capture: ReturnType<typeof captureLogLines>;
 beforeEach(() => (capture = captureLogLines()));
@@ -15,7 +15,7 @@ describe('lambdaFunction', () => {
       return event.n * 2;
     });
 
-    expect(await handler({ n: 21 }, lambdaContext('req-42'))).toBe(42);
+    expect(await handler({ n: 21 }, lambdaContext('digits-dev-fn', 'req-42'))).toBe(42);
 
     expect(capture.lines()).toEqual([
       expect.objectContaining({
@@ -34,7 +34,7 @@ describe('lambdaFunction', () => {
       throw new PermanentError('no such dataset');
     });
 
-    await expect(handler({}, lambdaContext())).resolves.toEqual({
+    await expect(handler({}, lambdaContext('digits-dev-fn'))).resolves.toEqual({
       failed: { errorType: 'PermanentError', message: 'no such dataset' },
       retried: false,
     });
@@ -59,7 +59,7 @@ describe('lambdaFunction', () => {
       throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     });
 
-    await expect(handler({}, lambdaContext())).rejects.toThrow('Rate exceeded');
+    await expect(handler({}, lambdaContext('digits-dev-fn'))).rejects.toThrow('Rate exceeded');
     expect(capture.lines().filter((l) => l.level === 'ERROR')).toEqual([
       expect.objectContaining({ message: 'invocation failed', errorType: 'ThrottlingException', permanent: false }),
     ]);
@@ -70,14 +70,14 @@ describe('lambdaFunction', () => {
       throw new PermanentError('input must be an object');
     });
 
-    await expect(handler({}, lambdaContext())).rejects.toThrow('input must be an object');
+    await expect(handler({}, lambdaContext('digits-dev-fn'))).rejects.toThrow('input must be an object');
     expect(capture.lines().filter((l) => l.level === 'ERROR')).toHaveLength(1);
   });
 
   it('logs nothing at info when the level is warn', async () => {
     const log = createFunctionLogger('test-service', 'warn');
     const handler = lambdaFunction<unknown, void>(log, 'sync').handler(async () => log.info('quiet'));
-    await handler({}, lambdaContext());
+    await handler({}, lambdaContext('digits-dev-fn'));
     expect(capture.lines()).toEqual([]);
   });
 });

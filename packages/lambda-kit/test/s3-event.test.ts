@@ -1,6 +1,6 @@
 import type { S3Event } from '@digits/common';
 import { PermanentError, createFunctionLogger, forEachS3Object, RetryableBatchError } from '../src';
-import { captureLogLines } from './log-capture';
+import { captureLogLines } from '../src/testing';
 
 let capture: ReturnType<typeof captureLogLines>;
 beforeEach(() => (capture = captureLogLines()));

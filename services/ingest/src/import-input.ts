@@ -3,12 +3,14 @@
  * overriding where the four MNIST files are read from. Anything else is refused with a clear error
  * (a typo such as `prefx` must not silently import from the default place).
  */
+import { PermanentError } from '@digits/lambda-kit';
+
 export interface ImportSource {
   bucket: string;
   prefix: string;
 }
 
-export class ImportInputError extends Error {
+export class ImportInputError extends PermanentError {
   override name = 'ImportInputError';
 }
 

@@ -1,3 +1,4 @@
+import { PermanentError } from '@digits/lambda-kit';
 import { CopyObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_DATASET, MNIST_FILES, SPLITS, isAccessDenied, rawKey, type Logger } from '@digits/common';
 import type { ImportSource } from './import-input';
@@ -12,7 +13,7 @@ export interface ImportSummary {
   skipped: string[];
 }
 
-export class ImportError extends Error {
+export class ImportError extends PermanentError {
   override name = 'ImportError';
 }
 

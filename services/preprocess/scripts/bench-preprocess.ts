@@ -17,9 +17,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MNIST_FILES, SPLITS, pairIdx, readIdxStream, type IdxKind, type IdxPair, type Split } from '@digits/common';
 import { gzippedMnistFiles, mnistDataDir } from '@digits/test-kit';
-import { DEFAULT_SHARD_ROWS } from '../src/config';
 import { convertSplits } from '../src/convert';
 
+/** The deployed setting (serverless.yml SHARD_ROWS), so the bench measures the Lambda's work. */
+const SHARD_ROWS = 10_000;
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] ?? 3) || 3;
 const keep = args.includes('--keep');
@@ -54,7 +55,7 @@ async function convertFromGz(
       await writeFile(path, csv);
       return path;
     },
-    { shardRows: DEFAULT_SHARD_ROWS },
+    { shardRows: SHARD_ROWS },
   );
   const shards = SPLITS.flatMap((s) => converted[s].shards);
   return {
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
     for (let run = 1; run <= (nodeOnly ? 0 : runs); run++) {
       await rm(numpyDir, { recursive: true, force: true });
       await mkdir(numpyDir);
-      const out = execFileSync('python3', ['-c', NUMPY_SCRIPT, mnistDataDir(), numpyDir, String(DEFAULT_SHARD_ROWS)], {
+      const out = execFileSync('python3', ['-c', NUMPY_SCRIPT, mnistDataDir(), numpyDir, String(SHARD_ROWS)], {
         encoding: 'utf8',
       });
       const parsed = JSON.parse(out.trim().split('\n').pop()!) as {

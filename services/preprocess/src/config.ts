@@ -1,16 +1,19 @@
-import { ENV, numberEnv, requireEnv } from '@digits/common';
+/** Settings of the preprocess function, from the environment serverless.yml sets (see @digits/lambda-kit's envReader). */
+import { ENV } from '@digits/common';
+import { envReader, type Env, type LogLevel } from '@digits/lambda-kit';
 
 export interface PreprocessConfig {
   processedBucket: string;
   /** Rows per CSV shard (the last shard of a split may be shorter). */
   shardRows: number;
+  logLevel: LogLevel;
 }
 
-export const DEFAULT_SHARD_ROWS = 10_000;
-
-export function loadConfig(env: Record<string, string | undefined> = process.env): PreprocessConfig {
-  const shardRows = numberEnv(ENV.shardRows, DEFAULT_SHARD_ROWS, env);
-  if (!Number.isInteger(shardRows) || shardRows < 1)
-    throw new RangeError(`${ENV.shardRows} must be a positive integer, got ${shardRows}`);
-  return { processedBucket: requireEnv(ENV.processedBucket, env), shardRows };
+export function readConfig(env: Env = process.env): PreprocessConfig {
+  const read = envReader(env);
+  return {
+    processedBucket: read.string(ENV.processedBucket),
+    shardRows: read.number(ENV.shardRows, { min: 1, max: 1_000_000 }),
+    logLevel: read.logLevel(),
+  };
 }

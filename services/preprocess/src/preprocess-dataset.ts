@@ -40,7 +40,7 @@ import { chooseSources } from './sources';
 
 export interface PreprocessDeps {
   s3: S3Client;
-  config: PreprocessConfig;
+  config: Pick<PreprocessConfig, 'processedBucket' | 'shardRows'>;
   log: Logger;
   now?: () => Date;
 }

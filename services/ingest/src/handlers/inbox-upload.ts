@@ -1,20 +1,13 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import { ENV, createLogger, createS3Client, requireEnv, s3ObjectsFromEvent, type S3Event } from '@digits/common';
-import { processInboxUpload, type InboxOutcome } from '../process-inbox-upload';
+import type { S3Event } from '@digits/common';
+import { lambdaFunction, type Settled } from '@digits/lambda-kit';
+import { readInboxConfig } from '../config';
+import { onInboxUpload } from '../invocations';
+import type { InboxOutcome } from '../process-inbox-upload';
+import { createServices } from '../services';
 
-const log = createLogger('ingest.inboxUpload');
-let s3: S3Client | undefined;
+const services = createServices(readInboxConfig());
 
-/** S3 ObjectCreated:* on the inbox bucket, prefix inbox/. Failures throw so Lambda retries the event. */
-export async function handler(event: S3Event): Promise<InboxOutcome[]> {
-  s3 ??= createS3Client();
-  const rawBucket = requireEnv(ENV.rawBucket);
-  const outcomes: InboxOutcome[] = [];
-  for (const { bucket, key } of s3ObjectsFromEvent(event)) {
-    const outcome = await processInboxUpload(s3, key, { inboxBucket: bucket, rawBucket, log });
-    if (outcome.status !== 'accepted' && outcome.status !== 'rejected')
-      log.info(`upload ${outcome.status}`, { ...outcome });
-    outcomes.push(outcome);
-  }
-  return outcomes;
-}
+/** S3 ObjectCreated:* on the inbox bucket, prefix inbox/. */
+export const handler = lambdaFunction<S3Event, Settled<InboxOutcome>>(services.logger, 'async').handler((event) =>
+  onInboxUpload(event, services),
+);

@@ -1,7 +1,8 @@
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { MNIST_FILES, PUBLIC_DATASET, rawKey } from '@digits/common';
 import { gzippedMnistFiles, seedPublicDataset, setProcessEnv as setEnv } from '@digits/test-kit';
-import { handler } from '../../src/handlers/import-public-dataset';
+import { lambdaContext } from '@digits/lambda-kit/testing';
+import type { ImportSummary } from '../../src/import-public-dataset';
 import { BUCKETS, getBytes, listKeys, startS3Fixture, type LocalS3Fixture } from '../s3-buckets';
 
 jest.setTimeout(120_000);
@@ -10,6 +11,7 @@ describe('importPublicDataset against a real local S3', () => {
   let fx: LocalS3Fixture;
   let restoreEnv: () => void;
   let publicFiles: Array<{ name: string; body: Buffer }>;
+  let invoke: (input: unknown) => Promise<ImportSummary>;
 
   beforeAll(async () => {
     fx = await startS3Fixture();
@@ -18,6 +20,9 @@ describe('importPublicDataset against a real local S3', () => {
       PUBLIC_DATASET_BUCKET: PUBLIC_DATASET.bucket,
       PUBLIC_DATASET_PREFIX: PUBLIC_DATASET.prefix,
     });
+    // The function reads its config when it loads, as on Lambda: import it once the env is set.
+    const { handler } = await import('../../src/handlers/import-public-dataset');
+    invoke = (input) => handler(input, lambdaContext('importPublicDataset'));
     publicFiles = await gzippedMnistFiles();
     await seedPublicDataset(fx.s3);
   });
@@ -30,19 +35,19 @@ describe('importPublicDataset against a real local S3', () => {
     for (const { name, body } of publicFiles.filter((f) => f.name !== MNIST_FILES.test.labels)) {
       await fx.s3.send(new PutObjectCommand({ Bucket: BUCKETS.public, Key: `partial/${name}`, Body: body }));
     }
-    await expect(handler({ prefix: 'partial' })).rejects.toThrow(
+    await expect(invoke({ prefix: 'partial' })).rejects.toThrow(
       `public dataset incomplete, nothing copied: missing s3://${BUCKETS.public}/partial/${MNIST_FILES.test.labels}`,
     );
     expect(await listKeys(fx.s3, BUCKETS.raw)).toEqual([]);
   });
 
   it('refuses malformed input before touching S3', async () => {
-    await expect(handler({ bucket: 'Not A Bucket' })).rejects.toThrow(/"bucket" must be an S3 bucket name/);
+    await expect(invoke({ bucket: 'Not A Bucket' })).rejects.toThrow(/"bucket" must be an S3 bucket name/);
     expect(await listKeys(fx.s3, BUCKETS.raw)).toEqual([]);
   });
 
   it('copies the four public files into raw datasets/mnist/, byte for byte', async () => {
-    const summary = await handler({});
+    const summary = await invoke({});
 
     const expected = publicFiles.map((f) => rawKey('mnist', f.name));
     expect(summary.copied.sort()).toEqual([...expected].sort());
@@ -67,7 +72,7 @@ describe('importPublicDataset against a real local S3', () => {
     const before = await fx.s3.send(
       new HeadObjectCommand({ Bucket: BUCKETS.raw, Key: rawKey('mnist', MNIST_FILES.test.images) }),
     );
-    const summary = await handler(undefined);
+    const summary = await invoke(undefined);
     expect(summary.copied).toEqual([]);
     expect(summary.skipped).toHaveLength(4);
     const after = await fx.s3.send(
@@ -85,7 +90,7 @@ describe('importPublicDataset against a real local S3', () => {
           : body;
       await fx.s3.send(new PutObjectCommand({ Bucket: BUCKETS.public, Key: `mirror/${name}`, Body: changed }));
     }
-    const summary = await handler({ bucket: BUCKETS.public, prefix: 'mirror/' });
+    const summary = await invoke({ bucket: BUCKETS.public, prefix: 'mirror/' });
     expect(summary.copied).toEqual([rawKey('mnist', MNIST_FILES.test.labels)]);
     expect(summary.skipped).toHaveLength(3);
   });

@@ -2,8 +2,9 @@ import { Readable } from 'node:stream';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { MNIST_FILES, quarantineKeys, rawKey } from '@digits/common';
-import { handler } from '../../src/handlers/inbox-upload';
+import { MNIST_FILES, quarantineKeys, rawKey, type S3Event } from '@digits/common';
+import { lambdaContext } from '@digits/lambda-kit/testing';
+import type { InboxOutcome } from '../../src/process-inbox-upload';
 import type { RejectionRecord } from '../../src/rejection';
 import { idxImages, idxLabels, readMnistIdx, s3Event, setProcessEnv as setEnv } from '@digits/test-kit';
 import { BUCKETS, exists, getBytes, listKeys, put, startS3Fixture, type LocalS3Fixture } from '../s3-buckets';
@@ -15,17 +16,26 @@ const DATASET = 'my digits'; // a space: the event key arrives as inbox/my+digit
 describe('inboxUpload against a real local S3', () => {
   let fx: LocalS3Fixture;
   let restoreEnv: () => void;
+  let handle: (event: S3Event) => Promise<InboxOutcome[]>;
 
   beforeAll(async () => {
     fx = await startS3Fixture();
     restoreEnv = setEnv({ RAW_BUCKET: BUCKETS.raw });
+    // The function reads its config when it loads, as on Lambda: import it once the env is set.
+    const { handler } = await import('../../src/handlers/inbox-upload');
+    handle = async (event) => {
+      const result = await handler(event, lambdaContext('inboxUpload'));
+      if (!('results' in result)) throw new Error(`permanent failure: ${result.failed.message}`);
+      expect(result.failed).toEqual([]);
+      return result.results.map((r) => r.result);
+    };
   });
   afterAll(async () => {
     restoreEnv();
     await fx.stop();
   });
 
-  const deliver = (key: string, eventName?: string) => handler(s3Event(BUCKETS.inbox, [key], eventName));
+  const deliver = (key: string, eventName?: string) => handle(s3Event(BUCKETS.inbox, [key], eventName));
 
   it('accepts a real MNIST file: server-side copy into raw, byte for byte, with its provenance', async () => {
     const key = `inbox/${DATASET}/${MNIST_FILES.test.images}`;
@@ -184,7 +194,7 @@ describe('inboxUpload against a real local S3', () => {
   it('handles every record of a multi-record event, and ignores folder markers', async () => {
     await put(fx.s3, BUCKETS.inbox, 'inbox/batch/t10k-labels-idx1-ubyte.gz', gzipSync(idxLabels([7, 8])));
     await put(fx.s3, BUCKETS.inbox, 'inbox/batch/', new Uint8Array(0));
-    const outcomes = await handler(s3Event(BUCKETS.inbox, ['inbox/batch/', 'inbox/batch/t10k-labels-idx1-ubyte.gz']));
+    const outcomes = await handle(s3Event(BUCKETS.inbox, ['inbox/batch/', 'inbox/batch/t10k-labels-idx1-ubyte.gz']));
     expect(outcomes.map((o) => o.status)).toEqual(['ignored', 'accepted']);
   });
 });

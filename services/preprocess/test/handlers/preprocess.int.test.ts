@@ -17,10 +17,14 @@ import {
   parseManifest,
   rawKey,
   type IdxKind,
+  type S3Event,
   type Split,
 } from '@digits/common';
+import type { ItemFailure } from '@digits/lambda-kit';
+import { captureLogLines, lambdaContext } from '@digits/lambda-kit/testing';
 import { idxHead, readMnistIdx, s3Event, startLocalS3, useLocalAwsEnv, type LocalS3 } from '@digits/test-kit';
-import { handler } from '../../src/handlers/preprocess';
+import type { handler as Handler } from '../../src/handlers/preprocess';
+import type { OutcomeSummary } from '../../src/invocations';
 import { preprocessDataset } from '../../src/preprocess-dataset';
 
 const RAW = 'digits-test-raw';
@@ -30,7 +34,7 @@ let s3server: LocalS3;
 let directory: string;
 let s3: S3Client;
 let restoreEnv: () => void;
-let logs: string[];
+let handler: (event: S3Event) => Promise<{ outcomes: OutcomeSummary[]; failed: ItemFailure[] }>;
 const plain: Record<Split, Record<IdxKind, Buffer>> = {} as never;
 
 beforeAll(async () => {
@@ -39,6 +43,13 @@ beforeAll(async () => {
   restoreEnv = useLocalAwsEnv({ s3: s3server.endpoint });
   Object.assign(process.env, { RAW_BUCKET: RAW, PROCESSED_BUCKET: PROCESSED, SHARD_ROWS: '10000', LOG_LEVEL: 'info' });
   s3 = createS3Client();
+  // The function reads its config when it loads, as on Lambda: import it once the env is set.
+  const loaded: typeof Handler = (await import('../../src/handlers/preprocess')).handler;
+  handler = async (event) => {
+    const result = await loaded(event, lambdaContext('preprocess'));
+    if (!('outcomes' in result)) throw new Error(`permanent failure: ${result.failed.message}`);
+    return result;
+  };
   for (const split of ['train', 'test'] as const) {
     plain[split] = { images: await readMnistIdx(split, 'images'), labels: await readMnistIdx(split, 'labels') };
   }
@@ -51,14 +62,9 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-beforeEach(() => {
-  logs = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    logs.push(String(chunk));
-    return true;
-  });
-});
-afterEach(() => jest.restoreAllMocks());
+let capture: ReturnType<typeof captureLogLines>;
+beforeEach(() => (capture = captureLogLines()));
+afterEach(() => capture.restore());
 
 const put = (key: string, body: Buffer) => s3.send(new PutObjectCommand({ Bucket: RAW, Key: key, Body: body }));
 const getText = async (bucket: string, key: string) =>
@@ -103,7 +109,7 @@ describe('preprocess handler', () => {
         missing: [MNIST_FILES.train.images, MNIST_FILES.test.images, MNIST_FILES.test.labels],
       },
     ]);
-    expect(logs.join('')).toContain(`waiting for ${MNIST_FILES.train.images}`);
+    expect(capture.lines().map((l) => l.message)).toContain(`waiting for ${MNIST_FILES.train.images}`);
     expect(await listKeys(PROCESSED, `${dataset}/`)).toEqual([]);
 
     // The big file goes up as a streamed multipart upload, the way a client uploads large files.
@@ -305,7 +311,7 @@ describe('preprocess handler', () => {
         const record = JSON.parse(await getText(RAW, errorKey));
         expect(record).toMatchObject({ dataset, file, key: rawKey(dataset, file), code, time: expect.any(String) });
         expect(record.reason).toMatch(reason);
-        const logLine = logs.map((l) => JSON.parse(l)).find((l) => l.level === 'error');
+        const logLine = capture.lines().find((l) => l.level === 'ERROR')!;
         expect(logLine).toMatchObject({ file, code });
         expect(logLine.message).toMatch(reason);
         expect(logLine.message).toContain(file);

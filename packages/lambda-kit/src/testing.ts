@@ -1,4 +1,10 @@
-/** The JSON lines a function logger writes (Powertools writes info to stdout, warn/error to stderr). */
+/**
+ * Test fixtures for functions built with lambda-kit (imported as `@digits/lambda-kit/testing`,
+ * never by function code): a Lambda context, and the JSON lines a function logger writes.
+ */
+import type { Context } from 'aws-lambda';
+
+/** Powertools writes info to stdout, warn and error to stderr: both are captured. */
 export function captureLogLines(): { lines: () => Array<Record<string, unknown>>; restore: () => void } {
   const written: string[] = [];
   const spies = [process.stdout, process.stderr].map((stream) =>
@@ -18,14 +24,14 @@ export function captureLogLines(): { lines: () => Array<Record<string, unknown>>
   };
 }
 
-export const lambdaContext = (awsRequestId = 'req-1') => ({
+export const lambdaContext = (functionName = 'fn', awsRequestId = 'req-1'): Context => ({
   callbackWaitsForEmptyEventLoop: true,
-  functionName: 'digits-dev-fn',
+  functionName,
   functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:digits-dev-fn',
+  invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
   memoryLimitInMB: '256',
   awsRequestId,
-  logGroupName: '/aws/lambda/digits-dev-fn',
+  logGroupName: `/aws/lambda/${functionName}`,
   logStreamName: 'stream',
   getRemainingTimeInMillis: () => 60_000,
   done: () => undefined,

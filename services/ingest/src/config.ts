@@ -1,0 +1,27 @@
+/** Settings of the ingest functions, from the environment serverless.yml sets (see @digits/lambda-kit's envReader). */
+import { ENV } from '@digits/common';
+import { envReader, type Env, type LogLevel } from '@digits/lambda-kit';
+import type { ImportSource } from './import-input';
+
+export interface InboxConfig {
+  rawBucket: string;
+  logLevel: LogLevel;
+}
+
+export interface ImportConfig extends InboxConfig {
+  /** Where the four MNIST files are read from unless the invocation names another place. */
+  publicDataset: ImportSource;
+}
+
+export function readInboxConfig(env: Env = process.env): InboxConfig {
+  const read = envReader(env);
+  return { rawBucket: read.string(ENV.rawBucket), logLevel: read.logLevel() };
+}
+
+export function readImportConfig(env: Env = process.env): ImportConfig {
+  const read = envReader(env);
+  return {
+    ...readInboxConfig(env),
+    publicDataset: { bucket: read.string(ENV.publicBucket), prefix: read.string(ENV.publicPrefix) },
+  };
+}

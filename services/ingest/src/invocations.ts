@@ -1,0 +1,36 @@
+/** What each ingest function receives, adapted to the plain functions (the handlers add only middy). */
+import { forEachS3Object, type Settled } from '@digits/lambda-kit';
+import type { S3Event } from '@digits/common';
+import type { ImportConfig, InboxConfig } from './config';
+import { parseImportInput } from './import-input';
+import { importPublicDataset, type ImportSummary } from './import-public-dataset';
+import { processInboxUpload, type InboxOutcome } from './process-inbox-upload';
+import type { Services } from './services';
+
+/** `sls invoke -f importPublicDataset [--data '{"bucket": "...", "prefix": "..."}']` */
+export async function onImportPublicDataset(event: unknown, services: Services<ImportConfig>): Promise<ImportSummary> {
+  const { config, s3, logger } = services;
+  const source = parseImportInput(event, config.publicDataset);
+  const summary = await importPublicDataset(s3, { source, rawBucket: config.rawBucket, log: logger });
+  logger.info('public dataset imported', { ...summary });
+  return summary;
+}
+
+/** S3 ObjectCreated on the inbox bucket: each upload checked, then copied to raw or quarantined. */
+export async function onInboxUpload(event: S3Event, services: Services<InboxConfig>): Promise<Settled<InboxOutcome>> {
+  const { config, s3, logger } = services;
+  return forEachS3Object(
+    event,
+    async ({ bucket, key }) => {
+      const outcome = await processInboxUpload(s3, key, {
+        inboxBucket: bucket,
+        rawBucket: config.rawBucket,
+        log: logger,
+      });
+      if (outcome.status !== 'accepted' && outcome.status !== 'rejected')
+        logger.info(`upload ${outcome.status}`, { ...outcome });
+      return outcome;
+    },
+    logger,
+  );
+}
