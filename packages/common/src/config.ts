@@ -1,9 +1,8 @@
 /**
  * Environment variable names shared by every service and the offline runner.
- * serverless.yml files set these; code reads them only through `requireEnv`/`optionalEnv`.
+ * serverless.yml files set these; functions read them only through @digits/lambda-kit's envReader.
  */
 export const ENV = {
-  stage: 'STAGE',
   publicBucket: 'PUBLIC_DATASET_BUCKET',
   publicPrefix: 'PUBLIC_DATASET_PREFIX',
   inboxBucket: 'INBOX_BUCKET',
@@ -31,25 +30,4 @@ export type EnvName = (typeof ENV)[keyof typeof ENV];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
-}
-
-type Env = Record<string, string | undefined>;
-
-export function requireEnv(name: EnvName, env: Env = process.env): string {
-  const value = env[name];
-  if (value === undefined || value === '') throw new ConfigError(`environment variable ${name} is not set`);
-  return value;
-}
-
-export function optionalEnv(name: EnvName, fallback: string, env: Env = process.env): string {
-  const value = env[name];
-  return value === undefined || value === '' ? fallback : value;
-}
-
-export function numberEnv(name: EnvName, fallback: number, env: Env = process.env): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value)) throw new ConfigError(`environment variable ${name} must be a number, got "${raw}"`);
-  return value;
 }

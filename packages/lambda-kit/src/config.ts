@@ -9,6 +9,11 @@ import { LOG_LEVELS, type LogLevel } from './logger';
 
 export type Env = Record<string, string | undefined>;
 
+/** What every function's config holds besides its own settings. */
+export interface FunctionConfig {
+  logLevel: LogLevel;
+}
+
 export interface NumberRule {
   min: number;
   max: number;

@@ -1,32 +1,34 @@
-import { ENV, requireEnv } from '@digits/common';
-
 /**
- * Settings of the inference API, read once per cold start. ENDPOINT_NAME and ARTIFACTS_BUCKET are
- * the shared names (packages/common); the CORS origin list is this service's own setting.
+ * Settings of the inference API, from the environment serverless.yml sets (see
+ * @digits/lambda-kit's envReader). ENDPOINT_NAME and ARTIFACTS_BUCKET are the shared names
+ * (packages/common); the CORS origin list is this service's own setting.
  */
+import { ENV } from '@digits/common';
+import { envReader, type Env, type FunctionConfig } from '@digits/lambda-kit';
+
 export const CORS_ORIGINS_ENV = 'CORS_ORIGINS';
 
 export interface InferenceConfig {
   endpointName: string;
   artifactsBucket: string;
-  /** Origins the browser page may call from; '*' (the default) allows any. */
+  /** Origins the browser page may call from; ['*'] allows any. */
   corsOrigins: string[];
 }
 
-type Env = Record<string, string | undefined>;
-
-export function readConfig(env: Env = process.env): InferenceConfig {
+export function readConfig(env: Env = process.env): InferenceConfig & FunctionConfig {
+  const read = envReader(env);
   return {
-    endpointName: requireEnv(ENV.endpointName, env),
-    artifactsBucket: requireEnv(ENV.artifactsBucket, env),
-    corsOrigins: parseOrigins(env[CORS_ORIGINS_ENV]),
+    endpointName: read.string(ENV.endpointName),
+    artifactsBucket: read.string(ENV.artifactsBucket),
+    corsOrigins: parseOrigins(read.string(CORS_ORIGINS_ENV)),
+    logLevel: read.logLevel(),
   };
 }
 
-export function parseOrigins(raw: string | undefined): string[] {
-  const origins = (raw ?? '')
+/** A comma-separated list (`*` for any origin), as serverless.yml's corsOrigins param holds it. */
+export function parseOrigins(raw: string): string[] {
+  return raw
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
-  return origins.length > 0 ? origins : ['*'];
 }

@@ -1,13 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import {
-  createLogger,
-  createS3Client,
-  createSageMakerRuntimeClient,
-  type DigitPrediction,
-  type Logger,
-} from '@digits/common';
+import { createS3Client, createSageMakerRuntimeClient, type DigitPrediction, type Logger } from '@digits/common';
 import type { Cached } from './cache';
 import type { InferenceConfig } from './config';
 import { invokeEndpoint } from './endpoint/runtime';
@@ -43,11 +37,7 @@ export function createClients(): Clients {
   };
 }
 
-export function createServices(
-  config: InferenceConfig,
-  clients: Clients = createClients(),
-  logger = createLogger('inference'),
-): Services {
+export function createServices(config: InferenceConfig, clients: Clients = createClients(), logger: Logger): Services {
   return {
     config,
     logger,

@@ -1,18 +1,10 @@
 /**
- * Settings of the training service, read once from the environment that serverless.yml declares.
- * Every value is checked here so a misconfigured stage fails with a message naming the variable.
+ * Settings of the training functions, from the environment serverless.yml sets (every variable,
+ * with its default there; see @digits/lambda-kit's envReader). Every value is checked here so a
+ * misconfigured stage fails with a message naming the variable.
  */
-import {
-  ConfigError,
-  ENV,
-  HYPERPARAMETERS,
-  numberEnv,
-  optionalEnv,
-  requireEnv,
-  type Hyperparameters,
-} from '@digits/common';
-
-type Env = Record<string, string | undefined>;
+import { ConfigError, ENV, HYPERPARAMETERS, type Hyperparameters } from '@digits/common';
+import { envReader, type Env, type EnvReader, type FunctionConfig } from '@digits/lambda-kit';
 
 /** Variables only this service reads (the shared ones live in @digits/common's ENV). */
 export const TRAINING_ENV = {
@@ -69,28 +61,14 @@ export interface RollbackSettings {
   endpointName: string;
 }
 
-export function jobPrefixFromEnv(env: Env = process.env): string {
-  const prefix = env[TRAINING_ENV.jobPrefix];
-  if (!prefix) throw new ConfigError(`environment variable ${TRAINING_ENV.jobPrefix} is not set`);
+function jobPrefix(read: EnvReader): string {
+  const prefix = read.string(TRAINING_ENV.jobPrefix);
   if (prefix.length > MAX_JOB_PREFIX_LENGTH || !JOB_PREFIX.test(prefix)) {
     throw new ConfigError(
       `environment variable ${TRAINING_ENV.jobPrefix} must be 1-${MAX_JOB_PREFIX_LENGTH} lower-case letters, digits and single '-', got "${prefix}"`,
     );
   }
   return prefix;
-}
-
-function integerIn(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`environment variable ${name} must be an integer from ${min} to ${max}, got ${value}`);
-  }
-  return value;
-}
-
-function fraction(name: string, value: number): number {
-  if (value < 0 || value > 1)
-    throw new ConfigError(`environment variable ${name} must be between 0 and 1, got ${value}`);
-  return value;
 }
 
 /**
@@ -121,76 +99,65 @@ export function checkHyperparameters(input: unknown, source: string): Hyperparam
   return out as Hyperparameters;
 }
 
-function parseDefaultHyperparameters(env: Env): Hyperparameters {
-  const raw = optionalEnv(ENV.defaultHyperparameters, '{}', env);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (e) {
-    throw new ConfigError(
-      `environment variable ${ENV.defaultHyperparameters} is not valid JSON: ${(e as Error).message}`,
-    );
-  }
-  return checkHyperparameters(parsed, `environment variable ${ENV.defaultHyperparameters}`);
-}
-
-export function loadTrainingSettings(env: Env = process.env): TrainingSettings {
+export function readStartTrainingConfig(env: Env = process.env): TrainingSettings & FunctionConfig {
+  const read = envReader(env);
   return {
-    processedBucket: requireEnv(ENV.processedBucket, env),
-    artifactsBucket: requireEnv(ENV.artifactsBucket, env),
-    jobPrefix: jobPrefixFromEnv(env),
-    imageUri: requireEnv(ENV.modelImageUri, env),
-    roleArn: requireEnv(ENV.sageMakerRoleArn, env),
-    instanceType: optionalEnv(ENV.trainingInstanceType, 'ml.m5.xlarge', env),
-    // MNIST as CSV is ~130 MB; SageMaker's minimum volume leaves ample room.
-    volumeGb: integerIn(TRAINING_ENV.trainingVolumeGb, Number(env[TRAINING_ENV.trainingVolumeGb] || 10), 1, 512),
-    maxRuntimeSeconds: integerIn(ENV.trainingMaxSeconds, numberEnv(ENV.trainingMaxSeconds, 3600, env), 60, 432_000),
-    defaultHyperparameters: parseDefaultHyperparameters(env),
+    processedBucket: read.string(ENV.processedBucket),
+    artifactsBucket: read.string(ENV.artifactsBucket),
+    jobPrefix: jobPrefix(read),
+    imageUri: read.string(ENV.modelImageUri),
+    roleArn: read.string(ENV.sageMakerRoleArn),
+    instanceType: read.string(ENV.trainingInstanceType),
+    volumeGb: read.number(TRAINING_ENV.trainingVolumeGb, { min: 1, max: 512 }),
+    maxRuntimeSeconds: read.number(ENV.trainingMaxSeconds, { min: 60, max: 432_000 }),
+    defaultHyperparameters: checkHyperparameters(
+      read.json(ENV.defaultHyperparameters),
+      `environment variable ${ENV.defaultHyperparameters}`,
+    ),
+    logLevel: read.logLevel(),
   };
 }
 
-export function loadEndpointSettings(env: Env = process.env): EndpointSettings {
-  const mode = optionalEnv(ENV.endpointMode, 'serverless', env);
-  if (mode === 'serverless') {
-    const memoryMb = numberEnv(ENV.serverlessMemoryMb, 2048, env);
-    // Serverless inference accepts 1024–6144 MB in 1 GB steps and 1–200 concurrent invocations.
-    if (!Number.isInteger(memoryMb) || memoryMb % 1024 !== 0 || memoryMb < 1024 || memoryMb > 6144) {
-      throw new ConfigError(
-        `environment variable ${ENV.serverlessMemoryMb} must be 1024, 2048, … or 6144, got ${memoryMb}`,
-      );
-    }
-    const maxConcurrency = integerIn(
-      ENV.serverlessMaxConcurrency,
-      numberEnv(ENV.serverlessMaxConcurrency, 5, env),
-      1,
-      200,
-    );
-    return { mode, memoryMb, maxConcurrency };
-  }
+function readEndpointSettings(read: EnvReader): EndpointSettings {
+  const mode = read.oneOf(ENV.endpointMode, ['serverless', 'instance'] as const);
   if (mode === 'instance') {
     return {
       mode,
-      instanceType: optionalEnv(ENV.instanceType, 'ml.m5.large', env),
-      instanceCount: integerIn(ENV.instanceCount, numberEnv(ENV.instanceCount, 1, env), 1, 100),
+      instanceType: read.string(ENV.instanceType),
+      instanceCount: read.number(ENV.instanceCount, { min: 1, max: 100 }),
     };
   }
-  throw new ConfigError(`environment variable ${ENV.endpointMode} must be "serverless" or "instance", got "${mode}"`);
+  // Serverless inference accepts 1024–6144 MB in 1 GB steps and 1–200 concurrent invocations.
+  const memoryMb = read.number(ENV.serverlessMemoryMb, { min: 1024, max: 6144 });
+  if (memoryMb % 1024 !== 0)
+    throw new ConfigError(
+      `environment variable ${ENV.serverlessMemoryMb} must be 1024, 2048, … or 6144, got ${memoryMb}`,
+    );
+  return { mode, memoryMb, maxConcurrency: read.number(ENV.serverlessMaxConcurrency, { min: 1, max: 200 }) };
 }
 
-export function loadDeploySettings(env: Env = process.env): DeploySettings {
+export function readDeployConfig(env: Env = process.env): DeploySettings & FunctionConfig {
+  const read = envReader(env);
+  const fraction = { min: 0, max: 1, integer: false };
   return {
-    artifactsBucket: requireEnv(ENV.artifactsBucket, env),
-    endpointName: requireEnv(ENV.endpointName, env),
-    jobPrefix: jobPrefixFromEnv(env),
-    roleArn: requireEnv(ENV.sageMakerRoleArn, env),
+    artifactsBucket: read.string(ENV.artifactsBucket),
+    endpointName: read.string(ENV.endpointName),
+    jobPrefix: jobPrefix(read),
+    roleArn: read.string(ENV.sageMakerRoleArn),
     gate: {
-      minAccuracy: fraction(ENV.gateMinAccuracy, numberEnv(ENV.gateMinAccuracy, 0.98, env)),
-      maxRegression: fraction(ENV.gateMaxRegression, numberEnv(ENV.gateMaxRegression, 0.005, env)),
+      minAccuracy: read.number(ENV.gateMinAccuracy, fraction),
+      maxRegression: read.number(ENV.gateMaxRegression, fraction),
     },
-    endpoint: loadEndpointSettings(env),
+    endpoint: readEndpointSettings(read),
+    logLevel: read.logLevel(),
   };
 }
 
-export function loadRollbackSettings(env: Env = process.env): RollbackSettings {
-  return { artifactsBucket: requireEnv(ENV.artifactsBucket, env), endpointName: requireEnv(ENV.endpointName, env) };
+export function readRollbackConfig(env: Env = process.env): RollbackSettings & FunctionConfig {
+  const read = envReader(env);
+  return {
+    artifactsBucket: read.string(ENV.artifactsBucket),
+    endpointName: read.string(ENV.endpointName),
+    logLevel: read.logLevel(),
+  };
 }

@@ -1,16 +1,17 @@
 /** Errors of the training service (AWS answers are classified by @digits/common's aws-errors). */
+import { PermanentError } from '@digits/lambda-kit';
 
-/** Input a caller (or an S3 event) supplied that cannot be trained on; retrying will not help. */
-export class TrainingInputError extends Error {
-  override name = 'TrainingInputError';
+/** A request to train (a caller's input, or a manifest an S3 event names) that cannot be trained on: permanent, not retried. */
+export class TrainingRequestError extends PermanentError {
+  override name = 'TrainingRequestError';
 }
 
-/** The endpoint cannot be changed right now (it is creating/updating, or another deploy won a race): retry later. */
+/** The endpoint cannot be changed right now (it is creating/updating, or another deploy won a race): retryable. */
 export class EndpointBusyError extends Error {
   override name = 'EndpointBusyError';
 }
 
-/** A rollback that has no valid target. */
-export class RollbackError extends Error {
+/** A rollback that has no valid target: permanent. */
+export class RollbackError extends PermanentError {
   override name = 'RollbackError';
 }

@@ -2,19 +2,15 @@
  * What each Lambda receives, adapted to the plain functions. Kept apart from the middy handlers so
  * tests drive exactly the code Lambda runs, without the Lambda runtime.
  */
-import {
-  TRAINING_STATE_CHANGE,
-  s3ObjectsFromEvent,
-  type S3Event,
-  type TrainingJobStateChangeEvent,
-} from '@digits/common';
+import { TRAINING_STATE_CHANGE, type S3Event, type TrainingJobStateChangeEvent } from '@digits/common';
+import { forEachS3Object, type ItemFailure } from '@digits/lambda-kit';
 import { deployModel, type DeployDeps, type DeployOutcome } from './deploy-model';
-import { TrainingInputError } from './errors';
+import { TrainingRequestError } from './errors';
 import { parseRollbackInput, rollback, type RollbackDeps, type RollbackResult } from './rollback';
 import {
   parseStartTrainingInput,
   startTraining,
-  startTrainingForObjects,
+  startTrainingForObject,
   type ManifestEventOutcome,
   type StartTrainingDeps,
   type StartTrainingResult,
@@ -23,20 +19,24 @@ import {
 const isS3Event = (event: unknown): event is S3Event =>
   typeof event === 'object' && event !== null && Array.isArray((event as { Records?: unknown }).Records);
 
-/** S3 notification (new manifest.json) or a hand invocation {dataset, version, hyperparameters?}. */
+export interface ManifestEventResult {
+  outcomes: ManifestEventOutcome[];
+  /** Manifests that cannot be trained on (logged; a retry would not help). */
+  failed: ItemFailure[];
+}
+
+/**
+ * S3 notification (new manifest.json) or a hand invocation {dataset, version, hyperparameters?}.
+ * Each manifest of an event is tried; any failure a retry may fix fails the invocation after the
+ * others were tried, so Lambda retries the event (starting is idempotent).
+ */
 export async function onStartTraining(
   event: unknown,
   deps: StartTrainingDeps,
-): Promise<StartTrainingResult | { outcomes: ManifestEventOutcome[] }> {
+): Promise<StartTrainingResult | ManifestEventResult> {
   if (!isS3Event(event)) return startTraining(parseStartTrainingInput(event), deps);
-  const outcomes = await startTrainingForObjects(s3ObjectsFromEvent(event), deps);
-  const failed = outcomes.filter((o) => o.error);
-  // Fail the invocation so the error is counted and the event retried (starting is idempotent).
-  if (failed.length > 0)
-    throw new TrainingInputError(
-      `could not start training for ${failed.map((o) => `${o.key} (${o.error})`).join('; ')}`,
-    );
-  return { outcomes };
+  const settled = await forEachS3Object(event, (object) => startTrainingForObject(object, deps), deps.logger);
+  return { outcomes: settled.results.map((r) => r.result), failed: settled.failed };
 }
 
 export async function onTrainingStateChange(
@@ -48,7 +48,7 @@ export async function onTrainingStateChange(
     event['detail-type'] !== TRAINING_STATE_CHANGE.detailType ||
     !event.detail
   ) {
-    throw new TrainingInputError(
+    throw new TrainingRequestError(
       `deployModel expects an EventBridge "${TRAINING_STATE_CHANGE.detailType}" event from ${TRAINING_STATE_CHANGE.source}`,
     );
   }

@@ -19,7 +19,7 @@ import {
   isNotFound,
 } from '@digits/common';
 import { checkHyperparameters, type TrainingSettings } from './config';
-import { TrainingInputError } from './errors';
+import { TrainingRequestError } from './errors';
 import { planTrainingJob } from './training-job-request';
 
 export interface StartTrainingDeps {
@@ -47,17 +47,17 @@ export interface StartTrainingResult {
 
 export function parseStartTrainingInput(input: unknown): StartTrainingInput {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new TrainingInputError('startTraining input must be an object {"dataset", "version", "hyperparameters"?}');
+    throw new TrainingRequestError('startTraining input must be an object {"dataset", "version", "hyperparameters"?}');
   }
   const { dataset, version, hyperparameters, ...rest } = input as Record<string, unknown>;
   const extra = Object.keys(rest);
-  if (extra.length > 0) throw new TrainingInputError(`startTraining input has unknown field(s): ${extra.join(', ')}`);
+  if (extra.length > 0) throw new TrainingRequestError(`startTraining input has unknown field(s): ${extra.join(', ')}`);
   if (typeof dataset !== 'string' || typeof version !== 'string') {
-    throw new TrainingInputError('startTraining input needs "dataset" and "version" strings');
+    throw new TrainingRequestError('startTraining input needs "dataset" and "version" strings');
   }
   // The manifest key parser is the one definition of a valid dataset/version pair.
   if (!parseManifestKey(`${dataset}/${version}/${MANIFEST_FILE}`)) {
-    throw new TrainingInputError(`no processed dataset can be named "${dataset}" version "${version}"`);
+    throw new TrainingRequestError(`no processed dataset can be named "${dataset}" version "${version}"`);
   }
   return { dataset, version, hyperparameters: hyperparameters as StartTrainingInput['hyperparameters'] };
 }
@@ -70,18 +70,18 @@ async function readManifest(s3: S3Client, bucket: string, dataset: string, versi
     text = (await res.Body?.transformToString('utf-8')) ?? '';
   } catch (e) {
     if (isNotFound(e))
-      throw new TrainingInputError(`no manifest at s3://${bucket}/${key}: preprocess dataset "${dataset}" first`);
+      throw new TrainingRequestError(`no manifest at s3://${bucket}/${key}: preprocess dataset "${dataset}" first`);
     throw e;
   }
   let manifest: Manifest;
   try {
     manifest = parseManifest(text);
   } catch (e) {
-    if (e instanceof ManifestError) throw new TrainingInputError(`s3://${bucket}/${key}: ${e.message}`);
+    if (e instanceof ManifestError) throw new TrainingRequestError(`s3://${bucket}/${key}: ${e.message}`);
     throw e;
   }
   if (manifest.dataset !== dataset || manifest.version !== version) {
-    throw new TrainingInputError(
+    throw new TrainingRequestError(
       `s3://${bucket}/${key} describes ${manifest.dataset}/${manifest.version}, not ${dataset}/${version}`,
     );
   }
@@ -104,7 +104,7 @@ export async function startTraining(input: StartTrainingInput, deps: StartTraini
     try {
       return checkHyperparameters(input.hyperparameters, 'hyperparameters');
     } catch (e) {
-      throw new TrainingInputError((e as Error).message);
+      throw new TrainingRequestError((e as Error).message);
     }
   })();
   const bucket = settings.processedBucket;
@@ -131,43 +131,30 @@ export async function startTraining(input: StartTrainingInput, deps: StartTraini
   return { ...base, status: 'started' };
 }
 
+/** What became of one object an S3 notification named (failures are reported by the record loop). */
 export interface ManifestEventOutcome {
   key: string;
   result?: StartTrainingResult;
   skipped?: string;
-  error?: string;
 }
 
 /**
- * Start training for every manifest an S3 notification names. Objects that are not a manifest of
- * the processed bucket are skipped with a reason; failures are collected so one bad manifest does
- * not hide the others, then reported together by the caller.
+ * Start training for one object of an S3 notification. Objects that are not a manifest of the
+ * processed bucket are skipped with a reason; a manifest that cannot be trained on throws
+ * TrainingRequestError (permanent: reported, not retried).
  */
-export async function startTrainingForObjects(
-  objects: S3ObjectRef[],
+export async function startTrainingForObject(
+  object: S3ObjectRef,
   deps: StartTrainingDeps,
-): Promise<ManifestEventOutcome[]> {
-  const outcomes: ManifestEventOutcome[] = [];
-  for (const object of objects) {
-    if (object.bucket !== deps.settings.processedBucket) {
-      outcomes.push({
-        key: object.key,
-        skipped: `bucket ${object.bucket} is not the processed bucket ${deps.settings.processedBucket}`,
-      });
-      continue;
-    }
-    const id = parseManifestKey(object.key);
-    if (!id) {
-      outcomes.push({ key: object.key, skipped: 'not a <dataset>/<version>/manifest.json key' });
-      continue;
-    }
-    try {
-      outcomes.push({ key: object.key, result: await startTraining(id, deps) });
-    } catch (e) {
-      deps.logger.error('could not start training', { key: object.key, error: e });
-      outcomes.push({ key: object.key, error: (e as Error).message });
-    }
-  }
-  for (const o of outcomes) if (o.skipped) deps.logger.warn('ignored S3 object', { key: o.key, reason: o.skipped });
-  return outcomes;
+): Promise<ManifestEventOutcome> {
+  const { processedBucket } = deps.settings;
+  const skip = (skipped: string): ManifestEventOutcome => {
+    deps.logger.warn('ignored S3 object', { key: object.key, reason: skipped });
+    return { key: object.key, skipped };
+  };
+  if (object.bucket !== processedBucket)
+    return skip(`bucket ${object.bucket} is not the processed bucket ${processedBucket}`);
+  const id = parseManifestKey(object.key);
+  if (!id) return skip('not a <dataset>/<version>/manifest.json key');
+  return { key: object.key, result: await startTraining(id, deps) };
 }

@@ -16,7 +16,7 @@ import {
   type Manifest,
 } from '@digits/common';
 import type { TrainingSettings } from './config';
-import { TrainingInputError } from './errors';
+import { TrainingRequestError } from './errors';
 import { hyperparametersHash, trainingJobName } from './job-name';
 
 export const TAG_KEYS = {
@@ -53,7 +53,7 @@ function channelPrefix(manifest: Manifest, split: (typeof CHANNELS)[number]): st
     (s) => !s.key.startsWith(prefix) || s.key.slice(prefix.length).includes('/'),
   );
   if (stray)
-    throw new TrainingInputError(
+    throw new TrainingRequestError(
       `manifest ${manifest.dataset}/${manifest.version}: ${split} shard "${stray.key}" is not directly under ${prefix}`,
     );
   return prefix;

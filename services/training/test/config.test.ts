@@ -1,62 +1,88 @@
 import { ConfigError } from '@digits/common';
-import { loadDeploySettings, loadTrainingSettings } from '../src/config';
+import { readDeployConfig, readRollbackConfig, readStartTrainingConfig } from '../src/config';
 
-const base = {
+/** What serverless.yml sets for a stage (its defaults). */
+const stage = {
+  LOG_LEVEL: 'info',
   PROCESSED_BUCKET: 'digits-dev-processed',
   ARTIFACTS_BUCKET: 'digits-dev-artifacts',
   ENDPOINT_NAME: 'digits-dev',
   TRAINING_JOB_PREFIX: 'digits-dev',
-  MODEL_IMAGE_URI: '123456789012.dkr.ecr.us-east-1.amazonaws.com/digits-dev-model:latest',
   SAGEMAKER_ROLE_ARN: 'arn:aws:iam::123456789012:role/x',
 };
+const startTraining = {
+  ...stage,
+  MODEL_IMAGE_URI: '123456789012.dkr.ecr.us-east-1.amazonaws.com/digits-dev-model:latest',
+  TRAINING_INSTANCE_TYPE: 'ml.m5.xlarge',
+  TRAINING_VOLUME_GB: '10',
+  TRAINING_MAX_SECONDS: '3600',
+  DEFAULT_HYPERPARAMETERS: '{"epochs": 3, "batch_size": "64"}',
+};
+const deploy = {
+  ...stage,
+  GATE_MIN_ACCURACY: '0.98',
+  GATE_MAX_REGRESSION: '0.005',
+  ENDPOINT_MODE: 'serverless',
+  SERVERLESS_MEMORY_MB: '2048',
+  SERVERLESS_MAX_CONCURRENCY: '5',
+  ENDPOINT_INSTANCE_TYPE: 'ml.m5.large',
+  ENDPOINT_INSTANCE_COUNT: '1',
+};
 
-describe('loadTrainingSettings', () => {
-  it('reads the stage settings with defaults for the optional ones', () => {
-    expect(loadTrainingSettings({ ...base, DEFAULT_HYPERPARAMETERS: '{"epochs": 3, "batch_size": "64"}' })).toEqual({
+describe('readStartTrainingConfig', () => {
+  it('reads every setting serverless.yml sets', () => {
+    expect(readStartTrainingConfig(startTraining)).toEqual({
       processedBucket: 'digits-dev-processed',
       artifactsBucket: 'digits-dev-artifacts',
       jobPrefix: 'digits-dev',
-      imageUri: base.MODEL_IMAGE_URI,
-      roleArn: base.SAGEMAKER_ROLE_ARN,
+      imageUri: startTraining.MODEL_IMAGE_URI,
+      roleArn: stage.SAGEMAKER_ROLE_ARN,
       instanceType: 'ml.m5.xlarge',
       volumeGb: 10,
       maxRuntimeSeconds: 3600,
       defaultHyperparameters: { epochs: '3', batch_size: '64' },
+      logLevel: 'info',
     });
   });
 
-  it('names the variable that is missing or wrong', () => {
-    const { MODEL_IMAGE_URI: _, ...noImage } = base;
-    expect(() => loadTrainingSettings(noImage)).toThrow(
+  it('names the variable that is missing or wrong (code holds no defaults)', () => {
+    const { MODEL_IMAGE_URI: _, ...noImage } = startTraining;
+    expect(() => readStartTrainingConfig(noImage)).toThrow(
       new ConfigError('environment variable MODEL_IMAGE_URI is not set'),
     );
-    expect(() => loadTrainingSettings({ ...base, DEFAULT_HYPERPARAMETERS: '{epochs:3}' })).toThrow(
+    const { TRAINING_VOLUME_GB: __, ...noVolume } = startTraining;
+    expect(() => readStartTrainingConfig(noVolume)).toThrow('environment variable TRAINING_VOLUME_GB is not set');
+    expect(() => readStartTrainingConfig({ ...startTraining, DEFAULT_HYPERPARAMETERS: '{epochs:3}' })).toThrow(
       /DEFAULT_HYPERPARAMETERS is not valid JSON/,
     );
-    expect(() => loadTrainingSettings({ ...base, DEFAULT_HYPERPARAMETERS: '{"epoch":3}' })).toThrow(
+    expect(() => readStartTrainingConfig({ ...startTraining, DEFAULT_HYPERPARAMETERS: '{"epoch":3}' })).toThrow(
       /unknown hyperparameter "epoch"/,
     );
-    expect(() => loadTrainingSettings({ ...base, TRAINING_JOB_PREFIX: 'Digits_Dev' })).toThrow(
+    expect(() => readStartTrainingConfig({ ...startTraining, TRAINING_JOB_PREFIX: 'Digits_Dev' })).toThrow(
       /TRAINING_JOB_PREFIX must be/,
     );
-    expect(() => loadTrainingSettings({ ...base, TRAINING_MAX_SECONDS: '10' })).toThrow(
+    expect(() => readStartTrainingConfig({ ...startTraining, TRAINING_MAX_SECONDS: '10' })).toThrow(
       /TRAINING_MAX_SECONDS must be an integer from 60/,
+    );
+    expect(() => readStartTrainingConfig({ ...startTraining, LOG_LEVEL: 'loud' })).toThrow(
+      'LOG_LEVEL must be one of debug, info, warn, error',
     );
   });
 });
 
-describe('loadDeploySettings', () => {
-  it('defaults to a serverless endpoint and the 0.98 gate', () => {
-    expect(loadDeploySettings(base)).toMatchObject({
+describe('readDeployConfig', () => {
+  it('reads a serverless endpoint and the gate', () => {
+    expect(readDeployConfig(deploy)).toMatchObject({
       gate: { minAccuracy: 0.98, maxRegression: 0.005 },
       endpoint: { mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 },
+      logLevel: 'info',
     });
   });
 
   it('reads the instance alternative and the gate overrides', () => {
     expect(
-      loadDeploySettings({
-        ...base,
+      readDeployConfig({
+        ...deploy,
         ENDPOINT_MODE: 'instance',
         ENDPOINT_INSTANCE_TYPE: 'ml.c5.large',
         ENDPOINT_INSTANCE_COUNT: '2',
@@ -69,17 +95,27 @@ describe('loadDeploySettings', () => {
   });
 
   it('refuses settings SageMaker would refuse', () => {
-    expect(() => loadDeploySettings({ ...base, SERVERLESS_MEMORY_MB: '1500' })).toThrow(
+    expect(() => readDeployConfig({ ...deploy, SERVERLESS_MEMORY_MB: '1500' })).toThrow(
       /SERVERLESS_MEMORY_MB must be 1024, 2048/,
     );
-    expect(() => loadDeploySettings({ ...base, SERVERLESS_MAX_CONCURRENCY: '0' })).toThrow(
+    expect(() => readDeployConfig({ ...deploy, SERVERLESS_MAX_CONCURRENCY: '0' })).toThrow(
       /SERVERLESS_MAX_CONCURRENCY must be an integer from 1 to 200/,
     );
-    expect(() => loadDeploySettings({ ...base, ENDPOINT_MODE: 'batch' })).toThrow(
-      /ENDPOINT_MODE must be "serverless" or "instance"/,
+    expect(() => readDeployConfig({ ...deploy, ENDPOINT_MODE: 'batch' })).toThrow(
+      /ENDPOINT_MODE must be one of serverless, instance/,
     );
-    expect(() => loadDeploySettings({ ...base, GATE_MIN_ACCURACY: '98' })).toThrow(
-      /GATE_MIN_ACCURACY must be between 0 and 1/,
+    expect(() => readDeployConfig({ ...deploy, GATE_MIN_ACCURACY: '98' })).toThrow(
+      /GATE_MIN_ACCURACY must be a number from 0 to 1/,
     );
+  });
+});
+
+describe('readRollbackConfig', () => {
+  it('needs only the registry and the endpoint', () => {
+    expect(readRollbackConfig(stage)).toEqual({
+      artifactsBucket: 'digits-dev-artifacts',
+      endpointName: 'digits-dev',
+      logLevel: 'info',
+    });
   });
 });

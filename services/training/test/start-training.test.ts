@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { METRIC_DEFINITIONS, manifestKey } from '@digits/common';
 import type { TrainingSettings } from '../src/config';
-import { TrainingInputError } from '../src/errors';
+import { TrainingRequestError } from '../src/errors';
 import { onStartTraining } from '../src/invocations';
 import { parseStartTrainingInput, startTraining, type StartTrainingDeps } from '../src/start-training';
 import {
@@ -156,7 +156,7 @@ describe('startTraining', () => {
 
   it('refuses a version that was never preprocessed, naming the missing manifest', async () => {
     await expect(startTraining({ dataset: 'mnist', version: 'v-ffffffffffffffff' }, deps)).rejects.toThrow(
-      new TrainingInputError(
+      new TrainingRequestError(
         `no manifest at s3://${PROCESSED}/mnist/v-ffffffffffffffff/manifest.json: preprocess dataset "mnist" first`,
       ),
     );
@@ -227,17 +227,36 @@ describe('onStartTraining (the Lambda input)', () => {
     expect(created()).toHaveLength(0);
   });
 
-  it('starts the good manifests of an event and then fails naming the bad one', async () => {
+  it('starts the good manifests of an event and reports the one that cannot be trained on, without a retry', async () => {
     const good = manifest('mnist');
     putManifest(s3, good);
 
-    await expect(
-      onStartTraining(
-        s3Event(PROCESSED, [manifestKey('mnist', good.version), manifestKey('fashion', good.version)]),
-        deps,
-      ),
-    ).rejects.toThrow(/fashion\/v-0123456789abcdef\/manifest.json \(no manifest at/);
+    const out = await onStartTraining(
+      s3Event(PROCESSED, [manifestKey('mnist', good.version), manifestKey('fashion', good.version)]),
+      deps,
+    );
+
+    expect(out).toEqual({
+      outcomes: [{ key: manifestKey('mnist', good.version), result: expect.objectContaining({ status: 'started' }) }],
+      failed: [
+        {
+          item: `s3://${PROCESSED}/${manifestKey('fashion', good.version)}`,
+          errorType: 'TrainingRequestError',
+          message: expect.stringMatching(/^no manifest at/),
+        },
+      ],
+    });
     expect(created()).toHaveLength(1);
+  });
+
+  it('fails the event after trying every manifest when SageMaker fails in a way a retry may fix', async () => {
+    const good = manifest('mnist');
+    putManifest(s3, good);
+    sm.mock.on(DescribeTrainingJobCommand).rejects(sageMakerError('ThrottlingException', 'Rate exceeded'));
+
+    await expect(onStartTraining(s3Event(PROCESSED, [manifestKey('mnist', good.version)]), deps)).rejects.toThrow(
+      /will be retried: .*mnist\/v-0123456789abcdef\/manifest.json \(Rate exceeded\)/,
+    );
   });
 
   it('accepts a hand invocation and rejects malformed ones clearly', async () => {

@@ -34,7 +34,7 @@ import {
   type Manifest,
   type ModelRecord,
 } from '@digits/common';
-import { loadDeploySettings, loadTrainingSettings } from '../src/config';
+import { readDeployConfig, readStartTrainingConfig } from '../src/config';
 import { onStartTraining, onTrainingStateChange } from '../src/invocations';
 import type { StartTrainingResult } from '../src/start-training';
 import { ARTIFACTS, ENDPOINT, IMAGE, PREFIX, PROCESSED, ROLE_ARN, manifest } from './aws-fakes';
@@ -48,7 +48,9 @@ import {
 
 jest.setTimeout(120_000);
 
+/** What serverless.yml sets (its defaults), with this test's names. */
 const STAGE_ENV = {
+  LOG_LEVEL: 'error',
   PROCESSED_BUCKET: PROCESSED,
   ARTIFACTS_BUCKET: ARTIFACTS,
   ENDPOINT_NAME: ENDPOINT,
@@ -56,8 +58,14 @@ const STAGE_ENV = {
   MODEL_IMAGE_URI: IMAGE,
   SAGEMAKER_ROLE_ARN: ROLE_ARN,
   DEFAULT_HYPERPARAMETERS: '{"epochs":"5","batch_size":"128"}',
+  TRAINING_INSTANCE_TYPE: 'ml.m5.xlarge',
+  TRAINING_VOLUME_GB: '10',
   TRAINING_MAX_SECONDS: '1800',
   GATE_MIN_ACCURACY: '0.98',
+  GATE_MAX_REGRESSION: '0.005',
+  ENDPOINT_MODE: 'serverless',
+  SERVERLESS_MEMORY_MB: '2048',
+  SERVERLESS_MAX_CONCURRENCY: '5',
 };
 
 /** label,784 pixels per row, labels cycling 0-9 so the manifest's class counts are true. */
@@ -74,8 +82,8 @@ describe('training service against moto_server', () => {
   let sagemaker: SageMakerClient;
   const logger = createLogger('training-int', () => {});
   const env = () => ({ ...process.env, ...STAGE_ENV });
-  const startDeps = () => ({ s3, sagemaker, settings: loadTrainingSettings(env()), logger });
-  const deployDeps = () => ({ s3, sagemaker, settings: loadDeploySettings(env()), logger });
+  const startDeps = () => ({ s3, sagemaker, settings: readStartTrainingConfig(env()), logger });
+  const deployDeps = () => ({ s3, sagemaker, settings: readDeployConfig(env()), logger });
   let m: Manifest;
   let first: StartTrainingResult;
 

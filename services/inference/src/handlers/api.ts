@@ -1,6 +1,10 @@
+import { createFunctionLogger, functionLogging } from '@digits/lambda-kit';
 import { readConfig } from '../config';
 import { createApi } from '../http/app';
-import { createServices } from '../services';
+import { createClients, createServices } from '../services';
+
+const config = readConfig();
+const logger = createFunctionLogger('inference', config.logLevel);
 
 /** The HTTP API's one function: POST /predict, GET /health, GET /model, GET / (the page) (see src/routes.ts). */
-export const handler = createApi(createServices(readConfig()));
+export const handler = createApi(createServices(config, createClients(), logger)).use(functionLogging(logger));

@@ -14,6 +14,8 @@ describe('handlers/api', () => {
     Object.assign(process.env, {
       ENDPOINT_NAME: 'digits-dev',
       ARTIFACTS_BUCKET: 'digits-dev-artifacts',
+      CORS_ORIGINS: '*',
+      LOG_LEVEL: 'error',
       AWS_REGION: 'us-east-1',
     });
     sagemaker.on(DescribeEndpointCommand, { EndpointName: 'digits-dev' }).resolves({ EndpointStatus: 'InService' });

@@ -1,14 +1,13 @@
-import middy from '@middy/core';
 import type { TrainingJobStateChangeEvent } from '@digits/common';
-import { loadDeploySettings } from '../config';
+import { lambdaFunction } from '@digits/lambda-kit';
+import { readDeployConfig } from '../config';
 import type { DeployOutcome } from '../deploy-model';
 import { onTrainingStateChange } from '../invocations';
-import { awsClients, logFailures, logger, once } from './runtime';
+import { createServices } from '../services';
 
-const settings = once(loadDeploySettings);
+const services = createServices(readDeployConfig());
 
-export const handler = middy<TrainingJobStateChangeEvent, DeployOutcome>()
-  .use(logFailures('deployModel'))
-  .handler(async (event: TrainingJobStateChangeEvent) =>
-    onTrainingStateChange(event, { ...awsClients(), settings: settings(), logger }),
-  );
+/** EventBridge "SageMaker Training Job State Change" of this stage's jobs reaching a final state. */
+export const handler = lambdaFunction<TrainingJobStateChangeEvent, DeployOutcome>(services.logger, 'async').handler(
+  (event) => onTrainingStateChange(event, services),
+);

@@ -1,10 +1,12 @@
-import middy from '@middy/core';
-import { loadRollbackSettings } from '../config';
+import { lambdaFunction } from '@digits/lambda-kit';
+import { readRollbackConfig } from '../config';
 import { onRollback } from '../invocations';
-import { awsClients, logFailures, logger, once } from './runtime';
+import type { RollbackResult } from '../rollback';
+import { createServices } from '../services';
 
-const settings = once(loadRollbackSettings);
+const services = createServices(readRollbackConfig());
 
-export const handler = middy()
-  .use(logFailures('rollback'))
-  .handler(async (event: unknown) => onRollback(event, { ...awsClients(), settings: settings(), logger }));
+/** Invoked by hand, {} or {"trainingJobName"}: the caller sees every error. */
+export const handler = lambdaFunction<unknown, RollbackResult>(services.logger, 'sync').handler((event) =>
+  onRollback(event, services),
+);

@@ -1,10 +1,13 @@
-import middy from '@middy/core';
-import { loadTrainingSettings } from '../config';
-import { onStartTraining } from '../invocations';
-import { awsClients, logFailures, logger, once } from './runtime';
+import { lambdaFunction } from '@digits/lambda-kit';
+import { readStartTrainingConfig } from '../config';
+import { onStartTraining, type ManifestEventResult } from '../invocations';
+import { createServices } from '../services';
+import type { StartTrainingResult } from '../start-training';
 
-const settings = once(loadTrainingSettings);
+const services = createServices(readStartTrainingConfig());
 
-export const handler = middy()
-  .use(logFailures('startTraining'))
-  .handler(async (event: unknown) => onStartTraining(event, { ...awsClients(), settings: settings(), logger }));
+/** S3 ObjectCreated <dataset>/<version>/manifest.json on the processed bucket, or by hand {dataset, version, hyperparameters?}. */
+export const handler = lambdaFunction<unknown, StartTrainingResult | ManifestEventResult>(
+  services.logger,
+  'async',
+).handler((event) => onStartTraining(event, services));
