@@ -1,46 +1,24 @@
 import { ConfigError } from '@digits/common';
 import { readDeployConfig, readRollbackConfig, readStartTrainingConfig } from '../src/config';
+import { DEPLOY_ENV, ROLLBACK_ENV, START_TRAINING_ENV } from './function-env';
+import { ARTIFACTS, ENDPOINT, IMAGE, PREFIX, PROCESSED, ROLE_ARN } from './aws-fakes';
 
-/** What serverless.yml sets for a stage (its defaults). */
-const stage = {
-  LOG_LEVEL: 'info',
-  PROCESSED_BUCKET: 'digits-dev-processed',
-  ARTIFACTS_BUCKET: 'digits-dev-artifacts',
-  ENDPOINT_NAME: 'digits-dev',
-  TRAINING_JOB_PREFIX: 'digits-dev',
-  SAGEMAKER_ROLE_ARN: 'arn:aws:iam::123456789012:role/x',
-};
-const startTraining = {
-  ...stage,
-  MODEL_IMAGE_URI: '123456789012.dkr.ecr.us-east-1.amazonaws.com/digits-dev-model:latest',
-  TRAINING_INSTANCE_TYPE: 'ml.m5.xlarge',
-  TRAINING_VOLUME_GB: '10',
-  TRAINING_MAX_SECONDS: '3600',
-  DEFAULT_HYPERPARAMETERS: '{"epochs": 3, "batch_size": "64"}',
-};
-const deploy = {
-  ...stage,
-  GATE_MIN_ACCURACY: '0.98',
-  GATE_MAX_REGRESSION: '0.005',
-  ENDPOINT_MODE: 'serverless',
-  SERVERLESS_MEMORY_MB: '2048',
-  SERVERLESS_MAX_CONCURRENCY: '5',
-  ENDPOINT_INSTANCE_TYPE: 'ml.m5.large',
-  ENDPOINT_INSTANCE_COUNT: '1',
-};
+const startTraining = START_TRAINING_ENV;
+const deploy = DEPLOY_ENV;
+const stage = ROLLBACK_ENV;
 
 describe('readStartTrainingConfig', () => {
   it('reads every setting serverless.yml sets', () => {
     expect(readStartTrainingConfig(startTraining)).toEqual({
-      processedBucket: 'digits-dev-processed',
-      artifactsBucket: 'digits-dev-artifacts',
-      jobPrefix: 'digits-dev',
-      imageUri: startTraining.MODEL_IMAGE_URI,
-      roleArn: stage.SAGEMAKER_ROLE_ARN,
+      processedBucket: PROCESSED,
+      artifactsBucket: ARTIFACTS,
+      jobPrefix: PREFIX,
+      imageUri: IMAGE,
+      roleArn: ROLE_ARN,
       instanceType: 'ml.m5.xlarge',
       volumeGb: 10,
       maxRuntimeSeconds: 3600,
-      defaultHyperparameters: { epochs: '3', batch_size: '64' },
+      defaultHyperparameters: { epochs: '5' },
       logLevel: 'info',
     });
   });
@@ -113,8 +91,8 @@ describe('readDeployConfig', () => {
 describe('readRollbackConfig', () => {
   it('needs only the registry and the endpoint', () => {
     expect(readRollbackConfig(stage)).toEqual({
-      artifactsBucket: 'digits-dev-artifacts',
-      endpointName: 'digits-dev',
+      artifactsBucket: ARTIFACTS,
+      endpointName: ENDPOINT,
       logLevel: 'info',
     });
   });

@@ -1,37 +1,19 @@
 import { CreateEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { REGISTRY_LIVE_KEY, type LivePointer, type TrainingJobStateChangeEvent } from '@digits/common';
 import { captureLogLines, lambdaContext } from '@digits/lambda-kit/testing';
-import type { Clients } from '../../src/services';
-import { ARTIFACTS, ENDPOINT, PREFIX, ROLE_ARN, completedJob, fakeS3, fakeSageMaker, stateChange } from '../aws-fakes';
+import { fakes } from '../fake-services';
+import { DEPLOY_ENV } from '../function-env';
+import { trainingJobStateChange as stateChange } from '@digits/test-kit';
+import { ARTIFACTS, PREFIX, completedJob } from '../aws-fakes';
 
-// The function builds its clients once; here they are the in-memory fakes.
-const mockClients = {} as Clients;
-jest.mock('../../src/services', () => {
-  const actual = jest.requireActual('../../src/services');
-  return { ...actual, createServices: (settings: never) => actual.createServices(settings, mockClients) };
-});
+jest.mock('../../src/services', () => require('../fake-services').servicesOverFakes());
 
-const s3 = fakeS3();
-const sm = fakeSageMaker();
+const { s3, sm } = fakes;
 let handler: (typeof import('../../src/handlers/deploy-model'))['handler'];
 let capture: ReturnType<typeof captureLogLines>;
 
 beforeAll(async () => {
-  Object.assign(mockClients, { s3: s3.client, sagemaker: sm.client });
-  Object.assign(process.env, {
-    LOG_LEVEL: 'info',
-    ARTIFACTS_BUCKET: ARTIFACTS,
-    ENDPOINT_NAME: ENDPOINT,
-    TRAINING_JOB_PREFIX: PREFIX,
-    SAGEMAKER_ROLE_ARN: ROLE_ARN,
-    GATE_MIN_ACCURACY: '0.98',
-    GATE_MAX_REGRESSION: '0.005',
-    ENDPOINT_MODE: 'serverless',
-    SERVERLESS_MEMORY_MB: '2048',
-    SERVERLESS_MAX_CONCURRENCY: '5',
-    ENDPOINT_INSTANCE_TYPE: 'ml.m5.large',
-    ENDPOINT_INSTANCE_COUNT: '1',
-  });
+  Object.assign(process.env, DEPLOY_ENV);
   ({ handler } = await import('../../src/handlers/deploy-model'));
 });
 beforeEach(() => (capture = captureLogLines()));

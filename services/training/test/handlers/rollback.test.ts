@@ -1,20 +1,14 @@
 import { captureLogLines, lambdaContext } from '@digits/lambda-kit/testing';
-import type { Clients } from '../../src/services';
-import { ARTIFACTS, ENDPOINT, fakeS3, fakeSageMaker } from '../aws-fakes';
+import { fakes } from '../fake-services';
+import { ROLLBACK_ENV } from '../function-env';
 
-// The function builds its clients once; here they are the in-memory fakes.
-const mockClients = {} as Clients;
-jest.mock('../../src/services', () => {
-  const actual = jest.requireActual('../../src/services');
-  return { ...actual, createServices: (settings: never) => actual.createServices(settings, mockClients) };
-});
+jest.mock('../../src/services', () => require('../fake-services').servicesOverFakes());
 
 let handler: (typeof import('../../src/handlers/rollback'))['handler'];
 let capture: ReturnType<typeof captureLogLines>;
 
 beforeAll(async () => {
-  Object.assign(mockClients, { s3: fakeS3().client, sagemaker: fakeSageMaker().client });
-  Object.assign(process.env, { LOG_LEVEL: 'info', ARTIFACTS_BUCKET: ARTIFACTS, ENDPOINT_NAME: ENDPOINT });
+  Object.assign(process.env, ROLLBACK_ENV);
   ({ handler } = await import('../../src/handlers/rollback'));
 });
 beforeEach(() => (capture = captureLogLines()));

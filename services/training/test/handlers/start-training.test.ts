@@ -1,36 +1,19 @@
 import { CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { manifestKey } from '@digits/common';
 import { captureLogLines, lambdaContext } from '@digits/lambda-kit/testing';
-import type { Clients } from '../../src/services';
-import { IMAGE, PREFIX, PROCESSED, ROLE_ARN, fakeS3, fakeSageMaker, manifest, putManifest } from '../aws-fakes';
+import { fakes } from '../fake-services';
+import { START_TRAINING_ENV } from '../function-env';
+import { PROCESSED, manifest, putManifest } from '../aws-fakes';
 import { s3Event } from '@digits/test-kit';
 
-// The function builds its clients once; here they are the in-memory fakes.
-const mockClients = {} as Clients;
-jest.mock('../../src/services', () => {
-  const actual = jest.requireActual('../../src/services');
-  return { ...actual, createServices: (settings: never) => actual.createServices(settings, mockClients) };
-});
+jest.mock('../../src/services', () => require('../fake-services').servicesOverFakes());
 
-const s3 = fakeS3();
-const sm = fakeSageMaker();
+const { s3, sm } = fakes;
 let handler: (typeof import('../../src/handlers/start-training'))['handler'];
 let capture: ReturnType<typeof captureLogLines>;
 
 beforeAll(async () => {
-  Object.assign(mockClients, { s3: s3.client, sagemaker: sm.client });
-  Object.assign(process.env, {
-    LOG_LEVEL: 'info',
-    PROCESSED_BUCKET: PROCESSED,
-    ARTIFACTS_BUCKET: 'digits-test-artifacts',
-    TRAINING_JOB_PREFIX: PREFIX,
-    MODEL_IMAGE_URI: IMAGE,
-    SAGEMAKER_ROLE_ARN: ROLE_ARN,
-    TRAINING_INSTANCE_TYPE: 'ml.m5.xlarge',
-    TRAINING_VOLUME_GB: '10',
-    TRAINING_MAX_SECONDS: '3600',
-    DEFAULT_HYPERPARAMETERS: '{"epochs":"5"}',
-  });
+  Object.assign(process.env, START_TRAINING_ENV);
   ({ handler } = await import('../../src/handlers/start-training'));
 });
 beforeEach(() => (capture = captureLogLines()));

@@ -1,0 +1,31 @@
+/** The environment serverless.yml gives each training function (its defaults), with the test names. */
+import { ARTIFACTS, ENDPOINT, IMAGE, PREFIX, PROCESSED, ROLE_ARN } from './aws-fakes';
+
+export const ROLLBACK_ENV = { LOG_LEVEL: 'info', ARTIFACTS_BUCKET: ARTIFACTS, ENDPOINT_NAME: ENDPOINT };
+
+const STAGE_ENV = {
+  ...ROLLBACK_ENV,
+  PROCESSED_BUCKET: PROCESSED,
+  TRAINING_JOB_PREFIX: PREFIX,
+  SAGEMAKER_ROLE_ARN: ROLE_ARN,
+};
+
+export const START_TRAINING_ENV = {
+  ...STAGE_ENV,
+  MODEL_IMAGE_URI: IMAGE,
+  TRAINING_INSTANCE_TYPE: 'ml.m5.xlarge',
+  TRAINING_VOLUME_GB: '10',
+  TRAINING_MAX_SECONDS: '3600',
+  DEFAULT_HYPERPARAMETERS: '{"epochs":"5"}',
+};
+
+export const DEPLOY_ENV = {
+  ...STAGE_ENV,
+  GATE_MIN_ACCURACY: '0.98',
+  GATE_MAX_REGRESSION: '0.005',
+  ENDPOINT_MODE: 'serverless',
+  SERVERLESS_MEMORY_MB: '2048',
+  SERVERLESS_MAX_CONCURRENCY: '5',
+  ENDPOINT_INSTANCE_TYPE: 'ml.m5.large',
+  ENDPOINT_INSTANCE_COUNT: '1',
+};
