@@ -1,4 +1,10 @@
-/** One-line JSON logs (CloudWatch-friendly); the only logger the services use. */
+/**
+ * The logging interface all code logs through, and one-line JSON logs for processes that are not
+ * Lambda functions (the model server, the offline cloud). Lambda functions log through
+ * @digits/lambda-kit's Powertools logger behind this same interface, at their config's LOG_LEVEL.
+ */
+import { ENV } from './config';
+
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -13,7 +19,7 @@ export function createLogger(
   component: string,
   write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
 ): Logger {
-  const threshold = ORDER[(process.env.LOG_LEVEL as Level) ?? 'info'] ?? ORDER.info;
+  const threshold = ORDER[(process.env[ENV.logLevel] as Level) ?? 'info'] ?? ORDER.info;
   const emit =
     (level: Level) =>
     (message: string, fields: Record<string, unknown> = {}) => {
