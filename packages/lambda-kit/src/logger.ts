@@ -25,6 +25,21 @@ export function createFunctionLogger(service: string, level: LogLevel): Function
   const at =
     (method: LogLevel) =>
     (message: string, fields?: Record<string, unknown>): void =>
-      fields ? powertools[method](message, fields) : powertools[method](message);
+      fields ? powertools[method](message, keepReserved(fields)) : powertools[method](message);
   return { powertools, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** Keys Powertools writes itself; a field of that name would be dropped (with a warning line). */
+const RESERVED: Readonly<Record<string, string>> = {
+  message: 'detail',
+  level: 'fieldLevel',
+  service: 'fieldService',
+  timestamp: 'fieldTimestamp',
+  sampling_rate: 'fieldSamplingRate',
+};
+
+/** The fields with any reserved key renamed (`message` → `detail`), so no field is lost. */
+function keepReserved(fields: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.keys(fields).some((k) => k in RESERVED)) return fields;
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [RESERVED[k] ?? k, v]));
 }

@@ -27,6 +27,13 @@ describe('createFunctionLogger', () => {
     });
   });
 
+  it("keeps a field named like one of Powertools' own keys, renamed (message → detail)", () => {
+    createFunctionLogger('inference', 'info').warn('request refused', { status: 404, message: 'no route GET /x' });
+    expect(capture.lines()).toEqual([
+      expect.objectContaining({ level: 'WARN', message: 'request refused', status: 404, detail: 'no route GET /x' }),
+    ]);
+  });
+
   it('drops lines under its level, whatever LOG_LEVEL says (the level comes from the config)', () => {
     const saved = process.env.LOG_LEVEL;
     process.env.LOG_LEVEL = 'debug';

@@ -1,4 +1,5 @@
 import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { captureLogLines } from '@digits/lambda-kit/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { httpEvent, lambdaContext } from '@digits/test-kit';
 
@@ -27,6 +28,34 @@ describe('handlers/api', () => {
       ready: true,
       endpoint: { name: 'digits-dev', status: 'InService' },
     });
+  });
+
+  it('logs through the function logger: every line carries the request id, at the level LOG_LEVEL sets', async () => {
+    Object.assign(process.env, {
+      ENDPOINT_NAME: 'digits-dev',
+      ARTIFACTS_BUCKET: 'digits-dev-artifacts',
+      CORS_ORIGINS: '*',
+      LOG_LEVEL: 'warn',
+      AWS_REGION: 'us-east-1',
+    });
+    const { handler } = await import('../../src/handlers/api');
+    const capture = captureLogLines();
+    try {
+      const res = await handler(httpEvent({ path: '/nowhere' }), lambdaContext('req-404'));
+      expect(res.statusCode).toBe(404);
+      expect(capture.lines()).toEqual([
+        expect.objectContaining({
+          level: 'WARN',
+          message: 'request refused',
+          service: 'inference',
+          function_request_id: 'req-404',
+          status: 404,
+          detail: expect.stringContaining('/nowhere'),
+        }),
+      ]);
+    } finally {
+      capture.restore();
+    }
   });
 
   it('fails at start-up, naming the missing variable', async () => {
