@@ -10,8 +10,9 @@ export interface ImportSource {
   prefix: string;
 }
 
-export class ImportInputError extends PermanentError {
-  override name = 'ImportInputError';
+/** The import cannot be done as asked (bad input, or a source that is incomplete or forbidden): permanent. */
+export class ImportError extends PermanentError {
+  override name = 'ImportError';
 }
 
 // S3 bucket naming rules (3-63 chars, lowercase letters, digits, dots, hyphens; starts/ends alphanumeric).
@@ -22,25 +23,23 @@ export function parseImportInput(input: unknown, defaults: ImportSource): Import
   // `sls invoke` without --data delivers {} (or nothing at all).
   if (input === undefined || input === null || input === '') input = {};
   if (typeof input !== 'object' || Array.isArray(input)) {
-    throw new ImportInputError(
-      `input must be an object like {"bucket": "...", "prefix": "..."}, got ${describe(input)}`,
-    );
+    throw new ImportError(`input must be an object like {"bucket": "...", "prefix": "..."}, got ${describe(input)}`);
   }
   const fields = input as Record<string, unknown>;
   const unknown = Object.keys(fields).filter((k) => !ALLOWED_FIELDS.includes(k));
   if (unknown.length > 0) {
-    throw new ImportInputError(
+    throw new ImportError(
       `unknown input field(s) ${unknown.map((k) => `"${k}"`).join(', ')}: only "bucket" and "prefix" are accepted`,
     );
   }
   const { bucket = defaults.bucket, prefix = defaults.prefix } = fields;
   if (typeof bucket !== 'string' || !BUCKET_NAME.test(bucket) || bucket.includes('..')) {
-    throw new ImportInputError(
+    throw new ImportError(
       `input "bucket" must be an S3 bucket name (3-63 lowercase letters, digits, '.' or '-'), got ${describe(bucket)}`,
     );
   }
   if (typeof prefix !== 'string' || prefix.length > 900 || prefix.startsWith('/')) {
-    throw new ImportInputError(
+    throw new ImportError(
       `input "prefix" must be a key prefix string (no leading '/', at most 900 characters), got ${describe(prefix)}`,
     );
   }

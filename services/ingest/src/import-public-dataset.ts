@@ -1,7 +1,6 @@
-import { PermanentError } from '@digits/lambda-kit';
 import { CopyObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_DATASET, MNIST_FILES, SPLITS, isAccessDenied, rawKey, type Logger } from '@digits/common';
-import type { ImportSource } from './import-input';
+import { ImportError, type ImportSource } from './import-input';
 import { SOURCE_ETAG_META, SOURCE_KEY_META, bareEtag, copySource, headObject, isSameObject } from './s3-helpers';
 
 export interface ImportSummary {
@@ -11,10 +10,6 @@ export interface ImportSummary {
   copied: string[];
   /** Raw keys that already held the source bytes. */
   skipped: string[];
-}
-
-export class ImportError extends PermanentError {
-  override name = 'ImportError';
 }
 
 /** The four MNIST file names in a stable order (train images, train labels, test images, test labels). */
