@@ -10,15 +10,18 @@ afterEach(() => {
   jest.resetModules();
 });
 
+/** What serverless.yml sets for the function. */
+const STAGE_ENV = {
+  ENDPOINT_NAME: 'digits-dev',
+  ARTIFACTS_BUCKET: 'digits-dev-artifacts',
+  CORS_ORIGINS: '*',
+  LOG_LEVEL: 'error',
+  AWS_REGION: 'us-east-1',
+};
+
 describe('handlers/api', () => {
   it('serves with the endpoint and bucket named by ENDPOINT_NAME and ARTIFACTS_BUCKET', async () => {
-    Object.assign(process.env, {
-      ENDPOINT_NAME: 'digits-dev',
-      ARTIFACTS_BUCKET: 'digits-dev-artifacts',
-      CORS_ORIGINS: '*',
-      LOG_LEVEL: 'error',
-      AWS_REGION: 'us-east-1',
-    });
+    Object.assign(process.env, STAGE_ENV);
     sagemaker.on(DescribeEndpointCommand, { EndpointName: 'digits-dev' }).resolves({ EndpointStatus: 'InService' });
     const { handler } = await import('../../src/handlers/api');
     const res = await handler(httpEvent({ path: '/health' }), lambdaContext());
@@ -31,13 +34,7 @@ describe('handlers/api', () => {
   });
 
   it('logs through the function logger: every line carries the request id, at the level LOG_LEVEL sets', async () => {
-    Object.assign(process.env, {
-      ENDPOINT_NAME: 'digits-dev',
-      ARTIFACTS_BUCKET: 'digits-dev-artifacts',
-      CORS_ORIGINS: '*',
-      LOG_LEVEL: 'warn',
-      AWS_REGION: 'us-east-1',
-    });
+    Object.assign(process.env, { ...STAGE_ENV, LOG_LEVEL: 'warn' });
     const { handler } = await import('../../src/handlers/api');
     const capture = captureLogLines();
     try {
