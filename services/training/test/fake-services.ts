@@ -1,7 +1,9 @@
 /**
  * The training functions' services over the in-memory fakes, for the handler tests. A handler
  * builds its services when it loads; a test file swaps the factory with
- *   jest.mock('../../src/services', () => require('../fake-services').servicesOverFakes());
+ *   jest.mock('../../src/services', () =>
+ *     jest.requireActual<typeof import('../fake-services')>('../fake-services').servicesOverFakes(),
+ *   );
  * and then drives `fakes` to set the scene and check what was called.
  */
 import type * as ServicesModule from '../src/services';

@@ -6,7 +6,9 @@ import { DEPLOY_ENV } from '../function-env';
 import { trainingJobStateChange as stateChange } from '@digits/test-kit';
 import { ARTIFACTS, PREFIX, completedJob } from '../aws-fakes';
 
-jest.mock('../../src/services', () => require('../fake-services').servicesOverFakes());
+jest.mock('../../src/services', () =>
+  jest.requireActual<typeof import('../fake-services')>('../fake-services').servicesOverFakes(),
+);
 
 const { s3, sm } = fakes;
 let handler: (typeof import('../../src/handlers/deploy-model'))['handler'];

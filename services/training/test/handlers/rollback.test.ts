@@ -1,8 +1,9 @@
 import { captureLogLines, lambdaContext } from '@digits/lambda-kit/testing';
-import { fakes } from '../fake-services';
 import { ROLLBACK_ENV } from '../function-env';
 
-jest.mock('../../src/services', () => require('../fake-services').servicesOverFakes());
+jest.mock('../../src/services', () =>
+  jest.requireActual<typeof import('../fake-services')>('../fake-services').servicesOverFakes(),
+);
 
 let handler: (typeof import('../../src/handlers/rollback'))['handler'];
 let capture: ReturnType<typeof captureLogLines>;

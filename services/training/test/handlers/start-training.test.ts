@@ -6,7 +6,9 @@ import { START_TRAINING_ENV } from '../function-env';
 import { PROCESSED, manifest, putManifest } from '../aws-fakes';
 import { s3Event } from '@digits/test-kit';
 
-jest.mock('../../src/services', () => require('../fake-services').servicesOverFakes());
+jest.mock('../../src/services', () =>
+  jest.requireActual<typeof import('../fake-services')>('../fake-services').servicesOverFakes(),
+);
 
 const { s3, sm } = fakes;
 let handler: (typeof import('../../src/handlers/start-training'))['handler'];
