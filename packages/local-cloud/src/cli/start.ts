@@ -2,7 +2,7 @@
  * `pnpm start`: the whole product on this machine. Starts the stand-ins, seeds the public MNIST
  * bucket, invokes ingest's importPublicDataset, and from there lets S3 and EventBridge events
  * drive the unchanged services until /predict answers; prints `READY <url>` and serves until
- * Ctrl-C / SIGTERM.
+ * Ctrl-C, SIGTERM or SIGHUP.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -32,8 +32,12 @@ async function main(): Promise<void> {
     await cloud?.close();
     process.exit(code);
   };
+  // Ctrl-C, kill and a closed terminal all stop everything (128 + the signal's number, as a shell reports it).
   process.on('SIGINT', () => void stop(130));
   process.on('SIGTERM', () => void stop(143));
+  process.on('SIGHUP', () => void stop(129));
+  // After a hang-up the terminal is gone: writing to it fails, which must not cut the stop short.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 
   progress.stage(
     'start',

@@ -1,11 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /**
  * The `train` / `serve` child processes: output captured line by line, stopped as a process group
  * (SIGTERM, then SIGKILL after a grace period, as SageMaker does), and never left running when this
- * process exits.
+ * process ends — however it ends. Each command runs under lifeline.cjs, which ends the group when
+ * this process is gone: an exit handler alone does not run on SIGKILL or on an unhandled SIGHUP or
+ * SIGTERM (pnpm 12 SIGKILLs the script's process group when it is itself hung up on).
  */
+
+const LIFELINE = join(__dirname, 'lifeline.cjs');
+/** How long a command orphaned by this process's death gets between SIGTERM and SIGKILL. */
+const ORPHAN_GRACE_MS = 5000;
+/** lifeline.cjs's exit code when the command itself could not be started. */
+const NOT_STARTED = 127;
 
 export type Stream = 'stdout' | 'stderr';
 
@@ -56,12 +65,24 @@ export class ManagedChild {
     const [command, ...args] = argv;
     if (!command) throw new Error('empty command');
     installExitHook();
-    // detached: its own process group, so a stop also reaches anything it spawned.
-    this.child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // detached: its own process group, so a stop also reaches anything it spawned, and a Ctrl-C
+    // to this process's group does not kill it before this process has stopped it in order.
+    // stdin is the lifeline: it closes when this process is gone.
+    this.child = spawn(process.execPath, [LIFELINE, String(ORPHAN_GRACE_MS), command, ...args], {
+      cwd,
+      env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     live.add(this.child);
+    let notStarted: string | undefined;
     for (const stream of ['stdout', 'stderr'] as const) {
       const source = this.child[stream];
-      if (source) createInterface({ input: source, crlfDelay: Infinity }).on('line', (line) => onLine(line, stream));
+      if (!source) continue;
+      createInterface({ input: source, crlfDelay: Infinity }).on('line', (line) => {
+        if (stream === 'stderr' && line.startsWith('lifeline: could not start ')) notStarted = line.slice(10);
+        else onLine(line, stream);
+      });
     }
     this.exited = new Promise<Exit>((resolveExit) => {
       let spawnError: Error | undefined;
@@ -73,6 +94,7 @@ export class ManagedChild {
       const finish = (code: number | null, signal: NodeJS.Signals | null) => {
         if (this.exit) return;
         live.delete(this.child);
+        if (code === NOT_STARTED && notStarted) spawnError ??= new Error(notStarted);
         this.exit = { code, signal, ...(spawnError ? { error: spawnError } : {}) };
         resolveExit(this.exit);
       };
