@@ -1,5 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import S3rver from 's3rver';
+import { conditionalRequests } from './s3/conditional-requests';
+import { ContainedFilesystemStore, refusePathBuckets } from './s3/key-paths';
 
 /**
  * A real S3 server (s3rver) on 127.0.0.1, used by `pnpm start` and by every integration test.
@@ -30,6 +32,10 @@ export async function startLocalS3({ directory, port = 0, buckets = [] }: LocalS
     vhostBuckets: false,
     configureBuckets: buckets.map((name) => ({ name })),
   });
+  // What s3rver lacks (see src/s3/): keys kept inside the folder, conditional requests as on AWS.
+  server.store = server.context.store = new ContainedFilesystemStore(directory);
+  // Before the router (the last middleware), after s3rver's logging and error rendering.
+  server.middleware.splice(server.middleware.length - 1, 0, refusePathBuckets, conditionalRequests(server.store));
   const address = await server.run();
   const endpoint = `http://127.0.0.1:${address.port}`;
   return {

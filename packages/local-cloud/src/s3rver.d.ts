@@ -2,6 +2,8 @@
 declare module 's3rver' {
   import type { EventEmitter } from 'node:events';
   import type { Server } from 'node:http';
+  import type FilesystemStore from 's3rver/lib/stores/filesystem';
+  import type { KoaMiddleware } from 's3rver/lib/koa';
   interface S3rverOptions {
     address?: string;
     port?: number;
@@ -25,7 +27,55 @@ declare module 's3rver' {
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
     httpServer?: Server;
+    /** The object store; requests reach it through `context.store`. */
+    store: FilesystemStore;
+    context: { store: FilesystemStore };
+    /** Koa's middleware stack (s3rver is a Koa application); the router is the last entry. */
+    middleware: KoaMiddleware[];
     on(event: 'event', listener: (event: S3rverEvent) => void): this;
   }
   export = S3rver;
+}
+
+/** The slice of Koa's context that local-cloud's middlewares read (s3rver ships no Koa types). */
+declare module 's3rver/lib/koa' {
+  import type { IncomingHttpHeaders } from 'node:http';
+  interface KoaContext {
+    method: string;
+    /** The request path, still percent-encoded. */
+    path: string;
+    query: Record<string, string | string[] | undefined>;
+    headers: IncomingHttpHeaders;
+  }
+  type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
+}
+
+declare module 's3rver/lib/stores/filesystem' {
+  class FilesystemStore {
+    constructor(rootDirectory: string);
+    rootDirectory: string;
+    getResourcePath(bucket: string, key?: string, resource?: string): string;
+    /** Rejects (ENOENT) when the object does not exist; `etag` is quoted. */
+    getMetadata(
+      bucket: string,
+      key: string,
+    ): Promise<Record<string, string> & { etag: string; 'last-modified': string }>;
+    existsObject(bucket: string, key: string): Promise<boolean>;
+    deleteObject(bucket: string, key: string): Promise<void>;
+    listObjects(
+      bucket: string,
+      options: { delimiter?: string; startAfter?: string; prefix?: string; maxKeys?: number },
+    ): Promise<{ objects: Array<{ key: string }>; commonPrefixes: string[]; isTruncated: boolean }>;
+  }
+  export = FilesystemStore;
+}
+
+declare module 's3rver/lib/models/error' {
+  /** s3rver renders it as S3's XML error, with the status S3 uses for `code`. */
+  class S3Error extends Error {
+    constructor(code: string, message?: string, detail?: Record<string, string>);
+    code: string;
+    status: number;
+  }
+  export = S3Error;
 }

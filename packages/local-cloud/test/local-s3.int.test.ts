@@ -53,5 +53,5 @@ describe('local S3 (s3rver) with the unchanged SDK', () => {
       (await client.send(new GetObjectCommand({ Bucket: 'streams', Key }))).Body!.transformToByteArray();
     expect(sha(await read('put'))).toBe(sha(payload.subarray(0, 1000)));
     expect(sha(await read('multi'))).toBe(sha(payload));
-  });
+  }, 60_000);
 });
