@@ -16,6 +16,7 @@ import {
   Validator,
 } from './validate';
 import { epochSeconds, sageMakerArn } from './wire';
+import { refuseRuntimeVariables } from './environment';
 
 /**
  * Models, endpoint configs and endpoints. An endpoint's variant runs the model container's `serve`
@@ -70,13 +71,14 @@ export class Hosting {
       max: 1024,
       pattern: S3_URI_PATTERN,
     });
-    v.stringMap('primaryContainer.environment', container?.Environment, {
+    const environment = v.stringMap('primaryContainer.environment', container?.Environment, {
       max: 100,
       key: { max: 1024, pattern: ENVIRONMENT_KEY_PATTERN },
       value: { max: 1024, pattern: '[\\S\\s]*' },
     });
     v.string('primaryContainer.mode', container?.Mode, { enum: ['SingleModel', 'MultiModel'] });
     v.done();
+    refuseRuntimeVariables('primaryContainer.environment', environment);
     if (!container) {
       throw validationException(
         input.Containers

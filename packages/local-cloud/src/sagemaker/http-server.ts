@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { AwsError, serializationException } from './errors';
+import { checkHost, checkSignature } from './request-checks';
 import { MAX_PAYLOAD_BYTES } from './runtime';
 
 /**
@@ -9,7 +10,8 @@ import { MAX_PAYLOAD_BYTES } from './runtime';
  *   HTTP 400 `{"__type": "<Code>", "message": "..."}` (the SDK reads `__type`, the CLI too);
  * - runtime, REST-JSON: `POST /endpoints/{EndpointName}/invocations`; errors carry the code in the
  *   `x-amzn-ErrorType` header and `{"Message": ...}` plus the error's members in the body.
- * Requests must be SigV4-signed (any key: the signature itself is not checked).
+ * Requests must name this server in Host and carry a well-formed SigV4 Authorization (any key:
+ * the signature itself is not checked); see request-checks.ts.
  */
 
 export interface ControlPlane {
@@ -92,13 +94,8 @@ export function createSageMakerServer(
             `${req.method ?? ''} ${path} is not an operation of this service`,
             404,
           );
-        if (handlers.requireSignature && !String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')) {
-          throw new AwsError(
-            'MissingAuthenticationTokenException',
-            'Missing Authentication Token',
-            runtime ? 403 : 400,
-          );
-        }
+        checkHost(req);
+        if (handlers.requireSignature) checkSignature(req, runtime);
         if (invocation) {
           const body = await readBody(req, MAX_PAYLOAD_BYTES);
           const answer = await handlers.invoke({

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { EVENT, LOG, paginate, sortBy, type Context, type LogLine } from './context';
+import { refuseRuntimeVariables } from './environment';
 import { resourceInUse, resourceLimitExceeded, validationException } from './errors';
 import { regexError } from './metrics';
 import { listKeys, parseS3Uri } from './s3-objects';
@@ -323,7 +324,7 @@ export class TrainingJobs {
       key: { max: 256, pattern: '.*' },
       value: { max: 2500, pattern: '.*' },
     });
-    v.stringMap('environment', input.Environment, {
+    const environment = v.stringMap('environment', input.Environment, {
       max: 100,
       key: { max: 512, pattern: ENVIRONMENT_KEY_PATTERN },
       value: { max: 512, pattern: '[\\S\\s]*' },
@@ -390,6 +391,7 @@ export class TrainingJobs {
     const stopping = v.object('stoppingCondition', input.StoppingCondition, true);
     v.number('stoppingCondition.maxRuntimeInSeconds', stopping?.MaxRuntimeInSeconds, { min: 1, integer: true });
     v.done();
+    refuseRuntimeVariables('environment', environment);
 
     // Checks SageMaker makes after the shape is valid.
     if (!image && !algorithmName)

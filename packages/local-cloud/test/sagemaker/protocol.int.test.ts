@@ -12,8 +12,8 @@ describe('local SageMaker wire protocol', () => {
   const post = (headers: Record<string, string>, body: string) =>
     fetch(stack.sagemaker.endpoint, { method: 'POST', headers, body });
   const signed = {
-    Authorization:
-      'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sagemaker/aws4_request, SignedHeaders=host, Signature=00',
+    Authorization: `AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sagemaker/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
+    'X-Amz-Date': '20260101T000000Z',
     'Content-Type': 'application/x-amz-json-1.1',
   };
 
