@@ -120,6 +120,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       configEnv,
       httpPort: options.httpPort ?? 0,
       cacheDir: join(dataDir, 'functions'),
+      failedEventsDir: join(dataDir, 'failed-events'),
       log,
     });
     closers.push(() => functions.close());

@@ -11,6 +11,7 @@ import { REPO_ROOT, startLocalCloud, type LocalCloud } from '../local-cloud';
 import { sampleTestDigits } from '../sample-digits';
 import { seedPublicDataset } from '../seed-public-dataset';
 import { parseStartOptions, UsageError, USAGE } from './options';
+import { reportFailedEvents } from './failed-events-report';
 import { createProgress } from './progress';
 import { CancelledError, waitForModelRecord, waitForPredict } from './wait-for-predict';
 import { watchPipeline } from './watch-pipeline';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     `S3 ${cloud.s3.endpoint} · SageMaker ${cloud.sageMaker.endpoint} · API ${cloud.apiUrl} · ${cloud.functions.functions.length} functions`,
   );
   watchPipeline(cloud, progress);
+  await reportFailedEvents(cloud.functions.failedEvents, progress);
 
   const seeded = await seedPublicDataset(cloud.s3Client);
   progress.stage(

@@ -1,12 +1,17 @@
+import type { AttemptError, FailedEvents } from './failed-events';
+
 /**
  * Lambda's asynchronous invocation (how S3 and EventBridge call functions): the caller does not
- * wait; a function error is retried twice, then the event is dropped with a loud log line (Lambda
- * waits ~1 and ~2 minutes between attempts; locally the delays are short and configurable).
+ * wait; a function error is retried twice (Lambda waits ~1 and ~2 minutes between attempts;
+ * locally the delays are short and configurable), then the event is kept in `failedEvents`, the
+ * stand-in for an on-failure destination. An event whose retries a shutdown cuts short is kept too.
  */
 export interface AsyncInvokerOptions {
   invoke: (functionName: string, event: unknown) => Promise<unknown>;
   log: (line: string) => void;
+  failedEvents: FailedEvents;
   retryDelaysMs?: number[];
+  region?: string;
 }
 
 export class AsyncInvoker {
@@ -18,7 +23,7 @@ export class AsyncInvoker {
     this.retryDelaysMs = options.retryDelaysMs ?? [500, 1000];
   }
 
-  /** Queue an invocation; `source` names the trigger for the failure log. */
+  /** Queue an invocation; `source` names the trigger for the failure record. */
   enqueue(functionName: string, event: unknown, source: string): void {
     const run = this.run(functionName, event, source).finally(() => this.inFlight.delete(run));
     this.inFlight.add(run);
@@ -26,24 +31,59 @@ export class AsyncInvoker {
 
   private async run(functionName: string, event: unknown, source: string): Promise<void> {
     const attempts = this.retryDelaysMs.length + 1;
+    const errors: AttemptError[] = [];
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (this.closed) return;
       try {
         await this.options.invoke(functionName, event);
         return;
       } catch (error) {
-        const e = error as Error;
-        if (attempt === attempts) {
-          this.options.log(
-            `[${functionName}] ERROR async invocation from ${source} FAILED after ${attempts} attempts, event dropped: ${e.name}: ${e.message}`,
-          );
+        const e = error as Error & { errorType?: string };
+        errors.push({ at: new Date().toISOString(), errorType: e.errorType ?? e.name, errorMessage: e.message });
+        const interrupted = this.closed && attempt < attempts;
+        if (attempt === attempts || interrupted) {
+          await this.keep(functionName, event, source, errors, e, interrupted);
           return;
         }
         this.options.log(
           `[${functionName}] WARN async invocation from ${source} failed (attempt ${attempt}/${attempts}), retrying: ${e.name}: ${e.message}`,
         );
         await new Promise((r) => setTimeout(r, this.retryDelaysMs[attempt - 1]));
+        if (this.closed) {
+          await this.keep(functionName, event, source, errors, e, true);
+          return;
+        }
       }
+    }
+  }
+
+  private async keep(
+    functionName: string,
+    event: unknown,
+    source: string,
+    attempts: AttemptError[],
+    lastError: Error,
+    interrupted: boolean,
+  ): Promise<void> {
+    const what = interrupted
+      ? `stopped after ${attempts.length} failed attempt${attempts.length === 1 ? '' : 's'}`
+      : `FAILED after ${attempts.length} attempts`;
+    try {
+      const kept = await this.options.failedEvents.keep({
+        functionName,
+        event,
+        source,
+        condition: interrupted ? 'Interrupted' : 'RetriesExhausted',
+        attempts,
+        lastError,
+        ...(this.options.region ? { region: this.options.region } : {}),
+      });
+      this.options.log(
+        `[${functionName}] ERROR async invocation from ${source} ${what}, event kept in ${kept.path}: ${lastError.name}: ${lastError.message}`,
+      );
+    } catch (writeError) {
+      this.options.log(
+        `[${functionName}] ERROR async invocation from ${source} ${what}, and the event could not be kept (${(writeError as Error).message}): ${lastError.name}: ${lastError.message}; event: ${JSON.stringify(event)}`,
+      );
     }
   }
 
@@ -62,6 +102,7 @@ export class AsyncInvoker {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
+  /** No more retries: events still failing are kept (Interrupted); `idle()` then waits for those writes. */
   close(): void {
     this.closed = true;
   }

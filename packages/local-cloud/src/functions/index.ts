@@ -2,6 +2,7 @@ export { startFunctions, type StartFunctionsOptions, type LocalFunctions, type F
 export { resolveServices, printServiceConfig, parseServiceConfig, ServiceConfigError } from './service-config';
 export { matchesEventPattern, EventPatternError } from './event-pattern';
 export { LambdaError } from './lambda-function';
+export { FailedEvents, type FailedEventRecord, type FailedEventsSummary, type KeptEvent } from './failed-events';
 export { s3NotificationEvent } from './s3-notifications';
 export type { BusEvent, PutEventsEntry } from './eventbridge';
 export type {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type S3rver from 's3rver';
 import { AsyncInvoker } from './async-invoker';
+import { FailedEvents } from './failed-events';
 import { bundleRuntime, bundleService } from './bundler';
 import { eventTargets, toBusEvent, type BusEvent, type PutEventsEntry } from './eventbridge';
 import { startHttpApi, type HttpApi, type HttpApiTarget } from './http-api';
@@ -28,6 +29,8 @@ export interface StartFunctionsOptions {
   cacheDir?: string;
   /** Delays between async retries (S3, EventBridge); Lambda retries twice. */
   asyncRetryDelaysMs?: number[];
+  /** Where async events that failed every attempt are kept (default: <cacheDir>/failed-events). */
+  failedEventsDir?: string;
   accessLog?: boolean;
 }
 
@@ -54,6 +57,8 @@ export interface LocalFunctions {
   attachS3(server: S3rver): () => void;
   /** Resolves when every async delivery (with retries) so far has finished. */
   idle(): Promise<void>;
+  /** Async events that failed every attempt (the on-failure destination's stand-in). */
+  failedEvents: FailedEvents;
   close(): Promise<void>;
 }
 
@@ -81,6 +86,8 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
     detachers.clear();
     asyncInvoker?.close();
     await Promise.allSettled([http?.close(), ...[...lambdas.values()].map((l) => l.close())]);
+    // Invocations cut short by the stop are kept as failed events: wait for those writes.
+    await asyncInvoker?.idle();
     if (ownCache) await rm(cacheDir, { recursive: true, force: true });
   };
 
@@ -147,7 +154,15 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
       );
     };
     const invoke = async (name: string, event: unknown) => find(name).invoke(event);
-    asyncInvoker = new AsyncInvoker({ invoke, log, retryDelaysMs: options.asyncRetryDelaysMs });
+    const region = services[0]?.region ?? options.baseEnv.AWS_REGION ?? 'us-east-1';
+    const failedEvents = new FailedEvents(options.failedEventsDir ?? path.join(cacheDir, 'failed-events'));
+    asyncInvoker = new AsyncInvoker({
+      invoke,
+      log,
+      failedEvents,
+      region,
+      ...(options.asyncRetryDelaysMs ? { retryDelaysMs: options.asyncRetryDelaysMs } : {}),
+    });
     const invoker = asyncInvoker;
 
     const routes: Route<HttpApiTarget>[] = services.flatMap((service) =>
@@ -166,7 +181,6 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
     http = await startHttpApi({ routes, port: options.httpPort ?? 0, log, accessLog: options.accessLog });
 
     const definitions = services.flatMap((s) => s.functions);
-    const region = services[0]?.region ?? options.baseEnv.AWS_REGION ?? 'us-east-1';
     for (const d of definitions) {
       const events = [
         ...d.events.httpApi.map((r) => `httpApi ${r.routeKey}`),
@@ -217,6 +231,7 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
         };
       },
       idle: () => invoker.idle(),
+      failedEvents,
       close,
     };
   } catch (error) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -180,17 +180,24 @@ describe('local Lambda runner (fixture service)', () => {
     expect(removals[0]!.event.Records[0].s3.object.key).toBe('source.bin');
   });
 
-  it('retries a failing async delivery twice, then logs the failure loudly', async () => {
+  it('retries a failing async delivery twice, then keeps the event under the failed-events folder', async () => {
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'incoming/always-fails.png', Body: 'x' }));
     await fns.idle();
     expect(recorded('images')).toHaveLength(3);
     expect(
       logs.some(
         (l) =>
-          l.includes('[echo-local-images] ERROR async invocation from S3 FAILED after 3 attempts') &&
+          l.includes('[echo-local-images] ERROR async invocation from S3 FAILED after 3 attempts, event kept in') &&
           l.includes('asked to fail'),
       ),
     ).toBe(true);
+    expect(await fns.failedEvents.summary()).toEqual({ total: 1, byFunction: { 'echo-local-images': 1 } });
+    const folder = path.join(fns.failedEvents.dir, 'echo-local-images');
+    const [file] = await readdir(folder);
+    const record = JSON.parse(await readFile(path.join(folder, file!), 'utf8'));
+    expect(record.requestPayload.Records[0].s3.object.key).toBe('incoming/always-fails.png');
+    expect(record.requestContext).toMatchObject({ condition: 'RetriesExhausted', approximateInvokeCount: 3 });
+    expect(record.responsePayload.errorMessage).toMatch(/asked to fail/);
   });
 
   it('passes a binary body base64 with isBase64Encoded and maps a base64 response back to bytes', async () => {
