@@ -42,9 +42,10 @@ describe('pnpm start stops everything it started', () => {
       const seen = await eventually(() => output.includes(waitFor) || pnpm.exitCode !== null, 400_000, 250);
       expect({ seen, output }).toMatchObject({ seen: true });
       expect(pnpm.exitCode).toBeNull();
+      // The status line can come a moment before the container's process starts.
+      expect(await eventually(() => processesWorkingIn(dataDir).length > 0, 30_000)).toBe(true);
       const tree = descendants(pnpm.pid!);
       const containers = processesWorkingIn(dataDir);
-      expect(containers.length).toBeGreaterThan(0);
       for (const port of ports) expect(await portAccepts(port)).toBe(true);
 
       try {
