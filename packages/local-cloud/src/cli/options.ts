@@ -66,3 +66,26 @@ export function parseStartOptions(argv: string[], repoRoot: string): StartOption
     dataDir: values['data-dir'] ?? join(repoRoot, '.local'),
   };
 }
+
+/** Shell-quoted only when needed. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The `pnpm start` command line for these options (defaults left out), with `fresh`/`quick` overridden. */
+export function startCommand(
+  options: StartOptions,
+  repoRoot: string,
+  overrides: { fresh?: boolean; quick?: boolean } = {},
+): string {
+  const { fresh, quick } = { fresh: options.fresh, quick: options.quick, ...overrides };
+  const args = ['pnpm', 'start'];
+  if (quick) args.push('--quick');
+  if (fresh) args.push('--fresh');
+  if (options.port !== DEFAULT_PORTS.api) args.push('--port', String(options.port));
+  if (options.s3Port !== DEFAULT_PORTS.s3) args.push('--s3-port', String(options.s3Port));
+  if (options.sageMakerPort !== DEFAULT_PORTS.sageMaker) args.push('--sagemaker-port', String(options.sageMakerPort));
+  if (options.dataDir !== join(repoRoot, '.local')) args.push('--data-dir', options.dataDir);
+  if (options.verbose) args.push('--verbose');
+  return args.map(shellWord).join(' ');
+}

@@ -10,10 +10,13 @@ import { join } from 'node:path';
 import { REPO_ROOT, startLocalCloud, type LocalCloud } from '../local-cloud';
 import { sampleTestDigits } from '../sample-digits';
 import { seedPublicDataset } from '../seed-public-dataset';
-import { parseStartOptions, UsageError, USAGE } from './options';
+import { parseStartOptions, startCommand, UsageError, USAGE } from './options';
 import { reportFailedEvents } from './failed-events-report';
 import { createProgress } from './progress';
-import { CancelledError, waitForModelRecord, waitForPredict } from './wait-for-predict';
+import { readPipelineStatus, statusSources } from './pipeline-status';
+import { reconcileAtBoot } from './reconcile-at-boot';
+import { StuckError, waitForModel } from './wait-for-model';
+import { CancelledError, predictOnce, waitForModelRecord } from './wait-for-predict';
 import { watchPipeline } from './watch-pipeline';
 
 async function main(): Promise<void> {
@@ -81,7 +84,29 @@ async function main(): Promise<void> {
   const [sample] = await sampleTestDigits(1);
   const samplePath = join(options.dataDir, 'sample-digit.png');
   await writeFile(samplePath, sample!.png);
-  const answer = await waitForPredict(cloud.apiUrl, sample!.png, () => stopping);
+  await reconcileAtBoot(cloud, progress);
+  const sources = statusSources(cloud);
+  let answer: { digit: number };
+  try {
+    answer = await waitForModel({
+      predict: () => predictOnce(cloud!.apiUrl, sample!.png),
+      readStatus: () => readPipelineStatus(sources),
+      context: {
+        quick: options.quick,
+        freshCommand: startCommand(options, REPO_ROOT, { fresh: true }),
+        fullFreshCommand: startCommand(options, REPO_ROOT, { fresh: true, quick: false }),
+        trainingLogFile: (job) => cloud!.sageMaker.trainingJobLogFile(job),
+      },
+      progress,
+      cancelled: () => stopping,
+    });
+  } catch (error) {
+    if (!(error instanceof StuckError)) throw error;
+    progress.stage('STUCK', error.diagnosis.problem ?? error.message);
+    progress.line(`  fix: ${error.diagnosis.fix}`);
+    await stop(1);
+    return;
+  }
   const model = await waitForModelRecord<{ trainingJobName?: string; metrics?: Record<string, number> }>(
     cloud.apiUrl,
     () => stopping,

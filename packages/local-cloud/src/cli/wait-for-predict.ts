@@ -2,7 +2,23 @@ export class CancelledError extends Error {
   override name = 'CancelledError';
 }
 
-/** Poll POST /predict with a real digit until it answers 200 (503 means "no model yet"). */
+/** One POST /predict with a real digit: its answer, or undefined while there is none (503: no model yet). */
+export async function predictOnce(apiUrl: string, png: Uint8Array): Promise<{ digit: number } | undefined> {
+  try {
+    const res = await fetch(`${apiUrl}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: Buffer.from(png),
+    });
+    if (res.ok) return (await res.json()) as { digit: number };
+    await res.arrayBuffer();
+  } catch {
+    // API not listening yet: keep waiting.
+  }
+  return undefined;
+}
+
+/** Poll POST /predict with a real digit until it answers 200. */
 export async function waitForPredict(
   apiUrl: string,
   png: Uint8Array,
@@ -11,17 +27,8 @@ export async function waitForPredict(
 ): Promise<{ digit: number }> {
   for (;;) {
     if (cancelled()) throw new CancelledError('stopped before /predict answered');
-    try {
-      const res = await fetch(`${apiUrl}/predict`, {
-        method: 'POST',
-        headers: { 'content-type': 'image/png' },
-        body: Buffer.from(png),
-      });
-      if (res.ok) return (await res.json()) as { digit: number };
-      await res.arrayBuffer();
-    } catch {
-      // API not listening yet: keep waiting.
-    }
+    const answer = await predictOnce(apiUrl, png);
+    if (answer) return answer;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

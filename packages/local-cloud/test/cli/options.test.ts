@@ -1,4 +1,4 @@
-import { parseStartOptions, UsageError, DEFAULT_PORTS } from '../../src/cli/options';
+import { parseStartOptions, startCommand, UsageError, DEFAULT_PORTS } from '../../src/cli/options';
 
 describe('pnpm start options', () => {
   it('defaults to the documented ports and the repo .local folder', () => {
@@ -24,5 +24,18 @@ describe('pnpm start options', () => {
   it('names a bad option or value', () => {
     expect(() => parseStartOptions(['--port', 'x'], '/r')).toThrow(/--port must be a port number/);
     expect(() => parseStartOptions(['--bogus'], '/r')).toThrow(UsageError);
+  });
+
+  it('writes the command that reruns with the same settings (for the fix a stuck start prints)', () => {
+    expect(startCommand(parseStartOptions(['--quick'], '/r'), '/r', { fresh: true })).toBe(
+      'pnpm start --quick --fresh',
+    );
+    expect(startCommand(parseStartOptions(['--quick'], '/r'), '/r', { fresh: true, quick: false })).toBe(
+      'pnpm start --fresh',
+    );
+    const custom = parseStartOptions(['--data-dir', '/tmp/my data', '--port', '3100', '--verbose'], '/r');
+    expect(startCommand(custom, '/r', { fresh: true })).toBe(
+      "pnpm start --fresh --port 3100 --data-dir '/tmp/my data' --verbose",
+    );
   });
 });

@@ -1,0 +1,68 @@
+import { diagnose, type Diagnosis, type DiagnosisContext } from './diagnosis';
+import type { PipelineStatus } from './pipeline-status';
+import type { Progress } from './progress';
+import { CancelledError } from './wait-for-predict';
+
+/**
+ * The start CLI's wait for a model that answers: it polls `predict`, reads the pipeline's status
+ * now and then, says what it waits for whenever that changes (and every `heartbeatMs`), and stops
+ * with a StuckError when the status says nothing will come — once that has held for `stuckAfterMs`,
+ * so an attempt being replaced by a new one is not mistaken for the end.
+ */
+
+export class StuckError extends Error {
+  override name = 'StuckError';
+  constructor(readonly diagnosis: Diagnosis) {
+    super(diagnosis.problem ?? diagnosis.summary);
+  }
+}
+
+export interface WaitForModelOptions<T> {
+  /** One attempt at a real prediction: the answer, or undefined while there is none. */
+  predict(): Promise<T | undefined>;
+  readStatus(): Promise<PipelineStatus>;
+  context: DiagnosisContext;
+  progress: Progress;
+  cancelled(): boolean;
+  pollMs?: number;
+  statusEveryMs?: number;
+  stuckAfterMs?: number;
+  heartbeatMs?: number;
+}
+
+export async function waitForModel<T>(options: WaitForModelOptions<T>): Promise<T> {
+  const { pollMs = 1000, statusEveryMs = 5000, stuckAfterMs = 15_000, heartbeatMs = 30_000 } = options;
+  const started = Date.now();
+  let nextStatusAt = 0;
+  let lastSummary: string | undefined;
+  let lastSaidAt = 0;
+  let stuckSince: number | undefined;
+  for (;;) {
+    if (options.cancelled()) throw new CancelledError('stopped before a model answered');
+    const answer = await options.predict();
+    if (answer !== undefined) return answer;
+    const now = Date.now();
+    if (now >= nextStatusAt) {
+      nextStatusAt = now + statusEveryMs;
+      let diagnosis: Diagnosis;
+      try {
+        diagnosis = diagnose(await options.readStatus(), options.context);
+      } catch (error) {
+        diagnosis = { stuck: false, summary: `could not read the pipeline's status (${(error as Error).message})` };
+      }
+      if (diagnosis.stuck) {
+        stuckSince ??= now;
+        if (now - stuckSince >= stuckAfterMs) throw new StuckError(diagnosis);
+      } else {
+        stuckSince = undefined;
+      }
+      if (diagnosis.summary !== lastSummary || now - lastSaidAt >= heartbeatMs) {
+        const waited = Math.round((now - started) / 1000);
+        options.progress.stage('waiting', `${diagnosis.summary} (no model yet after ${waited}s)`);
+        lastSummary = diagnosis.summary;
+        lastSaidAt = now;
+      }
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}

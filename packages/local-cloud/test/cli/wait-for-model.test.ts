@@ -1,0 +1,118 @@
+import { StuckError, waitForModel } from '../../src/cli/wait-for-model';
+import type { PipelineStatus } from '../../src/cli/pipeline-status';
+import type { Progress } from '../../src/cli/progress';
+
+const context = {
+  quick: true,
+  freshCommand: 'pnpm start --quick --fresh',
+  fullFreshCommand: 'pnpm start --fresh',
+  trainingLogFile: (job: string) => `/logs/${job}.log`,
+};
+const manifest = { dataset: 'mnist', version: 'v1', key: 'mnist/v1/manifest.json' };
+const job = (status: string, failureReason?: string) => ({
+  name: 'job-1',
+  status,
+  createdAt: new Date(0),
+  ...(failureReason ? { failureReason } : {}),
+});
+
+function recordingProgress(): Progress & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, stage: (n, m) => lines.push(`${n}: ${m}`), epoch: () => {}, line: (t) => lines.push(t) };
+}
+
+describe('waitForModel never waits silently', () => {
+  it('stops with the diagnosis once the newest job has stayed Failed past the grace period', async () => {
+    const progress = recordingProgress();
+    const failed: PipelineStatus = {
+      stage: 'training-ended',
+      manifest,
+      job: job('Failed', 'InternalServerError: the local SageMaker was stopped while this training job was running'),
+    };
+    const started = Date.now();
+    const error = await waitForModel({
+      predict: async () => undefined,
+      readStatus: async () => failed,
+      context,
+      progress,
+      cancelled: () => false,
+      pollMs: 10,
+      statusEveryMs: 20,
+      stuckAfterMs: 200,
+      heartbeatMs: 1000,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StuckError);
+    expect((error as StuckError).diagnosis.fix).toBe('pnpm start --quick --fresh');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+  });
+
+  it('does not call a failure stuck when a new attempt starts within the grace period', async () => {
+    const progress = recordingProgress();
+    let reads = 0;
+    let answered = false;
+    const result = await waitForModel({
+      predict: async () => (answered ? { digit: 7 } : undefined),
+      readStatus: async () => {
+        reads++;
+        if (reads > 3) answered = true;
+        return reads <= 2
+          ? { stage: 'training-ended', manifest, job: job('Failed', 'transient') }
+          : { stage: 'training', manifest, job: job('InProgress') };
+      },
+      context,
+      progress,
+      cancelled: () => false,
+      pollMs: 5,
+      statusEveryMs: 10,
+      stuckAfterMs: 10_000,
+      heartbeatMs: 1000,
+    });
+    expect(result).toEqual({ digit: 7 });
+  });
+
+  it('reports what it is waiting for when that changes, and as a heartbeat', async () => {
+    const progress = recordingProgress();
+    const statuses: PipelineStatus[] = [
+      { stage: 'preprocessing' },
+      { stage: 'awaiting-training', manifest },
+      { stage: 'training', manifest, job: { ...job('InProgress'), secondaryStatus: 'Training' } },
+    ];
+    let reads = 0;
+    await waitForModel({
+      predict: async () => (reads >= 6 ? { digit: 1 } : undefined),
+      readStatus: async () => statuses[Math.min(reads++, statuses.length - 1)]!,
+      context,
+      progress,
+      cancelled: () => false,
+      pollMs: 5,
+      statusEveryMs: 5,
+      stuckAfterMs: 1000,
+      heartbeatMs: 10_000,
+    });
+    const waiting = progress.lines.filter((l) => l.startsWith('waiting: '));
+    expect(waiting[0]).toMatch(/waiting for preprocess/);
+    expect(waiting[1]).toMatch(/waiting for its training job/);
+    expect(waiting[2]).toMatch(/training job job-1 InProgress \(Training\)/);
+    expect(waiting).toHaveLength(3);
+  });
+
+  it('keeps waiting (and says so) when the status cannot be read', async () => {
+    const progress = recordingProgress();
+    let reads = 0;
+    await waitForModel({
+      predict: async () => (reads >= 2 ? { digit: 1 } : undefined),
+      readStatus: async () => {
+        reads++;
+        throw new Error('S3 not answering');
+      },
+      context,
+      progress,
+      cancelled: () => false,
+      pollMs: 5,
+      statusEveryMs: 5,
+      stuckAfterMs: 1000,
+      heartbeatMs: 10_000,
+    });
+    expect(progress.lines.some((l) => l.includes('S3 not answering'))).toBe(true);
+  });
+});
