@@ -2,18 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reportFailedEvents } from '../../src/cli/failed-events-report';
-import type { Progress } from '../../src/cli/progress';
+import { recordingProgress } from './recording-progress';
 import { FailedEvents } from '../../src/functions/failed-events';
-
-function recordingProgress(): Progress & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    stage: (name, message) => lines.push(`${name}: ${message}`),
-    epoch: () => {},
-    line: (text) => lines.push(text),
-  };
-}
 
 const failure = (functionName: string) => ({
   functionName,

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../src/local-cloud';
 import { freeLoopbackPort } from '../../src/sagemaker/serve-process';
+import { runStart } from './start-run';
 import { describeProcess, descendants, eventually, isRunning, portAccepts, processesWorkingIn } from '../process-tree';
 
 /**
@@ -26,21 +26,16 @@ describe('pnpm start stops everything it started', () => {
       // Prepare: a quick run in its own data folder, on free ports, until a model container runs.
       const dataDir = await mkdtemp(join(tmpdir(), 'start-signals-'));
       const ports = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
-      const pnpm = spawn(
-        'pnpm',
-        ['start', '--quick', '--data-dir', dataDir, '--port', `${ports[0]}`, '--s3-port', `${ports[1]}`].concat([
+      const run = runStart(
+        ['--quick', '--data-dir', dataDir, '--port', `${ports[0]}`, '--s3-port', `${ports[1]}`].concat([
           '--sagemaker-port',
           `${ports[2]}`,
         ]),
-        { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
       );
-      started.push(pnpm);
-      let output = '';
-      pnpm.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-      pnpm.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-      const exited = new Promise((r) => pnpm.once('exit', r));
-      const seen = await eventually(() => output.includes(waitFor) || pnpm.exitCode !== null, 400_000, 250);
-      expect({ seen, output }).toMatchObject({ seen: true });
+      started.push(run.pnpm);
+      const { pnpm } = run;
+      const seen = await run.waitFor(waitFor, 400_000);
+      expect({ seen, output: run.output() }).toMatchObject({ seen: true });
       expect(pnpm.exitCode).toBeNull();
       // The status line can come a moment before the container's process starts.
       expect(await eventually(() => processesWorkingIn(dataDir).length > 0, 30_000)).toBe(true);
@@ -51,7 +46,7 @@ describe('pnpm start stops everything it started', () => {
       try {
         // Act
         process.kill(pnpm.pid!, signal);
-        await exited;
+        await run.exited;
 
         // Assess
         const gone = await eventually(

@@ -1,6 +1,6 @@
 import { StuckError, waitForModel } from '../../src/cli/wait-for-model';
 import type { PipelineStatus } from '../../src/cli/pipeline-status';
-import type { Progress } from '../../src/cli/progress';
+import { recordingProgress } from './recording-progress';
 
 const context = {
   quick: true,
@@ -8,6 +8,8 @@ const context = {
   fullFreshCommand: 'pnpm start --fresh',
   trainingLogFile: (job: string) => `/logs/${job}.log`,
 };
+/** Short intervals: the loop's timing, not a machine's speed, is under test. */
+const fast = { cancelled: () => false, pollMs: 5, statusEveryMs: 5, stuckAfterMs: 1000, heartbeatMs: 10_000 };
 const manifest = { dataset: 'mnist', version: 'v1', key: 'mnist/v1/manifest.json' };
 const job = (status: string, failureReason?: string) => ({
   name: 'job-1',
@@ -15,11 +17,6 @@ const job = (status: string, failureReason?: string) => ({
   createdAt: new Date(0),
   ...(failureReason ? { failureReason } : {}),
 });
-
-function recordingProgress(): Progress & { lines: string[] } {
-  const lines: string[] = [];
-  return { lines, stage: (n, m) => lines.push(`${n}: ${m}`), epoch: () => {}, line: (t) => lines.push(t) };
-}
 
 describe('waitForModel never waits silently', () => {
   it('stops with the diagnosis once the newest job has stayed Failed past the grace period', async () => {
@@ -61,11 +58,9 @@ describe('waitForModel never waits silently', () => {
       },
       context,
       progress,
-      cancelled: () => false,
-      pollMs: 5,
+      ...fast,
       statusEveryMs: 10,
       stuckAfterMs: 10_000,
-      heartbeatMs: 1000,
     });
     expect(result).toEqual({ digit: 7 });
   });
@@ -83,11 +78,7 @@ describe('waitForModel never waits silently', () => {
       readStatus: async () => statuses[Math.min(reads++, statuses.length - 1)]!,
       context,
       progress,
-      cancelled: () => false,
-      pollMs: 5,
-      statusEveryMs: 5,
-      stuckAfterMs: 1000,
-      heartbeatMs: 10_000,
+      ...fast,
     });
     const waiting = progress.lines.filter((l) => l.startsWith('waiting: '));
     expect(waiting[0]).toMatch(/waiting for preprocess/);
@@ -107,11 +98,7 @@ describe('waitForModel never waits silently', () => {
       },
       context,
       progress,
-      cancelled: () => false,
-      pollMs: 5,
-      statusEveryMs: 5,
-      stuckAfterMs: 1000,
-      heartbeatMs: 10_000,
+      ...fast,
     });
     expect(progress.lines.some((l) => l.includes('S3 not answering'))).toBe(true);
   });
