@@ -5,7 +5,9 @@ import { ContainedFilesystemStore, refusePathBuckets } from './s3/key-paths';
 
 /**
  * A real S3 server (s3rver) on 127.0.0.1, used by `pnpm start` and by every integration test.
- * The SDK reaches it through AWS_ENDPOINT_URL_S3 (see `localAwsEnv`).
+ * The SDK reaches it through AWS_ENDPOINT_URL_S3 (see `localAwsEnv`). Beyond s3rver: conditional
+ * writes, deletes and reads answer 412 where AWS does (s3/conditional-requests.ts), and no key or
+ * bucket name reaches a file outside `directory` (s3/key-paths.ts).
  */
 export interface LocalS3 {
   endpoint: string;

@@ -60,6 +60,21 @@ describe('local S3 conditional requests', () => {
     expect(await read('once.json')).toBe('first');
   });
 
+  it('a refused write is not an object event (nothing downstream hears of it)', async () => {
+    const keys: string[] = [];
+    const onEvent = (e: { Records: Array<{ s3: { object: { key: string } } }> }) =>
+      keys.push(...e.Records.map((r) => r.s3.object.key));
+    s3.server.on('event', onEvent);
+    try {
+      await put('manifest.json', 'first', { IfNoneMatch: '*' });
+      expect(await outcome(put('manifest.json', 'again', { IfNoneMatch: '*' }))).toBe('412 PreconditionFailed');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(keys).toEqual(['manifest.json']);
+    } finally {
+      s3.server.off('event', onEvent);
+    }
+  });
+
   it('PutObject If-Match replaces only the version it names; 404 when there is none', async () => {
     await put('live.json', 'v1');
     const v1 = await etagOf('live.json');
