@@ -39,7 +39,7 @@ describe('pnpm start after a Ctrl-C during training', () => {
     runs.push(second);
     const code = await Promise.race([
       second.exited,
-      new Promise<string>((r) => setTimeout(() => r('still running'), 400_000)),
+      new Promise<string>((r) => setTimeout(() => r('still running'), 400_000).unref()),
     ]);
 
     // Assess
