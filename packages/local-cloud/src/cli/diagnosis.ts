@@ -27,11 +27,11 @@ const INTERRUPTED = /local SageMaker was stopped/;
 export function diagnose(status: PipelineStatus, context: DiagnosisContext): Diagnosis {
   switch (status.stage) {
     case 'preprocessing':
-      return { stuck: false, summary: 'waiting for preprocess to write a manifest' };
+      return { stuck: false, summary: 'no manifest yet: preprocess is still writing it' };
     case 'awaiting-training':
       return {
         stuck: false,
-        summary: `manifest ${status.manifest.dataset}/${status.manifest.version}: waiting for its training job to start`,
+        summary: `manifest ${status.manifest.dataset}/${status.manifest.version}: its training job has not started yet`,
       };
     case 'training': {
       const { job } = status;

@@ -18,8 +18,11 @@ const job = (over: Partial<Extract<PipelineStatus, { stage: 'training' }>['job']
 
 describe('diagnose: what pnpm start says while it waits for a model', () => {
   it.each<[PipelineStatus, RegExp]>([
-    [{ stage: 'preprocessing' }, /waiting for preprocess to write a manifest/],
-    [{ stage: 'awaiting-training', manifest }, /manifest mnist\/v-35bb42c1b2b9793d: waiting for its training job/],
+    [{ stage: 'preprocessing' }, /no manifest yet: preprocess is still writing it/],
+    [
+      { stage: 'awaiting-training', manifest },
+      /manifest mnist\/v-35bb42c1b2b9793d: its training job has not started yet/,
+    ],
     [
       { stage: 'training', manifest, job: job() },
       /training job digits-local-mnist-35bb42c1b2b9-57fc01e571 InProgress \(Training\)/,

@@ -81,8 +81,8 @@ describe('waitForModel never waits silently', () => {
       ...fast,
     });
     const waiting = progress.lines.filter((l) => l.startsWith('waiting: '));
-    expect(waiting[0]).toMatch(/waiting for preprocess/);
-    expect(waiting[1]).toMatch(/waiting for its training job/);
+    expect(waiting[0]).toMatch(/no manifest yet/);
+    expect(waiting[1]).toMatch(/its training job has not started yet/);
     expect(waiting[2]).toMatch(/training job job-1 InProgress \(Training\)/);
     expect(waiting).toHaveLength(3);
   });
