@@ -5,15 +5,15 @@ import { createInterface } from 'node:readline';
 /**
  * The `train` / `serve` child processes: output captured line by line, stopped as a process group
  * (SIGTERM, then SIGKILL after a grace period, as SageMaker does), and never left running when this
- * process ends — however it ends. Each command runs under lifeline.cjs, which ends the group when
+ * process ends — however it ends. Each command runs under lifeline.js, which ends the group when
  * this process is gone: an exit handler alone does not run on SIGKILL or on an unhandled SIGHUP or
  * SIGTERM (pnpm 12 SIGKILLs the script's process group when it is itself hung up on).
  */
 
-const LIFELINE = join(__dirname, 'lifeline.cjs');
+const LIFELINE = join(__dirname, 'lifeline.js');
 /** How long a command orphaned by this process's death gets between SIGTERM and SIGKILL. */
 const ORPHAN_GRACE_MS = 5000;
-/** lifeline.cjs's exit code when the command itself could not be started. */
+/** lifeline.js's exit code when the command itself could not be started. */
 const NOT_STARTED = 127;
 
 export type Stream = 'stdout' | 'stderr';

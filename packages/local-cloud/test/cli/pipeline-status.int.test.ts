@@ -13,7 +13,7 @@ import {
   trainingJobRequest,
   waitFor,
   type Stack,
-} from '../sagemaker/helpers';
+} from '../sagemaker/sagemaker-stack';
 
 jest.setTimeout(120_000);
 

@@ -1,5 +1,5 @@
 import { CreateModelCommand, CreateTrainingJobCommand, ListTrainingJobsCommand } from '@aws-sdk/client-sagemaker';
-import { failure, ROLE_ARN, seedChannels, startStack, trainingJobRequest, type Stack } from './helpers';
+import { failure, ROLE_ARN, seedChannels, startStack, trainingJobRequest, type Stack } from './sagemaker-stack';
 
 jest.setTimeout(60_000);
 

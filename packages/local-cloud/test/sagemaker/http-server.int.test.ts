@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { ListTrainingJobsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { startStack, type Stack } from './helpers';
+import { startStack, type Stack } from './sagemaker-stack';
 
 jest.setTimeout(60_000);
 

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * `node lifeline.cjs <graceMs> <command> [args...]`: runs the command in this process group (which
+ * `node lifeline.js <graceMs> <command> [args...]`: runs the command in this process group (which
  * ManagedChild makes its own) and ends the group when the parent goes away. Its stdin is a pipe
  * from the parent, so end-of-file there means the parent is gone, however it died — even by
  * SIGKILL, when no exit handler of the parent runs. The command's exit code or signal becomes
