@@ -414,10 +414,8 @@ function parseCors(cors: unknown, functions: FunctionDefinition[], service: stri
     for (const fn of functions) {
       for (const { routeKey } of fn.events.httpApi) {
         const method = routeKey === '$default' ? 'ANY' : routeKey.split(' ')[0]!;
-        if (method === 'ANY')
-          for (const m of HTTP_METHODS)
-            if (m !== 'ANY') methods.add(m);
-            else methods.add(method);
+        if (method !== 'ANY') methods.add(method);
+        else for (const m of HTTP_METHODS) if (m !== 'ANY') methods.add(m);
       }
     }
     allowedMethods = [...methods];
