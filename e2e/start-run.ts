@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { REPO_ROOT } from '../../src/local-cloud';
-import { eventually } from '../process-tree';
+import { REPO_ROOT } from '@digits/local-cloud';
+import { eventually } from '@digits/local-cloud/test/process-tree';
 
 /** A real `pnpm start` in its own process group (as a terminal runs a job), with its output kept. */
 export interface StartRun {

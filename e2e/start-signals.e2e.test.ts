@@ -1,8 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freeLoopbackPort } from '../../src/sagemaker/serve-process';
-import { describeProcess, descendants, eventually, isRunning, portAccepts, processesWorkingIn } from '../process-tree';
+import { freeLoopbackPort } from '@digits/local-cloud/src/sagemaker/serve-process';
+import {
+  describeProcess,
+  descendants,
+  eventually,
+  isRunning,
+  portAccepts,
+  processesWorkingIn,
+} from '@digits/local-cloud/test/process-tree';
 import { runStart, type StartRun } from './start-run';
 
 /**
