@@ -6,7 +6,7 @@
  * for bad bytes. Two modes over one reader: readIdxStream keeps the data (preprocess),
  * inspectIdxStream checks a file without keeping it (ingest's verdict on an upload).
  */
-import { createGunzip, gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { IdxError, IdxParser, checkIdxSize, parseIdx, type IdxData, type IdxHeader, type IdxParseOptions } from './idx';
 
@@ -41,9 +41,26 @@ export function decodeIdx(bytes: Uint8Array, options: IdxDecodeOptions = {}): Id
   try {
     plain = gunzipSync(bytes);
   } catch (e) {
-    throw gzipError(e);
+    const error = gzipError(e);
+    if (error instanceof IdxError && error.code === 'TRUNCATED') checkTruncatedPrefix(bytes, options);
+    throw error;
   }
   return parseIdx(plain, options);
+}
+
+/**
+ * A gzip file that ends early may already hold a bad IDX header: the streaming reader sees that
+ * header before the end, so the in-memory reader must judge the readable prefix first too (one
+ * verdict for the same bytes, whichever reader runs).
+ */
+function checkTruncatedPrefix(bytes: Uint8Array, options: IdxDecodeOptions): void {
+  let prefix: Buffer;
+  try {
+    prefix = gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  } catch {
+    return;
+  }
+  new IdxParser(options).push(prefix);
 }
 
 /** Thrown inside the reader to stop it once enough is known; never seen by callers. */

@@ -244,7 +244,7 @@ describe('IDX properties', () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, 60_000);
 
   it('rejects a label file with any label above 9', () => {
     fc.assert(
@@ -279,5 +279,14 @@ describe('IDX properties', () => {
       }),
       { numRuns: 500 },
     );
+  }, 60_000);
+
+  it('judges a gzip file that ends early by its readable prefix first, in both readers', async () => {
+    // Found by the property above: gzip that inflates to a bad header and then stops.
+    const bytes = Buffer.from([31, 139, 8, 0, 0, 0, 0, 0, 0, 0, 74, 8, 0, 193]);
+    expect(codeOf(() => decodeIdx(bytes))).toBe('BAD_MAGIC');
+    expect(await asyncCodeOf(() => readIdxStream(chunked(bytes, [14])))).toBe('BAD_MAGIC');
+    const cut = gzipSync(idxLabels(LABELS)).subarray(0, 20);
+    expect(codeOf(() => decodeIdx(cut))).toBe(await asyncCodeOf(() => readIdxStream(chunked(cut, [7]))));
   });
 });
