@@ -103,7 +103,7 @@ describe('readModelEvaluation', () => {
 
 describe('deployModel records the model report', () => {
   const settings = DEPLOY_SETTINGS;
-  const job = `${PREFIX}-mnist-0123456789ab-bbbbbbbbbb`;
+  const job = `${PREFIX}--mnist-0123456789ab-bbbbbbbbbb`;
 
   it('copies metadata.json into the registry record of a deployed model', async () => {
     const s3 = fakeS3();

@@ -21,10 +21,10 @@ import { trainingJobStateChange as stateChange } from '@digits/test-kit';
 
 const deploySettings = DEPLOY_SETTINGS;
 
-const A = `${PREFIX}-mnist-aaaa-1111111111`;
-const B = `${PREFIX}-mnist-bbbb-2222222222`;
-const C = `${PREFIX}-mnist-cccc-3333333333`;
-const WEAK = `${PREFIX}-mnist-dddd-4444444444`;
+const A = `${PREFIX}--mnist-aaaa-1111111111`;
+const B = `${PREFIX}--mnist-bbbb-2222222222`;
+const C = `${PREFIX}--mnist-cccc-3333333333`;
+const WEAK = `${PREFIX}--mnist-dddd-4444444444`;
 
 let s3: FakeS3;
 let sm: FakeSageMaker;
@@ -105,8 +105,8 @@ describe('rollback', () => {
     await expect(rollback({ trainingJobName: WEAK }, deps)).rejects.toThrow(
       /did not pass the quality gate \(test_accuracy 0.95 is below the minimum 0.98\)/,
     );
-    await expect(rollback({ trainingJobName: `${PREFIX}-nope` }, deps)).rejects.toThrow(
-      `no model record for training job ${PREFIX}-nope`,
+    await expect(rollback({ trainingJobName: `${PREFIX}--nope` }, deps)).rejects.toThrow(
+      `no model record for training job ${PREFIX}--nope`,
     );
     await expect(rollback({ trainingJobName: C }, deps)).rejects.toThrow(`${C} is already live`);
     expect(sm.mock.commandCalls(UpdateEndpointCommand)).toHaveLength(0);

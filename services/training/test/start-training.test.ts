@@ -208,7 +208,7 @@ describe('onStartTraining (the Lambda input)', () => {
       outcomes: [{ key: 'my digits/v-0123456789abcdef/manifest.json', result: { status: 'started' } }],
     });
     const req = created()[0]!;
-    expect(req.TrainingJobName).toMatch(/^digits-test-my-digits-0123456789ab-[0-9a-f]{10}$/);
+    expect(req.TrainingJobName).toMatch(/^digits-test--my-digits-0123456789ab-[0-9a-f]{10}-a1$/);
     expect(req.InputDataConfig?.[0]?.DataSource?.S3DataSource?.S3Uri).toBe(
       `s3://${PROCESSED}/my digits/v-0123456789abcdef/train/`,
     );
