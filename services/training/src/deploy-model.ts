@@ -28,7 +28,7 @@ import type { DeploySettings } from './config';
 import { createEndpointConfigInput, createModelInput } from './endpoint-config';
 import { pointEndpointAt, type BusyWait, type EndpointChange } from './endpoint';
 import { decideGate } from './gate';
-import { isStageJob } from './job-name';
+import { isStageJob, stageNamePrefix } from './job-name';
 import { readModelEvaluation } from './model-evaluation';
 import { ModelRegistry, liveEntry, wasLive } from './registry';
 
@@ -121,7 +121,7 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
     return {
       action: 'ignored',
       trainingJobName: name,
-      reason: `not a job of this stage (prefix ${settings.jobPrefix}-)`,
+      reason: `not a job of this stage (prefix ${stageNamePrefix(settings.jobPrefix)})`,
     };
   }
   if (!FINAL_STATES.has(detail.TrainingJobStatus)) {

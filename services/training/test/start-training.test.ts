@@ -35,6 +35,7 @@ const settings: TrainingSettings = {
   volumeGb: 10,
   maxRuntimeSeconds: 3600,
   defaultHyperparameters: { epochs: '5', batch_size: '128' },
+  maxAttempts: 3,
 };
 
 let s3: FakeS3;

@@ -23,7 +23,7 @@ afterEach(() => capture.restore());
 
 describe('handlers/deploy-model', () => {
   it('deploys a completed job that passes the gate and points live.json at it', async () => {
-    const job = `${PREFIX}-mnist-aaaa-1111111111`;
+    const job = `${PREFIX}--mnist-aaaa-1111111111`;
     sm.jobs.set(job, completedJob(job, 0.99));
 
     const out = await handler(stateChange({ TrainingJobName: job }), lambdaContext('deployModel'));
@@ -48,7 +48,7 @@ describe('handlers/deploy-model', () => {
   });
 
   it('a SageMaker fault reaches Lambda, so it retries the event', async () => {
-    const job = `${PREFIX}-mnist-bbbb-2222222222`;
+    const job = `${PREFIX}--mnist-bbbb-2222222222`;
     sm.mock
       .on(CreateEndpointCommand)
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
