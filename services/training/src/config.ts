@@ -167,3 +167,6 @@ export function readRollbackConfig(env: Env = process.env): RollbackSettings & F
     logLevel: read.logLevel(),
   };
 }
+
+/** confirmDeployment reads and writes the registry and describes the endpoint: what rollback knows. */
+export const readConfirmDeploymentConfig = readRollbackConfig;

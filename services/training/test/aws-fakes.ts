@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import {
   GetObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -29,7 +30,14 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import type { DeploySettings } from '../src/config';
-import { manifestKey, shardKey, type Logger, type Manifest } from '@digits/common';
+import {
+  ENDPOINT_STATE_CHANGE,
+  manifestKey,
+  shardKey,
+  type EndpointStateChangeEvent,
+  type Logger,
+  type Manifest,
+} from '@digits/common';
 
 export function s3Error(name: string, status: number, message = name): S3ServiceException {
   return new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message });
@@ -66,6 +74,14 @@ export function fakeS3(): FakeS3 {
     store(input.Bucket!, input.Key!, String(input.Body));
     return { ETag: objects.get(id(input.Bucket, input.Key))!.etag };
   });
+  // One page, keys in order: what S3 answers for the few objects these tests keep.
+  mock.on(ListObjectsV2Command).callsFake(async (input: { Bucket: string; Prefix?: string }) => ({
+    Contents: [...objects.keys()]
+      .filter((k) => k.startsWith(`${input.Bucket}/${input.Prefix ?? ''}`))
+      .sort()
+      .map((k) => ({ Key: k.slice(input.Bucket.length + 1) })),
+    IsTruncated: false,
+  }));
   return {
     client,
     mock,
@@ -82,6 +98,7 @@ export interface FakeEndpoint {
   EndpointName: string;
   EndpointConfigName: string;
   EndpointStatus: string;
+  FailureReason?: string;
 }
 
 export interface FakeSageMaker {
@@ -177,6 +194,36 @@ export function fakeSageMaker(): FakeSageMaker {
 /** Mark every endpoint InService (what SageMaker does minutes after Create/UpdateEndpoint). */
 export function settle(sm: FakeSageMaker): void {
   for (const e of sm.endpoints.values()) e.EndpointStatus = 'InService';
+}
+
+/** What SageMaker does when an update fails: the endpoint is InService again on its previous config. */
+export function rollBackUpdate(sm: FakeSageMaker, endpointName: string, previousConfig: string, reason: string): void {
+  sm.endpoints.set(endpointName, {
+    EndpointName: endpointName,
+    EndpointConfigName: previousConfig,
+    EndpointStatus: 'InService',
+    FailureReason: reason,
+  });
+}
+
+/** An EventBridge "SageMaker Endpoint State Change" of the endpoint as it is now. */
+export function endpointStateChange(sm: FakeSageMaker, endpointName: string): EndpointStateChangeEvent {
+  const e = sm.endpoints.get(endpointName);
+  return {
+    version: '0',
+    id: 'e-2',
+    'detail-type': ENDPOINT_STATE_CHANGE.detailType,
+    source: ENDPOINT_STATE_CHANGE.source,
+    account: '123456789012',
+    time: '2025-01-02T00:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail: {
+      EndpointName: endpointName,
+      EndpointStatus: (e?.EndpointStatus ?? 'Deleting') as EndpointStateChangeEvent['detail']['EndpointStatus'],
+      EndpointConfigName: e?.EndpointConfigName,
+    },
+  };
 }
 
 export const PROCESSED = 'digits-test-processed';

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { REGISTRY_LIVE_KEY, modelRecordKey, type LivePointer, type ModelRecord } from '@digits/common';
 import { deployModel, type DeployDeps } from '../src/deploy-model';
+import { syncLiveWithEndpoint } from '../src/endpoint-truth';
 import { EndpointBusyError } from '../src/errors';
 import { onTrainingStateChange } from '../src/invocations';
 import {
@@ -49,6 +50,12 @@ beforeEach(() => {
   };
 });
 
+/** SageMaker finishes the endpoint change and its state-change event is handled (confirmDeployment). */
+async function inService(): Promise<void> {
+  settle(sm);
+  await syncLiveWithEndpoint(deps);
+}
+
 const live = () => s3.json<LivePointer>(ARTIFACTS, REGISTRY_LIVE_KEY);
 const record = (job: string) => s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job));
 const calls = (command: Parameters<FakeSageMaker['mock']['commandCalls']>[0]) => sm.mock.commandCalls(command).length;
@@ -60,12 +67,14 @@ async function finish(name: string, accuracy: number | undefined, deploy = deps)
 }
 
 describe('deployModel', () => {
-  it('first deploy: gate passes, creates model, serverless endpoint config and the endpoint, then points live.json at it', async () => {
+  it('first deploy: gate passes, creates model, serverless endpoint config and the endpoint; live.json points at it once InService', async () => {
     const job = `${PREFIX}--mnist-0123456789ab-aaaaaaaaaa`;
 
     const out = await finish(job, 0.9912);
+    expect(live()).toBeUndefined();
+    await inService();
 
-    expect(out).toMatchObject({ action: 'deployed', endpointChange: 'created' });
+    expect(out).toMatchObject({ action: 'deploy-requested', endpointChange: 'created' });
     expect(sm.models.get(job)).toMatchObject({
       ExecutionRoleArn: ROLE_ARN,
       PrimaryContainer: { Image: IMAGE, ModelDataUrl: `s3://${ARTIFACTS}/training/${job}/output/model.tar.gz` },
@@ -100,11 +109,12 @@ describe('deployModel', () => {
     const first = `${PREFIX}--mnist-aaaa-1111111111`;
     const second = `${PREFIX}--mnist-bbbb-2222222222`;
     await finish(first, 0.99);
-    settle(sm);
+    await inService();
 
     const out = await finish(second, 0.987);
+    await inService();
 
-    expect(out).toMatchObject({ action: 'deployed', endpointChange: 'updated' });
+    expect(out).toMatchObject({ action: 'deploy-requested', endpointChange: 'updated' });
     expect(calls(CreateEndpointCommand)).toBe(1);
     expect(sm.mock.commandCalls(UpdateEndpointCommand)[0]!.args[0].input).toEqual({
       EndpointName: ENDPOINT,
@@ -140,7 +150,7 @@ describe('deployModel', () => {
     const good = `${PREFIX}--mnist-aaaa-1111111111`;
     const weak = `${PREFIX}--mnist-bbbb-2222222222`;
     await finish(good, 0.99);
-    settle(sm);
+    await inService();
     const before = live();
 
     const out = await finish(weak, 0.9712);
@@ -165,7 +175,7 @@ describe('deployModel', () => {
 
   it('gate refusal for regressing more than the margin against the live model; within the margin deploys', async () => {
     await finish(`${PREFIX}--mnist-aaaa-1111111111`, 0.995);
-    settle(sm);
+    await inService();
 
     const worse = await finish(`${PREFIX}--mnist-bbbb-2222222222`, 0.9899);
     const close = await finish(`${PREFIX}--mnist-cccc-3333333333`, 0.99);
@@ -174,7 +184,7 @@ describe('deployModel', () => {
       action: 'not-deployed',
       reason: expect.stringContaining("worse than the live model's 0.995"),
     });
-    expect(close).toMatchObject({ action: 'deployed', endpointChange: 'updated' });
+    expect(close).toMatchObject({ action: 'deploy-requested', endpointChange: 'updated' });
   });
 
   it('a job that reported no test_accuracy is refused', async () => {
@@ -194,7 +204,8 @@ describe('deployModel', () => {
       deps,
     );
 
-    expect(out).toMatchObject({ action: 'deployed' });
+    expect(out).toMatchObject({ action: 'deploy-requested' });
+    await inService();
     expect(live()?.testAccuracy).toBe(0.9931);
   });
 
@@ -203,7 +214,7 @@ describe('deployModel', () => {
     async (status) => {
       const good = `${PREFIX}--mnist-aaaa-1111111111`;
       await finish(good, 0.99);
-      settle(sm);
+      await inService();
       const job = `${PREFIX}--mnist-bbbb-2222222222`;
       sm.jobs.set(
         job,
@@ -234,7 +245,7 @@ describe('deployModel', () => {
   it('the same Completed event delivered twice deploys once', async () => {
     const job = `${PREFIX}--mnist-aaaa-1111111111`;
     await finish(job, 0.99);
-    settle(sm);
+    await inService();
     const before = live();
 
     const again = await deployModel(stateChange({ TrainingJobName: job }).detail, deps);
@@ -250,9 +261,9 @@ describe('deployModel', () => {
     const older = `${PREFIX}--mnist-aaaa-1111111111`;
     const newer = `${PREFIX}--mnist-bbbb-2222222222`;
     await finish(older, 0.99);
-    settle(sm);
+    await inService();
     await finish(newer, 0.992);
-    settle(sm);
+    await inService();
 
     const again = await deployModel(stateChange({ TrainingJobName: older }).detail, deps);
 
@@ -267,8 +278,9 @@ describe('deployModel', () => {
 
     const out = await finish(job, 0.99);
 
-    expect(out).toMatchObject({ action: 'deployed', endpointChange: 'created' });
+    expect(out).toMatchObject({ action: 'deploy-requested', endpointChange: 'created' });
     expect(sm.models.get(job)).toEqual({ ModelName: job });
+    await inService();
     expect(live()?.trainingJobName).toBe(job);
   });
 
@@ -279,7 +291,7 @@ describe('deployModel', () => {
 
     const out = await finish(`${PREFIX}--mnist-bbbb-2222222222`, 0.991, { ...deps, busyWait: wait });
 
-    expect(out).toMatchObject({ action: 'deployed', endpointChange: 'updated' });
+    expect(out).toMatchObject({ action: 'deploy-requested', endpointChange: 'updated' });
     expect(sleeps).toEqual([20_000]);
   });
 
@@ -291,12 +303,13 @@ describe('deployModel', () => {
     await expect(
       finish(second, 0.991, { ...deps, busyWait: { maxWaitMs: 40_000, pollMs: 20_000, sleep: async () => {} } }),
     ).rejects.toThrow(EndpointBusyError);
-    expect(calls(DescribeEndpointCommand)).toBe(1 + 3);
-    expect(live()?.trainingJobName).toBe(first);
+    // first: one Describe to deploy, one to see if it serves yet; second: three polls, then it gives up.
+    expect(calls(DescribeEndpointCommand)).toBe(2 + 3);
+    expect(live()).toBeUndefined(); // nothing is InService yet
 
-    settle(sm);
+    await inService();
     await expect(deployModel(stateChange({ TrainingJobName: second }).detail, deps)).resolves.toMatchObject({
-      action: 'deployed',
+      action: 'deploy-requested',
       endpointChange: 'updated',
     });
   });

@@ -21,8 +21,8 @@ import {
   putManifest,
   type FakeS3,
   type FakeSageMaker,
-} from './support/fakes';
-import { s3Event } from './support/s3-event';
+} from './aws-fakes';
+import { s3Event } from '@digits/test-kit';
 
 const settings: TrainingSettings = {
   processedBucket: PROCESSED,

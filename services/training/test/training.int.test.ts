@@ -177,7 +177,7 @@ describe('training service against moto_server', () => {
 
     const out = await onTrainingStateChange(event, deployDeps());
 
-    expect(out).toMatchObject({ action: 'deployed', endpointChange: 'created' });
+    expect(out).toMatchObject({ action: 'deploy-requested', endpointChange: 'created' });
     const model = await sagemaker.send(new DescribeModelCommand({ ModelName: first.trainingJobName }));
     expect(model.ExecutionRoleArn).toBe(ROLE_ARN);
     expect(model.PrimaryContainer).toMatchObject({

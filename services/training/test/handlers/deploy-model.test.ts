@@ -22,15 +22,15 @@ beforeEach(() => (capture = captureLogLines()));
 afterEach(() => capture.restore());
 
 describe('handlers/deploy-model', () => {
-  it('deploys a completed job that passes the gate and points live.json at it', async () => {
+  it('deploys a completed job that passes the gate; live.json waits for the endpoint to be InService', async () => {
     const job = `${PREFIX}--mnist-aaaa-1111111111`;
     sm.jobs.set(job, completedJob(job, 0.99));
 
     const out = await handler(stateChange({ TrainingJobName: job }), lambdaContext('deployModel'));
 
-    expect(out).toMatchObject({ action: 'deployed' });
+    expect(out).toMatchObject({ action: 'deploy-requested', sync: { action: 'endpoint-not-in-service' } });
     expect(sm.mock.commandCalls(CreateEndpointCommand)).toHaveLength(1);
-    expect(s3.json<LivePointer>(ARTIFACTS, REGISTRY_LIVE_KEY)).toMatchObject({ trainingJobName: job });
+    expect(s3.json<LivePointer>(ARTIFACTS, REGISTRY_LIVE_KEY)).toBeUndefined();
   });
 
   it('an event that is not a training state change is logged once and not retried', async () => {
