@@ -170,3 +170,10 @@ export function readRollbackConfig(env: Env = process.env): RollbackSettings & F
 
 /** confirmDeployment reads and writes the registry and describes the endpoint: what rollback knows. */
 export const readConfirmDeploymentConfig = readRollbackConfig;
+
+/** reconcile starts training (startTraining's settings) and reads the stage endpoint. */
+export function readReconcileConfig(
+  env: Env = process.env,
+): TrainingSettings & { endpointName: string } & FunctionConfig {
+  return { ...readStartTrainingConfig(env), endpointName: envReader(env).string(ENV.endpointName) };
+}

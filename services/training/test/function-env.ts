@@ -30,3 +30,5 @@ export const DEPLOY_ENV = {
   ENDPOINT_INSTANCE_TYPE: 'ml.m5.large',
   ENDPOINT_INSTANCE_COUNT: '1',
 };
+
+export const RECONCILE_ENV = START_TRAINING_ENV;
