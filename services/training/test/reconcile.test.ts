@@ -24,10 +24,10 @@ import {
   memoryLogger,
   putManifest,
   settle,
-  stateChange,
   type FakeS3,
   type FakeSageMaker,
-} from './support/fakes';
+} from './aws-fakes';
+import { trainingJobStateChange as stateChange } from '@digits/test-kit';
 
 const HP = { epochs: '5', batch_size: '128' };
 
