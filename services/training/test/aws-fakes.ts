@@ -29,7 +29,7 @@ import {
   type DescribeTrainingJobResponse,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import type { DeploySettings } from '../src/config';
+import type { DeploySettings, TrainingSettings } from '../src/config';
 import {
   ENDPOINT_STATE_CHANGE,
   manifestKey,
@@ -241,6 +241,20 @@ export const DEPLOY_SETTINGS: DeploySettings = {
   roleArn: ROLE_ARN,
   gate: { minAccuracy: 0.98, maxRegression: 0.005 },
   endpoint: { mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 },
+};
+
+/** startTraining's settings in the unit tests (attempt limit 3, as serverless.yml's default). */
+export const TRAINING_SETTINGS: TrainingSettings = {
+  processedBucket: PROCESSED,
+  artifactsBucket: ARTIFACTS,
+  jobPrefix: PREFIX,
+  imageUri: IMAGE,
+  roleArn: ROLE_ARN,
+  instanceType: 'ml.m5.xlarge',
+  volumeGb: 10,
+  maxRuntimeSeconds: 3600,
+  defaultHyperparameters: { epochs: '5', batch_size: '128' },
+  maxAttempts: 3,
 };
 
 /** A manifest as preprocess writes it: one shard per split, class counts that sum to the rows. */

@@ -26,6 +26,7 @@ import {
   settle,
   type FakeS3,
   type FakeSageMaker,
+  TRAINING_SETTINGS,
 } from './aws-fakes';
 import { trainingJobStateChange as stateChange } from '@digits/test-kit';
 
@@ -42,19 +43,7 @@ beforeEach(() => {
     s3: s3.client,
     sagemaker: sm.client,
     logger: memoryLogger(),
-    settings: {
-      processedBucket: PROCESSED,
-      artifactsBucket: ARTIFACTS,
-      endpointName: ENDPOINT,
-      jobPrefix: PREFIX,
-      imageUri: IMAGE,
-      roleArn: ROLE_ARN,
-      instanceType: 'ml.m5.xlarge',
-      volumeGb: 10,
-      maxRuntimeSeconds: 3600,
-      defaultHyperparameters: HP,
-      maxAttempts: 3,
-    },
+    settings: { ...TRAINING_SETTINGS, defaultHyperparameters: HP, endpointName: ENDPOINT },
   };
 });
 

@@ -4,7 +4,6 @@ import {
   type CreateTrainingJobRequest,
 } from '@aws-sdk/client-sagemaker';
 import { METRIC_DEFINITIONS, manifestKey } from '@digits/common';
-import type { TrainingSettings } from '../src/config';
 import { TrainingRequestError } from '../src/errors';
 import { onStartTraining } from '../src/invocations';
 import { parseStartTrainingInput, startTraining, type StartTrainingDeps } from '../src/start-training';
@@ -22,21 +21,11 @@ import {
   sageMakerError,
   type FakeS3,
   type FakeSageMaker,
+  TRAINING_SETTINGS,
 } from './aws-fakes';
 import { s3Event } from '@digits/test-kit';
 
-const settings: TrainingSettings = {
-  processedBucket: PROCESSED,
-  artifactsBucket: ARTIFACTS,
-  jobPrefix: PREFIX,
-  imageUri: IMAGE,
-  roleArn: ROLE_ARN,
-  instanceType: 'ml.m5.xlarge',
-  volumeGb: 10,
-  maxRuntimeSeconds: 3600,
-  defaultHyperparameters: { epochs: '5', batch_size: '128' },
-  maxAttempts: 3,
-};
+const settings = TRAINING_SETTINGS;
 
 let s3: FakeS3;
 let sm: FakeSageMaker;
