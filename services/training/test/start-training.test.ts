@@ -10,7 +10,6 @@ import { parseStartTrainingInput, startTraining, type StartTrainingDeps } from '
 import {
   ARTIFACTS,
   IMAGE,
-  PREFIX,
   PROCESSED,
   ROLE_ARN,
   fakeS3,

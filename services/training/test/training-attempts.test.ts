@@ -8,11 +8,8 @@ import { onStartTraining } from '../src/invocations';
 import { startTraining, type StartTrainingDeps } from '../src/start-training';
 import { findAttempt } from '../src/training-attempts';
 import {
-  ARTIFACTS,
-  IMAGE,
   PREFIX,
   PROCESSED,
-  ROLE_ARN,
   fakeS3,
   fakeSageMaker,
   manifest,
