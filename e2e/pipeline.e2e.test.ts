@@ -82,7 +82,7 @@ describe('pnpm start pipeline (quick profile)', () => {
     // Quick model: one epoch on 8,000 rows (~93% on MNIST test); chance is 10%.
     expect(correct / digits.length).toBeGreaterThanOrEqual(0.8);
     const model = await waitForModelRecord<{ trainingJobName?: string }>(cloud.apiUrl, () => false);
-    expect(model.trainingJobName).toMatch(/^digits-local-mnist-/);
+    expect(model.trainingJobName).toMatch(/^digits-local--mnist-/);
   });
 
   it('accepts an AWS CLI upload into the inbox and rejects a corrupt one without disturbing the live model', async () => {

@@ -54,3 +54,18 @@ export type TrainingJobStateChangeEvent = EventBridgeEvent<
   'SageMaker Training Job State Change',
   TrainingJobStateChangeDetail
 >;
+
+/** "SageMaker Endpoint State Change" (the fields the services read). */
+export interface EndpointStateChangeDetail {
+  EndpointName: string;
+  EndpointStatus?: 'Creating' | 'InService' | 'Updating' | 'SystemUpdating' | 'RollingBack' | 'Deleting' | 'Failed';
+  EndpointConfigName?: string;
+  FailureReason?: string;
+}
+
+export const ENDPOINT_STATE_CHANGE = {
+  source: 'aws.sagemaker',
+  detailType: 'SageMaker Endpoint State Change',
+} as const;
+
+export type EndpointStateChangeEvent = EventBridgeEvent<'SageMaker Endpoint State Change', EndpointStateChangeDetail>;

@@ -9,6 +9,7 @@
  *              errors/<dataset>/<input id>.json             preprocess failure record (id: hash of the input keys + ETags)
  *   processed  <dataset>/<version>/{train,test}/part-00000.csv, <dataset>/<version>/manifest.json (last)
  *   artifacts  training/<job>/output/model.tar.gz, registry/models/<job>.json, registry/live.json
+ *              registry/deployments/<job>.json              an endpoint change asked for, and how it ended
  */
 
 export const PUBLIC_DATASET = { bucket: 'sagemaker-sample-files', prefix: 'datasets/image/MNIST/' } as const;
@@ -35,6 +36,7 @@ export const REJECTED_SUFFIX = '.rejected.json';
 export const TRAINING_OUTPUT_PREFIX = 'training/';
 export const REGISTRY_MODELS_PREFIX = 'registry/models/';
 export const REGISTRY_LIVE_KEY = 'registry/live.json';
+export const REGISTRY_DEPLOYMENTS_PREFIX = 'registry/deployments/';
 
 export class KeyError extends Error {
   override name = 'KeyError';

@@ -5,12 +5,15 @@
  */
 import { ConfigError, ENV, HYPERPARAMETERS, type Hyperparameters } from '@digits/common';
 import { envReader, type Env, type EnvReader, type FunctionConfig } from '@digits/lambda-kit';
+import { MAX_ATTEMPT } from './job-name';
 
 /** Variables only this service reads (the shared ones live in @digits/common's ENV). */
 export const TRAINING_ENV = {
   /** Stage-scoped prefix of every training job, model and endpoint config name, e.g. `digits-dev`. */
   jobPrefix: 'TRAINING_JOB_PREFIX',
   trainingVolumeGb: 'TRAINING_VOLUME_GB',
+  /** How many jobs (attempts) one dataset version may use before it is given up on. */
+  maxAttempts: 'TRAINING_MAX_ATTEMPTS',
 } as const;
 
 /** Room left in a 63-character SageMaker name for dataset, version and hash. */
@@ -34,6 +37,8 @@ export interface TrainingSettings {
   volumeGb: number;
   maxRuntimeSeconds: number;
   defaultHyperparameters: Hyperparameters;
+  /** Attempts per dataset version before training it is given up on (job-name.ts numbers them). */
+  maxAttempts: number;
 }
 
 export type EndpointSettings =
@@ -114,6 +119,7 @@ export function readStartTrainingConfig(env: Env = process.env): TrainingSetting
       read.json(ENV.defaultHyperparameters),
       `environment variable ${ENV.defaultHyperparameters}`,
     ),
+    maxAttempts: read.number(TRAINING_ENV.maxAttempts, { min: 1, max: MAX_ATTEMPT }),
     logLevel: read.logLevel(),
   };
 }
@@ -160,4 +166,14 @@ export function readRollbackConfig(env: Env = process.env): RollbackSettings & F
     endpointName: read.string(ENV.endpointName),
     logLevel: read.logLevel(),
   };
+}
+
+/** confirmDeployment reads and writes the registry and describes the endpoint: what rollback knows. */
+export const readConfirmDeploymentConfig = readRollbackConfig;
+
+/** reconcile starts training (startTraining's settings) and reads the stage endpoint. */
+export function readReconcileConfig(
+  env: Env = process.env,
+): TrainingSettings & { endpointName: string } & FunctionConfig {
+  return { ...readStartTrainingConfig(env), endpointName: envReader(env).string(ENV.endpointName) };
 }

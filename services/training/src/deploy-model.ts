@@ -3,8 +3,9 @@
  * if the job completed and passes the quality gate, deploy it to the stage's endpoint.
  *
  * Order matters for safety: the live endpoint is only touched after the gate passed and the
- * model + endpoint config exist; registry/live.json moves only after SageMaker accepted the
- * Create/UpdateEndpoint. Every name derives from the job's, so a redelivered event converges.
+ * model + endpoint config exist; registry/live.json moves only when the endpoint is InService with
+ * the new config (endpoint-truth.ts, on the endpoint's state change), never when SageMaker merely
+ * accepted the Create/UpdateEndpoint. Every name derives from the job's, so a redelivered event converges.
  */
 import {
   CreateEndpointConfigCommand,
@@ -18,7 +19,7 @@ import {
   GATE_METRIC,
   HYPERPARAMETERS,
   type GateDecision,
-  type LivePointer,
+  type LiveEntry,
   type Logger,
   type ModelRecord,
   type TrainingJobStateChangeDetail,
@@ -28,7 +29,9 @@ import type { DeploySettings } from './config';
 import { createEndpointConfigInput, createModelInput } from './endpoint-config';
 import { pointEndpointAt, type BusyWait, type EndpointChange } from './endpoint';
 import { decideGate } from './gate';
-import { isStageJob } from './job-name';
+import { isStageJob, stageNamePrefix } from './job-name';
+import { DeploymentLog, deploymentRequest, type DeploymentRequest } from './deployments';
+import { syncLiveWithEndpoint, type SyncOutcome } from './endpoint-truth';
 import { readModelEvaluation } from './model-evaluation';
 import { ModelRegistry, liveEntry, wasLive } from './registry';
 
@@ -53,11 +56,13 @@ export type DeployOutcome =
   | { action: 'not-deployed'; trainingJobName: string; reason: string; record: ModelRecord }
   | { action: 'already-deployed'; trainingJobName: string }
   | {
-      action: 'deployed';
+      /** SageMaker accepted the endpoint change; live.json follows once the endpoint is InService with it. */
+      action: 'deploy-requested';
       trainingJobName: string;
       endpointChange: EndpointChange;
       record: ModelRecord;
-      live: LivePointer;
+      request: DeploymentRequest;
+      sync: SyncOutcome;
     };
 
 const FINAL_STATES: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Stopped']);
@@ -121,7 +126,7 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
     return {
       action: 'ignored',
       trainingJobName: name,
-      reason: `not a job of this stage (prefix ${settings.jobPrefix}-)`,
+      reason: `not a job of this stage (prefix ${stageNamePrefix(settings.jobPrefix)})`,
     };
   }
   if (!FINAL_STATES.has(detail.TrainingJobStatus)) {
@@ -205,24 +210,27 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
     name,
     deps.busyWait ?? DEPLOY_BUSY_WAIT,
   );
-  const deployedAt = now().toISOString();
-  const pointer: LivePointer = {
-    endpointName: settings.endpointName,
+  // live.json moves when the endpoint is InService with this config (endpoint-truth.ts), not now.
+  const target: LiveEntry = {
     trainingJobName: name,
     modelName,
     endpointConfigName,
     testAccuracy: draft.metrics[GATE_METRIC]!,
-    deployedAt,
-    history: live ? [...live.pointer.history, liveEntry(live.pointer)] : [],
+    deployedAt: now().toISOString(),
   };
-  await registry.putLive(pointer, live);
-  logger.info('model deployed', {
+  const history = live ? [...live.pointer.history, liveEntry(live.pointer)] : [];
+  const request = deploymentRequest(settings.endpointName, 'deploy', target, live?.pointer, history);
+  await new DeploymentLog(s3, settings.artifactsBucket).put(request);
+  // An unchanged endpoint (a redelivered event after a crash) may be InService with it already.
+  const sync = await syncLiveWithEndpoint(deps);
+  logger.info('model deployment requested', {
     trainingJobName: name,
     endpointName: settings.endpointName,
     endpointChange,
     modelCreated,
     configCreated,
     gate: gate.reason,
+    sync: sync.action,
   });
-  return { action: 'deployed', trainingJobName: name, endpointChange, record, live: pointer };
+  return { action: 'deploy-requested', trainingJobName: name, endpointChange, record, request, sync };
 }

@@ -17,6 +17,8 @@ import { TRAINING_JOB_TAG } from './endpoint-config';
 export interface EndpointState {
   status?: EndpointStatus | string;
   endpointConfigName?: string;
+  /** Why the last Create/UpdateEndpoint failed (an update that failed was rolled back). */
+  failureReason?: string;
 }
 
 /** States in which SageMaker refuses an UpdateEndpoint; the caller retries later. */
@@ -35,11 +37,23 @@ export async function describeEndpoint(
 ): Promise<EndpointState | undefined> {
   try {
     const res = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
-    return { status: res.EndpointStatus, endpointConfigName: res.EndpointConfigName };
+    return {
+      status: res.EndpointStatus,
+      endpointConfigName: res.EndpointConfigName,
+      ...(res.FailureReason ? { failureReason: res.FailureReason } : {}),
+    };
   } catch (e) {
     if (isNotFound(e)) return undefined;
     throw e;
   }
+}
+
+/** SageMaker refuses UpdateEndpoint on an endpoint that is updating: ValidationException "Cannot update in-progress endpoint …". */
+function isUpdateInProgress(e: unknown): boolean {
+  const { name, message } = (typeof e === 'object' && e !== null ? e : {}) as { name?: string; message?: string };
+  return (
+    (name === 'ValidationException' || name === 'ValidationError') && /in-progress|in progress/i.test(message ?? '')
+  );
 }
 
 export type EndpointChange = 'created' | 'updated' | 'unchanged';
@@ -100,8 +114,15 @@ export async function pointEndpointAt(
       `endpoint ${endpointName} is ${current.status}; it cannot switch to ${endpointConfigName} now, retry later`,
     );
   }
-  await sagemaker.send(
-    new UpdateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: endpointConfigName }),
-  );
+  try {
+    await sagemaker.send(
+      new UpdateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: endpointConfigName }),
+    );
+  } catch (e) {
+    // Another deploy or rollback updated it between our Describe and this Update.
+    if (isUpdateInProgress(e))
+      throw new EndpointBusyError(`endpoint ${endpointName} started another update concurrently; retry`);
+    throw e;
+  }
   return 'updated';
 }

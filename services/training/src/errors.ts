@@ -6,6 +6,11 @@ export class TrainingRequestError extends PermanentError {
   override name = 'TrainingRequestError';
 }
 
+/** Every allowed attempt to train a dataset version failed or was stopped: permanent, not retried. */
+export class TrainingAttemptsExhaustedError extends TrainingRequestError {
+  override name = 'TrainingAttemptsExhaustedError';
+}
+
 /** The endpoint cannot be changed right now (it is creating/updating, or another deploy won a race): retryable. */
 export class EndpointBusyError extends Error {
   override name = 'EndpointBusyError';

@@ -2,9 +2,16 @@
  * What each Lambda receives, adapted to the plain functions. Kept apart from the middy handlers so
  * tests drive exactly the code Lambda runs, without the Lambda runtime.
  */
-import { TRAINING_STATE_CHANGE, type S3Event, type TrainingJobStateChangeEvent } from '@digits/common';
+import {
+  TRAINING_STATE_CHANGE,
+  type EndpointStateChangeEvent,
+  type S3Event,
+  type TrainingJobStateChangeEvent,
+} from '@digits/common';
 import { forEachS3Object, type ItemFailure } from '@digits/lambda-kit';
+import { confirmDeployment, type ConfirmOutcome } from './confirm-deployment';
 import { deployModel, type DeployDeps, type DeployOutcome } from './deploy-model';
+import type { EndpointTruthDeps } from './endpoint-truth';
 import { TrainingRequestError } from './errors';
 import { parseRollbackInput, rollback, type RollbackDeps, type RollbackResult } from './rollback';
 import {
@@ -53,6 +60,14 @@ export async function onTrainingStateChange(
     );
   }
   return deployModel(event.detail, deps);
+}
+
+/** EventBridge "SageMaker Endpoint State Change": live.json follows what the endpoint serves. */
+export async function onEndpointStateChange(
+  event: EndpointStateChangeEvent,
+  deps: EndpointTruthDeps,
+): Promise<ConfirmOutcome> {
+  return confirmDeployment(event, deps);
 }
 
 export async function onRollback(event: unknown, deps: RollbackDeps): Promise<RollbackResult> {

@@ -11,6 +11,8 @@ import { GATE_METRIC, isNotFound, type LiveEntry, type LivePointer, type Logger 
 import type { RollbackSettings } from './config';
 import { pointEndpointAt, type EndpointChange } from './endpoint';
 import { RollbackError } from './errors';
+import { DeploymentLog, deploymentRequest, type DeploymentRequest } from './deployments';
+import { syncLiveWithEndpoint, type SyncOutcome } from './endpoint-truth';
 import { ModelRegistry, liveEntry } from './registry';
 
 export interface RollbackDeps {
@@ -30,7 +32,9 @@ export interface RollbackResult {
   to: string;
   endpointName: string;
   endpointChange: EndpointChange;
-  live: LivePointer;
+  /** live.json follows once the endpoint is InService with the target (sync says whether it already is). */
+  request: DeploymentRequest;
+  sync: SyncOutcome;
 }
 
 export function parseRollbackInput(input: unknown): RollbackInput {
@@ -104,24 +108,29 @@ export async function rollback(input: RollbackInput, deps: RollbackDeps): Promis
     target.endpointConfigName,
     target.trainingJobName,
   );
-  const pointer: LivePointer = {
-    endpointName: settings.endpointName,
-    ...target,
-    deployedAt: now().toISOString(),
+  // live.json moves when the endpoint is InService with the target's config (endpoint-truth.ts).
+  const request = deploymentRequest(
+    settings.endpointName,
+    'rollback',
+    { ...target, deployedAt: now().toISOString() },
+    live.pointer,
     history,
-  };
-  await registry.putLive(pointer, live);
-  logger.warn('rolled back', {
+  );
+  await new DeploymentLog(s3, settings.artifactsBucket).put(request);
+  const sync = await syncLiveWithEndpoint(deps);
+  logger.warn('rollback requested', {
     endpointName: settings.endpointName,
     from: live.pointer.trainingJobName,
     to: target.trainingJobName,
     endpointChange,
+    sync: sync.action,
   });
   return {
     from: live.pointer.trainingJobName,
     to: target.trainingJobName,
     endpointName: settings.endpointName,
     endpointChange,
-    live: pointer,
+    request,
+    sync,
   };
 }

@@ -1,10 +1,11 @@
 /**
  * startTraining: read a processed dataset's manifest and start one SageMaker training job for it.
- * Idempotent: the job name is derived from (dataset, version, hyperparameters), an existing job
- * of that name means "already started", and a racing duplicate CreateTrainingJob is recognised.
+ * Idempotent: the job name is derived from (dataset, version, hyperparameters, attempt); a running
+ * or completed attempt means "already started", a failed or stopped one lets the next attempt start
+ * (up to the limit), and a racing duplicate CreateTrainingJob is recognised.
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CreateTrainingJobCommand, DescribeTrainingJobCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { CreateTrainingJobCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import {
   MANIFEST_FILE,
   ManifestError,
@@ -18,8 +19,9 @@ import {
   isAlreadyExists,
   isNotFound,
 } from '@digits/common';
-import { checkHyperparameters, type TrainingSettings } from './config';
-import { TrainingRequestError } from './errors';
+import { TRAINING_ENV, checkHyperparameters, type TrainingSettings } from './config';
+import { TrainingAttemptsExhaustedError, TrainingRequestError } from './errors';
+import { findAttempt } from './training-attempts';
 import { planTrainingJob } from './training-job-request';
 
 export interface StartTrainingDeps {
@@ -38,6 +40,8 @@ export interface StartTrainingInput {
 
 export interface StartTrainingResult {
   trainingJobName: string;
+  /** Which attempt for this dataset version the job is (1 unless an earlier one failed or was stopped). */
+  attempt: number;
   status: 'started' | 'already-started';
   dataset: string;
   version: string;
@@ -88,16 +92,6 @@ async function readManifest(s3: S3Client, bucket: string, dataset: string, versi
   return manifest;
 }
 
-async function existingJobStatus(sagemaker: SageMakerClient, name: string): Promise<string | undefined> {
-  try {
-    const job = await sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
-    return job.TrainingJobStatus ?? 'Unknown';
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-}
-
 export async function startTraining(input: StartTrainingInput, deps: StartTrainingDeps): Promise<StartTrainingResult> {
   const { s3, sagemaker, settings, logger } = deps;
   const overrides: Hyperparameters = (() => {
@@ -109,14 +103,24 @@ export async function startTraining(input: StartTrainingInput, deps: StartTraini
   })();
   const bucket = settings.processedBucket;
   const manifest = await readManifest(s3, bucket, input.dataset, input.version);
-  const plan = planTrainingJob(manifest, bucket, overrides, settings);
-  const base = { trainingJobName: plan.name, dataset: manifest.dataset, version: manifest.version };
+  const planOf = (attempt: number) => planTrainingJob(manifest, bucket, overrides, settings, attempt);
+  const decision = await findAttempt(sagemaker, (attempt) => planOf(attempt).name, settings.maxAttempts);
+  const ids = { dataset: manifest.dataset, version: manifest.version };
 
-  const existing = await existingJobStatus(sagemaker, plan.name);
-  if (existing) {
-    logger.info('training job already exists; not starting another', { ...base, existingStatus: existing });
-    return { ...base, status: 'already-started', existingStatus: existing };
+  if (decision.action === 'exhausted') {
+    const { last } = decision;
+    logger.error('training gave up: attempt limit reached', { ...ids, attempts: decision.attempts, last });
+    throw new TrainingAttemptsExhaustedError(
+      `${ids.dataset}/${ids.version}: ${decision.attempts} training attempts failed; the last, ${last.name}, ${last.status}${last.failureReason ? `: ${last.failureReason}` : ''}. ` +
+        `Raise ${TRAINING_ENV.maxAttempts} or fix the cause, then invoke startTraining by hand`,
+    );
   }
+  const base = { trainingJobName: decision.name, attempt: decision.attempt, ...ids };
+  if (decision.action === 'exists') {
+    logger.info('training job already exists; not starting another', { ...base, existingStatus: decision.status });
+    return { ...base, status: 'already-started', existingStatus: decision.status };
+  }
+  const plan = planOf(decision.attempt);
   try {
     await sagemaker.send(new CreateTrainingJobCommand(plan.request));
   } catch (e) {
@@ -127,7 +131,12 @@ export async function startTraining(input: StartTrainingInput, deps: StartTraini
     }
     throw e;
   }
-  logger.info('training job started', { ...base, hyperparameters: plan.hyperparameters, image: settings.imageUri });
+  logger.info('training job started', {
+    ...base,
+    ...(decision.previous ? { retryOf: decision.previous } : {}),
+    hyperparameters: plan.hyperparameters,
+    image: settings.imageUri,
+  });
   return { ...base, status: 'started' };
 }
 

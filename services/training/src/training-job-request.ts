@@ -67,9 +67,10 @@ export function planTrainingJob(
   bucket: string,
   overrides: Hyperparameters,
   settings: TrainingSettings,
+  attempt = 1,
 ): PlannedTrainingJob {
   const hyperparameters = effectiveHyperparameters(settings.defaultHyperparameters, overrides, manifest);
-  const name = trainingJobName(settings.jobPrefix, manifest.dataset, manifest.version, hyperparameters);
+  const name = trainingJobName(settings.jobPrefix, manifest.dataset, manifest.version, hyperparameters, attempt);
   const tags: Tag[] = [
     { Key: TAG_KEYS.dataset, Value: tagValue(manifest.dataset) },
     { Key: TAG_KEYS.datasetVersion, Value: tagValue(manifest.version) },

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import {
   GetObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -28,8 +29,15 @@ import {
   type DescribeTrainingJobResponse,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import type { DeploySettings } from '../src/config';
-import { manifestKey, shardKey, type Logger, type Manifest } from '@digits/common';
+import type { DeploySettings, TrainingSettings } from '../src/config';
+import {
+  ENDPOINT_STATE_CHANGE,
+  manifestKey,
+  shardKey,
+  type EndpointStateChangeEvent,
+  type Logger,
+  type Manifest,
+} from '@digits/common';
 
 export function s3Error(name: string, status: number, message = name): S3ServiceException {
   return new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message });
@@ -66,6 +74,14 @@ export function fakeS3(): FakeS3 {
     store(input.Bucket!, input.Key!, String(input.Body));
     return { ETag: objects.get(id(input.Bucket, input.Key))!.etag };
   });
+  // One page, keys in order: what S3 answers for the few objects these tests keep.
+  mock.on(ListObjectsV2Command).callsFake(async (input: { Bucket: string; Prefix?: string }) => ({
+    Contents: [...objects.keys()]
+      .filter((k) => k.startsWith(`${input.Bucket}/${input.Prefix ?? ''}`))
+      .sort()
+      .map((k) => ({ Key: k.slice(input.Bucket.length + 1) })),
+    IsTruncated: false,
+  }));
   return {
     client,
     mock,
@@ -82,6 +98,7 @@ export interface FakeEndpoint {
   EndpointName: string;
   EndpointConfigName: string;
   EndpointStatus: string;
+  FailureReason?: string;
 }
 
 export interface FakeSageMaker {
@@ -179,6 +196,36 @@ export function settle(sm: FakeSageMaker): void {
   for (const e of sm.endpoints.values()) e.EndpointStatus = 'InService';
 }
 
+/** What SageMaker does when an update fails: the endpoint is InService again on its previous config. */
+export function rollBackUpdate(sm: FakeSageMaker, endpointName: string, previousConfig: string, reason: string): void {
+  sm.endpoints.set(endpointName, {
+    EndpointName: endpointName,
+    EndpointConfigName: previousConfig,
+    EndpointStatus: 'InService',
+    FailureReason: reason,
+  });
+}
+
+/** An EventBridge "SageMaker Endpoint State Change" of the endpoint as it is now. */
+export function endpointStateChange(sm: FakeSageMaker, endpointName: string): EndpointStateChangeEvent {
+  const e = sm.endpoints.get(endpointName);
+  return {
+    version: '0',
+    id: 'e-2',
+    'detail-type': ENDPOINT_STATE_CHANGE.detailType,
+    source: ENDPOINT_STATE_CHANGE.source,
+    account: '123456789012',
+    time: '2025-01-02T00:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail: {
+      EndpointName: endpointName,
+      EndpointStatus: (e?.EndpointStatus ?? 'Deleting') as EndpointStateChangeEvent['detail']['EndpointStatus'],
+      EndpointConfigName: e?.EndpointConfigName,
+    },
+  };
+}
+
 export const PROCESSED = 'digits-test-processed';
 export const ARTIFACTS = 'digits-test-artifacts';
 export const PREFIX = 'digits-test';
@@ -194,6 +241,20 @@ export const DEPLOY_SETTINGS: DeploySettings = {
   roleArn: ROLE_ARN,
   gate: { minAccuracy: 0.98, maxRegression: 0.005 },
   endpoint: { mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 },
+};
+
+/** startTraining's settings in the unit tests (attempt limit 3, as serverless.yml's default). */
+export const TRAINING_SETTINGS: TrainingSettings = {
+  processedBucket: PROCESSED,
+  artifactsBucket: ARTIFACTS,
+  jobPrefix: PREFIX,
+  imageUri: IMAGE,
+  roleArn: ROLE_ARN,
+  instanceType: 'ml.m5.xlarge',
+  volumeGb: 10,
+  maxRuntimeSeconds: 3600,
+  defaultHyperparameters: { epochs: '5', batch_size: '128' },
+  maxAttempts: 3,
 };
 
 /** A manifest as preprocess writes it: one shard per split, class counts that sum to the rows. */

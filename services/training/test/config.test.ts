@@ -19,6 +19,7 @@ describe('readStartTrainingConfig', () => {
       volumeGb: 10,
       maxRuntimeSeconds: 3600,
       defaultHyperparameters: { epochs: '5' },
+      maxAttempts: 3,
       logLevel: 'info',
     });
   });

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { REGISTRY_LIVE_KEY, modelRecordKey, type LivePointer, type ModelRecord } from '@digits/common';
 import { deployModel, type DeployDeps } from '../src/deploy-model';
+import { syncLiveWithEndpoint } from '../src/endpoint-truth';
 import { EndpointBusyError } from '../src/errors';
 import { onTrainingStateChange } from '../src/invocations';
 import {
@@ -49,6 +50,12 @@ beforeEach(() => {
   };
 });
 
+/** SageMaker finishes the endpoint change and its state-change event is handled (confirmDeployment). */
+async function inService(): Promise<void> {
+  settle(sm);
+  await syncLiveWithEndpoint(deps);
+}
+
 const live = () => s3.json<LivePointer>(ARTIFACTS, REGISTRY_LIVE_KEY);
 const record = (job: string) => s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job));
 const calls = (command: Parameters<FakeSageMaker['mock']['commandCalls']>[0]) => sm.mock.commandCalls(command).length;
@@ -60,12 +67,14 @@ async function finish(name: string, accuracy: number | undefined, deploy = deps)
 }
 
 describe('deployModel', () => {
-  it('first deploy: gate passes, creates model, serverless endpoint config and the endpoint, then points live.json at it', async () => {
-    const job = `${PREFIX}-mnist-0123456789ab-aaaaaaaaaa`;
+  it('first deploy: gate passes, creates model, serverless endpoint config and the endpoint; live.json points at it once InService', async () => {
+    const job = `${PREFIX}--mnist-0123456789ab-aaaaaaaaaa`;
 
     const out = await finish(job, 0.9912);
+    expect(live()).toBeUndefined();
+    await inService();
 
-    expect(out).toMatchObject({ action: 'deployed', endpointChange: 'created' });
+    expect(out).toMatchObject({ action: 'deploy-requested', endpointChange: 'created' });
     expect(sm.models.get(job)).toMatchObject({
       ExecutionRoleArn: ROLE_ARN,
       PrimaryContainer: { Image: IMAGE, ModelDataUrl: `s3://${ARTIFACTS}/training/${job}/output/model.tar.gz` },
@@ -97,14 +106,15 @@ describe('deployModel', () => {
   });
 
   it('later deploy: updates the existing endpoint to a new config and keeps the previous model in the history', async () => {
-    const first = `${PREFIX}-mnist-aaaa-1111111111`;
-    const second = `${PREFIX}-mnist-bbbb-2222222222`;
+    const first = `${PREFIX}--mnist-aaaa-1111111111`;
+    const second = `${PREFIX}--mnist-bbbb-2222222222`;
     await finish(first, 0.99);
-    settle(sm);
+    await inService();
 
     const out = await finish(second, 0.987);
+    await inService();
 
-    expect(out).toMatchObject({ action: 'deployed', endpointChange: 'updated' });
+    expect(out).toMatchObject({ action: 'deploy-requested', endpointChange: 'updated' });
     expect(calls(CreateEndpointCommand)).toBe(1);
     expect(sm.mock.commandCalls(UpdateEndpointCommand)[0]!.args[0].input).toEqual({
       EndpointName: ENDPOINT,
@@ -118,7 +128,7 @@ describe('deployModel', () => {
   });
 
   it('instance mode: the endpoint config names instance type and count, and the model is network-isolated', async () => {
-    const job = `${PREFIX}-mnist-cccc-3333333333`;
+    const job = `${PREFIX}--mnist-cccc-3333333333`;
     await finish(job, 0.99, {
       ...deps,
       settings: { ...settings, endpoint: { mode: 'instance', instanceType: 'ml.m5.large', instanceCount: 2 } },
@@ -137,10 +147,10 @@ describe('deployModel', () => {
   });
 
   it('gate refusal below the minimum: nothing is created, the live endpoint is untouched, the reason is logged and recorded', async () => {
-    const good = `${PREFIX}-mnist-aaaa-1111111111`;
-    const weak = `${PREFIX}-mnist-bbbb-2222222222`;
+    const good = `${PREFIX}--mnist-aaaa-1111111111`;
+    const weak = `${PREFIX}--mnist-bbbb-2222222222`;
     await finish(good, 0.99);
-    settle(sm);
+    await inService();
     const before = live();
 
     const out = await finish(weak, 0.9712);
@@ -164,28 +174,28 @@ describe('deployModel', () => {
   });
 
   it('gate refusal for regressing more than the margin against the live model; within the margin deploys', async () => {
-    await finish(`${PREFIX}-mnist-aaaa-1111111111`, 0.995);
-    settle(sm);
+    await finish(`${PREFIX}--mnist-aaaa-1111111111`, 0.995);
+    await inService();
 
-    const worse = await finish(`${PREFIX}-mnist-bbbb-2222222222`, 0.9899);
-    const close = await finish(`${PREFIX}-mnist-cccc-3333333333`, 0.99);
+    const worse = await finish(`${PREFIX}--mnist-bbbb-2222222222`, 0.9899);
+    const close = await finish(`${PREFIX}--mnist-cccc-3333333333`, 0.99);
 
     expect(worse).toMatchObject({
       action: 'not-deployed',
       reason: expect.stringContaining("worse than the live model's 0.995"),
     });
-    expect(close).toMatchObject({ action: 'deployed', endpointChange: 'updated' });
+    expect(close).toMatchObject({ action: 'deploy-requested', endpointChange: 'updated' });
   });
 
   it('a job that reported no test_accuracy is refused', async () => {
-    const out = await finish(`${PREFIX}-mnist-aaaa-1111111111`, undefined);
+    const out = await finish(`${PREFIX}--mnist-aaaa-1111111111`, undefined);
 
     expect(out).toMatchObject({ action: 'not-deployed', reason: 'the job reported no final test_accuracy' });
     expect(calls(CreateModelCommand)).toBe(0);
   });
 
   it('takes the final metric from the event when DescribeTrainingJob lacks it', async () => {
-    const job = `${PREFIX}-mnist-aaaa-1111111111`;
+    const job = `${PREFIX}--mnist-aaaa-1111111111`;
     sm.jobs.set(job, completedJob(job, undefined));
 
     const out = await deployModel(
@@ -194,17 +204,18 @@ describe('deployModel', () => {
       deps,
     );
 
-    expect(out).toMatchObject({ action: 'deployed' });
+    expect(out).toMatchObject({ action: 'deploy-requested' });
+    await inService();
     expect(live()?.testAccuracy).toBe(0.9931);
   });
 
   it.each(['Failed', 'Stopped'] as const)(
     '%s job: nothing is deployed, the failure reason is recorded',
     async (status) => {
-      const good = `${PREFIX}-mnist-aaaa-1111111111`;
+      const good = `${PREFIX}--mnist-aaaa-1111111111`;
       await finish(good, 0.99);
-      settle(sm);
-      const job = `${PREFIX}-mnist-bbbb-2222222222`;
+      await inService();
+      const job = `${PREFIX}--mnist-bbbb-2222222222`;
       sm.jobs.set(
         job,
         completedJob(job, undefined, {
@@ -232,9 +243,9 @@ describe('deployModel', () => {
   );
 
   it('the same Completed event delivered twice deploys once', async () => {
-    const job = `${PREFIX}-mnist-aaaa-1111111111`;
+    const job = `${PREFIX}--mnist-aaaa-1111111111`;
     await finish(job, 0.99);
-    settle(sm);
+    await inService();
     const before = live();
 
     const again = await deployModel(stateChange({ TrainingJobName: job }).detail, deps);
@@ -247,12 +258,12 @@ describe('deployModel', () => {
   });
 
   it('a redelivered event for an older model does not replace the newer live one', async () => {
-    const older = `${PREFIX}-mnist-aaaa-1111111111`;
-    const newer = `${PREFIX}-mnist-bbbb-2222222222`;
+    const older = `${PREFIX}--mnist-aaaa-1111111111`;
+    const newer = `${PREFIX}--mnist-bbbb-2222222222`;
     await finish(older, 0.99);
-    settle(sm);
+    await inService();
     await finish(newer, 0.992);
-    settle(sm);
+    await inService();
 
     const again = await deployModel(stateChange({ TrainingJobName: older }).detail, deps);
 
@@ -261,58 +272,70 @@ describe('deployModel', () => {
   });
 
   it('resumes a deploy whose model and config were created before a crash, without creating them again', async () => {
-    const job = `${PREFIX}-mnist-aaaa-1111111111`;
+    const job = `${PREFIX}--mnist-aaaa-1111111111`;
     sm.models.set(job, { ModelName: job });
     sm.configs.set(job, { EndpointConfigName: job, ProductionVariants: [] });
 
     const out = await finish(job, 0.99);
 
-    expect(out).toMatchObject({ action: 'deployed', endpointChange: 'created' });
+    expect(out).toMatchObject({ action: 'deploy-requested', endpointChange: 'created' });
     expect(sm.models.get(job)).toEqual({ ModelName: job });
+    await inService();
     expect(live()?.trainingJobName).toBe(job);
   });
 
   it('waits for an endpoint that is still updating, then switches it', async () => {
-    await finish(`${PREFIX}-mnist-aaaa-1111111111`, 0.99); // endpoint now 'Creating'
+    await finish(`${PREFIX}--mnist-aaaa-1111111111`, 0.99); // endpoint now 'Creating'
     const sleeps: number[] = [];
     const wait = { maxWaitMs: 60_000, pollMs: 20_000, sleep: async (ms: number) => void (sleeps.push(ms), settle(sm)) };
 
-    const out = await finish(`${PREFIX}-mnist-bbbb-2222222222`, 0.991, { ...deps, busyWait: wait });
+    const out = await finish(`${PREFIX}--mnist-bbbb-2222222222`, 0.991, { ...deps, busyWait: wait });
 
-    expect(out).toMatchObject({ action: 'deployed', endpointChange: 'updated' });
+    expect(out).toMatchObject({ action: 'deploy-requested', endpointChange: 'updated' });
     expect(sleeps).toEqual([20_000]);
   });
 
   it('gives up on an endpoint that stays busy, leaving live.json alone so a retry can finish', async () => {
-    const first = `${PREFIX}-mnist-aaaa-1111111111`;
+    const first = `${PREFIX}--mnist-aaaa-1111111111`;
     await finish(first, 0.99); // endpoint stays 'Creating'
-    const second = `${PREFIX}-mnist-bbbb-2222222222`;
+    const second = `${PREFIX}--mnist-bbbb-2222222222`;
 
     await expect(
       finish(second, 0.991, { ...deps, busyWait: { maxWaitMs: 40_000, pollMs: 20_000, sleep: async () => {} } }),
     ).rejects.toThrow(EndpointBusyError);
-    expect(calls(DescribeEndpointCommand)).toBe(1 + 3);
-    expect(live()?.trainingJobName).toBe(first);
+    // first: one Describe to deploy, one to see if it serves yet; second: three polls, then it gives up.
+    expect(calls(DescribeEndpointCommand)).toBe(2 + 3);
+    expect(live()).toBeUndefined(); // nothing is InService yet
 
-    settle(sm);
+    await inService();
     await expect(deployModel(stateChange({ TrainingJobName: second }).detail, deps)).resolves.toMatchObject({
-      action: 'deployed',
+      action: 'deploy-requested',
       endpointChange: 'updated',
     });
   });
 
   it("ignores other stages' jobs and non-final states", async () => {
     await expect(
-      deployModel(stateChange({ TrainingJobName: 'digits-prod-mnist-aaaa-1111111111' }).detail, deps),
+      deployModel(stateChange({ TrainingJobName: 'digits-prod--mnist-aaaa-1111111111' }).detail, deps),
     ).resolves.toMatchObject({ action: 'ignored' });
     await expect(
-      deployModel(stateChange({ TrainingJobName: `${PREFIX}-x`, TrainingJobStatus: 'InProgress' }).detail, deps),
+      deployModel(stateChange({ TrainingJobName: `${PREFIX}--x`, TrainingJobStatus: 'InProgress' }).detail, deps),
     ).resolves.toMatchObject({ action: 'ignored' });
     expect(sm.mock.calls()).toHaveLength(0);
   });
 
+  // Issue 10 item 4: stage `test`'s deployModel must not deploy stage `test-2`'s model.
+  it('ignores a job of a stage whose name extends this one', async () => {
+    const other = `${PREFIX}-2--mnist-0123456789ab-aaaaaaaaaa-a1`;
+    sm.jobs.set(other, completedJob(other, 0.995));
+    await expect(deployModel(stateChange({ TrainingJobName: other }).detail, deps)).resolves.toMatchObject({
+      action: 'ignored',
+    });
+    expect(sm.mock.calls()).toHaveLength(0);
+  });
+
   it('onTrainingStateChange rejects an event that is not a SageMaker training state change', async () => {
-    const event = { ...stateChange({ TrainingJobName: `${PREFIX}-x` }), 'detail-type': 'Object Created' } as never;
+    const event = { ...stateChange({ TrainingJobName: `${PREFIX}--x` }), 'detail-type': 'Object Created' } as never;
     await expect(onTrainingStateChange(event, deps)).rejects.toThrow(
       /expects an EventBridge "SageMaker Training Job State Change" event/,
     );

@@ -103,7 +103,7 @@ describe('readModelEvaluation', () => {
 
 describe('deployModel records the model report', () => {
   const settings = DEPLOY_SETTINGS;
-  const job = `${PREFIX}-mnist-0123456789ab-bbbbbbbbbb`;
+  const job = `${PREFIX}--mnist-0123456789ab-bbbbbbbbbb`;
 
   it('copies metadata.json into the registry record of a deployed model', async () => {
     const s3 = fakeS3();
@@ -123,7 +123,7 @@ describe('deployModel records the model report', () => {
       busyWait: { maxWaitMs: 0, pollMs: 0 },
     });
 
-    expect(out.action).toBe('deployed');
+    expect(out.action).toBe('deploy-requested');
     expect(s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job))?.evaluation).toEqual({
       testRows: 1005,
       perClassAccuracy,
@@ -145,7 +145,7 @@ describe('deployModel records the model report', () => {
       busyWait: { maxWaitMs: 0, pollMs: 0 },
     });
 
-    expect(out.action).toBe('deployed');
+    expect(out.action).toBe('deploy-requested');
     expect(s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job))).not.toHaveProperty('evaluation');
     expect(logger.lines).toContainEqual(
       expect.objectContaining({ level: 'warn', message: expect.stringMatching(/model report not recorded/) }),

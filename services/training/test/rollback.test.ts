@@ -1,6 +1,7 @@
 import { UpdateEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { REGISTRY_LIVE_KEY, type LivePointer } from '@digits/common';
 import { deployModel, type DeployDeps } from '../src/deploy-model';
+import { syncLiveWithEndpoint } from '../src/endpoint-truth';
 import { RollbackError } from '../src/errors';
 import { onRollback } from '../src/invocations';
 import { parseRollbackInput, rollback, type RollbackDeps } from '../src/rollback';
@@ -21,10 +22,10 @@ import { trainingJobStateChange as stateChange } from '@digits/test-kit';
 
 const deploySettings = DEPLOY_SETTINGS;
 
-const A = `${PREFIX}-mnist-aaaa-1111111111`;
-const B = `${PREFIX}-mnist-bbbb-2222222222`;
-const C = `${PREFIX}-mnist-cccc-3333333333`;
-const WEAK = `${PREFIX}-mnist-dddd-4444444444`;
+const A = `${PREFIX}--mnist-aaaa-1111111111`;
+const B = `${PREFIX}--mnist-bbbb-2222222222`;
+const C = `${PREFIX}--mnist-cccc-3333333333`;
+const WEAK = `${PREFIX}--mnist-dddd-4444444444`;
 
 let s3: FakeS3;
 let sm: FakeSageMaker;
@@ -57,10 +58,16 @@ beforeEach(async () => {
   ] as const) {
     sm.jobs.set(job, completedJob(job, accuracy));
     await deployModel(stateChange({ TrainingJobName: job }).detail, deploy);
-    settle(sm);
+    await inService();
   }
   sm.mock.resetHistory();
 });
+
+/** SageMaker finishes the endpoint change and its state-change event is handled (confirmDeployment). */
+async function inService(): Promise<void> {
+  settle(sm);
+  await syncLiveWithEndpoint(deps);
+}
 
 const live = () => s3.json<LivePointer>(ARTIFACTS, REGISTRY_LIVE_KEY)!;
 
@@ -73,6 +80,8 @@ describe('rollback', () => {
       EndpointName: ENDPOINT,
       EndpointConfigName: B,
     });
+    expect(live().trainingJobName).toBe(C); // until the endpoint serves B
+    await inService();
     expect(live()).toMatchObject({
       trainingJobName: B,
       endpointConfigName: B,
@@ -83,8 +92,9 @@ describe('rollback', () => {
 
   it('rolling back twice goes two models back', async () => {
     await rollback({}, deps);
-    settle(sm);
+    await inService();
     await rollback({}, deps);
+    await inService();
 
     expect(sm.endpoints.get(ENDPOINT)?.EndpointConfigName).toBe(A);
     expect(live()).toMatchObject({ trainingJobName: A, history: [] });
@@ -98,6 +108,7 @@ describe('rollback', () => {
 
     expect(out).toMatchObject({ from: C, to: A });
     expect(sm.endpoints.get(ENDPOINT)?.EndpointConfigName).toBe(A);
+    await inService();
     expect(live().history.map((h) => h.trainingJobName)).toEqual([B, C]);
   });
 
@@ -105,8 +116,8 @@ describe('rollback', () => {
     await expect(rollback({ trainingJobName: WEAK }, deps)).rejects.toThrow(
       /did not pass the quality gate \(test_accuracy 0.95 is below the minimum 0.98\)/,
     );
-    await expect(rollback({ trainingJobName: `${PREFIX}-nope` }, deps)).rejects.toThrow(
-      `no model record for training job ${PREFIX}-nope`,
+    await expect(rollback({ trainingJobName: `${PREFIX}--nope` }, deps)).rejects.toThrow(
+      `no model record for training job ${PREFIX}--nope`,
     );
     await expect(rollback({ trainingJobName: C }, deps)).rejects.toThrow(`${C} is already live`);
     expect(sm.mock.commandCalls(UpdateEndpointCommand)).toHaveLength(0);

@@ -4,14 +4,12 @@ import {
   type CreateTrainingJobRequest,
 } from '@aws-sdk/client-sagemaker';
 import { METRIC_DEFINITIONS, manifestKey } from '@digits/common';
-import type { TrainingSettings } from '../src/config';
 import { TrainingRequestError } from '../src/errors';
 import { onStartTraining } from '../src/invocations';
 import { parseStartTrainingInput, startTraining, type StartTrainingDeps } from '../src/start-training';
 import {
   ARTIFACTS,
   IMAGE,
-  PREFIX,
   PROCESSED,
   ROLE_ARN,
   fakeS3,
@@ -22,20 +20,11 @@ import {
   sageMakerError,
   type FakeS3,
   type FakeSageMaker,
+  TRAINING_SETTINGS,
 } from './aws-fakes';
 import { s3Event } from '@digits/test-kit';
 
-const settings: TrainingSettings = {
-  processedBucket: PROCESSED,
-  artifactsBucket: ARTIFACTS,
-  jobPrefix: PREFIX,
-  imageUri: IMAGE,
-  roleArn: ROLE_ARN,
-  instanceType: 'ml.m5.xlarge',
-  volumeGb: 10,
-  maxRuntimeSeconds: 3600,
-  defaultHyperparameters: { epochs: '5', batch_size: '128' },
-};
+const settings = TRAINING_SETTINGS;
 
 let s3: FakeS3;
 let sm: FakeSageMaker;
@@ -208,7 +197,7 @@ describe('onStartTraining (the Lambda input)', () => {
       outcomes: [{ key: 'my digits/v-0123456789abcdef/manifest.json', result: { status: 'started' } }],
     });
     const req = created()[0]!;
-    expect(req.TrainingJobName).toMatch(/^digits-test-my-digits-0123456789ab-[0-9a-f]{10}$/);
+    expect(req.TrainingJobName).toMatch(/^digits-test--my-digits-0123456789ab-[0-9a-f]{10}-a1$/);
     expect(req.InputDataConfig?.[0]?.DataSource?.S3DataSource?.S3Uri).toBe(
       `s3://${PROCESSED}/my digits/v-0123456789abcdef/train/`,
     );

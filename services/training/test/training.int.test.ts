@@ -61,6 +61,7 @@ const STAGE_ENV = {
   TRAINING_INSTANCE_TYPE: 'ml.m5.xlarge',
   TRAINING_VOLUME_GB: '10',
   TRAINING_MAX_SECONDS: '1800',
+  TRAINING_MAX_ATTEMPTS: '3',
   GATE_MIN_ACCURACY: '0.98',
   GATE_MAX_REGRESSION: '0.005',
   ENDPOINT_MODE: 'serverless',
@@ -176,7 +177,7 @@ describe('training service against moto_server', () => {
 
     const out = await onTrainingStateChange(event, deployDeps());
 
-    expect(out).toMatchObject({ action: 'deployed', endpointChange: 'created' });
+    expect(out).toMatchObject({ action: 'deploy-requested', endpointChange: 'created' });
     const model = await sagemaker.send(new DescribeModelCommand({ ModelName: first.trainingJobName }));
     expect(model.ExecutionRoleArn).toBe(ROLE_ARN);
     expect(model.PrimaryContainer).toMatchObject({

@@ -64,7 +64,7 @@ describe('the services’ serverless.yml, resolved for stage local', () => {
       time: '2026-01-01T00:00:00Z',
       resources: [],
       detail: {
-        TrainingJobName: `${start!.environment.TRAINING_JOB_PREFIX ?? 'digits-local'}-20260101-000000`,
+        TrainingJobName: `${start!.environment.TRAINING_JOB_PREFIX ?? 'digits-local'}--mnist-20260101-000000-a1`,
         TrainingJobStatus: status,
       },
     });

@@ -22,15 +22,15 @@ beforeEach(() => (capture = captureLogLines()));
 afterEach(() => capture.restore());
 
 describe('handlers/deploy-model', () => {
-  it('deploys a completed job that passes the gate and points live.json at it', async () => {
-    const job = `${PREFIX}-mnist-aaaa-1111111111`;
+  it('deploys a completed job that passes the gate; live.json waits for the endpoint to be InService', async () => {
+    const job = `${PREFIX}--mnist-aaaa-1111111111`;
     sm.jobs.set(job, completedJob(job, 0.99));
 
     const out = await handler(stateChange({ TrainingJobName: job }), lambdaContext('deployModel'));
 
-    expect(out).toMatchObject({ action: 'deployed' });
+    expect(out).toMatchObject({ action: 'deploy-requested', sync: { action: 'endpoint-not-in-service' } });
     expect(sm.mock.commandCalls(CreateEndpointCommand)).toHaveLength(1);
-    expect(s3.json<LivePointer>(ARTIFACTS, REGISTRY_LIVE_KEY)).toMatchObject({ trainingJobName: job });
+    expect(s3.json<LivePointer>(ARTIFACTS, REGISTRY_LIVE_KEY)).toBeUndefined();
   });
 
   it('an event that is not a training state change is logged once and not retried', async () => {
@@ -48,7 +48,7 @@ describe('handlers/deploy-model', () => {
   });
 
   it('a SageMaker fault reaches Lambda, so it retries the event', async () => {
-    const job = `${PREFIX}-mnist-bbbb-2222222222`;
+    const job = `${PREFIX}--mnist-bbbb-2222222222`;
     sm.mock
       .on(CreateEndpointCommand)
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
