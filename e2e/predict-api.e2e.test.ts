@@ -27,6 +27,7 @@ import { createApi } from '../services/inference/src/http/app';
 import { createServices } from '../services/inference/src/services';
 import { trainQuickModel, type QuickModel } from './quick-model';
 import { startLocalStack, type LocalStack } from './predict-stack';
+import { manyLargeImagesJson } from '../services/inference/test/support/hostile-images';
 
 jest.setTimeout(120_000);
 
@@ -239,11 +240,11 @@ describe('bad input and unavailable endpoints', () => {
         () => postForm({ file: { bytes: png(), filename: 'digit.png', type: 'image/png' } }),
       ],
       [
-        'a body over 5 MiB',
+        'a binary body over 4 MiB (its base64 must fit the 6 MiB Lambda payload)',
         413,
         'TOO_LARGE',
-        /limit is 5242880 bytes/,
-        () => postImage(Buffer.alloc(5 * 1024 * 1024 + 1), 'image/png'),
+        /limit is 4194304 bytes/,
+        () => postImage(Buffer.alloc(4 * 1024 * 1024 + 1), 'image/png'),
       ],
       [
         'an image of 5000×5000 pixels',
@@ -289,6 +290,24 @@ describe('bad input and unavailable endpoints', () => {
     expect(res.headers['Content-Type']).toBe('application/json');
     expect(res.json).toEqual({ error: { code, message: expect.stringMatching(message) } });
     expect(res.body).not.toMatch(/\n\s+at |\.ts:\d+/); // never a stack trace
+  });
+
+  describe("issue 10's request: many small PNGs of 4000×4000 pixels", () => {
+    it.each([
+      // 163 copies: the 5 MB body of the issue (now over the body limit too).
+      [163, /body is \d+ bytes: the limit is 4194304 bytes/],
+      // 20 copies: a small body, but 320 megapixels to decode.
+      [20, /^instances\[6\]: the request's 7 image\(s\) need 112 M units of decoding .*limit is 96 M a request/],
+    ])('%i copies → 413 naming the limit, and a real digit right after is still answered', async (copies, message) => {
+      const refused = await call(postJson(manyLargeImagesJson(copies)));
+      expect(refused.statusCode).toBe(413);
+      expect(refused.json).toEqual({ error: { code: 'TOO_LARGE', message: expect.stringMatching(message) } });
+
+      const sample = samples[5]!;
+      const answered = await call(postImage(pngOf(sample.pixels), 'image/png'));
+      expect(answered.statusCode).toBe(200);
+      expect(answered.json.digit).toBe(sample.label);
+    });
   });
 
   it('503 with Retry-After when the stage has no endpoint deployed', async () => {

@@ -1,12 +1,13 @@
 /**
  * PNG/JPEG detection by magic bytes, dimension checks from the header (before any pixel buffer
- * is allocated), and decoding to 8-bit RGBA with pngjs / jpeg-js (pure JS: they bundle into a Lambda).
+ * is allocated), a request's decode budget summed from those headers, and decoding to 8-bit RGBA
+ * with pngjs / jpeg-js (pure JS: they bundle into a Lambda).
  */
 import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import * as jpeg from 'jpeg-js';
 import { DigitInputError } from './errors';
-import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './limits';
+import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MAX_REQUEST_DECODE_COST, PIXEL_DECODE_COST } from './limits';
 
 export type ImageFormat = 'png' | 'jpeg';
 
@@ -38,11 +39,59 @@ export function detectFormat(bytes: Uint8Array): ImageFormat {
 }
 
 /** Width and height as the header declares them, checked against the limits. */
-export function readDimensions(bytes: Uint8Array, format: ImageFormat): { width: number; height: number } {
+export function readDimensions(
+  bytes: Uint8Array,
+  format: ImageFormat,
+): { width: number; height: number; progressive?: boolean } {
   const dims = format === 'png' ? pngDimensions(bytes) : jpegDimensions(bytes);
   checkDimensions(dims.width, dims.height, format);
   return dims;
 }
+
+export interface ImageHeader {
+  format: ImageFormat;
+  width: number;
+  height: number;
+  /** Decode work: width × height × PIXEL_DECODE_COST of its format. */
+  cost: number;
+}
+
+/** What an image's header declares, checked against the per-image limits; nothing is decoded. */
+export function readImageHeader(bytes: Uint8Array): ImageHeader {
+  const format = detectFormat(bytes);
+  const { width, height, progressive } = readDimensions(bytes, format);
+  const kind = format === 'jpeg' ? (progressive ? 'progressiveJpeg' : 'jpeg') : bytes[24] === 16 ? 'png16' : 'png'; // IHDR bit depth
+  return { format, width, height, cost: width * height * PIXEL_DECODE_COST[kind] };
+}
+
+/**
+ * The decode work one request may ask for, charged image by image from their headers before any
+ * of them is decoded, so a body of small, highly compressed images cannot buy minutes of CPU.
+ */
+export class DecodeBudget {
+  spent = 0;
+  private images = 0;
+  constructor(readonly limit = MAX_REQUEST_DECODE_COST) {}
+
+  /** Reads the image's header and charges its cost; TOO_LARGE once the request is over the limit. */
+  admit(bytes: Uint8Array): ImageHeader {
+    const header = readImageHeader(bytes);
+    this.images++;
+    this.spent += header.cost;
+    if (this.spent > this.limit) {
+      const { png, jpeg, progressiveJpeg } = PIXEL_DECODE_COST;
+      throw new DigitInputError(
+        'TOO_LARGE',
+        `the request's ${this.images} image(s) need ${millions(this.spent)} M units of decoding ` +
+          `(a pixel of an 8-bit PNG costs ${png}, of a JPEG or 16-bit PNG ${jpeg}, of a progressive JPEG ${progressiveJpeg}): ` +
+          `the limit is ${millions(this.limit)} M a request, read from the image headers before any decoding`,
+      );
+    }
+    return header;
+  }
+}
+
+const millions = (units: number): string => String(Number((units / 1e6).toPrecision(4)));
 
 export function decodeImage(bytes: Uint8Array): RgbaImage & { format: ImageFormat } {
   const format = detectFormat(bytes);
@@ -88,7 +137,7 @@ function pngDimensions(b: Uint8Array): { width: number; height: number } {
 }
 
 /** Walk the JPEG marker segments up to the frame header (SOFn), which holds the size. */
-function jpegDimensions(b: Uint8Array): { width: number; height: number } {
+function jpegDimensions(b: Uint8Array): { width: number; height: number; progressive: boolean } {
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   let i = 2;
   while (i + 4 <= b.length) {
@@ -106,7 +155,9 @@ function jpegDimensions(b: Uint8Array): { width: number; height: number } {
     const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
     if (isFrame) {
       if (i + 9 > b.length) break;
-      return { height: view.getUint16(i + 5), width: view.getUint16(i + 7) };
+      // SOF2, SOF6, SOF10, SOF14: progressive (the even frame types from SOF2 on).
+      const progressive = marker === 0xc2 || marker === 0xc6 || marker === 0xca || marker === 0xce;
+      return { height: view.getUint16(i + 5), width: view.getUint16(i + 7), progressive };
     }
     i += 2 + view.getUint16(i + 2);
   }

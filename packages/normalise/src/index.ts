@@ -4,7 +4,16 @@
  */
 export * from './errors';
 export * from './limits';
-export { detectFormat, decodeImage, readDimensions, type ImageFormat, type RgbaImage } from './decode';
+export {
+  DecodeBudget,
+  detectFormat,
+  decodeImage,
+  readDimensions,
+  readImageHeader,
+  type ImageFormat,
+  type ImageHeader,
+  type RgbaImage,
+} from './decode';
 export { normaliseImage, type NormalisedDigit } from './digit';
 export { normalisePixels, normaliseJsonBody, parseCsvPixels, type PixelOptions, type PixelScale } from './pixels';
 export { encodePng } from './png';

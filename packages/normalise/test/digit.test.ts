@@ -8,6 +8,8 @@ import {
   inkBox,
   stroke,
   SEVEN,
+  jpegHeader,
+  pngHeader,
   toJpeg,
   toPng,
   type Canvas,
@@ -155,17 +157,6 @@ describe('normaliseImage refuses bad input with a DigitInputError naming the pro
   });
 });
 
-/** Signature + IHDR chunk only (the CRC is not checked before the size is). */
-function pngHeader(width: number, height: number, interlace = 0): Buffer {
-  const ihdr = Buffer.alloc(25);
-  ihdr.writeUInt32BE(13, 0);
-  ihdr.write('IHDR', 4, 'latin1');
-  ihdr.writeUInt32BE(width, 8);
-  ihdr.writeUInt32BE(height, 12);
-  ihdr.set([8, 0, 0, 0, interlace], 16); // 8-bit grayscale
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ihdr]);
-}
-
 function interlacedBomb(): Buffer {
   const data = deflateSync(Buffer.alloc(4 * 1024 * 1024));
   const idat = Buffer.alloc(12 + data.length);
@@ -173,27 +164,4 @@ function interlacedBomb(): Buffer {
   idat.write('IDAT', 4, 'latin1');
   data.copy(idat, 8);
   return Buffer.concat([pngHeader(10, 10, 1), idat]);
-}
-
-function jpegHeader(width: number, height: number): Buffer {
-  // SOI, APP0 (JFIF, 16 bytes), SOF0 declaring the size.
-  const app0 = Buffer.from([
-    0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
-  ]);
-  const sof = Buffer.from([
-    0xff,
-    0xc0,
-    0x00,
-    0x0b,
-    0x08,
-    height >> 8,
-    height & 0xff,
-    width >> 8,
-    width & 0xff,
-    0x01,
-    0x01,
-    0x11,
-    0x00,
-  ]);
-  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof]);
 }

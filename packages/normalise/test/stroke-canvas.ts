@@ -140,3 +140,37 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
   }
   return sab / Math.sqrt(saa * sbb);
 }
+
+/** Signature + IHDR chunk only (the CRC is not checked before the size is). */
+export function pngHeader(width: number, height: number, interlace = 0, bitDepth = 8): Buffer {
+  const ihdr = Buffer.alloc(25);
+  ihdr.writeUInt32BE(13, 0);
+  ihdr.write('IHDR', 4, 'latin1');
+  ihdr.writeUInt32BE(width, 8);
+  ihdr.writeUInt32BE(height, 12);
+  ihdr.set([bitDepth, 0, 0, 0, interlace], 16); // grayscale
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ihdr]);
+}
+
+/** SOI, APP0 and a frame header (SOF0, or SOF2 for a progressive JPEG) declaring the size. */
+export function jpegHeader(width: number, height: number, frame = 0xc0): Buffer {
+  const app0 = Buffer.from([
+    0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
+  ]);
+  const sof = Buffer.from([
+    0xff,
+    frame,
+    0x00,
+    0x0b,
+    0x08,
+    height >> 8,
+    height & 0xff,
+    width >> 8,
+    width & 0xff,
+    0x01,
+    0x01,
+    0x11,
+    0x00,
+  ]);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof]);
+}

@@ -3,9 +3,10 @@
  *   application/json                       {"instances": [image, ...]} or one image / a batch
  *   text/csv                               one image of 784 values per row
  *   application/x-image, image/png, image/jpeg   one PNG or JPEG (format found from its bytes)
+ * An image is charged to the request decode budget (MAX_REQUEST_DECODE_COST) from its header first.
  */
 import { INVOCATION_CONTENT_TYPES } from '@digits/common';
-import { DigitInputError, normaliseImage, normaliseJsonBody, parseCsvPixels } from '@digits/normalise';
+import { DecodeBudget, DigitInputError, normaliseImage, normaliseJsonBody, parseCsvPixels } from '@digits/normalise';
 
 export type InvocationContentType = (typeof INVOCATION_CONTENT_TYPES)[number];
 
@@ -36,6 +37,8 @@ export function parseInvocation(contentType: InvocationContentType, body: Buffer
     case 'text/csv':
       return parseCsvPixels(body.toString('utf8'));
     default:
+      // One image a request, charged to the same decode budget as the API's batches first.
+      new DecodeBudget().admit(body);
       return [normaliseImage(body).pixels];
   }
 }

@@ -160,6 +160,25 @@ describe('serve', () => {
     header.writeUInt32BE(50_000, 20);
     return header;
   };
+  /** SOI and a progressive frame header (SOF2) declaring the size; no scans. */
+  const progressiveJpegHeader = (width: number, height: number) =>
+    Buffer.from([
+      0xff,
+      0xd8,
+      0xff,
+      0xc2,
+      0,
+      11,
+      8,
+      height >> 8,
+      height & 0xff,
+      width >> 8,
+      width & 0xff,
+      1,
+      1,
+      0x11,
+      0,
+    ]);
   const badRequests: Array<[string, number, string, RegExp, () => Promise<Response>]> = [
     [
       'an unsupported Content-Type',
@@ -219,6 +238,13 @@ describe('serve', () => {
       () => post(Buffer.alloc(2 * 1024 * 1024 + 1, 0x20), 'text/csv'),
     ],
     ['an image declaring 50000×50000 pixels', 413, 'TOO_LARGE', /50000×50000/, () => post(hugePng(), 'image/png')],
+    [
+      'a progressive JPEG of 4000×4000 (over the decode budget, refused before decoding)',
+      413,
+      'TOO_LARGE',
+      /need 256 M units of decoding .*the limit is 96 M a request/,
+      () => post(progressiveJpegHeader(4000, 4000), 'image/jpeg'),
+    ],
     [
       'an unknown route',
       404,

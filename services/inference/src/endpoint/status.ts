@@ -11,6 +11,7 @@ export interface EndpointState {
   status: EndpointStatus | 'NotFound' | 'Unknown';
   /** Whether InvokeEndpoint can answer now. */
   serving: boolean;
+  /** SageMaker's own words: for the logs only (it names roles, images, buckets), see health.ts. */
   failureReason?: string;
 }
 

@@ -1,5 +1,15 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { DigitInputError, MAX_BODY_BYTES } from '@digits/normalise';
+import { DigitInputError } from '@digits/normalise';
+
+/** Lambda's synchronous invocation payload limit: the whole event, the body inside it. */
+export const LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/**
+ * Largest request body the API accepts: 4 MiB. API Gateway hands a binary body to the function
+ * base64-encoded (4/3 larger) inside the event: 4 MiB becomes 5.33 MiB and leaves 0.67 MiB for
+ * headers and request context under LAMBDA_PAYLOAD_BYTES. Above ~4.4 MiB a binary body cannot
+ * reach the function at all, so a higher limit here could never be answered with our JSON 413.
+ */
+export const MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024;
 
 /**
  * The request body as bytes. HTTP API (payload 2.0) delivers binary bodies base64-encoded with
@@ -7,7 +17,7 @@ import { DigitInputError, MAX_BODY_BYTES } from '@digits/normalise';
  */
 export function bodyBytes(
   event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>,
-  limit = MAX_BODY_BYTES,
+  limit = MAX_REQUEST_BODY_BYTES,
 ): Buffer {
   const body = event.body ?? '';
   const size = event.isBase64Encoded ? base64Length(body) : Buffer.byteLength(body);

@@ -1,6 +1,7 @@
 import busboy from 'busboy';
 import { MAX_BATCH } from '@digits/common';
-import { DigitInputError, MAX_BODY_BYTES } from '@digits/normalise';
+import { DigitInputError } from '@digits/normalise';
+import { MAX_REQUEST_BODY_BYTES } from './body';
 import { decodeImageString } from './image-string';
 import type { DigitInput } from './input';
 
@@ -19,10 +20,10 @@ export function parseMultipart(body: Buffer, contentType: string): Promise<Digit
         headers: { 'content-type': contentType },
         limits: {
           files: MAX_BATCH,
-          fileSize: MAX_BODY_BYTES,
+          fileSize: MAX_REQUEST_BODY_BYTES,
           fields: MAX_BATCH,
           parts: 2 * MAX_BATCH,
-          fieldSize: MAX_BODY_BYTES,
+          fieldSize: MAX_REQUEST_BODY_BYTES,
         },
       });
     } catch (e) {
@@ -50,7 +51,12 @@ export function parseMultipart(body: Buffer, contentType: string): Promise<Digit
           // A body cut short destroys the open part with busboy's error; the parser reports it too.
           stream.on('error', () => undefined);
           stream.on('limit', () =>
-            fail(new DigitInputError('TOO_LARGE', `file "${info.filename ?? name}" exceeds ${MAX_BODY_BYTES} bytes`)),
+            fail(
+              new DigitInputError(
+                'TOO_LARGE',
+                `file "${info.filename ?? name}" exceeds ${MAX_REQUEST_BODY_BYTES} bytes`,
+              ),
+            ),
           );
           stream.on('close', () => done({ kind: 'image', bytes: Buffer.concat(chunks) }));
         }),

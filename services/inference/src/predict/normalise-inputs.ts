@@ -1,4 +1,4 @@
-import { DigitInputError, normaliseImage, normalisePixels } from '@digits/normalise';
+import { DecodeBudget, DigitInputError, normaliseImage, normalisePixels } from '@digits/normalise';
 import type { DigitInput } from './input';
 
 /** A digit as the model will see it: 784 values in 0..1, ink bright on dark. */
@@ -9,18 +9,25 @@ export interface NormalisedInput {
 }
 
 /**
- * Every input through packages/model's normaliser (the one `serve` uses too). In a batch, errors
- * name the item: "instances[3]: ...".
+ * Every input through packages/model's normaliser (the one `serve` uses too). First every image's
+ * header is read and charged to the request's decode budget, so a request over it is refused
+ * before any pixel is decoded. In a batch, errors name the item: "instances[3]: ...".
  */
 export function normaliseInputs(inputs: DigitInput[], batch: boolean): NormalisedInput[] {
-  return inputs.map((input, i) => {
-    try {
-      return normaliseOne(input);
-    } catch (e) {
-      if (batch && e instanceof DigitInputError) throw new DigitInputError(e.code, `instances[${i}]: ${e.message}`);
-      throw e;
-    }
+  const budget = new DecodeBudget();
+  inputs.forEach((input, i) => {
+    if (input.kind === 'image') naming(i, batch, () => budget.admit(input.bytes));
   });
+  return inputs.map((input, i) => naming(i, batch, () => normaliseOne(input)));
+}
+
+function naming<T>(index: number, batch: boolean, work: () => T): T {
+  try {
+    return work();
+  } catch (e) {
+    if (batch && e instanceof DigitInputError) throw new DigitInputError(e.code, `instances[${index}]: ${e.message}`);
+    throw e;
+  }
 }
 
 function normaliseOne(input: DigitInput): NormalisedInput {

@@ -248,7 +248,7 @@ describe('GET /health', () => {
     expect(unknown.json.endpoint).toEqual({
       name: 'digits-test',
       status: 'Unknown',
-      error: 'the endpoint status could not be read',
+      failure: 'STATUS_UNREADABLE',
     });
   });
 });

@@ -1,4 +1,4 @@
-import { MAX_BODY_BYTES } from '@digits/normalise';
+import { LAMBDA_PAYLOAD_BYTES, MAX_REQUEST_BODY_BYTES } from '../../src/predict/body';
 import { parsePredictRequest } from '../../src/predict/request';
 import { httpEvent, postForm, postImage, postJson } from '@digits/test-kit';
 
@@ -77,16 +77,22 @@ describe('parsePredictRequest', () => {
   });
 
   it('refuses a body over the limit before decoding it', async () => {
-    const event = postImage(Buffer.alloc(MAX_BODY_BYTES + 1), 'image/png');
+    const event = postImage(Buffer.alloc(MAX_REQUEST_BODY_BYTES + 1), 'image/png');
     await expect(parsePredictRequest(event)).rejects.toMatchObject({
       status: 413,
       code: 'TOO_LARGE',
-      message: expect.stringMatching(/the limit is 5242880 bytes/),
+      message: expect.stringMatching(/the limit is 4194304 bytes \(4 MiB\)/),
     });
   });
 
+  it('keeps the limit deliverable: a binary body at the limit, base64 in its event, fits the Lambda payload', () => {
+    const base64 = Math.ceil(MAX_REQUEST_BODY_BYTES / 3) * 4;
+    const envelope = 64 * 1024; // headers (HTTP API allows ~10 KB) and request context, generously
+    expect(base64 + envelope).toBeLessThanOrEqual(LAMBDA_PAYLOAD_BYTES);
+  });
+
   it('accepts a body exactly at the limit (the image decoder judges its content)', async () => {
-    const event = postImage(Buffer.alloc(MAX_BODY_BYTES), 'image/png');
+    const event = postImage(Buffer.alloc(MAX_REQUEST_BODY_BYTES), 'image/png');
     expect((await parsePredictRequest(event)).inputs[0]).toMatchObject({ kind: 'image' });
   });
 });
