@@ -5,7 +5,7 @@
  */
 import autocannon from 'autocannon';
 import { sampleTestDigits } from '@digits/local-cloud';
-import { manyLargeImagesJson } from '../../test/support/hostile-images';
+import { manyLargeImagesJson } from '../../../services/inference/test/support/hostile-images';
 
 const [apiUrl, amount = '50000', connections = '8'] = process.argv.slice(2);
 

@@ -9,7 +9,13 @@ import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { oneLine, pngBytes, pngChunk, rawSize, type PngSpec } from '../../test/support/hostile-images';
+import {
+  oneLine,
+  pngBytes,
+  pngChunk,
+  rawSize,
+  type PngSpec,
+} from '../../../services/inference/test/support/hostile-images';
 import { progressiveJpegEncoder } from './progressive-jpeg';
 
 export interface FuzzRequest {
