@@ -51,7 +51,31 @@ export async function freeLoopbackPort(): Promise<number> {
   });
 }
 
-function httpCall(
+/**
+ * One HTTP call to the model server. A kept-alive socket can be closed by the server (its idle
+ * timeout) just as a request is written on it; Node then reports ECONNRESET / "socket hang up" on a
+ * reused socket before any answer. Nothing was processed, so the call is sent once more on a fresh
+ * socket (the pattern Node's docs give for `request.reusedSocket`), as SageMaker's own front end
+ * would; any other failure is the caller's.
+ */
+export async function httpCall(
+  port: number,
+  agent: Agent | undefined,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  timeoutMs: number,
+): Promise<ServeAnswer> {
+  try {
+    return await httpCallOnce(port, agent, method, path, headers, body, timeoutMs);
+  } catch (error) {
+    if (!(error as { staleSocket?: boolean }).staleSocket) throw error;
+    return httpCallOnce(port, agent, method, path, headers, body, timeoutMs);
+  }
+}
+
+function httpCallOnce(
   port: number,
   agent: Agent | undefined,
   method: string,
@@ -61,7 +85,9 @@ function httpCall(
   timeoutMs: number,
 ): Promise<ServeAnswer> {
   return new Promise((resolveAnswer, reject) => {
+    let answered = false;
     const req = request({ host: '127.0.0.1', port, method, path, headers, agent, timeout: timeoutMs }, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
@@ -72,7 +98,10 @@ function httpCall(
     req.on('timeout', () =>
       req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
     );
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const stale = !answered && req.reusedSocket && error.code === 'ECONNRESET';
+      reject(stale ? Object.assign(error, { staleSocket: true }) : error);
+    });
     req.end(body);
   });
 }
