@@ -337,7 +337,9 @@ describe('bad input and unavailable endpoints', () => {
     const found = spawnSync('pgrep', ['-P', String(process.pid), '-f', 'cli.ts serve'], { encoding: 'utf8' });
     const pids = found.stdout.split('\n').filter(Boolean).map(Number);
     expect(pids).toHaveLength(1);
-    process.kill(pids[0]!, 'SIGKILL');
+    // The process found is the container's lifeline, which leads the container's process group:
+    // kill the whole group, as a dying instance takes everything in it.
+    process.kill(-pids[0]!, 'SIGKILL');
     const res = await call(postImage(png(), 'image/png'));
     expect(res.statusCode).toBe(502);
     expect(res.json.error.code).toBe('MODEL_ERROR');
