@@ -2,7 +2,16 @@
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 // middy 6 ships ES modules only: let the transform turn them into CommonJS like our own code.
 const transformIgnorePatterns = ['/node_modules/(?!(\\.pnpm/@middy\\+[^/]+/node_modules/)?@middy/)'];
-const common = { testEnvironment: 'node', transform, transformIgnorePatterns, setupFiles: ['<rootDir>/jest.setup.js'] };
+// A hang guard, not a speed check: wasm start-up and property tests take seconds on a loaded 2-core
+// machine, past jest's default 5 s. Tests that wait on servers set their own, longer timeouts.
+const testTimeout = 30_000;
+const common = {
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns,
+  setupFiles: ['<rootDir>/jest.setup.js'],
+  testTimeout,
+};
 
 module.exports = {
   projects: [
