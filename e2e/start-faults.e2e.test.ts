@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,8 +67,12 @@ describe('pnpm start: killed at any point, the restart reaches READY; stopped, n
       [...new Set([...pids, ...processesWorkingIn(dataDir), ...processesNaming(dataDir)])].filter(isRunning);
     const gone = await eventually(() => left().length === 0, 30_000);
     expect({ gone, left: left().map(describeProcess) }).toEqual({ gone: true, left: [] });
-    for (const port of Object.values(ports))
-      expect({ port, open: await portAccepts(port) }).toEqual({ port, open: false });
+    const open = async () => (await Promise.all(Object.values(ports).map((port) => portAccepts(port)))).some(Boolean);
+    await eventually(async () => !(await open()), 30_000, 500);
+    const listening = execSync('ss -ltnp', { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => Object.values(ports).some((port) => line.includes(`:${port} `)));
+    expect({ ports, listening }).toEqual({ ports, listening: [] });
   }
 
   /** Sends `signal` to pnpm alone (pnpm 12 runs the script in a process group of its own) and checks nothing is left. */
@@ -80,14 +85,14 @@ describe('pnpm start: killed at any point, the restart reaches READY; stopped, n
   }
 
   /** The same command without --fresh: READY, one manifest, live.json names what the endpoint serves. */
-  async function expectRestartReady(label: string, manifestBefore: string | undefined) {
+  async function expectRestartReady(label: string, manifestBefore: string | undefined, jobs: string[] = []) {
     const startedAt = Date.now();
     const again = start();
     await expectSeen(again, READY, 900_000);
     figures.push(`${label} ${Math.round((Date.now() - startedAt) / 1000)}s`);
     const output = again.output();
     expect(output).not.toContain('STUCK');
-    const facts = await pipelineFacts(ports);
+    const facts = await pipelineFacts(ports, jobs);
     expect(facts.manifests).toHaveLength(1);
     const [dataset, version] = facts.manifests[0]!.split('/');
     if (manifestBefore) expect(`${dataset}/${version}`).toBe(manifestBefore);
@@ -109,12 +114,21 @@ describe('pnpm start: killed at any point, the restart reaches READY; stopped, n
       await first.exited;
       await expectNothingLeft(killed);
       const manifestBefore = /preprocess +manifest (\S+):/.exec(first.output())?.[1];
+      const killedJob =
+        stage === 'training' ? /training +job (\S+-a1) InProgress/.exec(first.output())![1]! : undefined;
 
-      const { again, facts } = await expectRestartReady(`SIGKILL during ${stage}`, manifestBefore);
-      if (stage === 'training') {
-        // The killed attempt is Failed on restart; reconcile at boot started the next one.
+      const { again, facts } = await expectRestartReady(
+        `SIGKILL during ${stage}`,
+        manifestBefore,
+        killedJob ? [killedJob] : [],
+      );
+      if (killedJob) {
+        // The local SageMaker found the killed attempt's process gone: Failed; reconcile at boot started the next.
+        expect(facts.jobs).toEqual([
+          { name: killedJob, status: 'Failed', reason: expect.stringMatching(/local SageMaker was stopped/) },
+        ]);
         expect(again.output()).toMatch(/reconcile +\S+: .*"status":"started","attempt":2/);
-        expect(facts.live.trainingJobName).toMatch(/-a2$/);
+        expect(facts.live.trainingJobName).toBe(killedJob.replace(/-a1$/, '-a2'));
       }
       await expectCleanStop(again, 'SIGTERM');
     },

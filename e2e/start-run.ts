@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { ListObjectsV2Command, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DescribeEndpointCommand, DescribeTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { parseManifestKey, REGISTRY_LIVE_KEY, type LivePointer } from '@digits/common';
 import { localAwsEnv, REPO_ROOT } from '@digits/local-cloud';
 import { descendants, eventually } from '@digits/local-cloud/test/process-tree';
@@ -66,8 +66,8 @@ export function processesNaming(text: string): number[] {
   return found;
 }
 
-/** What a READY local cloud holds: every manifest key, live.json, and the endpoint's current config. */
-export async function pipelineFacts(ports: { s3: number; sageMaker: number }, stage = 'local') {
+/** What a READY local cloud holds: every manifest key, live.json, the endpoint's current config, and how `jobs` ended. */
+export async function pipelineFacts(ports: { s3: number; sageMaker: number }, jobs: string[] = [], stage = 'local') {
   const env = localAwsEnv({});
   const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
   const region = env.AWS_REGION!;
@@ -79,10 +79,14 @@ export async function pipelineFacts(ports: { s3: number; sageMaker: number }, st
     const live = await s3.send(new GetObjectCommand({ Bucket: `digits-${stage}-artifacts`, Key: REGISTRY_LIVE_KEY }));
     const pointer = JSON.parse(await live.Body!.transformToString()) as LivePointer;
     const endpoint = await sageMaker.send(new DescribeEndpointCommand({ EndpointName: `digits-${stage}` }));
+    const described = await Promise.all(
+      jobs.map((TrainingJobName) => sageMaker.send(new DescribeTrainingJobCommand({ TrainingJobName }))),
+    );
     return {
       manifests,
       live: pointer,
       endpoint: { status: endpoint.EndpointStatus, config: endpoint.EndpointConfigName },
+      jobs: described.map((j) => ({ name: j.TrainingJobName, status: j.TrainingJobStatus, reason: j.FailureReason })),
     };
   } finally {
     s3.destroy();
