@@ -121,6 +121,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       httpPort: options.httpPort ?? 0,
       cacheDir: join(dataDir, 'functions'),
       failedEventsDir: join(dataDir, 'failed-events'),
+      pendingEventsDir: join(dataDir, 'pending-events'),
       log,
     });
     closers.push(() => functions.close());
@@ -142,6 +143,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const detachS3 = functions.attachS3(s3.server);
     closers.push(async () => detachS3());
     sageMaker.onEvent((event) => functions.putEvents(event));
+    // What a killed run had accepted and not finished (a preprocess, a deploy) goes on now.
+    const redelivered = functions.redeliverPending();
+    if (redelivered) log(`[functions] redelivering ${redelivered} async event(s) an earlier run did not finish`);
 
     return { s3, sageMaker, functions, s3Client, awsEnv, apiUrl: functions.httpUrl, buckets: [...buckets], close };
   } catch (error) {

@@ -24,6 +24,15 @@ export interface DiagnosisContext {
 /** The local SageMaker's FailureReason for a job it was stopped in the middle of (see training-jobs.ts). */
 const INTERRUPTED = /local SageMaker was stopped/;
 
+type TrainingEnded = Extract<PipelineStatus, { stage: 'training-ended' }>;
+
+/** What ended, why, and where its log is (unless the stop of the local SageMaker is the whole story). */
+function attemptEnded({ job, manifest }: TrainingEnded, context: DiagnosisContext): string {
+  const reason = job.failureReason ? `: ${job.failureReason}` : '';
+  const log = INTERRUPTED.test(job.failureReason ?? '') ? '' : ` (its log: ${context.trainingLogFile(job.name)})`;
+  return `training job ${job.name} for manifest ${manifest.dataset}/${manifest.version} is ${job.status}${reason}${log}.`;
+}
+
 export function diagnose(status: PipelineStatus, context: DiagnosisContext): Diagnosis {
   switch (status.stage) {
     case 'preprocessing':
@@ -42,19 +51,13 @@ export function diagnose(status: PipelineStatus, context: DiagnosisContext): Dia
     }
     case 'deploying':
       return { stuck: false, summary: `model ${status.job.name} trained; waiting for the gate and deploy` };
-    case 'training-ended': {
-      const { job, manifest } = status;
-      const reason = job.failureReason ? `: ${job.failureReason}` : '';
-      const why = INTERRUPTED.test(job.failureReason ?? '') ? '' : ` (its log: ${context.trainingLogFile(job.name)})`;
+    case 'training-ended':
       return {
         stuck: true,
-        summary: `training job ${job.name} ${job.status}`,
-        problem:
-          `training job ${job.name} for manifest ${manifest.dataset}/${manifest.version} is ${job.status}${reason}${why}. ` +
-          'No model will come from it, and nothing will start it again: its name is fixed by the manifest.',
+        summary: `training job ${status.job.name} ${status.job.status}`,
+        problem: `${attemptEnded(status, context)} No model will come from it, and no other attempt was started.`,
         fix: context.freshCommand,
       };
-    }
     case 'refused':
       return {
         stuck: true,
@@ -63,4 +66,17 @@ export function diagnose(status: PipelineStatus, context: DiagnosisContext): Dia
         fix: context.quick ? context.fullFreshCommand : context.freshCommand,
       };
   }
+}
+
+/**
+ * The training attempt ended and the reconcile asked for the next one started none: `why` is its
+ * answer (the attempt limit is used up, or the manifest cannot be trained on). Retrying will not help.
+ */
+export function diagnoseRetryRefused(status: TrainingEnded, why: string, context: DiagnosisContext): Diagnosis {
+  return {
+    stuck: true,
+    summary: `training job ${status.job.name} ${status.job.status}; no other attempt: ${why}`,
+    problem: `${attemptEnded(status, context)} No model will come from it, and reconcile started no other attempt: ${why}`,
+    fix: context.freshCommand,
+  };
 }

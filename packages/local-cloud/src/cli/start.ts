@@ -14,7 +14,7 @@ import { parseStartOptions, startCommand, UsageError, USAGE } from './options';
 import { reportFailedEvents } from './failed-events-report';
 import { createProgress } from './progress';
 import { readPipelineStatus, statusSources } from './pipeline-status';
-import { reconcileAtBoot } from './reconcile-at-boot';
+import { reconcileAtBoot, retryTraining } from './reconcile-at-boot';
 import { StuckError, waitForModel } from './wait-for-model';
 import { CancelledError, predictOnce, waitForModelRecord } from './wait-for-predict';
 import { watchPipeline } from './watch-pipeline';
@@ -98,6 +98,7 @@ async function main(): Promise<void> {
         trainingLogFile: (job) => cloud!.sageMaker.trainingJobLogFile(job),
       },
       progress,
+      retry: (ended) => retryTraining(cloud!, progress, ended.manifest.key),
       cancelled: () => stopping,
     });
   } catch (error) {

@@ -1,15 +1,19 @@
 import type { AttemptError, FailedEvents } from './failed-events';
+import type { PendingEvents } from './pending-events';
 
 /**
  * Lambda's asynchronous invocation (how S3 and EventBridge call functions): the caller does not
  * wait; a function error is retried twice (Lambda waits ~1 and ~2 minutes between attempts;
  * locally the delays are short and configurable), then the event is kept in `failedEvents`, the
- * stand-in for an on-failure destination. An event whose retries a shutdown cuts short is kept too.
+ * stand-in for an on-failure destination. With `pending`, every accepted event is on disk until
+ * it succeeds or is kept, and one a stop or a crash interrupts is delivered again at the next
+ * start (`redeliverPending`); without it, an event whose retries a shutdown cuts short is kept.
  */
 export interface AsyncInvokerOptions {
   invoke: (functionName: string, event: unknown) => Promise<unknown>;
   log: (line: string) => void;
   failedEvents: FailedEvents;
+  pending?: PendingEvents;
   retryDelaysMs?: number[];
   region?: string;
 }
@@ -25,35 +29,62 @@ export class AsyncInvoker {
 
   /** Queue an invocation; `source` names the trigger for the failure record. */
   enqueue(functionName: string, event: unknown, source: string): void {
-    const run = this.run(functionName, event, source).finally(() => this.inFlight.delete(run));
+    this.start(functionName, event, source, this.options.pending?.add({ functionName, event, source }));
+  }
+
+  /** Delivers again what an earlier run accepted and did not finish; how many events that is. */
+  redeliverPending(): number {
+    const pending = this.options.pending?.list() ?? [];
+    for (const { id, functionName, event, source } of pending) {
+      this.options.log(
+        `[${functionName}] redelivering an async event from ${source} that an earlier run did not finish`,
+      );
+      this.start(functionName, event, source, id);
+    }
+    return pending.length;
+  }
+
+  private start(functionName: string, event: unknown, source: string, pendingId: string | undefined): void {
+    const run = this.run(functionName, event, source, pendingId).finally(() => this.inFlight.delete(run));
     this.inFlight.add(run);
   }
 
-  private async run(functionName: string, event: unknown, source: string): Promise<void> {
+  private async run(functionName: string, event: unknown, source: string, pendingId?: string): Promise<void> {
+    const done = () => pendingId && this.options.pending?.remove(pendingId);
     const attempts = this.retryDelaysMs.length + 1;
     const errors: AttemptError[] = [];
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         await this.options.invoke(functionName, event);
+        done();
         return;
       } catch (error) {
         const e = error as Error & { errorType?: string };
         errors.push({ at: new Date().toISOString(), errorType: e.errorType ?? e.name, errorMessage: e.message });
         const interrupted = this.closed && attempt < attempts;
+        if (interrupted && pendingId) return this.leavePending(functionName, source, e);
         if (attempt === attempts || interrupted) {
           await this.keep(functionName, event, source, errors, e, interrupted);
+          done();
           return;
         }
         this.options.log(
           `[${functionName}] WARN async invocation from ${source} failed (attempt ${attempt}/${attempts}), retrying: ${e.name}: ${e.message}`,
         );
         await new Promise((r) => setTimeout(r, this.retryDelaysMs[attempt - 1]));
+        if (this.closed && pendingId) return this.leavePending(functionName, source, e);
         if (this.closed) {
           await this.keep(functionName, event, source, errors, e, true);
           return;
         }
       }
     }
+  }
+
+  private leavePending(functionName: string, source: string, lastError: Error): void {
+    this.options.log(
+      `[${functionName}] async invocation from ${source} stopped by the shutdown (${lastError.name}: ${lastError.message}); it is delivered again at the next start`,
+    );
   }
 
   private async keep(

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type S3rver from 's3rver';
 import { AsyncInvoker } from './async-invoker';
 import { FailedEvents } from './failed-events';
+import { PendingEvents } from './pending-events';
 import { bundleRuntime, bundleService } from './bundler';
 import { eventTargets, toBusEvent, type BusEvent, type PutEventsEntry } from './eventbridge';
 import { startHttpApi, type HttpApi, type HttpApiTarget } from './http-api';
@@ -31,6 +32,8 @@ export interface StartFunctionsOptions {
   asyncRetryDelaysMs?: number[];
   /** Where async events that failed every attempt are kept (default: <cacheDir>/failed-events). */
   failedEventsDir?: string;
+  /** Where accepted async events wait until delivered (pending-events.ts); none kept when unset. */
+  pendingEventsDir?: string;
   accessLog?: boolean;
 }
 
@@ -59,6 +62,8 @@ export interface LocalFunctions {
   idle(): Promise<void>;
   /** Async events that failed every attempt (the on-failure destination's stand-in). */
   failedEvents: FailedEvents;
+  /** Delivers the async events an earlier run accepted and did not finish (call once the stand-ins are up); how many. */
+  redeliverPending(): number;
   close(): Promise<void>;
 }
 
@@ -160,6 +165,7 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
       invoke,
       log,
       failedEvents,
+      ...(options.pendingEventsDir ? { pending: new PendingEvents(options.pendingEventsDir) } : {}),
       region,
       ...(options.asyncRetryDelaysMs ? { retryDelaysMs: options.asyncRetryDelaysMs } : {}),
     });
@@ -232,6 +238,7 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
       },
       idle: () => invoker.idle(),
       failedEvents,
+      redeliverPending: () => invoker.redeliverPending(),
       close,
     };
   } catch (error) {

@@ -1,4 +1,4 @@
-import { diagnose, type DiagnosisContext } from '../../src/cli/diagnosis';
+import { diagnose, diagnoseRetryRefused, type DiagnosisContext } from '../../src/cli/diagnosis';
 import type { PipelineStatus } from '../../src/cli/pipeline-status';
 
 const context: DiagnosisContext = {
@@ -52,7 +52,7 @@ describe('diagnose: what pnpm start says while it waits for a model', () => {
       'training job digits-local-mnist-35bb42c1b2b9-57fc01e571 for manifest mnist/v-35bb42c1b2b9793d is Failed',
     );
     expect(d.problem).toContain('the local SageMaker was stopped');
-    expect(d.problem).toMatch(/nothing will start it again/i);
+    expect(d.problem).toContain('no other attempt was started');
     expect(d.fix).toBe('pnpm start --quick --fresh');
   });
 
@@ -74,6 +74,21 @@ describe('diagnose: what pnpm start says while it waits for a model', () => {
     );
     expect(d.problem).toContain('AlgorithmError: out of memory');
     expect(d.problem).toContain(`/data/sagemaker/logs/training-jobs/${job().name}.log`);
+    expect(d.fix).toBe('pnpm start --quick --fresh');
+  });
+
+  it('a failed attempt reconcile cannot follow with another: its reason, and --fresh as the fix', () => {
+    const ended = {
+      stage: 'training-ended' as const,
+      manifest,
+      job: job({ status: 'Failed', failureReason: 'AlgorithmError: boom' }),
+    };
+    const d = diagnoseRetryRefused(ended, 'mnist/v-35bb42c1b2b9793d: 3 training attempts failed', context);
+    expect(d.stuck).toBe(true);
+    expect(d.problem).toContain('is Failed: AlgorithmError: boom');
+    expect(d.problem).toContain(
+      'reconcile started no other attempt: mnist/v-35bb42c1b2b9793d: 3 training attempts failed',
+    );
     expect(d.fix).toBe('pnpm start --quick --fresh');
   });
 

@@ -65,6 +65,47 @@ describe('waitForModel never waits silently', () => {
     expect(result).toEqual({ digit: 7 });
   });
 
+  it('hands an ended attempt to retry once, and waits on when the next attempt starts', async () => {
+    const progress = recordingProgress();
+    const asked: string[] = [];
+    let attempt = 1;
+    const result = await waitForModel({
+      predict: async () => (attempt === 2 ? { digit: 3 } : undefined),
+      readStatus: async () => ({
+        stage: 'training-ended',
+        manifest,
+        job: { ...job('Failed'), name: `job-a${attempt}` },
+      }),
+      retry: async (ended) => {
+        asked.push(ended.job.name);
+        attempt++;
+        return undefined;
+      },
+      context,
+      progress,
+      ...fast,
+    });
+    expect(result).toEqual({ digit: 3 });
+    expect(asked).toEqual(['job-a1']);
+    expect(progress.lines.some((l) => l.includes('job-a1 Failed; the next attempt was asked for'))).toBe(true);
+  });
+
+  it("is stuck at once, with retry's reason, when no other attempt can start", async () => {
+    const error = await waitForModel({
+      predict: async () => undefined,
+      readStatus: async () => ({ stage: 'training-ended', manifest, job: job('Failed', 'AlgorithmError: boom') }),
+      retry: async () => 'mnist/v1: 3 training attempts failed',
+      context,
+      progress: recordingProgress(),
+      ...fast,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StuckError);
+    expect((error as StuckError).message).toContain(
+      'reconcile started no other attempt: mnist/v1: 3 training attempts failed',
+    );
+    expect((error as StuckError).diagnosis.fix).toBe('pnpm start --quick --fresh');
+  });
+
   it('reports what it is waiting for when that changes, and as a heartbeat', async () => {
     const progress = recordingProgress();
     const statuses: PipelineStatus[] = [

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AsyncInvoker } from '../../src/functions/async-invoker';
 import { FailedEvents, type FailedEventRecord } from '../../src/functions/failed-events';
 import { LambdaError } from '../../src/functions/lambda-function';
+import { PendingEvents } from '../../src/functions/pending-events';
 
 describe('AsyncInvoker: Lambda asynchronous invocation, offline', () => {
   let dir: string;
@@ -131,5 +132,81 @@ describe('AsyncInvoker: Lambda asynchronous invocation, offline', () => {
     await invoker.idle();
     expect(await new FailedEvents(dir).summary()).toEqual({ total: 1, byFunction: { fn: 1 } });
     expect(await new FailedEvents(join(dir, 'never-created')).summary()).toEqual({ total: 0, byFunction: {} });
+  });
+
+  describe("with a pending-events folder (Lambda's durable queue of accepted events)", () => {
+    // Beside the failed events' folder, whose every subfolder counts as a function's.
+    const pendingIn = (name: string) => new PendingEvents(`${dir}-${name}`);
+    afterEach(() => rm(`${dir}-pending`, { recursive: true, force: true }));
+
+    it('has each accepted event on disk before the function runs, and removes it once done', async () => {
+      const pending = pendingIn('pending');
+      const seenOnDisk: number[] = [];
+      const invoker = new AsyncInvoker({
+        invoke: async () => void seenOnDisk.push(pending.list().length),
+        log,
+        failedEvents,
+        pending,
+      });
+      invoker.enqueue('fn', { n: 1 }, 'S3');
+      await invoker.idle();
+      expect(seenOnDisk).toEqual([1]);
+      expect(pending.list()).toEqual([]);
+    });
+
+    it('delivers again at the next start what a crashed run accepted and did not finish', async () => {
+      const pending = pendingIn('pending');
+      // The crashed run: the event was accepted, and its process died during the invocation.
+      const crashed = new AsyncInvoker({ invoke: () => new Promise(() => {}), log, failedEvents, pending });
+      crashed.enqueue('preprocess', { key: 'mnist/a.gz' }, 'S3');
+      const delivered: unknown[] = [];
+      const next = new AsyncInvoker({
+        invoke: async (name, event) => void delivered.push({ name, event }),
+        log,
+        failedEvents,
+        pending: pendingIn('pending'),
+      });
+      expect(next.redeliverPending()).toBe(1);
+      await next.idle();
+      expect(delivered).toEqual([{ name: 'preprocess', event: { key: 'mnist/a.gz' } }]);
+      expect(pending.list()).toEqual([]);
+      expect(lines.some((l) => l.includes('redelivering an async event from S3'))).toBe(true);
+    });
+
+    it('leaves an event a shutdown interrupted for the next start instead of calling it failed', async () => {
+      const pending = pendingIn('pending');
+      const invoker = new AsyncInvoker({
+        invoke: async () => {
+          throw new Error('worker stopped');
+        },
+        log,
+        retryDelaysMs: [200, 200],
+        failedEvents,
+        pending,
+      });
+      invoker.enqueue('fn', { n: 1 }, 'S3');
+      await new Promise((r) => setTimeout(r, 50));
+      invoker.close();
+      await invoker.idle();
+      expect(pending.list().map((p) => p.event)).toEqual([{ n: 1 }]);
+      expect((await failedEvents.summary()).total).toBe(0);
+    });
+
+    it('keeps an event whose retries are exhausted as failed, and no longer pending', async () => {
+      const pending = pendingIn('pending');
+      const invoker = new AsyncInvoker({
+        invoke: async () => {
+          throw new Error('bad event');
+        },
+        log,
+        retryDelaysMs: [0, 0],
+        failedEvents,
+        pending,
+      });
+      invoker.enqueue('fn', { n: 1 }, 'S3');
+      await invoker.idle();
+      expect(pending.list()).toEqual([]);
+      expect((await failedEvents.summary()).byFunction).toEqual({ fn: 1 });
+    });
   });
 });
