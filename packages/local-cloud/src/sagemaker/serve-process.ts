@@ -58,20 +58,12 @@ export async function freeLoopbackPort(): Promise<number> {
  * socket (the pattern Node's docs give for `request.reusedSocket`), as SageMaker's own front end
  * would; any other failure is the caller's.
  */
-export async function httpCall(
-  port: number,
-  agent: Agent | undefined,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body: Buffer | undefined,
-  timeoutMs: number,
-): Promise<ServeAnswer> {
+export async function httpCall(...call: Parameters<typeof httpCallOnce>): Promise<ServeAnswer> {
   try {
-    return await httpCallOnce(port, agent, method, path, headers, body, timeoutMs);
+    return await httpCallOnce(...call);
   } catch (error) {
     if (!(error as { staleSocket?: boolean }).staleSocket) throw error;
-    return httpCallOnce(port, agent, method, path, headers, body, timeoutMs);
+    return httpCallOnce(...call);
   }
 }
 
