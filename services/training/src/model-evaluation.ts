@@ -27,8 +27,9 @@ export async function readModelEvaluation(s3: S3Client, artifactUri: string): Pr
   const res = await s3.send(new GetObjectCommand({ Bucket: m[1], Key: m[2] }));
   if ((res.ContentLength ?? 0) > MAX_ARTIFACT_BYTES)
     throw new ModelEvaluationError(`${artifactUri} is ${res.ContentLength} bytes; not reading it for its report`);
-  const tarball = await res.Body!.transformToByteArray();
-  const text = await metadataFrom(Buffer.from(tarball), artifactUri);
+  // Streamed through the tar parser, never held whole: deployModel's memory stays small whatever
+  // the artifact's size (a wider model or an ensemble is still one small metadata.json).
+  const text = await metadataFrom(res.Body as AsyncIterable<Uint8Array>, artifactUri);
   try {
     return modelEvaluation(parseModelMetadata(text, `${artifactUri}: ${MODEL_METADATA_FILE}`));
   } catch (e) {
@@ -37,8 +38,8 @@ export async function readModelEvaluation(s3: S3Client, artifactUri: string): Pr
   }
 }
 
-/** metadata.json's text from a (gzipped) tarball; entries may be named `x` or `./x`, as tar writes them. */
-function metadataFrom(tarball: Buffer, what: string): Promise<string> {
+/** metadata.json's text from a (gzipped) tarball stream; entries may be named `x` or `./x`, as tar writes them. */
+function metadataFrom(tarball: AsyncIterable<Uint8Array>, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -63,6 +64,18 @@ function metadataFrom(tarball: Buffer, what: string): Promise<string> {
         reject(new ModelEvaluationError(`${what}: ${MODEL_METADATA_FILE} is larger than ${MAX_METADATA_BYTES} bytes`));
       else resolve(Buffer.concat(chunks).toString('utf8'));
     });
-    parser.end(tarball);
+    feed(parser, tarball).catch((e: Error) =>
+      reject(new ModelEvaluationError(`${what} could not be read (${e.message})`)),
+    );
   });
+}
+
+/** Writes the stream into the parser, waiting whenever the parser asks for a pause. */
+async function feed(parser: Parser, source: AsyncIterable<Uint8Array>): Promise<void> {
+  for await (const chunk of source) {
+    if (!parser.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))) {
+      await new Promise((resolve) => parser.once('drain', resolve));
+    }
+  }
+  parser.end();
 }

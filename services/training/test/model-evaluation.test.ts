@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +57,12 @@ async function modelTarball(files: Record<string, string>, entries = Object.keys
 function serveArtifact(s3: FakeS3, key: string, bytes: Uint8Array) {
   s3.mock
     .on(GetObjectCommand, { Bucket: ARTIFACTS, Key: key })
-    .resolves({ ContentLength: bytes.length, Body: { transformToByteArray: async () => bytes } } as never);
+    .resolves({ ContentLength: bytes.length, Body: Readable.from(chunksOf(bytes, 1000)) } as never);
+}
+
+/** The artifact as S3 streams it: many small chunks (the parser must never need it whole). */
+function* chunksOf(bytes: Uint8Array, size: number): Generator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
 describe('readModelEvaluation', () => {
