@@ -61,8 +61,12 @@ async function findServe(parent: number): Promise<ServeChild> {
     for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (p === parent) return true;
     return false;
   };
-  for (const [pid, argv] of commands) {
-    if (argv.at(-1) !== 'serve' || !descends(pid)) continue;
+  const candidates = [...commands].filter(([pid, argv]) => argv.at(-1) === 'serve' && descends(pid));
+  // The container runs under a lifeline wrapper whose command line also ends in `serve`: measure
+  // the innermost one (the model server), not a process that is another candidate's parent.
+  const wrappers = new Set(candidates.map(([pid]) => parents.get(pid)));
+  for (const [pid] of candidates) {
+    if (wrappers.has(pid)) continue;
     const env = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0');
     const port = env.find((v) => v.startsWith(`${SERVE_PORT_ENV}=`))?.split('=')[1];
     if (port) return { pid, url: `http://127.0.0.1:${port}` };
