@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_ACCOUNT_ID } from './intrinsics';
+import { writeJsonWhole } from '../json-file';
 
 /**
  * The offline stand-in for an async function's on-failure destination: an event whose retries
@@ -97,8 +98,7 @@ export class FailedEvents {
     await mkdir(folder, { recursive: true });
     // Sortable by time; written whole then renamed, so a reader never sees half a record.
     const path = join(folder, `${now.toISOString().replace(/[:.]/g, '-')}-${requestId}.json`);
-    await writeFile(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-    await rename(`${path}.tmp`, path);
+    await writeJsonWhole(path, record, 2);
     const kept: KeptEvent = { functionName: input.functionName, path, record, total: (await this.summary()).total };
     for (const listener of this.listeners) listener(kept);
     return kept;

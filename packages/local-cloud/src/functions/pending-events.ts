@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeJsonWholeSync } from '../json-file';
 
 /**
  * Lambda's queue of accepted async events, on disk: once S3 or EventBridge has handed an event
@@ -24,9 +25,7 @@ export class PendingEvents {
     mkdirSync(this.dir, { recursive: true });
     // Time first, so a listing redelivers in the order the events were accepted.
     const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
-    const path = join(this.dir, `${id}.json`);
-    writeFileSync(`${path}.tmp`, JSON.stringify({ id, ...entry }));
-    renameSync(`${path}.tmp`, path);
+    writeJsonWholeSync(join(this.dir, `${id}.json`), { id, ...entry });
     return id;
   }
 
@@ -34,7 +33,7 @@ export class PendingEvents {
     rmSync(join(this.dir, `${id}.json`), { force: true });
   }
 
-  /** Every event still pending, oldest first; a half-written `.tmp` (the crash came first) was never accepted. */
+  /** Every event still pending, oldest first; a half-written temporary file (the crash came first) was never accepted. */
   list(): PendingEvent[] {
     let names: string[];
     try {
