@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type {
   DescribeEndpointConfigOutput,
@@ -8,6 +8,7 @@ import type {
   Tag,
 } from '@aws-sdk/client-sagemaker';
 import type { Wire } from './wire';
+import { writeJsonWhole } from '../json-file';
 
 /**
  * What the local SageMaker knows, kept in memory and in one JSON file under the work dir so a
@@ -63,7 +64,7 @@ export class StateFile {
     return { ...emptyState(), ...parsed } as State;
   }
 
-  /** Writes the latest state (write to a temp file, then rename: never half-written); coalesces bursts. */
+  /** Writes the latest state (written whole: never half-written, see json-file.ts); coalesces bursts. */
   save(state: State): Promise<void> {
     if (this.dirty) return this.writing;
     this.dirty = true;
@@ -72,9 +73,7 @@ export class StateFile {
       .then(async () => {
         this.dirty = false;
         await mkdir(dirname(this.path), { recursive: true });
-        const tmp = `${this.path}.${process.pid}.tmp`;
-        await writeFile(tmp, JSON.stringify(state, null, 1));
-        await rename(tmp, this.path);
+        await writeJsonWhole(this.path, state, 1);
       });
     return this.writing;
   }
