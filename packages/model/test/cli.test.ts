@@ -92,15 +92,69 @@ describe('bin/entrypoint (the container entrypoint, run without Docker)', () => 
 });
 
 describe('Dockerfile', () => {
-  it('installs the tfjs versions package.json pins, and starts the entrypoint listening on all interfaces', async () => {
-    const dockerfile = await readFile(join(pkg, 'Dockerfile'), 'utf8');
-    const deps = JSON.parse(await readFile(join(pkg, 'package.json'), 'utf8')).dependencies as Record<string, string>;
-    for (const name of ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'])
-      expect(dockerfile).toContain(`${name}@${deps[name]} `);
-    expect(dockerfile).toContain(`@tensorflow/tfjs-node@${deps['@tensorflow/tfjs']}`);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["\/opt\/program\/bin\/entrypoint"\]$/m);
-    expect(dockerfile).toMatch(/DIGITS_SERVE_HOST=0\.0\.0\.0/);
-    expect(dockerfile).toMatch(/^EXPOSE 8080$/m);
+  const image = join(pkg, 'image');
+  /** Instructions, one per entry, continuation lines joined and comments dropped. */
+  const instructions = async () =>
+    (await readFile(join(pkg, 'Dockerfile'), 'utf8'))
+      .split('\n')
+      .filter((l) => !l.trimStart().startsWith('#'))
+      .join('\n')
+      .replace(/\\\n/g, ' ')
+      .split('\n')
+      .map((l) => l.trim().replace(/\s+/g, ' '))
+      .filter(Boolean);
+  const modelDeps = async () =>
+    JSON.parse(await readFile(join(pkg, 'package.json'), 'utf8')).dependencies as Record<string, string>;
+
+  it('starts the entrypoint listening on all interfaces', async () => {
+    const lines = await instructions();
+    expect(lines).toContain('ENTRYPOINT ["/opt/program/bin/entrypoint"]');
+    expect(lines.join('\n')).toMatch(/DIGITS_SERVE_HOST=0\.0\.0\.0/);
+    expect(lines).toContain('EXPOSE 8080');
+  });
+
+  it('builds from a base image pinned to an exact Node version', async () => {
+    const from = (await instructions()).filter((l) => l.startsWith('FROM '));
+    expect(from.length).toBeGreaterThan(0);
+    for (const line of from)
+      expect(line).toMatch(/^FROM node:\d+\.\d+\.\d+-[a-z]+-slim(@sha256:[0-9a-f]{64})?( AS \w+)?$/);
+  });
+
+  it('runs as a non-root user', async () => {
+    const users = (await instructions()).filter((l) => l.startsWith('USER '));
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.at(-1)).not.toMatch(/^USER (root|0)(:|$)/);
+  });
+
+  it('installs only what the committed lockfile names (npm ci), never a fresh resolution', async () => {
+    const lines = await instructions();
+    const runs = lines.filter((l) => l.startsWith('RUN ')).join('\n');
+    expect(runs).toMatch(/\bnpm ci\b[^\n]*--omit=dev/);
+    expect(runs).not.toMatch(/\bnpm (install|i|add)\b/);
+    expect(lines).toContain('COPY image/package.json image/package-lock.json ./');
+    // The build context sends only what .dockerignore lets through: the lockfile must be among it.
+    const ignore = (await readFile(join(pkg, '.dockerignore'), 'utf8')).split('\n');
+    expect(ignore).toEqual(expect.arrayContaining(['!image/package.json', '!image/package-lock.json']));
+  });
+
+  it("the image's lockfile pins the tfjs versions package.json pins, tfjs-node to match", async () => {
+    const deps = await modelDeps();
+    const manifest = JSON.parse(await readFile(join(image, 'package.json'), 'utf8'));
+    const lock = JSON.parse(await readFile(join(image, 'package-lock.json'), 'utf8'));
+    const want = {
+      '@tensorflow/tfjs': deps['@tensorflow/tfjs'],
+      '@tensorflow/tfjs-backend-wasm': deps['@tensorflow/tfjs-backend-wasm'],
+      '@tensorflow/tfjs-node': deps['@tensorflow/tfjs'],
+    };
+    expect(manifest.dependencies).toEqual(want);
+    expect(lock.lockfileVersion).toBe(3);
+    expect(lock.packages[''].dependencies).toEqual(want);
+    for (const [name, version] of Object.entries(want)) {
+      expect(lock.packages[`node_modules/${name}`]).toMatchObject({
+        version,
+        integrity: expect.stringMatching(/^sha512-/),
+      });
+    }
   });
 });
 
