@@ -14,7 +14,11 @@ const SLOW_MS = 1000;
 
 interface Finding {
   target: string;
+  /** Position in its target's draw (0-based): the same seed draws it again. */
+  index: number;
   what: string;
+  contentType?: string;
+  bytes: number;
   status: number | string;
   ms: number;
   /** /predict only: X-Latency-Ms, the time spent inside the function. */
@@ -38,8 +42,16 @@ async function send(
     const functionMs = Number(res.headers.get('x-latency-ms') ?? NaN);
     return { status: res.status, ms: performance.now() - started, body, ...(functionMs >= 0 ? { functionMs } : {}) };
   } catch (e) {
-    return { status: `error: ${(e as Error).message}`, ms: performance.now() - started, body: '' };
+    return { status: `error: ${transportError(e)}`, ms: performance.now() - started, body: '' };
   }
+}
+
+/** undici's `fetch failed` hides what happened on the socket: name its cause (code and message). */
+function transportError(e: unknown): string {
+  const error = e as Error & { cause?: { code?: string; message?: string } };
+  const cause = error.cause;
+  if (!cause) return error.message;
+  return `${error.message} (${[cause.code, cause.message].filter(Boolean).join(': ')})`;
 }
 
 type Digit = { png: Uint8Array; label: number };
@@ -82,15 +94,20 @@ async function main(): Promise<void> {
   let slowest: Finding | undefined;
   let slowestFunctionMs = 0;
   let done = 0;
+  const drawn = { predict: 0, invocations: 0 };
   const run = async (queue: Iterator<FuzzRequest>) => {
     for (let next = queue.next(); !next.done; next = queue.next()) {
       const r = next.value;
+      const index = drawn[r.target]++;
       const { status, ms, functionMs, body } = await send(r);
       const key = `${r.target} ${status}`;
       byStatus[key] = (byStatus[key] ?? 0) + 1;
       const finding: Finding = {
         target: r.target,
+        index,
         what: r.what.slice(0, 200),
+        ...(r.contentType === undefined ? {} : { contentType: r.contentType }),
+        bytes: r.body.length,
         status,
         ms: Math.round(ms),
         ...(functionMs === undefined ? {} : { functionMs }),
@@ -123,7 +140,11 @@ async function main(): Promise<void> {
       slowestFunctionMs,
       slowest,
       slowOver1s: findings.filter((f) => f.ms > SLOW_MS).length,
-      findings: findings.slice(0, 30),
+      // Transport errors first: they are the rarest and the ones to explain.
+      findings: [
+        ...findings.filter((f) => typeof f.status !== 'number'),
+        ...findings.filter((f) => typeof f.status === 'number'),
+      ].slice(0, 30),
       realDigitCorrectAtEnd: checked.length > 0 && after.length === checked.length,
       realDigitsCorrect: { before: checked.length, after: after.length },
     })}\n`,
