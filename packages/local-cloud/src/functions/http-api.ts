@@ -14,6 +14,14 @@ import type { HttpApiCors } from './types';
 /** API Gateway's limits: 10 MB request payload, 30 s integration timeout. */
 export const HTTP_API_BODY_LIMIT = 10 * 1024 * 1024;
 export const HTTP_API_INTEGRATION_TIMEOUT_MS = 30_000;
+/**
+ * A body over the limit is answered 413 at once and the rest of it read and dropped, up to this
+ * many bytes in all, so the connection stays open while the client finishes writing: closing on
+ * unread data makes the kernel reset the connection, and a client still writing then fails
+ * (`fetch failed`, EPIPE) without ever reading the 413. Past this, the socket is closed after the
+ * 413 was sent: a client that reads while it writes still sees the 413, others see a reset.
+ */
+export const HTTP_API_DRAIN_LIMIT = 64 * 1024 * 1024;
 
 export interface HttpApiTarget {
   functionName: string;
@@ -29,6 +37,7 @@ export interface HttpApiOptions {
   /** Log one line per request (off by default: it costs at hundreds of requests a second). */
   accessLog?: boolean;
   bodyLimit?: number;
+  drainLimit?: number;
   integrationTimeoutMs?: number;
 }
 
@@ -46,21 +55,28 @@ const json = (statusCode: number, message: string): HttpResponse => ({
 
 class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.reject(new BodyTooLarge());
+/** The body, or BodyTooLarge as soon as it is known to be over `limit` (the rest is then drained, see HTTP_API_DRAIN_LIMIT). */
+function readBody(req: IncomingMessage, limit: number, drainLimit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
+    const refuse = () => {
+      tooLarge = true;
+      chunks.length = 0;
+      reject(new BodyTooLarge());
+    };
+    if (Number(req.headers['content-length'] ?? 0) > limit) refuse();
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new BodyTooLarge());
-      } else chunks.push(chunk);
+      if (tooLarge) {
+        if (size > drainLimit) req.socket.destroy();
+      } else if (size > limit) refuse();
+      else chunks.push(chunk);
     });
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.once('end', () => {
+      if (!tooLarge) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    });
     req.once('error', reject);
   });
 }
@@ -70,18 +86,18 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     log,
     accessLog = false,
     bodyLimit = HTTP_API_BODY_LIMIT,
+    drainLimit = HTTP_API_DRAIN_LIMIT,
     integrationTimeoutMs = HTTP_API_INTEGRATION_TIMEOUT_MS,
   } = options;
   const table = new RouteTable(options.routes);
   const anyCors = options.routes.find((r) => r.target.cors)?.target.cors;
 
-  const send = (res: ServerResponse, requestId: string, response: HttpResponse, closeConnection = false) => {
+  const send = (res: ServerResponse, requestId: string, response: HttpResponse) => {
     const headers: Record<string, string | string[]> = {
       ...response.headers,
       'apigw-requestid': requestId,
       'content-length': String(response.body.length),
     };
-    if (closeConnection) headers.connection = 'close';
     res.writeHead(response.statusCode, headers);
     res.end(response.body);
   };
@@ -110,9 +126,10 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     const { target } = match.route;
     let body: Buffer;
     try {
-      body = await readBody(req, bodyLimit);
+      body = await readBody(req, bodyLimit, drainLimit);
     } catch (error) {
-      if (error instanceof BodyTooLarge) send(res, requestId, json(413, 'Request Entity Too Large'), true);
+      // No `Connection: close`: that would close the socket on the body still arriving (see HTTP_API_DRAIN_LIMIT).
+      if (error instanceof BodyTooLarge) send(res, requestId, json(413, 'Request Entity Too Large'));
       else res.destroy();
       return;
     }
