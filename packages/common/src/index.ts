@@ -12,3 +12,4 @@ export * from './registry';
 export * from './raw-datasets';
 export * from './csv-shard';
 export * from './model-report';
+export * from './http-drain';

@@ -5,3 +5,4 @@ export * from './functions';
 export * from './local-cloud';
 export * from './sample-digits';
 export * from './sagemaker';
+export * from './post-while-writing';

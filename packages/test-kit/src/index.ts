@@ -7,6 +7,7 @@ export {
   gzippedMnistFiles,
   localAwsEnv,
   mnistDataDir,
+  postWhileWriting,
   readMnistIdx,
   seedPublicDataset,
   setProcessEnv,

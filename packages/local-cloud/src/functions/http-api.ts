@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DRAIN_LIMIT_BYTES, drainRequest } from '@digits/common';
 import { apiRequestId, httpApiEvent, httpResponseFrom, type HttpResponse } from './http-api-event';
 import { applyCors, isPreflight, preflightHeaders } from './http-cors';
 import { RouteTable, type Route } from './http-routes';
@@ -14,14 +15,6 @@ import type { HttpApiCors } from './types';
 /** API Gateway's limits: 10 MB request payload, 30 s integration timeout. */
 export const HTTP_API_BODY_LIMIT = 10 * 1024 * 1024;
 export const HTTP_API_INTEGRATION_TIMEOUT_MS = 30_000;
-/**
- * A body over the limit is answered 413 at once and the rest of it read and dropped, up to this
- * many bytes in all, so the connection stays open while the client finishes writing: closing on
- * unread data makes the kernel reset the connection, and a client still writing then fails
- * (`fetch failed`, EPIPE) without ever reading the 413. Past this, the socket is closed after the
- * 413 was sent: a client that reads while it writes still sees the 413, others see a reset.
- */
-export const HTTP_API_DRAIN_LIMIT = 64 * 1024 * 1024;
 
 export interface HttpApiTarget {
   functionName: string;
@@ -37,6 +30,7 @@ export interface HttpApiOptions {
   /** Log one line per request (off by default: it costs at hundreds of requests a second). */
   accessLog?: boolean;
   bodyLimit?: number;
+  /** How much of a body over bodyLimit is read and dropped after the 413 (see drainRequest). */
   drainLimit?: number;
   integrationTimeoutMs?: number;
 }
@@ -55,28 +49,25 @@ const json = (statusCode: number, message: string): HttpResponse => ({
 
 class BodyTooLarge extends Error {}
 
-/** The body, or BodyTooLarge as soon as it is known to be over `limit` (the rest is then drained, see HTTP_API_DRAIN_LIMIT). */
+/** The body, or BodyTooLarge as soon as it is known to be over `limit` (the rest is drained: see drainRequest). */
 function readBody(req: IncomingMessage, limit: number, drainLimit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
     const refuse = () => {
-      tooLarge = true;
-      chunks.length = 0;
+      drainRequest(req, drainLimit);
       reject(new BodyTooLarge());
     };
-    if (Number(req.headers['content-length'] ?? 0) > limit) refuse();
+    if (Number(req.headers['content-length'] ?? 0) > limit) return refuse();
+    const chunks: Buffer[] = [];
+    let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (tooLarge) {
-        if (size > drainLimit) req.socket.destroy();
-      } else if (size > limit) refuse();
-      else chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
+      else {
+        chunks.length = 0;
+        refuse();
+      }
     });
-    req.once('end', () => {
-      if (!tooLarge) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-    });
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.once('error', reject);
   });
 }
@@ -86,7 +77,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     log,
     accessLog = false,
     bodyLimit = HTTP_API_BODY_LIMIT,
-    drainLimit = HTTP_API_DRAIN_LIMIT,
+    drainLimit = DRAIN_LIMIT_BYTES,
     integrationTimeoutMs = HTTP_API_INTEGRATION_TIMEOUT_MS,
   } = options;
   const table = new RouteTable(options.routes);
@@ -128,7 +119,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     try {
       body = await readBody(req, bodyLimit, drainLimit);
     } catch (error) {
-      // No `Connection: close`: that would close the socket on the body still arriving (see HTTP_API_DRAIN_LIMIT).
+      // No `Connection: close`: the rest of the body is being drained (see drainRequest).
       if (error instanceof BodyTooLarge) send(res, requestId, json(413, 'Request Entity Too Large'));
       else res.destroy();
       return;

@@ -1,5 +1,5 @@
-import { connect, type Socket } from 'node:net';
 import { startHttpApi, type HttpApi } from '../../src/functions/http-api';
+import { postWhileWriting } from '../../src/post-while-writing';
 
 const MiB = 1024 * 1024;
 
@@ -34,35 +34,8 @@ describe('HTTP API stand-in: bodies over the limit', () => {
   });
   afterAll(() => api.close());
 
-  /** Sends the headers, then `bodyBytes` in 64 KB writes as fast as the socket takes them; what came back. */
-  async function rawPost(
-    bodyBytes: number,
-    declared = bodyBytes,
-  ): Promise<{ response: string; writeError?: string; wrote: number }> {
-    const socket: Socket = connect(api.port, '127.0.0.1');
-    await new Promise((resolve) => socket.once('connect', resolve));
-    let response = '';
-    let writeError: string | undefined;
-    socket.on('data', (d: Buffer) => (response += d.toString('latin1')));
-    socket.on('error', (e: NodeJS.ErrnoException) => (writeError ??= e.code ?? e.message));
-    const closed = new Promise((resolve) => socket.once('close', resolve));
-    socket.write(
-      `POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nContent-Length: ${declared}\r\n\r\n`,
-    );
-    const chunk = Buffer.alloc(64 * 1024, 7);
-    let wrote = 0;
-    while (wrote < bodyBytes && !writeError && !socket.destroyed) {
-      const n = Math.min(chunk.length, bodyBytes - wrote);
-      const drained = socket.write(chunk.subarray(0, n));
-      wrote += n;
-      if (!drained) await new Promise((resolve) => socket.once('drain', resolve).once('close', resolve));
-      // Give the server a turn between writes, as a client on a real network would.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    if (!socket.destroyed) socket.end();
-    await closed;
-    return { response, writeError, wrote };
-  }
+  const rawPost = (bodyBytes: number, declared = bodyBytes) =>
+    postWhileWriting(`${api.url}/predict`, { contentType: 'application/octet-stream', bodyBytes, declared });
 
   it('answers 413 and reads the rest of the body, so a client still writing it never sees a reset', async () => {
     const { response, writeError, wrote } = await rawPost(6 * MiB);
