@@ -3,7 +3,8 @@ import { DigitInputError } from '@digits/normalise';
 
 /**
  * Read a request body, refusing (413) as soon as it is known to exceed `limit` — from
- * Content-Length before reading, or while streaming a chunked body.
+ * Content-Length before reading, or while streaming a chunked body (the server then drains the
+ * rest: see drainRequest).
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {

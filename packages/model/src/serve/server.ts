@@ -12,6 +12,7 @@ import type * as tf from '@tensorflow/tfjs';
 import {
   createLogger,
   DEFAULT_ML_ROOT,
+  drainRequest,
   DEFAULT_SERVE_PORT,
   MAX_BATCH,
   type InvocationResponse,
@@ -97,8 +98,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       const { status, body } = errorResponse(e);
       if (status >= 500 && status !== 503) log.error('invocation failed', { error: e, path });
       else log.debug('request refused', { status, code: body.error.code, message: body.error.message });
-      // A body we stopped reading (too large, wrong type) is not worth keeping the connection for.
-      if (!req.complete) res.setHeader('Connection', 'close');
+      // A body we stopped reading (too large, wrong type) is read and dropped, so the client still
+      // writing it gets this answer (closing on it would reset the connection under the client).
+      drainRequest(req);
       send(res, status, body);
     }
   }

@@ -9,6 +9,7 @@ import { initBackend } from '../../src/backend';
 import { loadModel } from '../../src/model-files';
 import { normaliseImage } from '@digits/normalise';
 import { startServer, type RunningServer } from '../../src/serve';
+import { postWhileWriting } from '@digits/test-kit';
 import { mlRootWithModel, mnistDigits } from './tiny-model';
 
 const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -282,11 +283,12 @@ describe('serve', () => {
         (res) => {
           let body = '';
           res.on('data', (c: Buffer) => (body += c.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          // Done when the request is written too: the server reads (and drops) the rest of it.
+          res.on('end', () => req.once('close', () => resolve({ status: res.statusCode ?? 0, body })));
         },
       );
       req.on('error', reject);
-      // Keep sending 64 KB chunks until the server answers (it stops reading past the limit).
+      // Keep sending 64 KB chunks until the server answers (it stops storing past the limit).
       const chunk = Buffer.alloc(64 * 1024, 0x30);
       const pump = () => {
         if (req.destroyed || req.writableEnded) return;
@@ -315,5 +317,35 @@ describe('serve with a model that cannot load', () => {
       await server.close();
       await rm(root, { recursive: true, force: true });
     }
+  });
+});
+
+// A refusal sent before the body is read must reach a client still writing that body: closing the
+// socket on unread data resets it, and the client saw EPIPE and no status (found by bench:fuzz on
+// the local HTTP API; serve had the same `Connection: close`).
+describe('serve: answers sent before the body is read', () => {
+  let early: RunningServer;
+  beforeAll(async () => {
+    early = await startServer({
+      port: 0,
+      logger: quiet,
+      maxBodyBytes: 1024 * 1024,
+      initBackend: async () => 'test',
+      loadModel: () => new Promise(() => undefined), // never loads: these answers come first
+    });
+  });
+  afterAll(() => early.close());
+
+  it.each([
+    ['413 for a body over the limit', 'image/png', 6 * 1024 * 1024, /^HTTP\/1\.1 413 /],
+    ['415 for a Content-Type it does not take', 'text/plain', 4 * 1024 * 1024, /^HTTP\/1\.1 415 /],
+  ])('%s reaches a client still writing the body', async (_, contentType, bodyBytes, status) => {
+    const { response, writeError, wrote } = await postWhileWriting(`${early.url}/invocations`, {
+      contentType,
+      bodyBytes,
+    });
+    expect(writeError).toBeUndefined();
+    expect(wrote).toBe(bodyBytes);
+    expect(response).toMatch(status);
   });
 });
