@@ -3,7 +3,7 @@
  * fast-check generated requests (see bench/fuzz-requests.ts) to POST /predict and to the model
  * server's POST /invocations from a separate process, then real digits to both.
  *   pnpm bench:fuzz [--requests 10000] [--seed N] [--concurrency 1 (per target)]
- * Last line: {"bench":"fuzz", requests, byStatus, 5xx (must be 0), slowestMs, peakRssMb of the
+ * Last line: {"bench":"fuzz", requests, byStatus, 5xx and transportErrors (both must be 0), slowestMs, peakRssMb of the
  * cloud's process and of serve, realDigitCorrectAtEnd, loadAverage1m, ...}.
  */
 import { parseArgs } from 'node:util';

@@ -127,15 +127,18 @@ async function main(): Promise<void> {
 
   // Real digits, after everything: still answered by both, as correctly as before the fuzz.
   const after = await classify(checked);
-  const count5xx = Object.entries(byStatus)
-    .filter(([k]) => / 5\d\d$|error/.test(k))
-    .reduce((a, [, n]) => a + n, 0);
+  const countOf = (pattern: RegExp) =>
+    Object.entries(byStatus)
+      .filter(([k]) => pattern.test(k))
+      .reduce((a, [, n]) => a + n, 0);
   process.stdout.write(
     `${JSON.stringify({
       requests: done,
       seed: Number(seed),
       byStatus,
-      '5xx': count5xx,
+      '5xx': countOf(/ 5\d\d$/),
+      // No status at all (a reset, a refused connection): must be 0 like 5xx.
+      transportErrors: countOf(/ error: /),
       slowestMs: slowest?.ms,
       slowestFunctionMs,
       slowest,
