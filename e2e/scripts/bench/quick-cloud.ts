@@ -16,6 +16,8 @@ import { waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
 export interface ServeChild {
   pid: number;
   url: string;
+  /** Its command line, so a report can show which process was measured. */
+  command: string;
 }
 
 export interface RssSample {
@@ -69,7 +71,7 @@ async function findServe(parent: number): Promise<ServeChild> {
     if (wrappers.has(pid)) continue;
     const env = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0');
     const port = env.find((v) => v.startsWith(`${SERVE_PORT_ENV}=`))?.split('=')[1];
-    if (port) return { pid, url: `http://127.0.0.1:${port}` };
+    if (port) return { pid, url: `http://127.0.0.1:${port}`, command: commands.get(pid)!.slice(-2).join(' ') };
   }
   throw new Error('no serve process found under this one: is the endpoint deployed?');
 }
@@ -99,7 +101,7 @@ export async function withQuickCloud<T>(
     await waitForPredict(cloud.apiUrl, digit!.png, () => false);
     const secondsToReady = Math.round((Date.now() - started) / 100) / 10;
     const serve = await findServe(process.pid);
-    say(`READY after ${secondsToReady} s; serve is pid ${serve.pid} at ${serve.url}`);
+    say(`READY after ${secondsToReady} s; serve is pid ${serve.pid} (${serve.command}) at ${serve.url}`);
 
     const samples: RssSample[] = [];
     const t0 = Date.now();
