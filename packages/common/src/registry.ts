@@ -9,6 +9,7 @@ import { isNotFound } from './aws-errors';
 import { REGISTRY_LIVE_KEY, modelRecordKey } from './keys';
 import type { GateDecision } from './model-contract';
 import type { ModelEvaluation } from './model-report';
+import type { ReferenceScores } from './reference-set';
 
 /** One record per trained model in the artifacts bucket's registry. */
 export interface ModelRecord {
@@ -25,8 +26,10 @@ export interface ModelRecord {
   failureReason?: string;
   recordedAt: string;
   trainedAt?: string;
-  /** From the model's metadata.json; absent for records written before it was copied, or if unreadable. */
+  /** From the model's metadata.json: its scores on its dataset's own test split. */
   evaluation?: ModelEvaluation;
+  /** From the model's metadata.json: its scores on the stage's reference set, naming the version. */
+  reference?: ReferenceScores;
 }
 
 /** A model the endpoint served (or serves): live.json's own fields and each of its history entries. */
