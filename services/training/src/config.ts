@@ -45,11 +45,16 @@ export type EndpointSettings =
   | { mode: 'serverless'; memoryMb: number; maxConcurrency: number }
   | { mode: 'instance'; instanceType: string; instanceCount: number };
 
+/** What the gate (gate.ts) demands of a model's scores on the stage's reference set. */
 export interface GateSettings {
-  /** Lowest test accuracy a model may have to be deployed. */
+  /** Lowest overall reference accuracy a model may have to be deployed. */
   minAccuracy: number;
-  /** How much worse than the live model's test accuracy a new model may be. */
+  /** How much worse than the live model's overall reference accuracy a new model may be. */
   maxRegression: number;
+  /** How much any one class's reference accuracy may drop below the live model's (0.01 = 1 point). */
+  classMaxDrop: number;
+  /** Lowest reference accuracy any one class may have. */
+  classFloor: number;
 }
 
 export interface DeploySettings {
@@ -153,6 +158,8 @@ export function readDeployConfig(env: Env = process.env): DeploySettings & Funct
     gate: {
       minAccuracy: read.number(ENV.gateMinAccuracy, fraction),
       maxRegression: read.number(ENV.gateMaxRegression, fraction),
+      classMaxDrop: read.number(ENV.gateClassMaxDrop, fraction),
+      classFloor: read.number(ENV.gateClassFloor, fraction),
     },
     endpoint: readEndpointSettings(read),
     logLevel: read.logLevel(),

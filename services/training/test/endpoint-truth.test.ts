@@ -26,6 +26,7 @@ import {
   settle,
   type FakeS3,
   type FakeSageMaker,
+  reportsOf,
 } from './aws-fakes';
 import { trainingJobStateChange as stateChange } from '@digits/test-kit';
 
@@ -51,6 +52,7 @@ beforeEach(() => {
     logger,
     now,
     busyWait: { maxWaitMs: 0, pollMs: 0 },
+    readReport: reportsOf(sm),
   };
   truth = {
     s3: s3.client,

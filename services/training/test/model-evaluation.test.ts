@@ -13,6 +13,7 @@ import {
   ARTIFACTS,
   PREFIX,
   completedJob,
+  evenReferenceScores,
   fakeS3,
   fakeSageMaker,
   memoryLogger,
@@ -26,6 +27,7 @@ const confusionMatrix = Array.from({ length: 10 }, (_, actual) =>
   ),
 );
 const perClassAccuracy = confusionMatrix.map((row, d) => row[d]! / row.reduce((a, b) => a + b, 0));
+const reference = evenReferenceScores(0.99);
 const metadata: ModelMetadata = {
   hyperparameters: { epochs: 2 },
   trainRows: 8000,
@@ -118,7 +120,7 @@ describe('deployModel records the model report', () => {
     serveArtifact(
       s3,
       `training/${job}/output/model.tar.gz`,
-      await modelTarball({ 'metadata.json': encodeModelMetadata(metadata) }),
+      await modelTarball({ 'metadata.json': encodeModelMetadata({ ...metadata, reference }) }),
     );
 
     const out = await deployModel(stateChange({ TrainingJobName: job }).detail, {
@@ -130,14 +132,36 @@ describe('deployModel records the model report', () => {
     });
 
     expect(out.action).toBe('deploy-requested');
-    expect(s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job))?.evaluation).toEqual({
-      testRows: 1005,
-      perClassAccuracy,
-      confusionMatrix,
-    });
+    const record = s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job));
+    expect(record?.evaluation).toEqual({ testRows: 1005, perClassAccuracy, confusionMatrix });
+    expect(record?.reference).toEqual(reference);
+    expect(record?.gate).toMatchObject({ deploy: true, referenceVersion: reference.version });
   });
 
-  it('still deploys, and says so, when the artifact has no readable report', async () => {
+  it('refuses a model whose metadata.json holds no reference scores, recording its test split scores', async () => {
+    const s3 = fakeS3();
+    const sm = fakeSageMaker();
+    sm.jobs.set(job, completedJob(job, 0.995));
+    serveArtifact(
+      s3,
+      `training/${job}/output/model.tar.gz`,
+      await modelTarball({ 'metadata.json': encodeModelMetadata(metadata) }),
+    );
+
+    const out = await deployModel(stateChange({ TrainingJobName: job }).detail, {
+      s3: s3.client,
+      sagemaker: sm.client,
+      settings,
+      logger: memoryLogger(),
+      busyWait: { maxWaitMs: 0, pollMs: 0 },
+    });
+
+    expect(out).toMatchObject({ action: 'not-deployed', reason: expect.stringMatching(/no reference scores/) });
+    expect(s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job))?.evaluation?.testRows).toBe(1005);
+    expect(sm.models.has(job)).toBe(false);
+  });
+
+  it('refuses, and says so, when the artifact has no readable report', async () => {
     const s3 = fakeS3();
     const sm = fakeSageMaker();
     const logger = memoryLogger();
@@ -151,10 +175,10 @@ describe('deployModel records the model report', () => {
       busyWait: { maxWaitMs: 0, pollMs: 0 },
     });
 
-    expect(out.action).toBe('deploy-requested');
+    expect(out).toMatchObject({ action: 'not-deployed', reason: expect.stringMatching(/no reference scores/) });
     expect(s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job))).not.toHaveProperty('evaluation');
     expect(logger.lines).toContainEqual(
-      expect.objectContaining({ level: 'warn', message: expect.stringMatching(/model report not recorded/) }),
+      expect.objectContaining({ level: 'warn', message: expect.stringMatching(/model report unreadable/) }),
     );
   });
 });

@@ -17,6 +17,7 @@ import {
   settle,
   type FakeS3,
   type FakeSageMaker,
+  reportsOf,
 } from './aws-fakes';
 import { trainingJobStateChange as stateChange } from '@digits/test-kit';
 
@@ -43,6 +44,7 @@ beforeEach(async () => {
     settings: deploySettings,
     logger,
     busyWait: { maxWaitMs: 0, pollMs: 0 },
+    readReport: reportsOf(sm),
   };
   deps = {
     s3: s3.client,
@@ -114,7 +116,7 @@ describe('rollback', () => {
 
   it('refuses a model the gate refused, an unknown job, and the model already live — without touching the endpoint', async () => {
     await expect(rollback({ trainingJobName: WEAK }, deps)).rejects.toThrow(
-      /did not pass the quality gate \(test_accuracy 0.95 is below the minimum 0.98\)/,
+      /did not pass the quality gate \(reference r-0123456789abcdef: reference accuracy 0.95 is below the minimum 0.98;/,
     );
     await expect(rollback({ trainingJobName: `${PREFIX}--nope` }, deps)).rejects.toThrow(
       `no model record for training job ${PREFIX}--nope`,
