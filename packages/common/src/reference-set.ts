@@ -40,12 +40,13 @@ function checkedVersion(version: string): string {
   return version;
 }
 
-/** Folder of one version's shards: the S3 prefix of the `reference` channel. */
-export const referenceDataPrefix = (version: string): string => `${REFERENCE_PREFIX}${checkedVersion(version)}/data/`;
+/** Folder of one version: its manifest and data/ — the S3 prefix of the `reference` channel. */
+export const referenceVersionPrefix = (version: string): string => `${REFERENCE_PREFIX}${checkedVersion(version)}/`;
+const referenceDataPrefix = (version: string): string => `${referenceVersionPrefix(version)}data/`;
 export const referenceShardKey = (version: string, index: number): string =>
   `${referenceDataPrefix(version)}part-${String(index).padStart(5, '0')}.csv`;
 export const referenceManifestKey = (version: string): string =>
-  `${REFERENCE_PREFIX}${checkedVersion(version)}/${REFERENCE_MANIFEST_FILE}`;
+  `${referenceVersionPrefix(version)}${REFERENCE_MANIFEST_FILE}`;
 
 /** Where the images came from (the public IDX objects, with their ETags). */
 export interface ReferenceSource {
