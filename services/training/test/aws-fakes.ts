@@ -374,8 +374,8 @@ export function evenReferenceScores(accuracy: number, version = REFERENCE_VERSIO
 }
 
 /** A model.tar.gz holding just metadata.json, scored `accuracy` on the reference set in every class. */
-export function modelArtifact(accuracy: number): Buffer {
-  const reference = evenReferenceScores(accuracy);
+export function modelArtifact(accuracy: number, version = REFERENCE_VERSION): Buffer {
+  const reference = evenReferenceScores(accuracy, version);
   const metadata: ModelMetadata = {
     hyperparameters: { epochs: 1 },
     trainRows: 1000,
