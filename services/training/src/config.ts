@@ -66,9 +66,15 @@ export interface DeploySettings {
   endpoint: EndpointSettings;
 }
 
-export interface RollbackSettings {
+/** What confirmDeployment needs: the registry and the endpoint. */
+export interface RegistrySettings {
   artifactsBucket: string;
   endpointName: string;
+}
+
+/** Rollback also passes its target through the gate (gate.ts), like a new model. */
+export interface RollbackSettings extends RegistrySettings {
+  gate: GateSettings;
 }
 
 function jobPrefix(read: EnvReader): string {
@@ -149,24 +155,29 @@ function readEndpointSettings(read: EnvReader): EndpointSettings {
 
 export function readDeployConfig(env: Env = process.env): DeploySettings & FunctionConfig {
   const read = envReader(env);
-  const fraction = { min: 0, max: 1, integer: false };
   return {
     artifactsBucket: read.string(ENV.artifactsBucket),
     endpointName: read.string(ENV.endpointName),
     jobPrefix: jobPrefix(read),
     roleArn: read.string(ENV.sageMakerRoleArn),
-    gate: {
-      minAccuracy: read.number(ENV.gateMinAccuracy, fraction),
-      maxRegression: read.number(ENV.gateMaxRegression, fraction),
-      classMaxDrop: read.number(ENV.gateClassMaxDrop, fraction),
-      classFloor: read.number(ENV.gateClassFloor, fraction),
-    },
+    gate: readGateSettings(read),
     endpoint: readEndpointSettings(read),
     logLevel: read.logLevel(),
   };
 }
 
-export function readRollbackConfig(env: Env = process.env): RollbackSettings & FunctionConfig {
+function readGateSettings(read: EnvReader): GateSettings {
+  const fraction = { min: 0, max: 1, integer: false };
+  return {
+    minAccuracy: read.number(ENV.gateMinAccuracy, fraction),
+    maxRegression: read.number(ENV.gateMaxRegression, fraction),
+    classMaxDrop: read.number(ENV.gateClassMaxDrop, fraction),
+    classFloor: read.number(ENV.gateClassFloor, fraction),
+  };
+}
+
+/** confirmDeployment reads and writes the registry and describes the endpoint. */
+export function readConfirmDeploymentConfig(env: Env = process.env): RegistrySettings & FunctionConfig {
   const read = envReader(env);
   return {
     artifactsBucket: read.string(ENV.artifactsBucket),
@@ -175,8 +186,9 @@ export function readRollbackConfig(env: Env = process.env): RollbackSettings & F
   };
 }
 
-/** confirmDeployment reads and writes the registry and describes the endpoint: what rollback knows. */
-export const readConfirmDeploymentConfig = readRollbackConfig;
+export function readRollbackConfig(env: Env = process.env): RollbackSettings & FunctionConfig {
+  return { ...readConfirmDeploymentConfig(env), gate: readGateSettings(envReader(env)) };
+}
 
 /** reconcile starts training (startTraining's settings) and reads the stage endpoint. */
 export function readReconcileConfig(

@@ -90,12 +90,20 @@ describe('readDeployConfig', () => {
   });
 });
 
+const gateEnv = {
+  GATE_MIN_ACCURACY: '0.98',
+  GATE_MAX_REGRESSION: '0.005',
+  GATE_CLASS_MAX_DROP: '0.01',
+  GATE_CLASS_FLOOR: '0.9',
+};
+
 describe('readRollbackConfig', () => {
-  it('needs only the registry and the endpoint', () => {
-    expect(readRollbackConfig(stage)).toEqual({
+  it('needs the registry, the endpoint and the gate', () => {
+    expect(readRollbackConfig({ ...stage, ...gateEnv })).toEqual({
       artifactsBucket: ARTIFACTS,
       endpointName: ENDPOINT,
       logLevel: 'info',
+      gate: { minAccuracy: 0.98, maxRegression: 0.005, classMaxDrop: 0.01, classFloor: 0.9 },
     });
   });
 });

@@ -57,7 +57,7 @@ beforeEach(() => {
   truth = {
     s3: s3.client,
     sagemaker: sm.client,
-    settings: { artifactsBucket: ARTIFACTS, endpointName: ENDPOINT },
+    settings: { artifactsBucket: ARTIFACTS, endpointName: ENDPOINT, gate: DEPLOY_SETTINGS.gate },
     logger,
     now,
   };
