@@ -67,7 +67,7 @@ export interface FakeS3 {
 export function fakeS3(): FakeS3 {
   const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   const mock = mockClient(client);
-  const objects = new Map<string, { body: string; etag: string }>();
+  const objects = new Map<string, { body: string; etag: string; bytes?: Buffer }>();
   const id = (bucket: string | undefined, key: string | undefined) => `${bucket}/${key}`;
   const store = (bucket: string, key: string, body: string) =>
     objects.set(id(bucket, key), { body, etag: `"${createHash('md5').update(body).digest('hex')}"` });

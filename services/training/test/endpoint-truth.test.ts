@@ -57,7 +57,7 @@ beforeEach(() => {
   truth = {
     s3: s3.client,
     sagemaker: sm.client,
-    settings: { artifactsBucket: ARTIFACTS, endpointName: ENDPOINT, gate: DEPLOY_SETTINGS.gate },
+    settings: { artifactsBucket: ARTIFACTS, endpointName: ENDPOINT },
     logger,
     now,
   };
@@ -256,7 +256,7 @@ describe('races: the endpoint current config is the truth', () => {
     trained(C, 0.992);
 
     // The rollback (to A) is accepted; deploy C waits for it to finish, then replaces it.
-    const rolled = await rollback({}, truth);
+    const rolled = await rollback({}, { ...truth, settings: { ...truth.settings, gate: DEPLOY_SETTINGS.gate } });
     const waitThenSettle = { maxWaitMs: 60_000, pollMs: 1, sleep: async () => settle(sm) };
     const deployed = await finish(C, { ...deploy, busyWait: waitThenSettle });
     expect(rolled).toMatchObject({ to: A, sync: { action: 'endpoint-not-in-service' } });
@@ -277,7 +277,7 @@ describe('races: the endpoint current config is the truth', () => {
     settle(sm);
     await confirm();
 
-    await rollback({}, truth);
+    await rollback({}, { ...truth, settings: { ...truth.settings, gate: DEPLOY_SETTINGS.gate } });
     settle(sm);
     await confirm();
     expect(live()).toMatchObject({ trainingJobName: A, history: [] });
