@@ -90,7 +90,7 @@ describe('the quality gate judges every candidate on the stage reference set (qu
           new ListObjectsV2Command({ Bucket: bucket('-artifacts'), Prefix: REGISTRY_MODELS_PREFIX }),
         );
         const key = (listed.Contents ?? []).map((o) => o.Key!).find((k) => k.includes(`--${dataset}-`));
-        return key && getJson<ModelRecord>(bucket('-artifacts'), key);
+        return key ? getJson<ModelRecord>(bucket('-artifacts'), key) : undefined;
       },
       timeoutMs,
     );
