@@ -145,7 +145,9 @@ describe('the quality gate judges every candidate on the stage reference set (qu
     expect(poisoned.reference!.perClassAccuracy[7]).toBeLessThan(0.1);
     expect(poisoned.gate.deploy).toBe(false);
     expect(poisoned.gate.failedClasses).toContain(7);
-    expect(poisoned.gate.reason).toMatch(/class 7 dropped from 0\.\d+ to 0(\.\d+)? \(-\d+(\.\d+)? points, more than 1\)/);
+    expect(poisoned.gate.reason).toMatch(
+      /class 7 dropped from 0\.\d+ to 0(\.\d+)? \(-\d+(\.\d+)? points, more than 1\)/,
+    );
     expect(poisoned.gate.reason).toMatch(/uploaded test split: test_accuracy 0\.\d+ \(not judged\)/);
     expect(await live()).toEqual(before);
     expect(await predictOnce(cloud.apiUrl, sevenPng)).toMatchObject({ digit: 7 });

@@ -59,7 +59,9 @@ export function watchPipeline(cloud: LocalCloud, progress: Progress): () => void
             const accuracy = record.metrics?.test_accuracy;
             // The gate judges the reference set; the dataset's own test split is shown, labelled.
             const scores = [
-              record.reference ? `reference_accuracy=${record.reference.accuracy.toFixed(4)} (${record.reference.version})` : '',
+              record.reference
+                ? `reference_accuracy=${record.reference.accuracy.toFixed(4)} (${record.reference.version})`
+                : '',
               accuracy !== undefined ? `uploaded test split accuracy=${accuracy}` : '',
             ].filter(Boolean);
             progress.stage(
