@@ -13,10 +13,11 @@
  * Writer (ingest's import), readers (training service, trainer) and scores all live here.
  */
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isNotFound, isPreconditionFailed } from './aws-errors';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { isPreconditionFailed } from './aws-errors';
 import { encodeCsvRows, type CsvSource } from './csv-shard';
 import { CSV_FORMAT, NUM_CLASSES, type ShardRef } from './manifest';
+import { putJsonText, readObjectText } from './s3-objects';
 
 export const REFERENCE_PREFIX = '_reference/';
 export const REFERENCE_POINTER_KEY = `${REFERENCE_PREFIX}current.json`;
@@ -175,40 +176,18 @@ export function encodeReferenceSet(source: CsvSource, rows: number): EncodedRefe
   return { version: `r-${hash.digest('hex').slice(0, 16)}`, rows, classCounts, shards };
 }
 
-async function readText(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-): Promise<{ text: string; etag?: string } | undefined> {
-  try {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return { text: (await res.Body?.transformToString('utf-8')) ?? '', etag: res.ETag };
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-}
-
 const putJson = (s3: S3Client, bucket: string, key: string, value: unknown, condition = {}) =>
-  s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: `${JSON.stringify(value, null, 2)}\n`,
-      ContentType: 'application/json',
-      ...condition,
-    }),
-  );
+  putJsonText(s3, bucket, key, `${JSON.stringify(value, null, 2)}\n`, condition);
 
 /** The stage's current reference pointer (and its ETag); undefined before the first import. */
 export async function readReferencePointer(
   s3: S3Client,
   bucket: string,
 ): Promise<{ pointer: ReferencePointer; etag?: string } | undefined> {
-  const found = await readText(s3, bucket, REFERENCE_POINTER_KEY);
+  const found = await readObjectText(s3, bucket, REFERENCE_POINTER_KEY);
   return (
     found && {
-      pointer: parseReferencePointer(found.text, `s3://${bucket}/${REFERENCE_POINTER_KEY}`),
+      pointer: parseReferencePointer(found.value, `s3://${bucket}/${REFERENCE_POINTER_KEY}`),
       etag: found.etag,
     }
   );
@@ -220,8 +199,8 @@ export async function readReferenceManifest(
   version: string,
 ): Promise<ReferenceManifest | undefined> {
   const key = referenceManifestKey(version);
-  const found = await readText(s3, bucket, key);
-  return found && parseReferenceManifest(found.text, `s3://${bucket}/${key}`);
+  const found = await readObjectText(s3, bucket, key);
+  return found && parseReferenceManifest(found.value, `s3://${bucket}/${key}`);
 }
 
 /**
