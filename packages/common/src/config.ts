@@ -17,6 +17,8 @@ export const ENV = {
   defaultHyperparameters: 'DEFAULT_HYPERPARAMETERS',
   gateMinAccuracy: 'GATE_MIN_ACCURACY',
   gateMaxRegression: 'GATE_MAX_REGRESSION',
+  gateClassMaxDrop: 'GATE_CLASS_MAX_DROP',
+  gateClassFloor: 'GATE_CLASS_FLOOR',
   endpointMode: 'ENDPOINT_MODE',
   serverlessMemoryMb: 'SERVERLESS_MEMORY_MB',
   serverlessMaxConcurrency: 'SERVERLESS_MAX_CONCURRENCY',

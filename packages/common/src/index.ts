@@ -13,3 +13,4 @@ export * from './raw-datasets';
 export * from './csv-shard';
 export * from './model-report';
 export * from './http-drain';
+export * from './reference-set';

@@ -45,8 +45,12 @@ export const METRIC_DEFINITIONS: ReadonlyArray<{ Name: string; Regex: string }> 
   { Name: 'train_accuracy', Regex: 'train_accuracy=([0-9.]+)' },
   { Name: 'test_loss', Regex: 'test_loss=([0-9.eE+-]+)' },
   { Name: 'test_accuracy', Regex: 'test_accuracy=([0-9.]+)' },
+  { Name: 'reference_accuracy', Regex: 'reference_accuracy=([0-9.]+)' },
 ];
+/** Accuracy on the dataset's own test split: recorded and shown, labelled as such. */
 export const GATE_METRIC = 'test_accuracy';
+/** Accuracy on the stage's reference set: what the gate judges (with its per-class scores). */
+export const REFERENCE_METRIC = 'reference_accuracy';
 
 /** Serving content types accepted by `POST /invocations`. */
 export const INVOCATION_CONTENT_TYPES = [
@@ -84,4 +88,11 @@ export function isInvocationResponse(v: unknown): v is InvocationResponse {
   );
 }
 
-export type GateDecision = { deploy: true; reason: string } | { deploy: false; reason: string };
+export interface GateDecisionBase {
+  reason: string;
+  /** The reference set version the decision compared on, when there was one. */
+  referenceVersion?: string;
+  /** Digits that failed a per-class check (dropped too far, or below the floor). */
+  failedClasses?: number[];
+}
+export type GateDecision = (GateDecisionBase & { deploy: true }) | (GateDecisionBase & { deploy: false });

@@ -5,6 +5,7 @@
  * reader: every reader accepts exactly what the trainer writes.
  */
 import { NUM_CLASSES } from './manifest';
+import { parseReferenceScores, ReferenceSetError, type ReferenceScores } from './reference-set';
 
 /** File written next to the tfjs model in /opt/ml/model. */
 export const MODEL_METADATA_FILE = 'metadata.json';
@@ -14,6 +15,7 @@ export interface ModelMetadata {
   dataManifest?: { dataset: string; version: string; key?: string };
   trainRows: number;
   testRows: number;
+  /** On the dataset's own (uploaded) test split: reported, never what the gate judges. */
   testAccuracy: number;
   perClassAccuracy: number[];
   /** confusionMatrix[actual][predicted] */
@@ -22,6 +24,8 @@ export interface ModelMetadata {
   trainedAt: string;
   versions: Record<string, string>;
   backend: string;
+  /** Scores on the stage's reference set (the `reference` channel); absent if the job had none. */
+  reference?: ReferenceScores;
   /** What the model expects: 28×28 grayscale, ink bright on dark, values scaled to 0..1. */
   input: { shape: [number, number, number]; scale: '0..1' };
 }
@@ -31,6 +35,7 @@ export interface ModelMetadata {
  * registry record at deploy time, so readers need not open model.tar.gz.
  */
 export interface ModelEvaluation {
+  /** Rows of the dataset's own test split these scores are on. */
   testRows: number;
   perClassAccuracy: number[];
   /** confusionMatrix[actual][predicted] */
@@ -78,6 +83,14 @@ export function parseModelMetadata(text: string, where: string): ModelMetadata {
   if (!Array.isArray(m.input?.shape) || m.input.shape.length !== 3)
     bad('input.shape must be [height, width, channels]');
   if (typeof m.hyperparameters !== 'object' || m.hyperparameters === null) bad('hyperparameters missing');
+  if (m.reference !== undefined) {
+    try {
+      parseReferenceScores(m.reference, where);
+    } catch (e) {
+      if (e instanceof ReferenceSetError) bad(e.message.slice(where.length + 2));
+      throw e;
+    }
+  }
   return m as ModelMetadata;
 }
 

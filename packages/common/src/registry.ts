@@ -4,11 +4,12 @@
  * outcome) and registry/live.json (the LivePointer: which model the stage's endpoint serves).
  * Both directions live here so the writer and every reader agree on what a valid object is.
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isNotFound } from './aws-errors';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { REGISTRY_LIVE_KEY, modelRecordKey } from './keys';
 import type { GateDecision } from './model-contract';
 import type { ModelEvaluation } from './model-report';
+import type { ReferenceScores } from './reference-set';
+import { putJsonText as putJson, readObjectText as readText } from './s3-objects';
 
 /** One record per trained model in the artifacts bucket's registry. */
 export interface ModelRecord {
@@ -25,8 +26,10 @@ export interface ModelRecord {
   failureReason?: string;
   recordedAt: string;
   trainedAt?: string;
-  /** From the model's metadata.json; absent for records written before it was copied, or if unreadable. */
+  /** From the model's metadata.json: its scores on its dataset's own test split. */
   evaluation?: ModelEvaluation;
+  /** From the model's metadata.json: its scores on the stage's reference set, naming the version. */
+  reference?: ReferenceScores;
 }
 
 /** A model the endpoint served (or serves): live.json's own fields and each of its history entries. */
@@ -113,16 +116,6 @@ export function parseModelRecord(
   return v as unknown as ModelRecord;
 }
 
-async function readText(s3: S3Client, bucket: string, key: string): Promise<RegistryObject<string> | undefined> {
-  try {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return { value: (await res.Body?.transformToString('utf-8')) ?? '', etag: res.ETag };
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-}
-
 /** registry/live.json and its ETag; undefined before any model was deployed. */
 export async function readLivePointer(s3: S3Client, bucket: string): Promise<RegistryObject<LivePointer> | undefined> {
   const found = await readText(s3, bucket, REGISTRY_LIVE_KEY);
@@ -156,16 +149,4 @@ export async function writeLivePointer(
 ): Promise<void> {
   const condition = etag === null ? { IfNoneMatch: '*' } : etag ? { IfMatch: etag } : {};
   await putJson(s3, bucket, REGISTRY_LIVE_KEY, encodeRegistryJson(pointer), condition);
-}
-
-async function putJson(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  body: string,
-  condition: { IfMatch?: string; IfNoneMatch?: string } = {},
-): Promise<void> {
-  await s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', ...condition }),
-  );
 }

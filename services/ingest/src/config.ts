@@ -11,6 +11,8 @@ export interface InboxConfig {
 export interface ImportConfig extends InboxConfig {
   /** Where the four MNIST files are read from unless the invocation names another place. */
   publicDataset: ImportSource;
+  /** Where the stage's reference set is stored (under _reference/, which only the import writes). */
+  processedBucket: string;
 }
 
 export function readInboxConfig(env: Env = process.env): InboxConfig {
@@ -23,5 +25,6 @@ export function readImportConfig(env: Env = process.env): ImportConfig {
   return {
     ...readInboxConfig(env),
     publicDataset: { bucket: read.string(ENV.publicBucket), prefix: read.string(ENV.publicPrefix) },
+    processedBucket: read.string(ENV.processedBucket),
   };
 }

@@ -1,6 +1,7 @@
 import { CopyObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_DATASET, MNIST_FILES, SPLITS, isAccessDenied, rawKey, type Logger } from '@digits/common';
 import { ImportError, type ImportSource } from './import-input';
+import { importReferenceSet, type ReferenceImportSummary } from './import-reference-set';
 import { SOURCE_ETAG_META, SOURCE_KEY_META, bareEtag, copySource, headObject, isSameObject } from './s3-helpers';
 
 export interface ImportSummary {
@@ -10,6 +11,8 @@ export interface ImportSummary {
   copied: string[];
   /** Raw keys that already held the source bytes. */
   skipped: string[];
+  /** The stage's reference set after this import. */
+  reference: ReferenceImportSummary;
 }
 
 /** The four MNIST file names in a stable order (train images, train labels, test images, test labels). */
@@ -17,14 +20,21 @@ export const mnistFileNames = (): string[] =>
   SPLITS.flatMap((split) => [MNIST_FILES[split].images, MNIST_FILES[split].labels]);
 
 /**
- * Server-side copy of the four MNIST files from `source` into the raw bucket (dataset `mnist`).
+ * Server-side copy of the four MNIST files from `source` into the raw bucket (dataset `mnist`),
+ * after storing the stage's reference set (import-reference-set.ts) if it has none yet.
  * All four sources are checked before anything is written, so a missing file copies nothing.
  * A raw object that already holds the same bytes (same size and the source ETag recorded in its
  * metadata, or an equal ETag) is skipped, so re-running copies nothing and fires no new events.
  */
 export async function importPublicDataset(
   s3: S3Client,
-  { source, rawBucket, log }: { source: ImportSource; rawBucket: string; log?: Logger },
+  {
+    source,
+    rawBucket,
+    processedBucket,
+    replaceReference,
+    log,
+  }: { source: ImportSource; rawBucket: string; processedBucket: string; replaceReference?: string; log?: Logger },
 ): Promise<ImportSummary> {
   const files = mnistFileNames();
   const heads = await Promise.all(files.map((file) => headSource(s3, source, file)));
@@ -34,11 +44,19 @@ export async function importPublicDataset(
   if (missing.length > 0)
     throw new ImportError(`public dataset incomplete, nothing copied: missing ${missing.join(', ')}`);
 
+  // The reference set first: it is in place before the copies below start preprocess and training.
+  const reference = await importReferenceSet(s3, {
+    source,
+    processedBucket,
+    replaceReason: replaceReference,
+    log,
+  });
   const summary: ImportSummary = {
     source: `s3://${source.bucket}/${source.prefix}`,
     dataset: DEFAULT_DATASET,
     copied: [],
     skipped: [],
+    reference,
   };
   for (const [i, file] of files.entries()) {
     const head = heads[i]!;

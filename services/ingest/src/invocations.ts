@@ -2,16 +2,22 @@
 import { forEachS3Object, type Settled } from '@digits/lambda-kit';
 import type { S3Event } from '@digits/common';
 import type { ImportConfig, InboxConfig } from './config';
-import { parseImportInput } from './import-input';
+import { parseImportRequest } from './import-input';
 import { importPublicDataset, type ImportSummary } from './import-public-dataset';
 import { processInboxUpload, type InboxOutcome } from './process-inbox-upload';
 import type { Services } from './services';
 
-/** `sls invoke -f importPublicDataset [--data '{"bucket": "...", "prefix": "..."}']` */
+/** `sls invoke -f importPublicDataset [--data '{"bucket": "...", "prefix": "...", "replaceReference": "<why>"}']` */
 export async function onImportPublicDataset(event: unknown, services: Services<ImportConfig>): Promise<ImportSummary> {
   const { config, s3, logger } = services;
-  const source = parseImportInput(event, config.publicDataset);
-  const summary = await importPublicDataset(s3, { source, rawBucket: config.rawBucket, log: logger });
+  const { source, replaceReference } = parseImportRequest(event, config.publicDataset);
+  const summary = await importPublicDataset(s3, {
+    source,
+    rawBucket: config.rawBucket,
+    processedBucket: config.processedBucket,
+    replaceReference,
+    log: logger,
+  });
   logger.info('public dataset imported', { ...summary });
   return summary;
 }

@@ -45,11 +45,16 @@ export type EndpointSettings =
   | { mode: 'serverless'; memoryMb: number; maxConcurrency: number }
   | { mode: 'instance'; instanceType: string; instanceCount: number };
 
+/** What the gate (gate.ts) demands of a model's scores on the stage's reference set. */
 export interface GateSettings {
-  /** Lowest test accuracy a model may have to be deployed. */
+  /** Lowest overall reference accuracy a model may have to be deployed. */
   minAccuracy: number;
-  /** How much worse than the live model's test accuracy a new model may be. */
+  /** How much worse than the live model's overall reference accuracy a new model may be. */
   maxRegression: number;
+  /** How much any one class's reference accuracy may drop below the live model's (0.01 = 1 point). */
+  classMaxDrop: number;
+  /** Lowest reference accuracy any one class may have. */
+  classFloor: number;
 }
 
 export interface DeploySettings {
@@ -61,9 +66,15 @@ export interface DeploySettings {
   endpoint: EndpointSettings;
 }
 
-export interface RollbackSettings {
+/** What confirmDeployment needs: the registry and the endpoint. */
+export interface RegistrySettings {
   artifactsBucket: string;
   endpointName: string;
+}
+
+/** Rollback also passes its target through the gate (gate.ts), like a new model. */
+export interface RollbackSettings extends RegistrySettings {
+  gate: GateSettings;
 }
 
 function jobPrefix(read: EnvReader): string {
@@ -144,22 +155,29 @@ function readEndpointSettings(read: EnvReader): EndpointSettings {
 
 export function readDeployConfig(env: Env = process.env): DeploySettings & FunctionConfig {
   const read = envReader(env);
-  const fraction = { min: 0, max: 1, integer: false };
   return {
     artifactsBucket: read.string(ENV.artifactsBucket),
     endpointName: read.string(ENV.endpointName),
     jobPrefix: jobPrefix(read),
     roleArn: read.string(ENV.sageMakerRoleArn),
-    gate: {
-      minAccuracy: read.number(ENV.gateMinAccuracy, fraction),
-      maxRegression: read.number(ENV.gateMaxRegression, fraction),
-    },
+    gate: readGateSettings(read),
     endpoint: readEndpointSettings(read),
     logLevel: read.logLevel(),
   };
 }
 
-export function readRollbackConfig(env: Env = process.env): RollbackSettings & FunctionConfig {
+function readGateSettings(read: EnvReader): GateSettings {
+  const fraction = { min: 0, max: 1, integer: false };
+  return {
+    minAccuracy: read.number(ENV.gateMinAccuracy, fraction),
+    maxRegression: read.number(ENV.gateMaxRegression, fraction),
+    classMaxDrop: read.number(ENV.gateClassMaxDrop, fraction),
+    classFloor: read.number(ENV.gateClassFloor, fraction),
+  };
+}
+
+/** confirmDeployment reads and writes the registry and describes the endpoint. */
+export function readConfirmDeploymentConfig(env: Env = process.env): RegistrySettings & FunctionConfig {
   const read = envReader(env);
   return {
     artifactsBucket: read.string(ENV.artifactsBucket),
@@ -168,8 +186,9 @@ export function readRollbackConfig(env: Env = process.env): RollbackSettings & F
   };
 }
 
-/** confirmDeployment reads and writes the registry and describes the endpoint: what rollback knows. */
-export const readConfirmDeploymentConfig = readRollbackConfig;
+export function readRollbackConfig(env: Env = process.env): RollbackSettings & FunctionConfig {
+  return { ...readConfirmDeploymentConfig(env), gate: readGateSettings(envReader(env)) };
+}
 
 /** reconcile starts training (startTraining's settings) and reads the stage endpoint. */
 export function readReconcileConfig(

@@ -32,7 +32,7 @@ import { decideGate } from './gate';
 import { isStageJob, stageNamePrefix } from './job-name';
 import { DeploymentLog, deploymentRequest, type DeploymentRequest } from './deployments';
 import { syncLiveWithEndpoint, type SyncOutcome } from './endpoint-truth';
-import { readModelEvaluation } from './model-evaluation';
+import { readModelReport, type ModelReport } from './model-evaluation';
 import { ModelRegistry, liveEntry, wasLive } from './registry';
 
 export interface DeployDeps {
@@ -43,6 +43,8 @@ export interface DeployDeps {
   now?: () => Date;
   /** Waiting for an endpoint that is still creating/updating (a previous deploy) before switching it. */
   busyWait?: BusyWait;
+  /** Reads a model's metadata.json from its artifact (default: readModelReport over `s3`). */
+  readReport?: (artifactUri: string) => Promise<ModelReport>;
 }
 
 /**
@@ -147,8 +149,13 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
     return { action: 'not-deployed', trainingJobName: name, reason: existing.gate.reason, record: existing };
   }
 
-  const refuse = async (reason: string): Promise<DeployOutcome> => {
-    const record = recordFromJob(detail, job, { deploy: false, reason }, now());
+  const refuse = async (
+    decision: string | GateDecision,
+    scored = recordFromJob(detail, job, { deploy: false, reason: '' }, now()),
+  ): Promise<DeployOutcome> => {
+    const gate = typeof decision === 'string' ? { deploy: false as const, reason: decision } : decision;
+    const reason = gate.reason;
+    const record: ModelRecord = { ...scored, gate };
     await registry.putRecord(record);
     logger.warn('model not deployed; the live endpoint is untouched', {
       trainingJobName: name,
@@ -168,8 +175,27 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
   if (!draft.modelArtifact) return refuse('the completed job names no model artifact');
   if (!draft.image) return refuse('the completed job names no image');
 
-  const gate = decideGate(draft.metrics[GATE_METRIC], live?.pointer, settings.gate);
-  if (!gate.deploy) return refuse(gate.reason);
+  // The gate judges the reference scores in metadata.json: no report, nothing to judge (refused).
+  const readReport = deps.readReport ?? ((uri: string) => readModelReport(s3, uri));
+  const report = await readReport(draft.modelArtifact).catch((e: Error) => {
+    logger.warn('model report unreadable: metadata.json could not be read from the artifact', {
+      trainingJobName: name,
+      error: e.message,
+    });
+    return undefined;
+  });
+  const liveRecord = live && (await registry.getRecord(live.pointer.trainingJobName));
+  const gate = decideGate(
+    { reference: report?.reference, testAccuracy: draft.metrics[GATE_METRIC] },
+    live && { trainingJobName: live.pointer.trainingJobName, reference: liveRecord?.reference },
+    settings.gate,
+  );
+  const scored: ModelRecord = {
+    ...draft,
+    ...(report ? { evaluation: report.evaluation } : {}),
+    ...(report?.reference ? { reference: report.reference } : {}),
+  };
+  if (!gate.deploy) return refuse(gate, scored);
 
   const modelName = name;
   const endpointConfigName = name;
@@ -192,15 +218,7 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
       ),
     ),
   );
-  // The per-class report is for people (GET /model); a model is deployed whether or not it can be read.
-  const evaluation = await readModelEvaluation(s3, draft.modelArtifact).catch((e: Error) => {
-    logger.warn('model report not recorded: metadata.json could not be read from the artifact', {
-      trainingJobName: name,
-      error: e.message,
-    });
-    return undefined;
-  });
-  const record: ModelRecord = { ...draft, gate, modelName, endpointConfigName, ...(evaluation ? { evaluation } : {}) };
+  const record: ModelRecord = { ...scored, gate, modelName, endpointConfigName };
   await registry.putRecord(record);
 
   const endpointChange = await pointEndpointAt(
@@ -215,7 +233,7 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
     trainingJobName: name,
     modelName,
     endpointConfigName,
-    testAccuracy: draft.metrics[GATE_METRIC]!,
+    testAccuracy: draft.metrics[GATE_METRIC] ?? report!.reference!.accuracy,
     deployedAt: now().toISOString(),
   };
   const history = live ? [...live.pointer.history, liveEntry(live.pointer)] : [];

@@ -10,6 +10,7 @@ import {
   modelEvaluation,
   parseModelMetadata,
   type ModelEvaluation,
+  type ReferenceScores,
 } from '@digits/common';
 import { Parser } from 'tar';
 
@@ -21,7 +22,19 @@ export class ModelEvaluationError extends Error {
   override name = 'ModelEvaluationError';
 }
 
+/** What the registry record and the gate take from a model's metadata.json. */
+export interface ModelReport {
+  /** Scores on the dataset's own test split. */
+  evaluation: ModelEvaluation;
+  /** Scores on the stage's reference set; absent if the job had no reference channel. */
+  reference?: ReferenceScores;
+}
+
 export async function readModelEvaluation(s3: S3Client, artifactUri: string): Promise<ModelEvaluation> {
+  return (await readModelReport(s3, artifactUri)).evaluation;
+}
+
+export async function readModelReport(s3: S3Client, artifactUri: string): Promise<ModelReport> {
   const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(artifactUri);
   if (!m) throw new ModelEvaluationError(`${artifactUri} is not an s3:// URI`);
   const res = await s3.send(new GetObjectCommand({ Bucket: m[1], Key: m[2] }));
@@ -31,7 +44,8 @@ export async function readModelEvaluation(s3: S3Client, artifactUri: string): Pr
   // the artifact's size (a wider model or an ensemble is still one small metadata.json).
   const text = await metadataFrom(res.Body as AsyncIterable<Uint8Array>, artifactUri);
   try {
-    return modelEvaluation(parseModelMetadata(text, `${artifactUri}: ${MODEL_METADATA_FILE}`));
+    const metadata = parseModelMetadata(text, `${artifactUri}: ${MODEL_METADATA_FILE}`);
+    return { evaluation: modelEvaluation(metadata), ...(metadata.reference ? { reference: metadata.reference } : {}) };
   } catch (e) {
     if (e instanceof ModelReportError) throw new ModelEvaluationError(e.message);
     throw e;

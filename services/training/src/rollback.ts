@@ -4,12 +4,16 @@
  *                           the current model leaves the history, so a second rollback goes one further back.
  *   {"trainingJobName"}   → that model, if its registry record says it passed the gate; the current
  *                           model joins the history (it was good, just not wanted now).
+ * Either way the target passes the same gate as a new model (gate.ts) on its recorded reference
+ * scores, without the comparison with the live model a rollback is usually made to escape: it
+ * must have reference scores, reach the minimum and every class floor.
  */
 import { DescribeEndpointConfigCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { GATE_METRIC, isNotFound, type LiveEntry, type LivePointer, type Logger } from '@digits/common';
 import type { RollbackSettings } from './config';
 import { pointEndpointAt, type EndpointChange } from './endpoint';
+import { decideGate } from './gate';
 import { RollbackError } from './errors';
 import { DeploymentLog, deploymentRequest, type DeploymentRequest } from './deployments';
 import { syncLiveWithEndpoint, type SyncOutcome } from './endpoint-truth';
@@ -92,6 +96,16 @@ export async function rollback(input: RollbackInput, deps: RollbackDeps): Promis
   const live = await registry.getLive();
   if (!live) throw new RollbackError('no model is live yet: nothing to roll back');
   const { target, history } = await chooseTarget(registry, live.pointer, input);
+  const targetRecord = await registry.getRecord(target.trainingJobName);
+  const gate = decideGate(
+    { reference: targetRecord?.reference, testAccuracy: targetRecord?.metrics[GATE_METRIC] },
+    undefined,
+    settings.gate,
+  );
+  if (!gate.deploy)
+    throw new RollbackError(
+      `${target.trainingJobName} does not pass the quality gate now (${gate.reason}); not rolling back`,
+    );
 
   try {
     await sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: target.endpointConfigName }));

@@ -12,6 +12,9 @@ import {
   manifestKey,
   parseManifest,
   parseManifestKey,
+  readReferenceManifest,
+  readReferencePointer,
+  ReferenceSetError,
   type Hyperparameters,
   type Logger,
   type Manifest,
@@ -92,6 +95,34 @@ async function readManifest(s3: S3Client, bucket: string, dataset: string, versi
   return manifest;
 }
 
+/**
+ * The stage's reference set version, checked to be stored. Without one (no import yet) the job
+ * still trains, but the gate will refuse its model for want of reference scores: said here too.
+ */
+async function currentReference(s3: S3Client, bucket: string, logger: Logger): Promise<string | undefined> {
+  try {
+    const found = await readReferencePointer(s3, bucket);
+    if (!found) {
+      logger.warn(
+        'no reference set in this stage: the model will have no reference scores and the gate will refuse it',
+        {
+          fix: 'sls invoke -f importPublicDataset (ingest)',
+        },
+      );
+      return undefined;
+    }
+    const { version } = found.pointer;
+    if (!(await readReferenceManifest(s3, bucket, version)))
+      throw new TrainingRequestError(
+        `reference set ${version} named by s3://${bucket}/_reference/current.json is not stored`,
+      );
+    return version;
+  } catch (e) {
+    if (e instanceof ReferenceSetError) throw new TrainingRequestError(e.message);
+    throw e;
+  }
+}
+
 export async function startTraining(input: StartTrainingInput, deps: StartTrainingDeps): Promise<StartTrainingResult> {
   const { s3, sagemaker, settings, logger } = deps;
   const overrides: Hyperparameters = (() => {
@@ -103,7 +134,8 @@ export async function startTraining(input: StartTrainingInput, deps: StartTraini
   })();
   const bucket = settings.processedBucket;
   const manifest = await readManifest(s3, bucket, input.dataset, input.version);
-  const planOf = (attempt: number) => planTrainingJob(manifest, bucket, overrides, settings, attempt);
+  const referenceVersion = await currentReference(s3, bucket, logger);
+  const planOf = (attempt: number) => planTrainingJob(manifest, bucket, overrides, settings, attempt, referenceVersion);
   const decision = await findAttempt(sagemaker, (attempt) => planOf(attempt).name, settings.maxAttempts);
   const ids = { dataset: manifest.dataset, version: manifest.version };
 
@@ -133,6 +165,7 @@ export async function startTraining(input: StartTrainingInput, deps: StartTraini
   }
   logger.info('training job started', {
     ...base,
+    referenceVersion: referenceVersion ?? 'none',
     ...(decision.previous ? { retryOf: decision.previous } : {}),
     hyperparameters: plan.hyperparameters,
     image: settings.imageUri,

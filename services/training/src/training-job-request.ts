@@ -1,6 +1,6 @@
 /**
  * The CreateTrainingJob request for one processed dataset version: the project's image, the
- * `train`/`test` channels from the manifest, output under the artifacts bucket, metric regexes and
+ * `train`/`test` channels from the manifest, the stage's `reference` channel, output under the artifacts bucket, metric regexes and
  * tags that tie the job to its data. Pure: no AWS calls.
  */
 import type { CreateTrainingJobRequest, Tag, TrainingInstanceType } from '@aws-sdk/client-sagemaker';
@@ -11,7 +11,9 @@ import {
   METRIC_DEFINITIONS,
   TRAINING_OUTPUT_PREFIX,
   manifestKey,
+  REFERENCE_CHANNEL,
   processedVersionPrefix,
+  referenceVersionPrefix,
   type Hyperparameters,
   type Manifest,
 } from '@digits/common';
@@ -24,6 +26,7 @@ export const TAG_KEYS = {
   datasetVersion: 'digits:dataset-version',
   manifest: 'digits:manifest',
   hyperparametersHash: 'digits:hyperparameters-hash',
+  referenceVersion: 'digits:reference-version',
 } as const;
 
 export interface PlannedTrainingJob {
@@ -68,6 +71,8 @@ export function planTrainingJob(
   overrides: Hyperparameters,
   settings: TrainingSettings,
   attempt = 1,
+  /** The stage's reference set version: scored through the `reference` channel (not part of the job's name). */
+  referenceVersion?: string,
 ): PlannedTrainingJob {
   const hyperparameters = effectiveHyperparameters(settings.defaultHyperparameters, overrides, manifest);
   const name = trainingJobName(settings.jobPrefix, manifest.dataset, manifest.version, hyperparameters, attempt);
@@ -79,7 +84,21 @@ export function planTrainingJob(
       Key: TAG_KEYS.hyperparametersHash,
       Value: hyperparametersHash(manifest.dataset, manifest.version, hyperparameters),
     },
+    ...(referenceVersion ? [{ Key: TAG_KEYS.referenceVersion, Value: referenceVersion }] : []),
   ];
+  const channel = (ChannelName: string, prefix: string) => ({
+    ChannelName,
+    ContentType: CSV_FORMAT.contentType,
+    CompressionType: 'None' as const,
+    InputMode: 'File' as const,
+    DataSource: {
+      S3DataSource: {
+        S3DataType: 'S3Prefix' as const,
+        S3Uri: `s3://${bucket}/${prefix}`,
+        S3DataDistributionType: 'FullyReplicated' as const,
+      },
+    },
+  });
   const request: CreateTrainingJobRequest = {
     TrainingJobName: name,
     RoleArn: settings.roleArn,
@@ -89,19 +108,12 @@ export function planTrainingJob(
       MetricDefinitions: METRIC_DEFINITIONS.map((m) => ({ Name: m.Name, Regex: m.Regex })),
     },
     HyperParameters: { ...hyperparameters } as Record<string, string>,
-    InputDataConfig: CHANNELS.map((channel) => ({
-      ChannelName: channel,
-      ContentType: CSV_FORMAT.contentType,
-      CompressionType: 'None',
-      InputMode: 'File',
-      DataSource: {
-        S3DataSource: {
-          S3DataType: 'S3Prefix',
-          S3Uri: `s3://${bucket}/${channelPrefix(manifest, channel)}`,
-          S3DataDistributionType: 'FullyReplicated',
-        },
-      },
-    })),
+    // The reference channel (its manifest + shards) lets the trainer score the model on the same
+    // images as every other model of the stage; the gate judges those scores.
+    InputDataConfig: [
+      ...CHANNELS.map((split) => channel(split, channelPrefix(manifest, split))),
+      ...(referenceVersion ? [channel(REFERENCE_CHANNEL, referenceVersionPrefix(referenceVersion))] : []),
+    ],
     // SageMaker writes <S3OutputPath>/<job>/output/model.tar.gz: the layout keys.ts documents.
     OutputDataConfig: { S3OutputPath: `s3://${settings.artifactsBucket}/${TRAINING_OUTPUT_PREFIX.replace(/\/$/, '')}` },
     ResourceConfig: {

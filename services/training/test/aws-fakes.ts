@@ -4,6 +4,10 @@
  * left behind. Errors carry the names and messages AWS uses.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { create as createTar } from 'tar';
 import {
   GetObjectCommand,
   ListObjectsV2Command,
@@ -30,6 +34,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import type { DeploySettings, TrainingSettings } from '../src/config';
+import type { ModelReport } from '../src/model-evaluation';
 import {
   ENDPOINT_STATE_CHANGE,
   manifestKey,
@@ -37,6 +42,10 @@ import {
   type EndpointStateChangeEvent,
   type Logger,
   type Manifest,
+  type ModelMetadata,
+  type ReferenceScores,
+  MODEL_METADATA_FILE,
+  encodeModelMetadata,
 } from '@digits/common';
 
 export function s3Error(name: string, status: number, message = name): S3ServiceException {
@@ -50,7 +59,7 @@ export function sageMakerError(name: string, message: string): SageMakerServiceE
 export interface FakeS3 {
   client: S3Client;
   mock: AwsClientStub<S3Client>;
-  objects: Map<string, { body: string; etag: string }>;
+  objects: Map<string, { body: string; etag: string; bytes?: Buffer }>;
   put(bucket: string, key: string, body: unknown): void;
   json<T>(bucket: string, key: string): T | undefined;
 }
@@ -58,14 +67,21 @@ export interface FakeS3 {
 export function fakeS3(): FakeS3 {
   const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   const mock = mockClient(client);
-  const objects = new Map<string, { body: string; etag: string }>();
+  const objects = new Map<string, { body: string; etag: string; bytes?: Buffer }>();
   const id = (bucket: string | undefined, key: string | undefined) => `${bucket}/${key}`;
   const store = (bucket: string, key: string, body: string) =>
     objects.set(id(bucket, key), { body, etag: `"${createHash('md5').update(body).digest('hex')}"` });
   mock.on(GetObjectCommand).callsFake(async (input: { Bucket: string; Key: string }) => {
     const found = objects.get(id(input.Bucket, input.Key));
     if (!found) throw s3Error('NoSuchKey', 404, 'The specified key does not exist.');
-    return { ETag: found.etag, Body: { transformToString: async () => found.body } };
+    const bytes = found.bytes ?? Buffer.from(found.body);
+    const Body = {
+      transformToString: async () => found.body,
+      async *[Symbol.asyncIterator]() {
+        yield bytes;
+      },
+    };
+    return { ETag: found.etag, ContentLength: bytes.length, Body };
   });
   mock.on(PutObjectCommand).callsFake(async (input: PutObjectCommandInput) => {
     const existing = objects.get(id(input.Bucket, input.Key));
@@ -86,7 +102,12 @@ export function fakeS3(): FakeS3 {
     client,
     mock,
     objects,
-    put: (bucket, key, body) => store(bucket, key, typeof body === 'string' ? body : JSON.stringify(body)),
+    put: (bucket, key, body) => {
+      if (Buffer.isBuffer(body)) {
+        store(bucket, key, '');
+        objects.get(id(bucket, key))!.bytes = body;
+      } else store(bucket, key, typeof body === 'string' ? body : JSON.stringify(body));
+    },
     json: <T>(bucket: string, key: string) => {
       const found = objects.get(id(bucket, key));
       return found ? (JSON.parse(found.body) as T) : undefined;
@@ -233,13 +254,13 @@ export const ENDPOINT = 'digits-test';
 export const ROLE_ARN = 'arn:aws:iam::123456789012:role/digits-test-sagemaker';
 export const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/digits-test-model:latest';
 
-/** deployModel's settings in the unit tests: the documented defaults (gate 0.98 / 0.005, serverless 2048 MB × 5). */
+/** deployModel's settings in the unit tests: the documented defaults (gate 0.98 / 0.005 / 1 point / floor 0.9, serverless 2048 MB × 5). */
 export const DEPLOY_SETTINGS: DeploySettings = {
   artifactsBucket: ARTIFACTS,
   endpointName: ENDPOINT,
   jobPrefix: PREFIX,
   roleArn: ROLE_ARN,
-  gate: { minAccuracy: 0.98, maxRegression: 0.005 },
+  gate: { minAccuracy: 0.98, maxRegression: 0.005, classMaxDrop: 0.01, classFloor: 0.9 },
   endpoint: { mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 },
 };
 
@@ -334,4 +355,74 @@ export function memoryLogger(): Logger & {
   const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
     void lines.push({ level, message, fields });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+export const REFERENCE_VERSION = 'r-0123456789abcdef';
+
+/** Reference scores with every class at `accuracy` (1,000 images a class; the matrix rounded). */
+export function evenReferenceScores(accuracy: number, version = REFERENCE_VERSION): ReferenceScores {
+  const right = Math.round(accuracy * 1000);
+  return {
+    version,
+    rows: 10_000,
+    accuracy,
+    perClassAccuracy: Array<number>(10).fill(accuracy),
+    confusionMatrix: Array.from({ length: 10 }, (_, d) =>
+      Array.from({ length: 10 }, (_, p) => (p === d ? right : p === (d + 1) % 10 ? 1000 - right : 0)),
+    ),
+  };
+}
+
+/** A model.tar.gz holding just metadata.json, scored `accuracy` on the reference set in every class. */
+export function modelArtifact(accuracy: number, version = REFERENCE_VERSION): Buffer {
+  const reference = evenReferenceScores(accuracy, version);
+  const metadata: ModelMetadata = {
+    hyperparameters: { epochs: 1 },
+    trainRows: 1000,
+    testRows: 10_000,
+    testAccuracy: accuracy,
+    perClassAccuracy: reference.perClassAccuracy,
+    confusionMatrix: reference.confusionMatrix,
+    trainingSeconds: 1,
+    trainedAt: '2025-01-02T00:00:00.000Z',
+    versions: {},
+    backend: 'wasm',
+    input: { shape: [28, 28, 1], scale: '0..1' },
+    reference,
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'model-artifact-'));
+  try {
+    writeFileSync(join(dir, MODEL_METADATA_FILE), encodeModelMetadata(metadata));
+    createTar({ gzip: true, sync: true, cwd: dir, file: join(dir, 'model.tar.gz') }, [MODEL_METADATA_FILE]);
+    return readFileSync(join(dir, 'model.tar.gz'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A completed job whose artifact (in the fake S3) holds a model report scored `accuracy`. */
+export function completedJobWithArtifact(s3: FakeS3, name: string, accuracy: number): DescribeTrainingJobResponse {
+  s3.put(ARTIFACTS, `training/${name}/output/model.tar.gz`, modelArtifact(accuracy));
+  return completedJob(name, accuracy);
+}
+
+/**
+ * deployModel's `readReport` for the fakes: a job's metadata.json scores it on the reference set
+ * as its final test_accuracy says (every class alike); a job without one has no readable report.
+ */
+export function reportsOf(sm: FakeSageMaker): (artifactUri: string) => Promise<ModelReport> {
+  return async (uri) => {
+    const name = /\/training\/([^/]+)\/output\//.exec(uri)?.[1] ?? '';
+    const accuracy = sm.jobs.get(name)?.FinalMetricDataList?.find((m) => m.MetricName === 'test_accuracy')?.Value;
+    if (accuracy === undefined) throw new Error(`${uri} holds no metadata.json`);
+    const reference = evenReferenceScores(accuracy);
+    return {
+      evaluation: {
+        testRows: 1000,
+        perClassAccuracy: reference.perClassAccuracy,
+        confusionMatrix: reference.confusionMatrix,
+      },
+      reference,
+    };
+  };
 }

@@ -52,7 +52,7 @@ describe('readStartTrainingConfig', () => {
 describe('readDeployConfig', () => {
   it('reads a serverless endpoint and the gate', () => {
     expect(readDeployConfig(deploy)).toMatchObject({
-      gate: { minAccuracy: 0.98, maxRegression: 0.005 },
+      gate: { minAccuracy: 0.98, maxRegression: 0.005, classMaxDrop: 0.01, classFloor: 0.9 },
       endpoint: { mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 },
       logLevel: 'info',
     });
@@ -66,9 +66,10 @@ describe('readDeployConfig', () => {
         ENDPOINT_INSTANCE_TYPE: 'ml.c5.large',
         ENDPOINT_INSTANCE_COUNT: '2',
         GATE_MIN_ACCURACY: '0.5',
+        GATE_CLASS_FLOOR: '0.8',
       }),
     ).toMatchObject({
-      gate: { minAccuracy: 0.5 },
+      gate: { minAccuracy: 0.5, classFloor: 0.8 },
       endpoint: { mode: 'instance', instanceType: 'ml.c5.large', instanceCount: 2 },
     });
   });
@@ -89,12 +90,20 @@ describe('readDeployConfig', () => {
   });
 });
 
+const gateEnv = {
+  GATE_MIN_ACCURACY: '0.98',
+  GATE_MAX_REGRESSION: '0.005',
+  GATE_CLASS_MAX_DROP: '0.01',
+  GATE_CLASS_FLOOR: '0.9',
+};
+
 describe('readRollbackConfig', () => {
-  it('needs only the registry and the endpoint', () => {
-    expect(readRollbackConfig(stage)).toEqual({
+  it('needs the registry, the endpoint and the gate', () => {
+    expect(readRollbackConfig({ ...stage, ...gateEnv })).toEqual({
       artifactsBucket: ARTIFACTS,
       endpointName: ENDPOINT,
       logLevel: 'info',
+      gate: { minAccuracy: 0.98, maxRegression: 0.005, classMaxDrop: 0.01, classFloor: 0.9 },
     });
   });
 });

@@ -24,6 +24,9 @@ import {
   settle,
   type FakeS3,
   type FakeSageMaker,
+  REFERENCE_VERSION,
+  evenReferenceScores,
+  reportsOf,
 } from './aws-fakes';
 import { trainingJobStateChange as stateChange } from '@digits/test-kit';
 
@@ -47,6 +50,7 @@ beforeEach(() => {
     logger,
     now: () => new Date((clock += 1000)),
     busyWait: { maxWaitMs: 0, pollMs: 0 },
+    readReport: reportsOf(sm),
   };
 });
 
@@ -155,7 +159,9 @@ describe('deployModel', () => {
 
     const out = await finish(weak, 0.9712);
 
-    const reason = 'test_accuracy 0.9712 is below the minimum 0.98';
+    const reason = expect.stringMatching(
+      /^reference r-0123456789abcdef: reference accuracy 0.9712 is below the minimum 0.98; .*uploaded test split: test_accuracy 0.9712 \(not judged\)$/,
+    );
     expect(out).toMatchObject({ action: 'not-deployed', reason });
     expect(sm.models.has(weak)).toBe(false);
     expect(sm.configs.has(weak)).toBe(false);
@@ -165,7 +171,13 @@ describe('deployModel', () => {
     expect(record(weak)).toMatchObject({
       status: 'Completed',
       metrics: { test_accuracy: 0.9712 },
-      gate: { deploy: false, reason },
+      gate: {
+        deploy: false,
+        reason,
+        referenceVersion: REFERENCE_VERSION,
+        failedClasses: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+      },
+      reference: { version: REFERENCE_VERSION, accuracy: 0.9712 },
     });
     expect(record(weak)?.modelName).toBeUndefined();
     expect(logger.lines).toContainEqual(
@@ -187,21 +199,33 @@ describe('deployModel', () => {
     expect(close).toMatchObject({ action: 'deploy-requested', endpointChange: 'updated' });
   });
 
-  it('a job that reported no test_accuracy is refused', async () => {
+  it('a model without reference scores (no readable report) is refused', async () => {
     const out = await finish(`${PREFIX}--mnist-aaaa-1111111111`, undefined);
 
-    expect(out).toMatchObject({ action: 'not-deployed', reason: 'the job reported no final test_accuracy' });
+    expect(out).toMatchObject({
+      action: 'not-deployed',
+      reason: expect.stringMatching(/^the candidate has no reference scores/),
+    });
     expect(calls(CreateModelCommand)).toBe(0);
   });
 
   it('takes the final metric from the event when DescribeTrainingJob lacks it', async () => {
     const job = `${PREFIX}--mnist-aaaa-1111111111`;
     sm.jobs.set(job, completedJob(job, undefined));
+    const reference = evenReferenceScores(0.9931);
+    const readReport = async () => ({
+      evaluation: {
+        testRows: 1,
+        perClassAccuracy: reference.perClassAccuracy,
+        confusionMatrix: reference.confusionMatrix,
+      },
+      reference,
+    });
 
     const out = await deployModel(
       stateChange({ TrainingJobName: job, FinalMetricDataList: [{ MetricName: 'test_accuracy', Value: 0.9931 }] })
         .detail,
-      deps,
+      { ...deps, readReport },
     );
 
     expect(out).toMatchObject({ action: 'deploy-requested' });

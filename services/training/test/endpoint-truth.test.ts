@@ -26,6 +26,7 @@ import {
   settle,
   type FakeS3,
   type FakeSageMaker,
+  reportsOf,
 } from './aws-fakes';
 import { trainingJobStateChange as stateChange } from '@digits/test-kit';
 
@@ -51,6 +52,7 @@ beforeEach(() => {
     logger,
     now,
     busyWait: { maxWaitMs: 0, pollMs: 0 },
+    readReport: reportsOf(sm),
   };
   truth = {
     s3: s3.client,
@@ -254,7 +256,7 @@ describe('races: the endpoint current config is the truth', () => {
     trained(C, 0.992);
 
     // The rollback (to A) is accepted; deploy C waits for it to finish, then replaces it.
-    const rolled = await rollback({}, truth);
+    const rolled = await rollback({}, { ...truth, settings: { ...truth.settings, gate: DEPLOY_SETTINGS.gate } });
     const waitThenSettle = { maxWaitMs: 60_000, pollMs: 1, sleep: async () => settle(sm) };
     const deployed = await finish(C, { ...deploy, busyWait: waitThenSettle });
     expect(rolled).toMatchObject({ to: A, sync: { action: 'endpoint-not-in-service' } });
@@ -275,7 +277,7 @@ describe('races: the endpoint current config is the truth', () => {
     settle(sm);
     await confirm();
 
-    await rollback({}, truth);
+    await rollback({}, { ...truth, settings: { ...truth.settings, gate: DEPLOY_SETTINGS.gate } });
     settle(sm);
     await confirm();
     expect(live()).toMatchObject({ trainingJobName: A, history: [] });

@@ -1,7 +1,14 @@
 /** The environment serverless.yml gives each training function (its defaults), with the test names. */
 import { ARTIFACTS, ENDPOINT, IMAGE, PREFIX, PROCESSED, ROLE_ARN } from './aws-fakes';
 
-export const ROLLBACK_ENV = { LOG_LEVEL: 'info', ARTIFACTS_BUCKET: ARTIFACTS, ENDPOINT_NAME: ENDPOINT };
+const GATE_ENV = {
+  GATE_MIN_ACCURACY: '0.98',
+  GATE_MAX_REGRESSION: '0.005',
+  GATE_CLASS_MAX_DROP: '0.01',
+  GATE_CLASS_FLOOR: '0.9',
+};
+
+export const ROLLBACK_ENV = { LOG_LEVEL: 'info', ARTIFACTS_BUCKET: ARTIFACTS, ENDPOINT_NAME: ENDPOINT, ...GATE_ENV };
 
 const STAGE_ENV = {
   ...ROLLBACK_ENV,
@@ -24,6 +31,8 @@ export const DEPLOY_ENV = {
   ...STAGE_ENV,
   GATE_MIN_ACCURACY: '0.98',
   GATE_MAX_REGRESSION: '0.005',
+  GATE_CLASS_MAX_DROP: '0.01',
+  GATE_CLASS_FLOOR: '0.9',
   ENDPOINT_MODE: 'serverless',
   SERVERLESS_MEMORY_MB: '2048',
   SERVERLESS_MAX_CONCURRENCY: '5',

@@ -1,40 +1,115 @@
+/**
+ * The quality gate judges candidate and live model on the same reference set, class by class:
+ * overall within the tolerance of the live model, no class dropping more than the per-class
+ * tolerance, every class above the floor, and nothing decided on missing or stale scores.
+ */
+import type { ReferenceScores } from '@digits/common';
 import { decideGate } from '../src/gate';
 
-const gate = { minAccuracy: 0.98, maxRegression: 0.005 };
-const live = { trainingJobName: 'digits-dev-mnist-live', testAccuracy: 0.992 };
+const gate = { minAccuracy: 0.9, maxRegression: 0.005, classMaxDrop: 0.01, classFloor: 0.85 };
+const V1 = 'r-0123456789abcdef';
+const V2 = 'r-fedcba9876543210';
+
+function scores(perClass: number[], version = V1): ReferenceScores {
+  const rows = 1000;
+  return {
+    version,
+    rows: rows * 10,
+    accuracy: perClass.reduce((a, b) => a + b, 0) / 10,
+    perClassAccuracy: perClass,
+    confusionMatrix: perClass.map((a, d) =>
+      Array.from({ length: 10 }, (_, p) =>
+        p === d ? Math.round(a * rows) : p === (d + 1) % 10 ? rows - Math.round(a * rows) : 0,
+      ),
+    ),
+  };
+}
+const even = (a: number) => Array<number>(10).fill(a);
+const live = { trainingJobName: 'digits-dev--mnist-live', reference: scores(even(0.95)) };
+const candidate = (perClass: number[], version = V1) => ({ reference: scores(perClass, version), testAccuracy: 0.99 });
 
 describe('decideGate', () => {
-  it('deploys the first model that reaches the minimum (the minimum itself included)', () => {
-    expect(decideGate(0.98, undefined, gate)).toEqual({
-      deploy: true,
-      reason: 'test_accuracy 0.98 reaches the minimum 0.98; no model is live yet',
-    });
+  it('deploys the first model whose reference scores reach the minimum and every floor', () => {
+    const d = decideGate(candidate(even(0.92)), undefined, gate);
+    expect(d.deploy).toBe(true);
+    expect(d.referenceVersion).toBe(V1);
+    expect(d.reason).toMatch(/reference r-0123456789abcdef: accuracy 0.92 reaches the minimum 0.9/);
+    expect(d.reason).toMatch(/no model is live yet/);
+    expect(d.reason).toMatch(/uploaded test split: test_accuracy 0.99 \(not judged\)/);
   });
 
-  it('refuses a model below the minimum', () => {
-    expect(decideGate(0.9799, undefined, gate)).toEqual({
-      deploy: false,
-      reason: 'test_accuracy 0.9799 is below the minimum 0.98',
-    });
+  it('deploys a candidate no worse overall and in no class beyond the tolerances', () => {
+    const perClass = even(0.95);
+    perClass[3] = 0.94; // exactly one point down
+    const d = decideGate(candidate(perClass), live, gate);
+    expect(d).toMatchObject({ deploy: true, referenceVersion: V1 });
+    expect(d.reason).toMatch(/no class dropped more than 1 point/);
   });
 
-  it('allows a regression up to the margin, and refuses beyond it', () => {
-    expect(decideGate(0.987, live, gate).deploy).toBe(true); // exactly 0.005 worse
-    expect(decideGate(0.9869, live, gate)).toEqual({
-      deploy: false,
-      reason: "test_accuracy 0.9869 is worse than the live model's 0.992 (digits-dev-mnist-live) by more than 0.005",
-    });
+  it('refuses a candidate one class of which dropped more than the per-class tolerance, naming the class', () => {
+    const perClass = even(0.96);
+    perClass[7] = 0.935; // overall better, but class 7 is 1.5 points down
+    const d = decideGate(candidate(perClass), live, gate);
+    expect(d.deploy).toBe(false);
+    expect(d.failedClasses).toEqual([7]);
+    expect(d.reason).toMatch(
+      /^reference r-0123456789abcdef: class 7 dropped from 0\.95 to 0\.935 \(-1\.5 points, more than 1\)/,
+    );
   });
 
-  it('the minimum applies even when the live model is worse', () => {
-    expect(decideGate(0.97, { ...live, testAccuracy: 0.96 }, gate).deploy).toBe(false);
+  it('refuses a candidate one class of which is below the floor, even with no live model', () => {
+    const perClass = even(0.97);
+    perClass[7] = 0.02; // the poisoned 7s: every 7 answered 1
+    const d = decideGate(candidate(perClass), undefined, gate);
+    expect(d.deploy).toBe(false);
+    expect(d.failedClasses).toEqual([7]);
+    expect(d.reason).toMatch(/class 7 reference accuracy 0\.02 is below the floor 0\.85/);
   });
 
-  it('refuses when the metric is missing or not a number', () => {
-    expect(decideGate(undefined, live, gate)).toEqual({
-      deploy: false,
-      reason: 'the job reported no final test_accuracy',
-    });
-    expect(decideGate(Number.NaN, live, gate).deploy).toBe(false);
+  it('names every failing class once, floor and drop together', () => {
+    const perClass = even(0.96);
+    perClass[7] = 0.02;
+    perClass[2] = 0.93;
+    const d = decideGate(candidate(perClass), live, gate);
+    expect(d.failedClasses).toEqual([2, 7]);
+    expect(d.reason).toMatch(/class 7 .*below the floor/);
+    expect(d.reason).toMatch(/class 7 dropped from 0\.95 to 0\.02/);
+    expect(d.reason).toMatch(/class 2 dropped from 0\.95 to 0\.93/);
+  });
+
+  it('refuses an overall reference accuracy worse than the live one by more than the tolerance', () => {
+    const d = decideGate(
+      candidate(even(0.944)),
+      { ...live, reference: scores(even(0.95)) },
+      { ...gate, classMaxDrop: 0.1 },
+    );
+    expect(d.deploy).toBe(false);
+    expect(d.reason).toMatch(/reference accuracy 0\.944 is worse than the live model's 0\.95 .* by more than 0\.005/);
+  });
+
+  it('refuses below the minimum overall', () => {
+    expect(decideGate(candidate(even(0.89)), undefined, { ...gate, classFloor: 0 }).reason).toMatch(
+      /reference accuracy 0\.89 is below the minimum 0\.9/,
+    );
+  });
+
+  it('refuses when the live model was scored on another reference version (stale), naming both', () => {
+    const d = decideGate(candidate(even(0.99), V2), live, gate);
+    expect(d.deploy).toBe(false);
+    expect(d.reason).toMatch(
+      /live model digits-dev--mnist-live was scored on reference r-0123456789abcdef, the candidate on r-fedcba9876543210/,
+    );
+  });
+
+  it('refuses a candidate with no reference scores, whatever its own test split says', () => {
+    const d = decideGate({ testAccuracy: 1 }, undefined, gate);
+    expect(d.deploy).toBe(false);
+    expect(d.reason).toMatch(/the candidate has no reference scores/);
+  });
+
+  it('refuses when the live model has no reference scores to compare with', () => {
+    const d = decideGate(candidate(even(0.99)), { trainingJobName: 'digits-dev--old' }, gate);
+    expect(d.deploy).toBe(false);
+    expect(d.reason).toMatch(/live model digits-dev--old has no reference scores/);
   });
 });

@@ -13,6 +13,7 @@ import {
   ARTIFACTS,
   PREFIX,
   completedJob,
+  evenReferenceScores,
   fakeS3,
   fakeSageMaker,
   memoryLogger,
@@ -26,6 +27,7 @@ const confusionMatrix = Array.from({ length: 10 }, (_, actual) =>
   ),
 );
 const perClassAccuracy = confusionMatrix.map((row, d) => row[d]! / row.reduce((a, b) => a + b, 0));
+const reference = evenReferenceScores(0.99);
 const metadata: ModelMetadata = {
   hyperparameters: { epochs: 2 },
   trainRows: 8000,
@@ -108,53 +110,54 @@ describe('readModelEvaluation', () => {
 });
 
 describe('deployModel records the model report', () => {
-  const settings = DEPLOY_SETTINGS;
   const job = `${PREFIX}--mnist-0123456789ab-bbbbbbbbbb`;
 
-  it('copies metadata.json into the registry record of a deployed model', async () => {
-    const s3 = fakeS3();
-    const sm = fakeSageMaker();
-    sm.jobs.set(job, completedJob(job, 0.995));
-    serveArtifact(
-      s3,
-      `training/${job}/output/model.tar.gz`,
-      await modelTarball({ 'metadata.json': encodeModelMetadata(metadata) }),
-    );
-
-    const out = await deployModel(stateChange({ TrainingJobName: job }).detail, {
-      s3: s3.client,
-      sagemaker: sm.client,
-      settings,
-      logger: memoryLogger(),
-      busyWait: { maxWaitMs: 0, pollMs: 0 },
-    });
-
-    expect(out.action).toBe('deploy-requested');
-    expect(s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job))?.evaluation).toEqual({
-      testRows: 1005,
-      perClassAccuracy,
-      confusionMatrix,
-    });
-  });
-
-  it('still deploys, and says so, when the artifact has no readable report', async () => {
+  /** A completed job whose artifact holds `report` (none: no artifact at all), and its deployModel outcome. */
+  async function deployWith(report: ModelMetadata | undefined) {
     const s3 = fakeS3();
     const sm = fakeSageMaker();
     const logger = memoryLogger();
     sm.jobs.set(job, completedJob(job, 0.995));
-
+    if (report)
+      serveArtifact(
+        s3,
+        `training/${job}/output/model.tar.gz`,
+        await modelTarball({ 'metadata.json': encodeModelMetadata(report) }),
+      );
     const out = await deployModel(stateChange({ TrainingJobName: job }).detail, {
       s3: s3.client,
       sagemaker: sm.client,
-      settings,
+      settings: DEPLOY_SETTINGS,
       logger,
       busyWait: { maxWaitMs: 0, pollMs: 0 },
     });
+    return { out, sm, logger, record: s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job)) };
+  }
+
+  it('copies metadata.json into the registry record of a deployed model', async () => {
+    const { out, record } = await deployWith({ ...metadata, reference });
 
     expect(out.action).toBe('deploy-requested');
-    expect(s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(job))).not.toHaveProperty('evaluation');
+    expect(record?.evaluation).toEqual({ testRows: 1005, perClassAccuracy, confusionMatrix });
+    expect(record?.reference).toEqual(reference);
+    expect(record?.gate).toMatchObject({ deploy: true, referenceVersion: reference.version });
+  });
+
+  it('refuses a model whose metadata.json holds no reference scores, recording its test split scores', async () => {
+    const { out, record, sm } = await deployWith(metadata);
+
+    expect(out).toMatchObject({ action: 'not-deployed', reason: expect.stringMatching(/no reference scores/) });
+    expect(record?.evaluation?.testRows).toBe(1005);
+    expect(sm.models.has(job)).toBe(false);
+  });
+
+  it('refuses, and says so, when the artifact has no readable report', async () => {
+    const { out, record, logger } = await deployWith(undefined);
+
+    expect(out).toMatchObject({ action: 'not-deployed', reason: expect.stringMatching(/no reference scores/) });
+    expect(record).not.toHaveProperty('evaluation');
     expect(logger.lines).toContainEqual(
-      expect.objectContaining({ level: 'warn', message: expect.stringMatching(/model report not recorded/) }),
+      expect.objectContaining({ level: 'warn', message: expect.stringMatching(/model report unreadable/) }),
     );
   });
 });

@@ -25,6 +25,7 @@ import {
   type FakeS3,
   type FakeSageMaker,
   TRAINING_SETTINGS,
+  reportsOf,
 } from './aws-fakes';
 import { trainingJobStateChange as stateChange } from '@digits/test-kit';
 
@@ -121,7 +122,12 @@ describe('reconcile: manifests with no completed job', () => {
 
 describe('reconcile: the endpoint against live.json', () => {
   it('repairs live.json from the endpoint current config (a lost InService event)', async () => {
-    const deploy = { ...deps, settings: DEPLOY_SETTINGS, busyWait: { maxWaitMs: 0, pollMs: 0 } };
+    const deploy = {
+      ...deps,
+      settings: DEPLOY_SETTINGS,
+      busyWait: { maxWaitMs: 0, pollMs: 0 },
+      readReport: reportsOf(sm),
+    };
     const [a, b] = [`${PREFIX}--mnist-aaaa-1111111111-a1`, `${PREFIX}--mnist-bbbb-2222222222-a1`];
     const live = () => s3.json<LivePointer>(ARTIFACTS, REGISTRY_LIVE_KEY);
     sm.jobs.set(a, completedJob(a, 0.99));

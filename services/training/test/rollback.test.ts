@@ -1,5 +1,5 @@
 import { UpdateEndpointCommand } from '@aws-sdk/client-sagemaker';
-import { REGISTRY_LIVE_KEY, type LivePointer } from '@digits/common';
+import { REGISTRY_LIVE_KEY, modelRecordKey, type LivePointer, type ModelRecord } from '@digits/common';
 import { deployModel, type DeployDeps } from '../src/deploy-model';
 import { syncLiveWithEndpoint } from '../src/endpoint-truth';
 import { RollbackError } from '../src/errors';
@@ -17,6 +17,7 @@ import {
   settle,
   type FakeS3,
   type FakeSageMaker,
+  reportsOf,
 } from './aws-fakes';
 import { trainingJobStateChange as stateChange } from '@digits/test-kit';
 
@@ -43,11 +44,12 @@ beforeEach(async () => {
     settings: deploySettings,
     logger,
     busyWait: { maxWaitMs: 0, pollMs: 0 },
+    readReport: reportsOf(sm),
   };
   deps = {
     s3: s3.client,
     sagemaker: sm.client,
-    settings: { artifactsBucket: ARTIFACTS, endpointName: ENDPOINT },
+    settings: { artifactsBucket: ARTIFACTS, endpointName: ENDPOINT, gate: DEPLOY_SETTINGS.gate },
     logger,
   };
   for (const [job, accuracy] of [
@@ -114,12 +116,24 @@ describe('rollback', () => {
 
   it('refuses a model the gate refused, an unknown job, and the model already live — without touching the endpoint', async () => {
     await expect(rollback({ trainingJobName: WEAK }, deps)).rejects.toThrow(
-      /did not pass the quality gate \(test_accuracy 0.95 is below the minimum 0.98\)/,
+      /did not pass the quality gate \(reference r-0123456789abcdef: reference accuracy 0.95 is below the minimum 0.98;/,
     );
     await expect(rollback({ trainingJobName: `${PREFIX}--nope` }, deps)).rejects.toThrow(
       `no model record for training job ${PREFIX}--nope`,
     );
     await expect(rollback({ trainingJobName: C }, deps)).rejects.toThrow(`${C} is already live`);
+    expect(sm.mock.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
+    expect(live().trainingJobName).toBe(C);
+  });
+
+  it('passes the target through the same gate: a model recorded without reference scores is refused', async () => {
+    const record = s3.json<ModelRecord>(ARTIFACTS, modelRecordKey(B))!;
+    delete record.reference; // a model recorded before the stage had a reference set
+    s3.put(ARTIFACTS, modelRecordKey(B), record);
+
+    await expect(rollback({}, deps)).rejects.toThrow(
+      new RegExp(`${B} does not pass the quality gate now \\(the candidate has no reference scores`),
+    );
     expect(sm.mock.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
     expect(live().trainingJobName).toBe(C);
   });

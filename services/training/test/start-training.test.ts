@@ -3,7 +3,13 @@ import {
   DescribeTrainingJobCommand,
   type CreateTrainingJobRequest,
 } from '@aws-sdk/client-sagemaker';
-import { METRIC_DEFINITIONS, manifestKey } from '@digits/common';
+import {
+  METRIC_DEFINITIONS,
+  REFERENCE_POINTER_KEY,
+  manifestKey,
+  referenceManifestKey,
+  type ReferencePointer,
+} from '@digits/common';
 import { TrainingRequestError } from '../src/errors';
 import { onStartTraining } from '../src/invocations';
 import { parseStartTrainingInput, startTraining, type StartTrainingDeps } from '../src/start-training';
@@ -38,6 +44,71 @@ beforeEach(() => {
 
 const created = (): CreateTrainingJobRequest[] =>
   sm.mock.commandCalls(CreateTrainingJobCommand).map((c) => c.args[0].input);
+
+const REF = 'r-00112233445566ff';
+/** The stage's reference set as ingest's import stores it: the pointer and the version's manifest. */
+function putReference(version = REF, stored = true) {
+  const pointer: ReferencePointer = { version, setAt: '2025-01-01T00:00:00.000Z', reason: 'first import' };
+  s3.put(PROCESSED, REFERENCE_POINTER_KEY, pointer);
+  if (stored)
+    s3.put(PROCESSED, referenceManifestKey(version), {
+      schemaVersion: 1,
+      kind: 'reference-set',
+      version,
+      name: 'mnist-t10k',
+      rows: 10,
+      classCounts: Array(10).fill(1),
+      shards: [{ key: `_reference/${version}/data/part-00000.csv`, rows: 10, bytes: 100 }],
+      format: {},
+      source: { images: 'a', labels: 'b' },
+      createdAt: '2025-01-01T00:00:00.000Z',
+    });
+}
+
+describe('startTraining with the stage reference set', () => {
+  it('adds the reference channel (manifest + shards) and tags the version; the job name does not depend on it', async () => {
+    const m = manifest();
+    putManifest(s3, m);
+    const without = await startTraining({ dataset: m.dataset, version: m.version }, deps);
+    sm.jobs.clear();
+    putReference();
+
+    const withRef = await startTraining({ dataset: m.dataset, version: m.version }, deps);
+
+    expect(withRef.trainingJobName).toBe(without.trainingJobName);
+    const req = created()[1]!;
+    expect(req.InputDataConfig?.map((c) => [c.ChannelName, c.DataSource?.S3DataSource?.S3Uri])).toEqual([
+      ['train', `s3://${PROCESSED}/mnist/${m.version}/train/`],
+      ['test', `s3://${PROCESSED}/mnist/${m.version}/test/`],
+      ['reference', `s3://${PROCESSED}/_reference/${REF}/`],
+    ]);
+    expect(req.Tags).toContainEqual({ Key: 'digits:reference-version', Value: REF });
+  });
+
+  it('without a reference set, trains without the channel and warns that the gate will refuse the model', async () => {
+    const m = manifest();
+    putManifest(s3, m);
+    const logger = memoryLogger();
+
+    await startTraining({ dataset: m.dataset, version: m.version }, { ...deps, logger });
+
+    expect(created()[0]!.InputDataConfig?.map((c) => c.ChannelName)).toEqual(['train', 'test']);
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: expect.stringMatching(/no reference set/) }),
+    );
+  });
+
+  it('refuses a pointer naming a reference set that is not stored', async () => {
+    const m = manifest();
+    putManifest(s3, m);
+    putReference(REF, false);
+
+    await expect(startTraining({ dataset: m.dataset, version: m.version }, deps)).rejects.toThrow(
+      new TrainingRequestError(`reference set ${REF} named by s3://${PROCESSED}/_reference/current.json is not stored`),
+    );
+    expect(created()).toHaveLength(0);
+  });
+});
 
 describe('startTraining', () => {
   it('starts one job with the image, role, csv channels, output path, metrics, stopping condition and dataset tags', async () => {

@@ -28,8 +28,11 @@ import {
   createLogger,
   createS3Client,
   createSageMakerClient,
+  encodeReferenceSet,
   manifestKey,
   modelRecordKey,
+  setReferencePointer,
+  writeReferenceSet,
   type LivePointer,
   type Manifest,
   type ModelRecord,
@@ -37,7 +40,7 @@ import {
 import { readDeployConfig, readStartTrainingConfig } from '../src/config';
 import { onStartTraining, onTrainingStateChange } from '../src/invocations';
 import type { StartTrainingResult } from '../src/start-training';
-import { ARTIFACTS, ENDPOINT, IMAGE, PREFIX, PROCESSED, ROLE_ARN, manifest } from './aws-fakes';
+import { ARTIFACTS, ENDPOINT, IMAGE, PREFIX, PROCESSED, ROLE_ARN, manifest, modelArtifact } from './aws-fakes';
 import {
   s3Event,
   setProcessEnv,
@@ -64,6 +67,8 @@ const STAGE_ENV = {
   TRAINING_MAX_ATTEMPTS: '3',
   GATE_MIN_ACCURACY: '0.98',
   GATE_MAX_REGRESSION: '0.005',
+  GATE_CLASS_MAX_DROP: '0.01',
+  GATE_CLASS_FLOOR: '0.9',
   ENDPOINT_MODE: 'serverless',
   SERVERLESS_MEMORY_MB: '2048',
   SERVERLESS_MAX_CONCURRENCY: '5',
@@ -87,6 +92,7 @@ describe('training service against moto_server', () => {
   const deployDeps = () => ({ s3, sagemaker, settings: readDeployConfig(env()), logger });
   let m: Manifest;
   let first: StartTrainingResult;
+  let referenceVersion: string;
 
   beforeAll(async () => {
     server = await startMoto();
@@ -106,7 +112,27 @@ describe('training service against moto_server', () => {
     await s3.send(
       new PutObjectCommand({ Bucket: PROCESSED, Key: manifestKey(m.dataset, m.version), Body: JSON.stringify(m) }),
     );
+    // The stage's reference set as ingest's import stores it (the common writer, against moto's S3).
+    const labels = Uint8Array.from({ length: 20 }, (_, i) => i % 10);
+    const set = encodeReferenceSet({ images: new Uint8Array(20 * 784).fill(7), labels }, 20);
+    await writeReferenceSet(s3, PROCESSED, set, {
+      name: 'tiny',
+      source: { images: 'a', labels: 'b' },
+      now: new Date(),
+    });
+    referenceVersion = (await setReferencePointer(s3, PROCESSED, set.version, { reason: 'test', now: new Date() }))
+      .pointer.version;
   });
+
+  /** The model.tar.gz a real job would have left, its report scored `accuracy` on the reference set. */
+  const putArtifact = (job: string, accuracy: number) =>
+    s3.send(
+      new PutObjectCommand({
+        Bucket: ARTIFACTS,
+        Key: `training/${job}/output/model.tar.gz`,
+        Body: modelArtifact(accuracy, referenceVersion),
+      }),
+    );
 
   afterAll(async () => {
     s3?.destroy();
@@ -138,6 +164,7 @@ describe('training service against moto_server', () => {
     expect(job.InputDataConfig?.map((c) => [c.ChannelName, c.ContentType, c.DataSource?.S3DataSource?.S3Uri])).toEqual([
       ['train', 'text/csv', `s3://${PROCESSED}/mnist/${m.version}/train/`],
       ['test', 'text/csv', `s3://${PROCESSED}/mnist/${m.version}/test/`],
+      ['reference', 'text/csv', `s3://${PROCESSED}/_reference/${referenceVersion}/`],
     ]);
     expect(job.OutputDataConfig?.S3OutputPath).toBe(`s3://${ARTIFACTS}/training`);
     expect(job.StoppingCondition?.MaxRuntimeInSeconds).toBe(1800);
@@ -170,6 +197,7 @@ describe('training service against moto_server', () => {
   });
 
   it('deployModel on the Completed event creates the model, a serverless endpoint config and the endpoint', async () => {
+    await putArtifact(first.trainingJobName, 0.9912);
     const event = stateChange({
       TrainingJobName: first.trainingJobName,
       FinalMetricDataList: [{ MetricName: 'test_accuracy', Value: 0.9912 }],
@@ -231,6 +259,7 @@ describe('training service against moto_server', () => {
     )) as StartTrainingResult;
     expect(retrain.status).toBe('started');
     expect(retrain.trainingJobName).not.toBe(first.trainingJobName);
+    await putArtifact(retrain.trainingJobName, 0.95);
 
     const out = await onTrainingStateChange(
       stateChange({
@@ -240,14 +269,15 @@ describe('training service against moto_server', () => {
       deployDeps(),
     );
 
-    expect(out).toMatchObject({ action: 'not-deployed', reason: 'test_accuracy 0.95 is below the minimum 0.98' });
+    const reason = expect.stringMatching(/reference accuracy 0.95 is below the minimum 0.98/);
+    expect(out).toMatchObject({ action: 'not-deployed', reason });
     const endpoint = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }));
     expect(endpoint.EndpointConfigName).toBe(first.trainingJobName);
     await expect(sagemaker.send(new DescribeModelCommand({ ModelName: retrain.trainingJobName }))).rejects.toThrow(
       /Could not find model/,
     );
     const record = await readJson<ModelRecord>(modelRecordKey(retrain.trainingJobName));
-    expect(record).toMatchObject({ gate: { deploy: false, reason: 'test_accuracy 0.95 is below the minimum 0.98' } });
+    expect(record).toMatchObject({ gate: { deploy: false, reason }, reference: { version: referenceVersion } });
     expect((await readJson<LivePointer>(REGISTRY_LIVE_KEY)).trainingJobName).toBe(first.trainingJobName);
   });
 });

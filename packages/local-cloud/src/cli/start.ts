@@ -108,13 +108,17 @@ async function main(): Promise<void> {
     await stop(1);
     return;
   }
-  const model = await waitForModelRecord<{ trainingJobName?: string; metrics?: Record<string, number> }>(
-    cloud.apiUrl,
-    () => stopping,
-  );
+  const model = await waitForModelRecord<{
+    trainingJobName?: string;
+    metrics?: Record<string, number>;
+    reference?: { version: string; accuracy: number } | null;
+  }>(cloud.apiUrl, () => stopping);
+  const reference = model.reference
+    ? ` reference_accuracy=${model.reference.accuracy.toFixed(4)} (${model.reference.version})`
+    : '';
   progress.stage(
     'ready',
-    `/predict answered ${answer.digit} (label ${sample!.label}) for ${samplePath}; live model ${model.trainingJobName} test_accuracy=${model.metrics?.test_accuracy}`,
+    `/predict answered ${answer.digit} (label ${sample!.label}) for ${samplePath}; live model ${model.trainingJobName}${reference} test_accuracy=${model.metrics?.test_accuracy}`,
   );
   progress.line(`READY ${cloud.apiUrl}`);
   progress.line(`  curl -s -X POST -H 'content-type: image/png' --data-binary @${samplePath} ${cloud.apiUrl}/predict`);

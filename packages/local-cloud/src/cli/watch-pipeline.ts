@@ -57,9 +57,16 @@ export function watchPipeline(cloud: LocalCloud, progress: Progress): () => void
           readJson(bucket, key).then((r) => {
             const record = r as ModelRecord;
             const accuracy = record.metrics?.test_accuracy;
+            // The gate judges the reference set; the dataset's own test split is shown, labelled.
+            const scores = [
+              record.reference
+                ? `reference_accuracy=${record.reference.accuracy.toFixed(4)} (${record.reference.version})`
+                : '',
+              accuracy !== undefined ? `uploaded test split accuracy=${accuracy}` : '',
+            ].filter(Boolean);
             progress.stage(
               'gate',
-              `${record.trainingJobName} ${record.status}${accuracy !== undefined ? ` test_accuracy=${accuracy}` : ''}: ${record.gate.deploy ? 'DEPLOY' : 'REFUSED'} — ${record.gate.reason}`,
+              `${record.trainingJobName} ${record.status}${scores.length ? ` ${scores.join(', ')}` : ''}: ${record.gate.deploy ? 'DEPLOY' : 'REFUSED'} — ${record.gate.reason}`,
             );
           }),
         );

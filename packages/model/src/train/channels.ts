@@ -11,6 +11,7 @@ import {
   parseCsvRowsInto,
   type Channel,
   type LabelledImages,
+  type REFERENCE_CHANNEL,
 } from '@digits/common';
 import { TrainingInputError } from './errors';
 
@@ -18,11 +19,13 @@ export interface ChannelData extends LabelledImages {
   files: string[];
 }
 
-export function channelDir(mlRoot: string, channel: Channel): string {
+export type InputChannel = Channel | typeof REFERENCE_CHANNEL;
+
+export function channelDir(mlRoot: string, channel: InputChannel): string {
   return join(mlRoot, 'input', 'data', channel);
 }
 
-export async function readChannel(mlRoot: string, channel: Channel, maxRows = Infinity): Promise<ChannelData> {
+export async function readChannel(mlRoot: string, channel: InputChannel, maxRows = Infinity): Promise<ChannelData> {
   const dir = channelDir(mlRoot, channel);
   const files = await listCsvFiles(dir, channel);
   // Read every file (bounded by maxRows), count lines to size the arrays once, then parse.
@@ -55,7 +58,7 @@ export async function readChannel(mlRoot: string, channel: Channel, maxRows = In
   };
 }
 
-async function listCsvFiles(dir: string, channel: Channel): Promise<string[]> {
+async function listCsvFiles(dir: string, channel: InputChannel): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(dir, { recursive: true, withFileTypes: true });

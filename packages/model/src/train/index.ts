@@ -2,6 +2,7 @@
  * The `train` entrypoint of the SageMaker bring-your-own-container contract:
  *   <root>/input/config/hyperparameters.json  hyperparameters (strings)
  *   <root>/input/data/{train,test}/*.csv       channels (label + 784 pixels a row)
+ *   <root>/input/data/reference/               optional: the stage's reference set (reference.json + CSV)
  *   <root>/model/                              the trained model (SageMaker tars it)
  *   <root>/output/failure                      the reason, when training fails
  * <root> is $DIGITS_ML_ROOT, else /opt/ml.
@@ -14,6 +15,7 @@ import { backendDetails, initBackend } from '../backend';
 import { saveModel } from '../model-files';
 import { readChannel } from './channels';
 import { fit, metricLine, perClassAccuracy, type EpochMetrics } from './fit';
+import { readReferenceChannel, referenceMetricLine, scoreOnReference } from './reference';
 import { readHyperparameters, resolveTrainingConfig, type TrainingConfig } from './hyperparameters';
 import { buildClassifier, INPUT_SHAPE } from './model';
 
@@ -56,8 +58,9 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
     const loading = performance.now();
     const train = await readChannel(mlRoot, 'train', config.maxRows);
     const test = await readChannel(mlRoot, 'test', config.maxTestRows);
+    const referenceSet = await readReferenceChannel(mlRoot);
     log(
-      `data: ${train.rows} training rows from ${train.files.length} file(s), ${test.rows} test rows from ${test.files.length} file(s), read in ${secondsSince(loading).toFixed(1)} s`,
+      `data: ${train.rows} training rows from ${train.files.length} file(s), ${test.rows} test rows from ${test.files.length} file(s)${referenceSet ? `, reference set ${referenceSet.manifest.version} (${referenceSet.data.rows} rows)` : ', no reference set'}, read in ${secondsSince(loading).toFixed(1)} s`,
     );
 
     const classifier = buildClassifier(config.seed);
@@ -67,6 +70,8 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
       log(metricLine(m));
     });
 
+    const reference = referenceSet && scoreOnReference(classifier.model, referenceSet);
+    if (reference) log(referenceMetricLine(reference));
     const trainingSeconds = secondsSince(started);
     const metadata: ModelMetadata = {
       hyperparameters: hyperparameterRecord(config),
@@ -83,6 +88,7 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
       versions,
       backend,
       input: { shape: INPUT_SHAPE, scale: '0..1' },
+      ...(reference ? { reference } : {}),
     };
     const modelDir = join(mlRoot, 'model');
     await saveModel(classifier.model, modelDir, metadata);

@@ -6,7 +6,21 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PIXELS, encodeCsvRows, pairIdx, parseIdx, type Hyperparameters, type Split } from '@digits/common';
+import {
+  CSV_FORMAT,
+  PIXELS,
+  REFERENCE_CHANNEL,
+  REFERENCE_MANIFEST_FILE,
+  REFERENCE_SCHEMA_VERSION,
+  encodeCsvRows,
+  encodeReferenceSet,
+  pairIdx,
+  parseIdx,
+  referenceShardKey,
+  type Hyperparameters,
+  type ReferenceManifest,
+  type Split,
+} from '@digits/common';
 import { readMnistIdx } from '@digits/test-kit';
 
 export interface MnistRows {
@@ -54,4 +68,32 @@ export async function writeTrainingFolder(
     counts[split] = data.rows;
   }
   return { trainRows: counts.train, testRows: counts.test };
+}
+
+/** Write the `reference` channel as the pipeline stores it: reference.json + CSV shards of the first `rows` MNIST test images. */
+export async function writeReferenceChannel(root: string, rows: number): Promise<ReferenceManifest> {
+  const data = await readMnist('test', rows);
+  const set = encodeReferenceSet({ images: data.pixels, labels: data.labels }, data.rows);
+  const dir = join(root, 'input', 'data', REFERENCE_CHANNEL);
+  await mkdir(join(dir, 'data'), { recursive: true });
+  const shards = set.shards.map((s, i) => ({
+    key: referenceShardKey(set.version, i),
+    rows: s.rows,
+    bytes: s.csv.length,
+  }));
+  for (const [i, s] of set.shards.entries()) await writeFile(join(dir, 'data', `part-${i}.csv`), s.csv);
+  const manifest: ReferenceManifest = {
+    schemaVersion: REFERENCE_SCHEMA_VERSION,
+    kind: 'reference-set',
+    version: set.version,
+    name: 'mnist-t10k-head',
+    rows: set.rows,
+    classCounts: set.classCounts,
+    shards,
+    format: CSV_FORMAT,
+    source: { images: 'test', labels: 'test' },
+    createdAt: new Date().toISOString(),
+  };
+  await writeFile(join(dir, REFERENCE_MANIFEST_FILE), JSON.stringify(manifest));
+  return manifest;
 }

@@ -20,6 +20,8 @@ export async function liveModel(services: Services): Promise<HttpResponse> {
     gate: record?.gate ?? null,
     // Per-class accuracy and confusion matrix on the test set (null for records that predate them).
     evaluation: record?.evaluation ?? null,
+    // Overall and per-class accuracy on the stage's reference set, naming its version (what the gate judged).
+    reference: record?.reference ?? null,
     history: pointer.history,
   });
 }

@@ -269,6 +269,7 @@ describe('GET /model', () => {
       metrics: RECORD.metrics,
       gate: RECORD.gate,
       evaluation: null,
+      reference: null,
       history: [],
     });
   });

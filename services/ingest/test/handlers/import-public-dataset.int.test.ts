@@ -1,6 +1,15 @@
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { MNIST_FILES, PUBLIC_DATASET, rawKey } from '@digits/common';
-import { gzippedMnistFiles, seedPublicDataset, setProcessEnv as setEnv } from '@digits/test-kit';
+import { gzipSync } from 'node:zlib';
+import {
+  MNIST_FILES,
+  PUBLIC_DATASET,
+  REFERENCE_POINTER_KEY,
+  parseReferenceManifest,
+  parseReferencePointer,
+  rawKey,
+  referenceManifestKey,
+} from '@digits/common';
+import { gzippedMnistFiles, mnistHead, seedPublicDataset, setProcessEnv as setEnv } from '@digits/test-kit';
 import { lambdaContext } from '@digits/lambda-kit/testing';
 import type { ImportSummary } from '../../src/import-public-dataset';
 import { BUCKETS, getBytes, listKeys, startS3Fixture, type LocalS3Fixture } from '../s3-buckets';
@@ -17,6 +26,7 @@ describe('importPublicDataset against a real local S3', () => {
     fx = await startS3Fixture();
     restoreEnv = setEnv({
       RAW_BUCKET: BUCKETS.raw,
+      PROCESSED_BUCKET: BUCKETS.processed,
       PUBLIC_DATASET_BUCKET: PUBLIC_DATASET.bucket,
       PUBLIC_DATASET_PREFIX: PUBLIC_DATASET.prefix,
     });
@@ -43,7 +53,9 @@ describe('importPublicDataset against a real local S3', () => {
 
   it('refuses malformed input before touching S3', async () => {
     await expect(invoke({ bucket: 'Not A Bucket' })).rejects.toThrow(/"bucket" must be an S3 bucket name/);
+    await expect(invoke({ replaceReference: '' })).rejects.toThrow(/"replaceReference" must say why/);
     expect(await listKeys(fx.s3, BUCKETS.raw)).toEqual([]);
+    expect(await listKeys(fx.s3, BUCKETS.processed)).toEqual([]);
   });
 
   it('copies the four public files into raw datasets/mnist/, byte for byte', async () => {
@@ -68,13 +80,36 @@ describe('importPublicDataset against a real local S3', () => {
     );
   });
 
+  it('stores the MNIST test set as the stage reference set: CSV shards, its manifest, then the pointer', async () => {
+    const pointerText = (await getBytes(fx.s3, BUCKETS.processed, REFERENCE_POINTER_KEY)).toString();
+    const pointer = parseReferencePointer(pointerText);
+    const manifest = parseReferenceManifest(
+      (await getBytes(fx.s3, BUCKETS.processed, referenceManifestKey(pointer.version))).toString(),
+    );
+
+    expect(pointer.reason).toMatch(/first import/);
+    expect(manifest).toMatchObject({ version: pointer.version, name: 'mnist-t10k', rows: 10_000 });
+    expect(manifest.classCounts).toEqual([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+    expect(manifest.source.images).toBe(
+      `s3://${PUBLIC_DATASET.bucket}/${PUBLIC_DATASET.prefix}${MNIST_FILES.test.images}`,
+    );
+    const keys = await listKeys(fx.s3, BUCKETS.processed, `_reference/${pointer.version}/`);
+    expect(keys).toEqual([...manifest.shards.map((sh) => sh.key), referenceManifestKey(pointer.version)].sort());
+    const first = (await getBytes(fx.s3, BUCKETS.processed, manifest.shards[0]!.key)).toString();
+    expect(first.split('\n')[0]!.split(',')[0]).toBe('7'); // the first MNIST test image is a 7
+    expect(first.split('\n')[0]!.split(',')).toHaveLength(785);
+  });
+
   it('copies nothing on a re-run: every file is already there unchanged', async () => {
     const before = await fx.s3.send(
       new HeadObjectCommand({ Bucket: BUCKETS.raw, Key: rawKey('mnist', MNIST_FILES.test.images) }),
     );
+    const pointer = await getBytes(fx.s3, BUCKETS.processed, REFERENCE_POINTER_KEY);
     const summary = await invoke(undefined);
     expect(summary.copied).toEqual([]);
     expect(summary.skipped).toHaveLength(4);
+    expect(summary.reference).toMatchObject({ action: 'kept' });
+    expect(await getBytes(fx.s3, BUCKETS.processed, REFERENCE_POINTER_KEY)).toEqual(pointer);
     const after = await fx.s3.send(
       new HeadObjectCommand({ Bucket: BUCKETS.raw, Key: rawKey('mnist', MNIST_FILES.test.images) }),
     );
@@ -93,5 +128,32 @@ describe('importPublicDataset against a real local S3', () => {
     const summary = await invoke({ bucket: BUCKETS.public, prefix: 'mirror/' });
     expect(summary.copied).toEqual([rawKey('mnist', MNIST_FILES.test.labels)]);
     expect(summary.skipped).toHaveLength(3);
+  });
+
+  it('changes the reference set only when asked, with a reason, and records the previous version', async () => {
+    const before = parseReferencePointer((await getBytes(fx.s3, BUCKETS.processed, REFERENCE_POINTER_KEY)).toString());
+    // A source whose test split is the first 5,000 MNIST test images.
+    for (const { name, body } of publicFiles) {
+      const half = name === MNIST_FILES.test.images ? gzipSync(await mnistHead('test', 'images', 5000)) : undefined;
+      const labels = name === MNIST_FILES.test.labels ? gzipSync(await mnistHead('test', 'labels', 5000)) : undefined;
+      await fx.s3.send(
+        new PutObjectCommand({ Bucket: BUCKETS.public, Key: `half/${name}`, Body: half ?? labels ?? body }),
+      );
+    }
+    const kept = await invoke({ prefix: 'half/' });
+    expect(kept.reference).toMatchObject({ action: 'kept', version: before.version });
+
+    const replaced = await invoke({ prefix: 'half/', replaceReference: 'judge on the first 5,000 test images' });
+
+    const after = parseReferencePointer((await getBytes(fx.s3, BUCKETS.processed, REFERENCE_POINTER_KEY)).toString());
+    expect(replaced.reference).toMatchObject({ action: 'replaced', version: after.version, previous: before.version });
+    expect(after).toMatchObject({ reason: 'judge on the first 5,000 test images', previous: before.version });
+    expect(after.version).not.toBe(before.version);
+    const manifest = parseReferenceManifest(
+      (await getBytes(fx.s3, BUCKETS.processed, referenceManifestKey(after.version))).toString(),
+    );
+    expect(manifest.rows).toBe(5000);
+    // The old version stays stored: models scored on it can still be explained.
+    expect(await listKeys(fx.s3, BUCKETS.processed, `_reference/${before.version}/`)).toHaveLength(3);
   });
 });

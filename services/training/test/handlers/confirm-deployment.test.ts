@@ -3,7 +3,7 @@ import { lambdaContext } from '@digits/lambda-kit/testing';
 import { trainingJobStateChange as stateChange } from '@digits/test-kit';
 import { fakes } from '../fake-services';
 import { DEPLOY_ENV, ROLLBACK_ENV } from '../function-env';
-import { ARTIFACTS, ENDPOINT, PREFIX, completedJob, endpointStateChange, settle } from '../aws-fakes';
+import { ARTIFACTS, ENDPOINT, PREFIX, completedJobWithArtifact, endpointStateChange, settle } from '../aws-fakes';
 
 jest.mock('../../src/services', () =>
   jest.requireActual<typeof import('../fake-services')>('../fake-services').servicesOverFakes(),
@@ -22,7 +22,7 @@ beforeAll(async () => {
 describe('handlers/confirm-deployment', () => {
   it('moves live.json when the endpoint state change says InService with the deployed config', async () => {
     const job = `${PREFIX}--mnist-cccc-3333333333-a1`;
-    sm.jobs.set(job, completedJob(job, 0.99));
+    sm.jobs.set(job, completedJobWithArtifact(s3, job, 0.99));
     await deploy(stateChange({ TrainingJobName: job }), lambdaContext('deployModel'));
     settle(sm);
 

@@ -4,7 +4,7 @@ import { captureLogLines, lambdaContext } from '@digits/lambda-kit/testing';
 import { fakes } from '../fake-services';
 import { DEPLOY_ENV } from '../function-env';
 import { trainingJobStateChange as stateChange } from '@digits/test-kit';
-import { ARTIFACTS, PREFIX, completedJob } from '../aws-fakes';
+import { ARTIFACTS, PREFIX, completedJobWithArtifact } from '../aws-fakes';
 
 jest.mock('../../src/services', () =>
   jest.requireActual<typeof import('../fake-services')>('../fake-services').servicesOverFakes(),
@@ -24,7 +24,7 @@ afterEach(() => capture.restore());
 describe('handlers/deploy-model', () => {
   it('deploys a completed job that passes the gate; live.json waits for the endpoint to be InService', async () => {
     const job = `${PREFIX}--mnist-aaaa-1111111111`;
-    sm.jobs.set(job, completedJob(job, 0.99));
+    sm.jobs.set(job, completedJobWithArtifact(s3, job, 0.99));
 
     const out = await handler(stateChange({ TrainingJobName: job }), lambdaContext('deployModel'));
 
@@ -52,7 +52,7 @@ describe('handlers/deploy-model', () => {
     sm.mock
       .on(CreateEndpointCommand)
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-    sm.jobs.set(job, completedJob(job, 0.995));
+    sm.jobs.set(job, completedJobWithArtifact(s3, job, 0.995));
     sm.endpoints.clear();
 
     await expect(handler(stateChange({ TrainingJobName: job }), lambdaContext('deployModel'))).rejects.toThrow(

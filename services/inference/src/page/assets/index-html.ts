@@ -53,8 +53,13 @@ export const INDEX_HTML = `<!doctype html>
     <p id="model-status" class="status" role="status" aria-live="polite">Asking the API which model is live…</p>
     <div class="model-body">
       <dl id="model-facts" class="facts" hidden></dl>
+      <div id="reference-report" hidden>
+        <h3 id="reference-heading">Reference accuracy per digit</h3>
+        <p id="reference-set" class="hint"></p>
+        <table id="reference-per-class" class="per-class" aria-labelledby="reference-heading"></table>
+      </div>
       <div id="per-class-report" hidden>
-        <h3 id="per-class-heading">Accuracy per digit</h3>
+        <h3 id="per-class-heading">Accuracy per digit on the dataset's own test split</h3>
         <table id="per-class" class="per-class" aria-labelledby="per-class-heading"></table>
       </div>
       <div id="model-report" hidden>

@@ -42,6 +42,8 @@ export interface ModelDoc {
   dataset: string | null;
   datasetVersion: string | null;
   evaluation: { testRows?: number; perClassAccuracy?: number[]; confusionMatrix?: number[][] } | null;
+  /** Scores on the stage's reference set (null for models recorded before reference sets). */
+  reference?: { version?: string; rows?: number; accuracy?: number; perClassAccuracy?: number[] } | null;
 }
 
 /** GET /health. */

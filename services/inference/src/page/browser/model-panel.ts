@@ -8,11 +8,21 @@ import {
   type ModelView,
 } from './model-view';
 import type { PageElements } from './page-elements';
+import { renderReference } from './reference-panel';
 import { renderStatus } from './status-line';
 
 type ModelElements = Pick<
   PageElements,
-  'model' | 'modelStatus' | 'facts' | 'perClassReport' | 'perClass' | 'report' | 'confusion'
+  | 'model'
+  | 'modelStatus'
+  | 'facts'
+  | 'perClassReport'
+  | 'perClass'
+  | 'report'
+  | 'confusion'
+  | 'referenceReport'
+  | 'referenceSet'
+  | 'referencePerClass'
 >;
 
 /**
@@ -62,6 +72,7 @@ export class ModelPanel {
       this.#renderConfusion(model.report.confusion);
     }
     report.hidden = perClassReport.hidden = !model?.report;
+    renderReference(this.#el, model?.reference ?? null);
   }
 
   #renderPerClass(accuracy: string[]): void {

@@ -1,4 +1,5 @@
 import { errorOf, type ApiAnswer, type HealthDoc, type ModelDoc } from './api';
+import { referenceFacts, referenceView, type ReferenceView } from './reference-view';
 import type { StatusLine } from './status-line';
 
 /** What the model panel shows, worked out from GET /model and GET /health. Pure: the panel renders it. */
@@ -22,6 +23,8 @@ export interface ModelView {
   facts: Array<[name: string, value: string]>;
   /** Per-class accuracy and the confusion matrix, or null for records without them. */
   report: { perClass: string[]; confusion: ConfusionCell[][] } | null;
+  /** Scores on the stage's reference set, or null for a model not scored on one. */
+  reference: ReferenceView | null;
 }
 
 export interface ModelPanelView {
@@ -71,24 +74,28 @@ export function modelView(m: Partial<ModelDoc>): ModelView {
   const version = m.version || m.trainingJobName || null;
   const testAccuracy = m.metrics?.test_accuracy;
   const accuracy = typeof testAccuracy === 'number' ? testAccuracy : m.testAccuracy;
+  const reference = referenceView(m.reference);
   const facts: ModelView['facts'] = [
     ['Version', version ?? 'unknown'],
     ['Trained at', when(m.trainedAt)],
     ['Deployed at', when(m.deployedAt)],
-    ['Test accuracy', typeof accuracy === 'number' ? `${(100 * accuracy).toFixed(2)}%` : 'not recorded'],
+    ...referenceFacts(reference),
+    ['Test split accuracy', typeof accuracy === 'number' ? `${(100 * accuracy).toFixed(2)}%` : 'not recorded'],
   ];
   if (m.dataset) {
     facts.push(['Data', m.dataset + (m.datasetVersion ? ` (${String(m.datasetVersion).slice(0, 12)})` : '')]);
   }
   const ev = m.evaluation;
-  if (typeof ev?.testRows === 'number' && ev.testRows > 0) facts.push(['Test images', ev.testRows.toLocaleString()]);
+  if (typeof ev?.testRows === 'number' && ev.testRows > 0)
+    facts.push(['Test split images', ev.testRows.toLocaleString()]);
   if (!Array.isArray(ev?.perClassAccuracy) || !Array.isArray(ev.confusionMatrix)) {
     facts.push(['Per-digit report', 'not recorded for this model']);
-    return { version, facts, report: null };
+    return { version, facts, report: null, reference };
   }
   return {
     version,
     facts,
+    reference,
     report: {
       perClass: ev.perClassAccuracy.map((a) => `${(100 * a).toFixed(1)}%`),
       confusion: ev.confusionMatrix.map((row, actual) => confusionRow(row, actual)),

@@ -1,4 +1,4 @@
-import type { ModelEvaluation } from '@digits/common';
+import type { ModelEvaluation, ReferenceScores } from '@digits/common';
 import { API_PATHS, errorOf, readAnswer, type ModelDoc, type PredictionDoc } from '../../../src/page/browser/api';
 import type { SingleAnswer } from '../../../src/predict/response';
 import type { ModelSummary } from '../../../src/registry/live-model';
@@ -9,6 +9,7 @@ type ModelBody = ModelSummary & {
   trainingJobName: string;
   metrics: Record<string, number>;
   evaluation: ModelEvaluation | null;
+  reference: ReferenceScores | null;
 };
 export const pageReadsPredictions = (answer: SingleAnswer): Partial<PredictionDoc> => answer;
 export const pageReadsModels = (body: ModelBody): Partial<ModelDoc> => body;

@@ -15,6 +15,12 @@ const record: ModelDoc = {
     perClassAccuracy: [0.99, 0.98, 0.97, 0.96, 0.95, 0.94, 0.93, 0.92, 0.91, 0.9],
     confusionMatrix: Array.from({ length: 10 }, (_, r) => Array.from({ length: 10 }, (_, c) => (r === c ? 90 : 1))),
   },
+  reference: {
+    version: 'r-0123456789abcdef',
+    rows: 10_000,
+    accuracy: 0.9312,
+    perClassAccuracy: [0.98, 0.99, 0.92, 0.91, 0.94, 0.96, 0.93, 0.88, 0.88, 0.91],
+  },
 };
 const ok = (doc: Partial<ModelDoc>): ApiAnswer<ModelDoc> => ({ ok: true, status: 200, doc });
 const noModel: ApiAnswer<ModelDoc> = { ok: false, status: 503, doc: { error: { code: 'NO_LIVE_MODEL' } } };
@@ -77,17 +83,31 @@ describe('modelPanelView', () => {
 });
 
 describe('modelView', () => {
-  it('lists the facts, the per-digit accuracy and the confusion matrix', () => {
+  it('lists the facts, the reference and test split accuracy per digit and the confusion matrix', () => {
     const view = modelView(record);
 
     expect(Object.fromEntries(view.facts)).toEqual({
       Version: record.version,
       'Trained at': new Date(record.trainedAt!).toLocaleString(),
       'Deployed at': new Date(record.deployedAt).toLocaleString(),
-      'Test accuracy': '97.12%',
+      'Reference set': `r-0123456789abcdef (${(10_000).toLocaleString()} images)`,
+      'Reference accuracy': '93.12%',
+      'Test split accuracy': '97.12%',
       Data: 'mnist (0123456789ab)',
-      'Test images': (10_000).toLocaleString(),
+      'Test split images': (10_000).toLocaleString(),
     });
+    expect(view.reference?.perClass).toEqual([
+      '98.0%',
+      '99.0%',
+      '92.0%',
+      '91.0%',
+      '94.0%',
+      '96.0%',
+      '93.0%',
+      '88.0%',
+      '88.0%',
+      '91.0%',
+    ]);
     expect(view.report?.perClass).toEqual([
       '99.0%',
       '98.0%',
@@ -112,10 +132,12 @@ describe('modelView', () => {
       Version: 'digits-old',
       'Trained at': 'not recorded',
       'Deployed at': 'not recorded',
-      'Test accuracy': '91.00%',
+      'Reference set': 'not scored on one (recorded before reference sets)',
+      'Test split accuracy': '91.00%',
       'Per-digit report': 'not recorded for this model',
     });
     expect(view.report).toBeNull();
+    expect(view.reference).toBeNull();
   });
 
   it('shows an unknown version and accuracy rather than failing on an empty record', () => {
@@ -123,7 +145,7 @@ describe('modelView', () => {
       version: null,
       facts: expect.arrayContaining([
         ['Version', 'unknown'],
-        ['Test accuracy', 'not recorded'],
+        ['Test split accuracy', 'not recorded'],
       ]),
       report: null,
     });
