@@ -13,3 +13,5 @@ export * from './raw-datasets';
 export * from './csv-shard';
 export * from './model-report';
 export * from './http-drain';
+export * from './capture';
+export * from './image-statistics';
