@@ -107,4 +107,6 @@ export interface DriftReport {
   score: number;
   threshold: number;
   status: 'ok' | 'drift' | 'insufficient-data';
+  /** Why a run could not judge, or judged without the model's answers. */
+  note?: string;
 }
