@@ -38,14 +38,25 @@ export const NO_METRICS: FunctionMetrics = {
 
 /** `service` is the default when POWERTOOLS_SERVICE_NAME is not set (tests, scripts). */
 export function createFunctionTelemetry(service: string): FunctionTelemetry {
-  const metrics = new Metrics({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? service });
-  const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? service });
+  const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? service;
+  const metrics = new Metrics({ serviceName });
+  const tracer = new Tracer({ serviceName });
+  // A dimensioned value is its own EMF line (written at once), so its dimensions do not spread to
+  // the others. One single-metric instance per dimension set, kept: `metrics.singleMetric()` builds
+  // a new instance (and its console) on every call, a measurable share of a /predict (bench:predict).
+  const single = new Map<string, Metrics>();
+  const singleFor = (dimensions: MetricDimensions): Metrics => {
+    const key = JSON.stringify(dimensions);
+    let m = single.get(key);
+    if (!m)
+      single.set(key, (m = new Metrics({ serviceName, singleMetric: true, defaultDimensions: { ...dimensions } })));
+    return m;
+  };
   const record =
     (unit: (typeof MetricUnit)[keyof typeof MetricUnit]) =>
     (name: string, value: number, dimensions?: MetricDimensions): void => {
       if (!dimensions || Object.keys(dimensions).length === 0) metrics.addMetric(name, unit, value);
-      // A dimensioned value is its own EMF line, so it does not give its dimensions to the others.
-      else metrics.singleMetric().addDimensions(dimensions).addMetric(name, unit, value);
+      else singleFor(dimensions).addMetric(name, unit, value);
     };
   return {
     metrics: {
