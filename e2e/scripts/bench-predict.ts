@@ -73,32 +73,21 @@ async function main(): Promise<void> {
     await createS3Client().send(new CreateBucketCommand({ Bucket: monitoringBucket }));
     process.env.POWERTOOLS_METRICS_NAMESPACE = 'digits-bench';
     const telemetry = createFunctionTelemetry('inference');
-    const instrumentedApi = createApi(
+    const instrumentedServices = () =>
       createServices(
         { ...config, monitoring: { bucket: monitoringBucket, captureRate: CAPTURE_RATE } },
         createClients((client) => telemetry.powertools.tracer.captureAWSv3Client(client)),
         benchLogger,
         telemetry.metrics,
-      ),
-      functionInstrumentation(telemetry),
-    );
+      );
+    const instrumentedApi = createApi(instrumentedServices(), functionInstrumentation(telemetry));
     // The same pair with a fixed answer instead of InvokeEndpoint: the handler's own CPU time, so
     // the instrumentation's cost is not lost in the model server's noise on a loaded machine.
     const fixed = async (images: Float32Array[]) =>
       images.map(() => ({ digit: 7, probability: 0.9, probabilities: [0, 0, 0, 0, 0, 0, 0, 0.9, 0.1, 0] }));
     const withoutEndpoint = (services: ReturnType<typeof createServices>) => ({ ...services, invoke: fixed });
     const plainLocalApi = createApi(withoutEndpoint(createServices(config, undefined, benchLogger)));
-    const instrumentedLocalApi = createApi(
-      withoutEndpoint(
-        createServices(
-          { ...config, monitoring: { bucket: monitoringBucket, captureRate: CAPTURE_RATE } },
-          createClients((client) => telemetry.powertools.tracer.captureAWSv3Client(client)),
-          benchLogger,
-          telemetry.metrics,
-        ),
-      ),
-      functionInstrumentation(telemetry),
-    );
+    const instrumentedLocalApi = createApi(withoutEndpoint(instrumentedServices()), functionInstrumentation(telemetry));
     let emfLines = 0;
     const samples = await mnistTestSamples(Math.min(1000, Math.max(requests, warmup)));
     const events = samples.map((s) => postImage(pngOf(s.pixels), 'image/png'));

@@ -1,17 +1,8 @@
 import type { ModelRecord, TrainingJobStateChangeEvent } from '@digits/common';
-import type { FunctionMetrics } from '@digits/lambda-kit';
+import { recordingMetrics as recording } from '@digits/lambda-kit/testing';
 import type { DeployOutcome } from '../src/deploy-model';
 import { recordDeployOutcome, recordStartOutcome } from '../src/outcome-metrics';
 
-function recording() {
-  const recorded: unknown[] = [];
-  const at =
-    (kind: string) =>
-    (name: string, value = 1, dimensions?: Record<string, string>) =>
-      void recorded.push({ kind, name, value, ...(dimensions ? { dimensions } : {}) });
-  const metrics: FunctionMetrics = { count: at('count'), milliseconds: at('ms'), seconds: at('s'), value: at('value') };
-  return { metrics, recorded };
-}
 const event = (status: string) =>
   ({ detail: { TrainingJobName: 'job', TrainingJobStatus: status } }) as unknown as TrainingJobStateChangeEvent;
 const record = (status: ModelRecord['status'], deploy: boolean): ModelRecord => ({

@@ -6,7 +6,7 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { captureKeyTime, decodeCapturedInput, parseCaptureRecord } from '@digits/common';
-import type { FunctionMetrics } from '@digits/lambda-kit';
+import { recordingMetrics } from '@digits/lambda-kit/testing';
 import { normaliseImage } from '@digits/normalise';
 import { mnistTestSamples, pngOf, postImage, postJson } from '@digits/test-kit';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -16,21 +16,6 @@ import { POINTER, objectBody, RECORD } from '../registry-records';
 const runtime = mockClient(SageMakerRuntimeClient);
 const s3 = mockClient(S3Client);
 const probabilities = (digit: number) => Array.from({ length: 10 }, (_, d) => (d === digit ? 0.91 : 0.01));
-
-function recordingMetrics() {
-  const recorded: Array<{ kind: string; name: string; value: number; dimensions?: Record<string, string> }> = [];
-  const at =
-    (kind: string) =>
-    (name: string, value = 1, dimensions?: Record<string, string>) =>
-      void recorded.push({ kind, name, value, ...(dimensions ? { dimensions } : {}) });
-  const metrics: FunctionMetrics = {
-    count: at('count'),
-    milliseconds: at('milliseconds'),
-    seconds: at('seconds'),
-    value: at('value'),
-  };
-  return { metrics, recorded };
-}
 
 let png: Buffer;
 beforeAll(async () => {
