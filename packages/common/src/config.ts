@@ -26,6 +26,8 @@ export const ENV = {
   instanceCount: 'ENDPOINT_INSTANCE_COUNT',
   shardRows: 'SHARD_ROWS',
   logLevel: 'LOG_LEVEL',
+  monitoringBucket: 'MONITORING_BUCKET',
+  captureRate: 'DIGITS_CAPTURE_RATE',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

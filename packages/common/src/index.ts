@@ -14,3 +14,5 @@ export * from './csv-shard';
 export * from './model-report';
 export * from './http-drain';
 export * from './reference-set';
+export * from './capture';
+export * from './image-statistics';

@@ -5,3 +5,4 @@ export * from './lambda-function';
 export * from './logger';
 export * from './middlewares';
 export * from './s3-event';
+export * from './telemetry';

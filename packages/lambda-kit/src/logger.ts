@@ -14,6 +14,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** Common's `Logger` (what a function's code logs through), with the Powertools logger the middlewares need. */
 export interface FunctionLogger extends Logger {
   readonly powertools: PowertoolsLogger;
+  /** The service it names (also the default service of the function's metrics and traces). */
+  readonly service: string;
 }
 
 /** `service` names the service in every line; `level` comes from the function's config (LOG_LEVEL). */
@@ -26,7 +28,7 @@ export function createFunctionLogger(service: string, level: LogLevel): Function
     (method: LogLevel) =>
     (message: string, fields?: Record<string, unknown>): void =>
       fields ? powertools[method](message, keepReserved(fields)) : powertools[method](message);
-  return { powertools, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { powertools, service, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 /** Keys Powertools writes itself; a field of that name would be dropped (with a warning line). */

@@ -3,6 +3,7 @@
  * never by function code): a Lambda context, and the JSON lines a function logger writes.
  */
 import type { Context } from 'aws-lambda';
+import type { FunctionMetrics, MetricDimensions } from './telemetry';
 
 /** Powertools writes info to stdout, warn and error to stderr: both are captured. */
 export function captureLogLines(): { lines: () => Array<Record<string, unknown>>; restore: () => void } {
@@ -38,3 +39,23 @@ export const lambdaContext = (functionName = 'fn', awsRequestId = 'req-1'): Cont
   fail: () => undefined,
   succeed: () => undefined,
 });
+
+export interface RecordedMetric {
+  kind: keyof FunctionMetrics;
+  name: string;
+  value: number;
+  dimensions?: MetricDimensions;
+}
+
+/** A FunctionMetrics that keeps what was recorded, in order, for a test to assert on. */
+export function recordingMetrics(): { metrics: FunctionMetrics; recorded: RecordedMetric[] } {
+  const recorded: RecordedMetric[] = [];
+  const at =
+    (kind: keyof FunctionMetrics) =>
+    (name: string, value = 1, dimensions?: MetricDimensions) =>
+      void recorded.push({ kind, name, value, ...(dimensions ? { dimensions } : {}) });
+  return {
+    metrics: { count: at('count'), milliseconds: at('milliseconds'), seconds: at('seconds'), value: at('value') },
+    recorded,
+  };
+}

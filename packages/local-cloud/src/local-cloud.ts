@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createLogger, createS3Client, PUBLIC_DATASET } from '@digits/common';
-import { startFunctions, type LocalFunctions } from './functions';
+import { MetricsFile, startFunctions, type LocalFunctions } from './functions';
 import { localAwsEnv, startLocalS3, type LocalS3 } from './local-s3';
 import { startLocalSageMaker, type LocalSageMaker } from './sagemaker';
 
@@ -13,7 +13,7 @@ import { startLocalSageMaker, type LocalSageMaker } from './sagemaker';
  * the end-to-end test and `pnpm bench:e2e`; nothing here knows what the services do.
  */
 export const REPO_ROOT = resolve(__dirname, '../../..');
-export const SERVICE_DIRS = ['ingest', 'preprocess', 'training', 'inference'].map((s) =>
+export const SERVICE_DIRS = ['ingest', 'preprocess', 'training', 'inference', 'monitoring'].map((s) =>
   join(REPO_ROOT, 'services', s),
 );
 
@@ -50,6 +50,8 @@ export interface LocalCloud {
   functions: LocalFunctions;
   /** An S3 client for the local S3 (for seeding and inspection). */
   s3Client: S3Client;
+  /** The EMF metric lines the functions printed (CloudWatch's stand-in), `<data>/metrics/emf.jsonl`. */
+  metrics: MetricsFile;
   /** Environment that points the unchanged SDK / AWS CLI at the stand-ins. */
   awsEnv: Record<string, string>;
   apiUrl: string;
@@ -64,6 +66,16 @@ export interface LocalCloud {
 export function modelCommand(): string[] {
   const modelDir = join(REPO_ROOT, 'packages', 'model');
   return [process.execPath, '--import', pathToFileURL(require.resolve('tsx')).href, join(modelDir, 'src', 'cli.ts')];
+}
+
+export const metricsFilePath = (dataDir: string): string => join(resolve(dataDir), 'metrics', 'emf.jsonl');
+
+/**
+ * What every local function's environment starts from: the stand-ins' endpoints and credentials,
+ * the log level, and no X-Ray (there is no daemon here; Powertools Tracer would otherwise try).
+ */
+export function functionBaseEnv(awsEnv: Record<string, string>): Record<string, string> {
+  return { ...awsEnv, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', POWERTOOLS_TRACE_ENABLED: 'false' };
 }
 
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -115,10 +127,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...(options.quick ? QUICK_PROFILE : {}),
       ...options.configEnv,
     };
+    const metrics = new MetricsFile(metricsFilePath(dataDir));
     const functions = await startFunctions({
       serviceDirs: SERVICE_DIRS,
       stage: 'local',
-      baseEnv: { ...awsEnv, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+      baseEnv: functionBaseEnv(awsEnv),
+      metricsFile: metrics,
       configEnv,
       httpPort: options.httpPort ?? 0,
       cacheDir: join(dataDir, 'functions'),
@@ -149,7 +163,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const redelivered = functions.redeliverPending();
     if (redelivered) log(`[functions] redelivering ${redelivered} async event(s) an earlier run did not finish`);
 
-    return { s3, sageMaker, functions, s3Client, awsEnv, apiUrl: functions.httpUrl, buckets: [...buckets], close };
+    return {
+      s3,
+      sageMaker,
+      functions,
+      s3Client,
+      metrics,
+      awsEnv,
+      apiUrl: functions.httpUrl,
+      buckets: [...buckets],
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -13,6 +13,14 @@ export interface InferenceConfig {
   artifactsBucket: string;
   /** Origins the browser page may call from; ['*'] allows any. */
   corsOrigins: string[];
+  /** The monitoring service's bucket; absent: nothing is captured and GET /drift has no report. */
+  monitoring?: MonitoringSettings;
+}
+
+export interface MonitoringSettings {
+  bucket: string;
+  /** Share of /predict requests captured under captures/ (predict/capture.ts), 0–1 (DIGITS_CAPTURE_RATE). */
+  captureRate: number;
 }
 
 export function readConfig(env: Env = process.env): InferenceConfig & FunctionConfig {
@@ -21,6 +29,10 @@ export function readConfig(env: Env = process.env): InferenceConfig & FunctionCo
     endpointName: read.string(ENV.endpointName),
     artifactsBucket: read.string(ENV.artifactsBucket),
     corsOrigins: parseOrigins(read.string(CORS_ORIGINS_ENV)),
+    monitoring: {
+      bucket: read.string(ENV.monitoringBucket),
+      captureRate: read.number(ENV.captureRate, { min: 0, max: 1, integer: false }),
+    },
     logLevel: read.logLevel(),
   };
 }

@@ -5,6 +5,7 @@ import type { HttpResponse } from './http/responses';
 import { assetResponse, pageResponse } from './page/page';
 import { predict } from './predict/predict';
 import { liveModel } from './registry/model';
+import { latestDrift } from './monitoring/drift';
 import type { Services } from './services';
 
 export type Route = (event: APIGatewayProxyEventV2, services: Services) => Promise<HttpResponse>;
@@ -17,6 +18,7 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   'POST /predict': predict,
   'GET /health': (_event, services) => health(services),
   'GET /model': (_event, services) => liveModel(services),
+  'GET /drift': (_event, services) => latestDrift(services),
   'GET /': async () => pageResponse(),
   'GET /assets/{name}': async (event) => assetResponse(event.pathParameters?.name, event.queryStringParameters?.v),
 };

@@ -2,11 +2,15 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { createS3Client, createSageMakerRuntimeClient, type DigitPrediction, type Logger } from '@digits/common';
+import { NO_METRICS, type FunctionMetrics } from '@digits/lambda-kit';
 import type { Cached } from './cache';
 import type { InferenceConfig } from './config';
 import { invokeEndpoint } from './endpoint/runtime';
 import { endpointStatusCache, type EndpointState } from './endpoint/status';
 import { liveModelCache, type LiveModel } from './registry/live-model';
+import { s3CaptureSink, type CaptureSink } from './predict/capture';
+import { driftReportCache } from './monitoring/drift';
+import type { DriftReport } from '@digits/common';
 
 /** What the routes need from the outside world; built once per Lambda container. */
 export interface Services {
@@ -16,6 +20,10 @@ export interface Services {
   liveModel: Cached<LiveModel | undefined>;
   invoke(images: Float32Array[]): Promise<DigitPrediction[]>;
   now(): number;
+  metrics: FunctionMetrics;
+  driftReport: Cached<DriftReport | null>;
+  /** Undefined when capture is off (no monitoring bucket configured). */
+  capture?: CaptureSink;
 }
 
 export interface Clients {
@@ -25,19 +33,27 @@ export interface Clients {
   s3: S3Client;
 }
 
-export function createClients(): Clients {
+/** `instrument` wraps each SDK client (the Tracer's captureAWSv3Client: each AWS call its own X-Ray subsegment). */
+export function createClients(instrument: <T>(client: T) => T = (c) => c): Clients {
   let sagemaker: Promise<SageMakerClient> | undefined;
   return {
-    runtime: createSageMakerRuntimeClient(),
+    runtime: instrument(createSageMakerRuntimeClient()),
     // The same construction as createSageMakerClient in @digits/common, whose static import would
     // put the control-plane client's load on every cold start.
     sagemaker: () =>
-      (sagemaker ??= import('@aws-sdk/client-sagemaker').then(({ SageMakerClient }) => new SageMakerClient({}))),
-    s3: createS3Client(),
+      (sagemaker ??= import('@aws-sdk/client-sagemaker').then(({ SageMakerClient }) =>
+        instrument(new SageMakerClient({})),
+      )),
+    s3: instrument(createS3Client()),
   };
 }
 
-export function createServices(config: InferenceConfig, clients: Clients = createClients(), logger: Logger): Services {
+export function createServices(
+  config: InferenceConfig,
+  clients: Clients = createClients(),
+  logger: Logger,
+  metrics: FunctionMetrics = NO_METRICS,
+): Services {
   return {
     config,
     logger,
@@ -45,5 +61,10 @@ export function createServices(config: InferenceConfig, clients: Clients = creat
     liveModel: liveModelCache(clients.s3, config.artifactsBucket),
     invoke: (images) => invokeEndpoint(clients.runtime, config.endpointName, images),
     now: () => performance.now(),
+    metrics,
+    driftReport: driftReportCache(clients.s3, config.monitoring?.bucket),
+    ...(config.monitoring
+      ? { capture: s3CaptureSink(clients.s3, config.monitoring.bucket, config.monitoring.captureRate) }
+      : {}),
   };
 }

@@ -1,20 +1,29 @@
 import { parseOrigins, readConfig } from '../src/config';
 
 describe('readConfig', () => {
-  it('reads the endpoint, bucket, CORS origins and log level', () => {
-    expect(
-      readConfig({
-        ENDPOINT_NAME: 'e',
-        ARTIFACTS_BUCKET: 'b',
-        CORS_ORIGINS: 'https://a.example, https://b.example',
-        LOG_LEVEL: 'warn',
-      }),
-    ).toEqual({
+  const env = {
+    ENDPOINT_NAME: 'e',
+    ARTIFACTS_BUCKET: 'b',
+    CORS_ORIGINS: 'https://a.example, https://b.example',
+    LOG_LEVEL: 'warn',
+    MONITORING_BUCKET: 'm',
+    DIGITS_CAPTURE_RATE: '0.05',
+  };
+
+  it('reads the endpoint, bucket, CORS origins, log level, monitoring bucket and capture rate', () => {
+    expect(readConfig(env)).toEqual({
       endpointName: 'e',
       artifactsBucket: 'b',
       corsOrigins: ['https://a.example', 'https://b.example'],
       logLevel: 'warn',
+      monitoring: { bucket: 'm', captureRate: 0.05 },
     });
+  });
+
+  it.each(['-0.1', '1.5', 'often'])('refuses DIGITS_CAPTURE_RATE=%s (a share from 0 to 1)', (rate) => {
+    expect(() => readConfig({ ...env, DIGITS_CAPTURE_RATE: rate })).toThrow(
+      `environment variable DIGITS_CAPTURE_RATE must be a number from 0 to 1, got "${rate}"`,
+    );
   });
 
   it('holds no defaults: serverless.yml sets every variable', () => {

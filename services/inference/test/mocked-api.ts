@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { Logger } from '@digits/common';
+import { NO_METRICS, type FunctionMetrics } from '@digits/lambda-kit';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { InferenceConfig } from '../src/config';
 import { createApi } from '../src/http/app';
@@ -16,7 +17,11 @@ export interface TestApi {
   logs: Array<Record<string, unknown>>;
 }
 
-export function testApi(config: Partial<InferenceConfig> = {}, clients = realClients()): TestApi {
+export function testApi(
+  config: Partial<InferenceConfig> = {},
+  clients = realClients(),
+  metrics: FunctionMetrics = NO_METRICS,
+): TestApi {
   const logs: Array<Record<string, unknown>> = [];
   // Every level is kept (whatever LOG_LEVEL says), with Errors as the JSON logger writes them.
   const entry =
@@ -35,6 +40,7 @@ export function testApi(config: Partial<InferenceConfig> = {}, clients = realCli
     { endpointName: 'digits-test', artifactsBucket: 'artifacts', corsOrigins: ['*'], ...config },
     clients,
     logger,
+    metrics,
   );
   const handler = createApi(services);
   return {

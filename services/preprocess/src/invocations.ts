@@ -39,12 +39,13 @@ export async function onRawObjectsCreated(
   event: S3Event,
   services: Services,
 ): Promise<{ outcomes: OutcomeSummary[]; failed: ItemFailure[] }> {
-  const { s3, config, logger } = services;
+  const { s3, config, logger, metrics } = services;
   const { objects, unreadable } = s3EventObjects(event, logger);
   const settled = await settleEach(
     datasetsOf(objects, logger),
     ({ bucket, dataset }) => `s3://${bucket}/datasets/${dataset}/`,
-    async ({ bucket, dataset }) => summarize(await preprocessDataset({ s3, config, log: logger }, bucket, dataset)),
+    async ({ bucket, dataset }) =>
+      summarize(await preprocessDataset({ s3, config, log: logger, metrics }, bucket, dataset)),
     logger,
   );
   return { outcomes: settled.results.map((r) => r.result), failed: [...unreadable, ...settled.failed] };

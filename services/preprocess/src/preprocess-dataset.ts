@@ -37,11 +37,14 @@ import { convertSplits } from './convert';
 import { writeErrorRecord, type FileProblem, type PreprocessErrorRecord } from './error-record';
 import { SourceRejected, readSource, type LoadedSource } from './read-source';
 import { chooseSources } from './sources';
+import { splitStatistics, writeStatistics } from './statistics';
+import { NO_METRICS, type FunctionMetrics } from '@digits/lambda-kit';
 
 export interface PreprocessDeps {
   s3: S3Client;
   config: Pick<PreprocessConfig, 'processedBucket' | 'shardRows'>;
   log: Logger;
+  metrics?: FunctionMetrics;
   now?: () => Date;
 }
 
@@ -57,6 +60,7 @@ export async function preprocessDataset(
   dataset: string,
 ): Promise<PreprocessOutcome> {
   const { s3, config, log } = deps;
+  const metrics = deps.metrics ?? NO_METRICS;
   const now = deps.now ?? (() => new Date());
 
   const choice = chooseSources(await listRawFiles(s3, rawBucket, dataset));
@@ -108,6 +112,7 @@ export async function preprocessDataset(
         code: p.code,
         errorRecord: key,
       });
+    metrics.count('DatasetsRejected');
     return { status: 'rejected', dataset, errorKey: key, record };
   }
 
@@ -136,6 +141,8 @@ export async function preprocessDataset(
     },
     { shardRows: config.shardRows },
   );
+  // Beside the manifest and before it: a manifest's presence still means everything it goes with is there.
+  const statistics = await writeStatistics(s3, config.processedBucket, dataset, version, splitStatistics(pairs.train));
   const manifest: Manifest = {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     dataset,
@@ -149,6 +156,9 @@ export async function preprocessDataset(
     },
   };
   const won = await putIfAbsent(s3, config.processedBucket, mKey, encodeManifest(manifest));
+  const seconds = (Date.now() - started) / 1000;
+  metrics.count('ImagesProcessed', manifest.splits.train.rows + manifest.splits.test.rows);
+  metrics.seconds('PreprocessSeconds', seconds);
   log.info(won ? 'version written' : 'version written by a concurrent run', {
     dataset,
     version,
@@ -156,7 +166,8 @@ export async function preprocessDataset(
     trainRows: manifest.splits.train.rows,
     testRows: manifest.splits.test.rows,
     shards: manifest.splits.train.shards.length + manifest.splits.test.shards.length,
-    seconds: (Date.now() - started) / 1000,
+    statistics,
+    seconds,
   });
   return { status: 'written', dataset, version, manifestKey: mKey, manifest };
 }

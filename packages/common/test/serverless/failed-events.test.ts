@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const SHARED = '${file(../../packages/common/serverless/failed-events.yml)';
-const SERVICES = ['ingest', 'preprocess', 'training', 'inference'] as const;
+const SERVICES = ['ingest', 'preprocess', 'training', 'inference', 'monitoring'] as const;
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
@@ -100,5 +100,5 @@ it('the services that have async functions are the ones expected', () => {
   const withAsync = SERVICES.filter((s) =>
     /^\s+- (s3|eventBridge|schedule):/m.test(read(`services/${s}/serverless.yml`)),
   );
-  expect(withAsync).toEqual(['ingest', 'preprocess', 'training']);
+  expect(withAsync).toEqual(['ingest', 'preprocess', 'training', 'monitoring']);
 });

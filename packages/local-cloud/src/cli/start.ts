@@ -7,6 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { summaryLine } from '../functions';
 import { REPO_ROOT, startLocalCloud, type LocalCloud } from '../local-cloud';
 import { sampleTestDigits } from '../sample-digits';
 import { seedPublicDataset } from '../seed-public-dataset';
@@ -65,6 +66,8 @@ async function main(): Promise<void> {
     `S3 ${cloud.s3.endpoint} · SageMaker ${cloud.sageMaker.endpoint} · API ${cloud.apiUrl} · ${cloud.functions.functions.length} functions`,
   );
   watchPipeline(cloud, progress);
+  // On demand (`kill -USR2 <pid>`): one line adding up the metrics the functions emitted so far.
+  process.on('SIGUSR2', () => progress.line(summaryLine(cloud!.metrics.read())));
   await reportFailedEvents(cloud.functions.failedEvents, progress);
 
   const seeded = await seedPublicDataset(cloud.s3Client);
@@ -123,6 +126,9 @@ async function main(): Promise<void> {
   progress.line(`READY ${cloud.apiUrl}`);
   progress.line(`  curl -s -X POST -H 'content-type: image/png' --data-binary @${samplePath} ${cloud.apiUrl}/predict`);
   progress.line(`  open ${cloud.apiUrl}/ in a browser · Ctrl-C stops everything`);
+  progress.line(
+    `  metrics: kill -USR2 ${process.pid} (one-line summary) · pnpm metrics · ${cloud.metrics.path}; drift now: pnpm drift`,
+  );
 }
 
 main().catch((error: Error) => {

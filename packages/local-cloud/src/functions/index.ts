@@ -4,6 +4,7 @@ export { matchesEventPattern, EventPatternError } from './event-pattern';
 export { LambdaError } from './lambda-function';
 export { FailedEvents, type FailedEventRecord, type FailedEventsSummary, type KeptEvent } from './failed-events';
 export { s3NotificationEvent } from './s3-notifications';
+export { MetricsFile, summaryLine, totals, type MetricRecord, type MetricTotal } from './metrics-file';
 export type { BusEvent, PutEventsEntry } from './eventbridge';
 export type {
   FunctionDefinition,
@@ -12,4 +13,5 @@ export type {
   HttpApiRoute,
   EventBridgeSource,
   HttpApiCors,
+  ScheduleSource,
 } from './types';

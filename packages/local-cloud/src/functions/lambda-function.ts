@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import type { HandlerBundle } from './bundler';
+import type { MetricsFile } from './metrics-file';
 import { LOCAL_ACCOUNT_ID } from './intrinsics';
 import type { FunctionDefinition } from './types';
 import type { InvokeMessage, LambdaErrorPayload, WorkerData, WorkerMessage } from './worker-protocol';
@@ -30,6 +31,8 @@ export interface LambdaFunctionOptions {
   /** Local endpoints and credentials every function gets (AWS_ENDPOINT_URL_*, keys, region). */
   baseEnv: Record<string, string>;
   log: (line: string) => void;
+  /** Where the EMF lines the function prints are kept (CloudWatch's stand-in). */
+  metrics?: MetricsFile;
 }
 
 interface Pending {
@@ -68,9 +71,10 @@ class Instance {
       name: definition.name,
     });
     for (const stream of [this.worker.stdout, this.worker.stderr]) {
-      createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) =>
-        fn.options.log(`[${definition.name}] ${line}`),
-      );
+      createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+        fn.options.metrics?.offer(definition.name, line);
+        fn.options.log(`[${definition.name}] ${line}`);
+      });
     }
     this.ready = new Promise((resolve, reject) => {
       const onMessage = (message: WorkerMessage) => {

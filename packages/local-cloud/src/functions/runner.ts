@@ -13,6 +13,8 @@ import type { Route } from './http-routes';
 import { LambdaError, LambdaFunction } from './lambda-function';
 import { attachS3Notifications, unencodedRuleValues } from './s3-notifications';
 import { resolveServices } from './service-config';
+import type { MetricsFile } from './metrics-file';
+import { scheduledEvent } from './scheduled-event';
 import type { FunctionDefinition, ServiceDefinition } from './types';
 
 export interface StartFunctionsOptions {
@@ -35,6 +37,8 @@ export interface StartFunctionsOptions {
   /** Where accepted async events wait until delivered (pending-events.ts); none kept when unset. */
   pendingEventsDir?: string;
   accessLog?: boolean;
+  /** Where the functions' EMF metric lines are kept (none kept when unset). */
+  metricsFile?: MetricsFile;
 }
 
 export interface FunctionSummary {
@@ -83,12 +87,15 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
   let http: HttpApi | undefined;
   let asyncInvoker: AsyncInvoker | undefined;
   const detachers = new Set<() => void>();
+  const timers = new Set<NodeJS.Timeout>();
 
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= shutDown());
   const shutDown = async () => {
     for (const detach of detachers) detach();
     detachers.clear();
+    for (const timer of timers) clearInterval(timer);
+    timers.clear();
     asyncInvoker?.close();
     await Promise.allSettled([http?.close(), ...[...lambdas.values()].map((l) => l.close())]);
     // Invocations cut short by the stop are kept as failed events: wait for those writes.
@@ -129,6 +136,7 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
             region: service.region,
             baseEnv: options.baseEnv,
             log,
+            ...(options.metricsFile ? { metrics: options.metricsFile } : {}),
           }),
         );
       }
@@ -187,6 +195,17 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
     http = await startHttpApi({ routes, port: options.httpPort ?? 0, log, accessLog: options.accessLog });
 
     const definitions = services.flatMap((s) => s.functions);
+    // Scheduled rules (rate expressions), as EventBridge Scheduler would fire them: async, with retries.
+    for (const d of definitions) {
+      for (const schedule of d.events.schedule) {
+        const timer = setInterval(
+          () => invoker.enqueue(d.name, scheduledEvent(d.name, schedule, region), `schedule ${schedule.expression}`),
+          schedule.everyMs,
+        );
+        timer.unref();
+        timers.add(timer);
+      }
+    }
     for (const d of definitions) {
       const events = [
         ...d.events.httpApi.map((r) => `httpApi ${r.routeKey}`),
@@ -195,6 +214,7 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
             `s3 ${s.bucket} ${s.event}${s.prefix ? ` prefix=${s.prefix}` : ''}${s.suffix ? ` suffix=${s.suffix}` : ''}`,
         ),
         ...d.events.eventBridge.map((e) => `eventBridge ${e.eventBus} ${JSON.stringify(e.pattern)}`),
+        ...d.events.schedule.map((e) => `schedule ${e.expression}`),
       ];
       log(`[functions] ${d.name} (${d.handler})${events.length ? `: ${events.join('; ')}` : ''}`);
     }

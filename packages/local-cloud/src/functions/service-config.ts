@@ -16,6 +16,7 @@ import type {
   HttpApiCors,
   HttpApiRoute,
   S3EventSource,
+  ScheduleSource,
   ServiceDefinition,
 } from './types';
 
@@ -266,7 +267,7 @@ export function parseServiceConfig(
         standIns.push({ functionName: name, variable, value: environment[variable]!, from: describeIntrinsic(value) });
     }
 
-    const events: FunctionDefinition['events'] = { s3: [], httpApi: [], eventBridge: [] };
+    const events: FunctionDefinition['events'] = { s3: [], httpApi: [], eventBridge: [], schedule: [] };
     for (const [index, event] of (Array.isArray(raw.events) ? raw.events : []).entries()) {
       if (!isObj(event)) throw new ServiceConfigError(`${where}: events[${index}] is not an object`);
       const [type, spec] = Object.entries(event)[0] ?? [];
@@ -279,6 +280,10 @@ export function parseServiceConfig(
           warn(`${at}: scheduled rules are not triggered by the local runner (invoke ${name} by hand)`);
         else if (source === 'disabled') warn(`${at}: rule is disabled (enabled: false), not delivered`);
         else events.eventBridge.push(source);
+      } else if (type === 'schedule') {
+        const schedule = parseSchedule(spec, at);
+        if (typeof schedule === 'string') warn(schedule);
+        else events.schedule.push(...schedule);
       } else warn(`${at}: event type "${type}" is not delivered by the local runner`);
     }
 
@@ -382,6 +387,26 @@ function parseEventBridge(
     );
   }
   return source;
+}
+
+const RATE_UNITS_MS: Readonly<Record<string, number>> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/**
+ * A `schedule` event (`rate(1 day)`, or `{rate: ..., enabled}` with one expression or a list):
+ * the `rate(...)` expressions the runner triggers, or a warning saying why it will not.
+ */
+export function parseSchedule(spec: unknown, at: string): ScheduleSource[] | string {
+  const obj = isObj(spec) ? spec : { rate: spec };
+  if (obj.enabled === false) return `${at}: schedule is disabled (enabled: false), not triggered`;
+  const expressions = (Array.isArray(obj.rate) ? obj.rate : [obj.rate]).map(String);
+  const out: ScheduleSource[] = [];
+  for (const expression of expressions) {
+    const m = /^rate\(\s*(\d+)\s+(minute|hour|day)s?\s*\)$/.exec(expression.trim());
+    if (!m || Number(m[1]) < 1)
+      return `${at}: "${expression}" is not triggered by the local runner (only rate(N minute|hour|day) is)`;
+    out.push({ expression, everyMs: Number(m[1]) * RATE_UNITS_MS[m[2]!]! });
+  }
+  return out;
 }
 
 /** `arn:aws:events:us-east-1:000000000000:event-bus/my-bus` → `my-bus`. */

@@ -24,10 +24,17 @@ export interface EventBridgeSource {
   inputPath?: string;
 }
 
+/** A `schedule` event with a `rate(...)` expression (cron expressions are not run locally). */
+export interface ScheduleSource {
+  expression: string;
+  everyMs: number;
+}
+
 export interface FunctionEvents {
   s3: S3EventSource[];
   httpApi: HttpApiRoute[];
   eventBridge: EventBridgeSource[];
+  schedule: ScheduleSource[];
 }
 
 export interface FunctionDefinition {

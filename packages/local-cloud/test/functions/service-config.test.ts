@@ -2,6 +2,7 @@ import {
   ServiceConfigError,
   exportsOf,
   functionLogicalId,
+  parseSchedule,
   parseServiceConfig,
 } from '../../src/functions/service-config';
 
@@ -86,9 +87,8 @@ describe('parseServiceConfig', () => {
       { bucket: 'digits-local-raw', event: 's3:ObjectCreated:*', prefix: 'mnist/', suffix: '.gz', existing: true },
       { bucket: 'uploads', event: 's3:ObjectCreated:*', existing: false },
     ]);
-    expect(warnings).toEqual([
-      'digits-preprocess: function split-idx: events[2].schedule: event type "schedule" is not delivered by the local runner',
-    ]);
+    expect(warnings).toEqual([]);
+    expect(split!.events.schedule).toEqual([{ expression: 'rate(1 hour)', everyMs: 3_600_000 }]);
     expect(service.standIns).toEqual([
       expect.objectContaining({ functionName: 'digits-preprocess-local-split-idx', variable: 'ROLE' }),
     ]);
@@ -135,5 +135,25 @@ describe('parseServiceConfig', () => {
   it('resolves CloudFormation exports for Fn::ImportValue across services', () => {
     expect(exportsOf(printed(), 'local')).toEqual({ 'digits-preprocess-local-RawBucket': 'digits-local-raw' });
     expect(functionLogicalId('split-idx')).toBe('SplitDashidxLambdaFunction');
+  });
+});
+
+describe('parseSchedule', () => {
+  it('reads rate expressions, alone, in an object or a list', () => {
+    expect(parseSchedule('rate(1 day)', 'at')).toEqual([{ expression: 'rate(1 day)', everyMs: 86_400_000 }]);
+    expect(parseSchedule({ rate: ['rate(5 minutes)', 'rate(2 hours)'] }, 'at')).toEqual([
+      { expression: 'rate(5 minutes)', everyMs: 300_000 },
+      { expression: 'rate(2 hours)', everyMs: 7_200_000 },
+    ]);
+  });
+
+  it('says why a cron, a malformed or a disabled schedule is not triggered', () => {
+    expect(parseSchedule({ rate: 'cron(0 3 * * ? *)' }, 'fn: events[0].schedule')).toBe(
+      'fn: events[0].schedule: "cron(0 3 * * ? *)" is not triggered by the local runner (only rate(N minute|hour|day) is)',
+    );
+    expect(parseSchedule('rate(0 days)', 'at')).toMatch(/is not triggered/);
+    expect(parseSchedule({ rate: 'rate(1 day)', enabled: false }, 'at')).toBe(
+      'at: schedule is disabled (enabled: false), not triggered',
+    );
   });
 });

@@ -14,7 +14,7 @@ import type { FunctionDefinition, ServiceDefinition } from '../../src/functions/
  * writes are the ones the next subscribes to, and every handler bundles.
  */
 const ROOT = path.resolve(__dirname, '../../../..');
-const NAMES = ['ingest', 'preprocess', 'training', 'inference'] as const;
+const NAMES = ['ingest', 'preprocess', 'training', 'inference', 'monitoring'] as const;
 jest.setTimeout(300_000);
 // shared.yml names buckets `${env:DIGITS_BUCKET_PREFIX, 'digits-<stage>'}-<role>`.
 const PREFIX = process.env.DIGITS_BUCKET_PREFIX ?? 'digits-local';
@@ -79,6 +79,16 @@ describe('the services’ serverless.yml, resolved for stage local', () => {
   it('inference serves POST /predict and GET /health over the HTTP API', () => {
     const routes = fns('inference').flatMap((f) => f.events.httpApi.map((r) => r.routeKey));
     expect(routes).toEqual(expect.arrayContaining(['POST /predict', 'GET /health']));
+  });
+
+  it('monitoring runs drift daily on the bucket inference captures to, against the data preprocess writes', () => {
+    const drift = fns('monitoring').find((f) => f.key === 'drift')!;
+    expect(drift.events.schedule).toEqual([{ expression: 'rate(1 day)', everyMs: 86_400_000 }]);
+    const api = fns('inference')[0]!;
+    expect(drift.environment.MONITORING_BUCKET).toBe(api.environment.MONITORING_BUCKET);
+    expect(drift.environment.MONITORING_BUCKET).toBe(`${PREFIX}-monitoring`);
+    expect(drift.environment.PROCESSED_BUCKET).toBe(`${PREFIX}-processed`);
+    expect(api.environment.DIGITS_CAPTURE_RATE).toBe(process.env.DIGITS_CAPTURE_RATE ?? '0.05');
   });
 
   it('bundles every handler of every service', async () => {

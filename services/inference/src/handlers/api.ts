@@ -1,10 +1,20 @@
-import { createFunctionLogger, functionLogging } from '@digits/lambda-kit';
+import { createFunctionLogger, functionInstrumentation, functionLogging, functionTelemetry } from '@digits/lambda-kit';
 import { readConfig } from '../config';
 import { createApi } from '../http/app';
 import { createClients, createServices } from '../services';
 
 const config = readConfig();
 const logger = createFunctionLogger('inference', config.logLevel);
+const telemetry = functionTelemetry('inference');
+const { tracer } = telemetry.powertools;
 
 /** The HTTP API's one function: POST /predict, GET /health, GET /model, GET / (the page) (see src/routes.ts). */
-export const handler = createApi(createServices(config, createClients(), logger)).use(functionLogging(logger));
+export const handler = createApi(
+  createServices(
+    config,
+    createClients((client) => tracer.captureAWSv3Client(client)),
+    logger,
+    telemetry.metrics,
+  ),
+  [functionLogging(logger), ...functionInstrumentation(telemetry)],
+);

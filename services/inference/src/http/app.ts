@@ -12,12 +12,15 @@ export const EXPOSED_HEADERS = 'X-Latency-Ms, Server-Timing, Retry-After';
 
 /**
  * The API as one middy handler. Middlewares, outermost first: lower-case request headers, CORS
- * headers on every answer (errors too), latency headers, then errors → JSON.
+ * headers on every answer (errors too), latency headers, then errors → JSON. `outer` go first
+ * (the function's logging, tracing and metrics publishing), so they see the final answer.
  */
 export function createApi(
   services: Services,
+  outer: middy.MiddlewareObj[] = [],
 ): middy.MiddyfiedHandler<APIGatewayProxyEventV2, HttpResponse, Error, Context> {
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>()
+    .use(outer)
     .use(httpHeaderNormalizer())
     .use(
       httpCors({
@@ -31,6 +34,6 @@ export function createApi(
       }),
     )
     .use(latencyHeaders(services.now))
-    .use(errorHandler(services.logger))
+    .use(errorHandler(services.logger, services.metrics))
     .handler((event) => dispatch(event, services));
 }

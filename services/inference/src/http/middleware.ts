@@ -1,6 +1,7 @@
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Logger } from '@digits/common';
+import { NO_METRICS, type FunctionMetrics } from '@digits/lambda-kit';
 import { toHttpError } from './errors';
 import { errorResponse } from './responses';
 
@@ -11,12 +12,15 @@ type Request = middy.Request<unknown, unknown, Error, Context>;
  * as a warning with its message; anything else is logged in full (with the stack, which never
  * reaches the client) and answered with a generic 500 naming the request id.
  * Sets the response without returning it, so the CORS and latency middlewares still run.
+ * Counts each refusal by its code (`ClientErrors`, dimension `code`) and each failure (`ServerErrors`).
  */
-export function errorHandler(logger: Logger): middy.MiddlewareObj {
+export function errorHandler(logger: Logger, metrics: FunctionMetrics = NO_METRICS): middy.MiddlewareObj {
   return {
     onError: async (request: Request) => {
       const error = toHttpError(request.error);
       const requestId = request.context?.awsRequestId as string | undefined;
+      if (error.status >= 500) metrics.count('ServerErrors', 1, { code: error.code });
+      else metrics.count('ClientErrors', 1, { code: error.code });
       if (error.status >= 500) {
         const cause = request.error;
         logger.error('request failed', {

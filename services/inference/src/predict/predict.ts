@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import { normaliseInputs } from './normalise-inputs';
 import { parsePredictRequest } from './request';
 import { answer } from './response';
+import { captureIfSampled, PREDICT_METRICS, recordPrediction, type Observed } from './observe';
 
 /**
  * POST /predict: parse → normalise (packages/model) → InvokeEndpoint → answer, with the time of
@@ -39,7 +40,13 @@ export async function predict(event: APIGatewayProxyEventV2, services: Services)
     throw e;
   }
   const t3 = now();
-  const body = answer(predictions, inputs, { batch: request.batch, debug: request.debug, model: await model });
+  const summary = await model;
+  const observed: Observed = { predictions, inputs, model: summary?.version ?? null, endpointMs: t3 - t2 };
+  recordPrediction(services.metrics, observed);
+  const captured = captureIfSampled(services.capture, observed, services.metrics, logger);
+  const body = answer(predictions, inputs, { batch: request.batch, debug: request.debug, model: summary });
+  await captured;
+  services.metrics.milliseconds(PREDICT_METRICS.predictLatency, now() - t0);
   return json(200, body, {
     'Server-Timing': `parse;dur=${ms(t1 - t0)}, normalise;dur=${ms(t2 - t1)}, invoke;dur=${ms(t3 - t2)}`,
   });

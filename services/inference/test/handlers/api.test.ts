@@ -15,6 +15,10 @@ const STAGE_ENV = {
   ENDPOINT_NAME: 'digits-dev',
   ARTIFACTS_BUCKET: 'digits-dev-artifacts',
   CORS_ORIGINS: '*',
+  MONITORING_BUCKET: 'digits-dev-monitoring',
+  DIGITS_CAPTURE_RATE: '0',
+  POWERTOOLS_SERVICE_NAME: 'inference',
+  POWERTOOLS_METRICS_NAMESPACE: 'digits-dev',
   LOG_LEVEL: 'error',
   AWS_REGION: 'us-east-1',
 };
@@ -40,7 +44,7 @@ describe('handlers/api', () => {
     try {
       const res = await handler(httpEvent({ path: '/nowhere' }), lambdaContext('req-404'));
       expect(res.statusCode).toBe(404);
-      expect(capture.lines()).toEqual([
+      expect(capture.lines().filter((l) => 'level' in l)).toEqual([
         expect.objectContaining({
           level: 'WARN',
           message: 'request refused',
@@ -48,6 +52,29 @@ describe('handlers/api', () => {
           function_request_id: 'req-404',
           status: 404,
           detail: expect.stringContaining('/nowhere'),
+        }),
+      ]);
+    } finally {
+      capture.restore();
+    }
+  });
+
+  it('publishes its metrics as EMF in the stage namespace: a refusal counts as ClientErrors by code', async () => {
+    Object.assign(process.env, STAGE_ENV);
+    const { handler } = await import('../../src/handlers/api');
+    const capture = captureLogLines();
+    try {
+      await handler(httpEvent({ path: '/nowhere' }), lambdaContext('req-404'));
+      expect(capture.lines().filter((l) => '_aws' in l)).toEqual([
+        expect.objectContaining({
+          ClientErrors: 1,
+          code: 'NOT_FOUND',
+          service: 'inference',
+          _aws: expect.objectContaining({
+            CloudWatchMetrics: [
+              expect.objectContaining({ Namespace: 'digits-dev', Dimensions: [['service', 'code']] }),
+            ],
+          }),
         }),
       ]);
     } finally {

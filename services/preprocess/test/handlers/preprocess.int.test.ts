@@ -15,6 +15,7 @@ import {
   createLogger,
   createS3Client,
   parseManifest,
+  parseImageStatistics,
   rawKey,
   type IdxKind,
   type S3Event,
@@ -147,7 +148,12 @@ describe('preprocess handler', () => {
     const listed = [...manifest.splits.train.shards, ...manifest.splits.test.shards];
     const stored = (await s3.send(new ListObjectsV2Command({ Bucket: PROCESSED, Prefix: `${dataset}/${version}/` })))
       .Contents!;
-    expect(stored.map((o) => o.Key).sort()).toEqual([...listed.map((s) => s.key), manifestKey].sort());
+    const statisticsKey = `${dataset}/${version}/statistics.json`;
+    expect(stored.map((o) => o.Key).sort()).toEqual([...listed.map((s) => s.key), manifestKey, statisticsKey].sort());
+    // The training split's image statistics beside the manifest, for model monitoring.
+    const statistics = parseImageStatistics(await getText(PROCESSED, statisticsKey), statisticsKey);
+    expect(statistics.count).toBe(60_000);
+    expect(statistics.labels).toEqual(manifest.splits.train.classCounts);
     for (const shard of listed) expect(stored.find((o) => o.Key === shard.key)!.Size).toBe(shard.bytes);
 
     // The last train shard holds rows 50,000–59,999: label first, then the 784 pixels, no header.
@@ -191,7 +197,7 @@ describe('preprocess handler', () => {
     expect(stored.sort()).toEqual(
       [...manifest.splits.train.shards, ...manifest.splits.test.shards]
         .map((s) => s.key)
-        .concat(manifests)
+        .concat(manifests, [`${manifest.dataset}/${manifest.version}/statistics.json`])
         .sort(),
     );
   }, 60_000);

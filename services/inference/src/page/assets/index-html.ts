@@ -67,10 +67,13 @@ export const INDEX_HTML = `<!doctype html>
         <p class="hint">Rows are the true digit, columns what the model answered; each cell counts test-set images. Darker means a larger share of its row: blue on the diagonal is right, red off it a mistake.</p>
         <div class="scroll"><table id="confusion" class="confusion" aria-labelledby="confusion-heading"></table></div>
       </div>
+      <div id="drift-report" hidden>
+        <h3>Drift of what it is asked</h3>
+      </div>
     </div>
   </section>
 </main>
-<footer><p>Nothing you draw is stored: each drawing is sent to <code>POST /predict</code> and forgotten.</p></footer>
+<footer><p>Your drawing is sent to <code>POST /predict</code> and not kept. A small sample of the 28×28 images the model sees (5% by default) is kept for 30 days, without the drawing itself or your address, to check the model still sees digits like the ones it learned from.</p></footer>
 </body>
 </html>
 `;

@@ -8,6 +8,8 @@ export const API_PATHS = {
   predict: 'predict?debug=1',
   model: 'model',
   health: 'health',
+  /** The latest drift report (drift-panel.ts). */
+  drift: 'drift',
 } as const;
 
 /** The body of every 4xx/5xx answer of the API. */

@@ -2,6 +2,7 @@
  * The draw-a-digit page's script (served as /assets/app.js; scripts/build-page.ts bundles it):
  * wires the drawing pad, the upload, the result panel and the model panel together.
  */
+import { showDrift } from './drift-panel';
 import { DrawingPad } from './drawing-pad';
 import { ModelPanel } from './model-panel';
 import { pageElements } from './page-elements';
@@ -83,3 +84,4 @@ el.upload.addEventListener('change', () => {
 });
 
 void models.load();
+void showDrift(document);
