@@ -1,22 +1,15 @@
 /**
  * PNG/JPEG detection by magic bytes, dimension checks from the header (before any pixel buffer
- * is allocated), a request's decode budget summed from those headers, and decoding to 8-bit RGBA
- * with pngjs / jpeg-js (pure JS: they bundle into a Lambda).
+ * is allocated), a request's decode budget summed from those headers, and decoding to luma and
+ * alpha: PNG by png-grey, JPEG with jpeg-js (pure JS: both bundle into a Lambda).
  */
-import { inflateSync } from 'node:zlib';
-import { PNG } from 'pngjs';
 import * as jpeg from 'jpeg-js';
 import { DigitInputError } from './errors';
+import { greyFromRgba, type GreyImage } from './grey-image';
 import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MAX_REQUEST_DECODE_COST, PIXEL_DECODE_COST } from './limits';
+import { decodePngGrey } from './png-grey';
 
 export type ImageFormat = 'png' | 'jpeg';
-
-export interface RgbaImage {
-  width: number;
-  height: number;
-  /** width × height × 4 bytes, row-major RGBA. */
-  rgba: Uint8Array;
-}
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Formats recognised only to say clearly that they are not supported. */
@@ -93,26 +86,27 @@ export class DecodeBudget {
 
 const millions = (units: number): string => String(Number((units / 1e6).toPrecision(4)));
 
-export function decodeImage(bytes: Uint8Array): RgbaImage & { format: ImageFormat } {
+/** An image's luma and alpha, its size checked against the limits before anything is decoded. */
+export function decodeGrey(bytes: Uint8Array): GreyImage & { format: ImageFormat } {
   const format = detectFormat(bytes);
-  const { width, height } = readDimensions(bytes, format);
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  readDimensions(bytes, format);
+  if (format === 'png') return { format, ...decodePngGrey(bytes) };
+  const { width, height, rgba } = decodeJpeg(bytes);
+  return { format, ...greyFromRgba(width, height, rgba) };
+}
+
+/** A JPEG as 8-bit RGBA (jpeg-js); call after readDimensions. */
+export function decodeJpeg(bytes: Uint8Array): { width: number; height: number; rgba: Uint8Array } {
   try {
-    if (format === 'png') {
-      if (bytes[28] === 1) checkInterlacedPngSize(buffer, width, height);
-      const png = PNG.sync.read(buffer);
-      return { format, width: png.width, height: png.height, rgba: png.data };
-    }
-    const img = jpeg.decode(buffer, {
+    const img = jpeg.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
       useTArray: true,
       formatAsRGBA: true,
       maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
       maxMemoryUsageInMB: 256,
     });
-    return { format, width: img.width, height: img.height, rgba: img.data };
+    return { width: img.width, height: img.height, rgba: img.data };
   } catch (e) {
-    if (e instanceof DigitInputError) throw e;
-    throw new DigitInputError('UNDECODABLE', `${format.toUpperCase()} could not be decoded: ${(e as Error).message}`);
+    throw new DigitInputError('UNDECODABLE', `JPEG could not be decoded: ${(e as Error).message}`);
   }
 }
 
@@ -162,29 +156,6 @@ function jpegDimensions(b: Uint8Array): { width: number; height: number; progres
     i += 2 + view.getUint16(i + 2);
   }
   throw new DigitInputError('UNDECODABLE', 'JPEG is truncated or corrupt: no frame header (SOF) found');
-}
-
-/**
- * pngjs bounds the inflated size of non-interlaced images but inflates interlaced ones without a
- * limit; check those first so a small compressed body cannot expand into gigabytes.
- */
-function checkInterlacedPngSize(buffer: Buffer, width: number, height: number): void {
-  const idat: Buffer[] = [];
-  for (let i = 8; i + 8 <= buffer.length;) {
-    const length = buffer.readUInt32BE(i);
-    if (buffer.toString('latin1', i + 4, i + 8) === 'IDAT') idat.push(buffer.subarray(i + 8, i + 8 + length));
-    i += 12 + length;
-  }
-  // Upper bound: 16-bit RGBA (8 bytes a pixel) plus a filter byte per row of each of the 7 passes.
-  const limit = width * height * 8 + 7 * (height + 1);
-  try {
-    inflateSync(Buffer.concat(idat), { maxOutputLength: limit });
-  } catch (e) {
-    throw new DigitInputError(
-      'UNDECODABLE',
-      `PNG image data does not inflate to a ${width}×${height} image: ${(e as Error).message}`,
-    );
-  }
 }
 
 function ascii(b: Uint8Array, start: number, length: number): string {

@@ -2,10 +2,12 @@
  * Turn any PNG/JPEG of a handwritten digit into what the model saw in training, the MNIST
  * preparation: grayscale, ink bright on dark, cropped to the ink, longer side scaled to 20 px
  * (antialiased, aspect kept), placed in 28×28 so its centre of mass sits at the centre.
+ * Works over one luma channel in place; only the crop around the ink is copied.
  */
 import { IMAGE_SIDE, PIXELS } from '@digits/common';
-import { decodeImage, type RgbaImage } from './decode';
+import { decodeGrey } from './decode';
 import { DigitInputError } from './errors';
+import type { GreyImage } from './grey-image';
 import { DIGIT_BOX, INK_FLOOR, MIN_INK_CONTRAST } from './limits';
 import { resize } from './resample';
 
@@ -20,34 +22,30 @@ export interface NormalisedDigit {
 }
 
 export function normaliseImage(bytes: Uint8Array): NormalisedDigit {
-  const image = decodeImage(bytes);
+  const image = decodeGrey(bytes);
   const { gray, inverted } = inkImage(image);
   return { pixels: centreDigit(gray, image.width, image.height), width: image.width, height: image.height, inverted };
 }
 
 /**
- * Grayscale 0..1 with the ink bright. Transparent pixels are composited over the colour that
- * contrasts with the opaque content, so black ink on a transparent canvas reads as ink.
+ * Grayscale 0..1 with the ink bright (the image's luma array, changed in place). Transparent
+ * pixels are composited over the colour that contrasts with the opaque content, so black ink on
+ * a transparent canvas reads as ink.
  */
-export function inkImage({ width, height, rgba }: RgbaImage): { gray: Float32Array; inverted: boolean } {
+export function inkImage({ width, height, luma: gray, alpha }: GreyImage): { gray: Float32Array; inverted: boolean } {
   const n = width * height;
-  const gray = new Float32Array(n);
-  let opaque = 0;
-  let opaqueLuma = 0;
-  let translucent = false;
-  for (let i = 0; i < n; i++) {
-    const a = rgba[i * 4 + 3]! / 255;
-    const luma = (0.299 * rgba[i * 4]! + 0.587 * rgba[i * 4 + 1]! + 0.114 * rgba[i * 4 + 2]!) / 255;
-    gray[i] = luma;
-    if (a < 1) translucent = true;
-    opaque += a;
-    opaqueLuma += a * luma;
-  }
-  if (opaque === 0) throw new DigitInputError('EMPTY', 'the image is fully transparent: no ink found');
-  if (translucent) {
+  if (alpha && !alpha.every((a) => a === 255)) {
+    let opaque = 0;
+    let opaqueLuma = 0;
+    for (let i = 0; i < n; i++) {
+      const a = alpha[i]! / 255;
+      opaque += a;
+      opaqueLuma += a * gray[i]!;
+    }
+    if (opaque === 0) throw new DigitInputError('EMPTY', 'the image is fully transparent: no ink found');
     const backdrop = opaqueLuma / opaque < 0.5 ? 1 : 0;
     for (let i = 0; i < n; i++) {
-      const a = rgba[i * 4 + 3]! / 255;
+      const a = alpha[i]! / 255;
       gray[i] = a * gray[i]! + (1 - a) * backdrop;
     }
   }
@@ -71,27 +69,37 @@ export function centreDigit(gray: Float32Array, width: number, height: number): 
   }
   const floor = background + INK_FLOOR * contrast;
   const span = peak - floor;
+  // Ink is whatever is above the floor; find its bounding box, then copy only that.
   let x0 = width;
   let y0 = height;
   let x1 = -1;
   let y1 = -1;
-  const ink = new Float32Array(gray.length);
   for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let first = -1;
+    let last = -1;
     for (let x = 0; x < width; x++) {
-      const v = (gray[y * width + x]! - floor) / span;
-      if (v <= 0) continue;
-      ink[y * width + x] = Math.min(1, v);
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
+      if (gray[row + x]! > floor) {
+        if (first < 0) first = x;
+        last = x;
+      }
     }
+    if (first < 0) continue;
+    if (y0 === height) y0 = y;
+    y1 = y;
+    if (first < x0) x0 = first;
+    if (last > x1) x1 = last;
   }
   const cropW = x1 - x0 + 1;
   const cropH = y1 - y0 + 1;
   const crop = new Float32Array(cropW * cropH);
-  for (let y = 0; y < cropH; y++)
-    crop.set(ink.subarray((y0 + y) * width + x0, (y0 + y) * width + x0 + cropW), y * cropW);
+  for (let y = 0; y < cropH; y++) {
+    const from = (y0 + y) * width + x0;
+    for (let x = 0; x < cropW; x++) {
+      const v = gray[from + x]! - floor;
+      if (v > 0) crop[y * cropW + x] = Math.min(1, v / span);
+    }
+  }
 
   const boxW = cropW >= cropH ? DIGIT_BOX : Math.max(1, Math.round((cropW * DIGIT_BOX) / cropH));
   const boxH = cropH >= cropW ? DIGIT_BOX : Math.max(1, Math.round((cropH * DIGIT_BOX) / cropW));
