@@ -34,7 +34,7 @@ export function normaliseImage(bytes: Uint8Array): NormalisedDigit {
  */
 export function inkImage({ width, height, luma: gray, alpha }: GreyImage): { gray: Float32Array; inverted: boolean } {
   const n = width * height;
-  if (alpha && !alpha.every((a) => a === 255)) {
+  if (alpha) {
     let opaque = 0;
     let opaqueLuma = 0;
     for (let i = 0; i < n; i++) {
@@ -58,8 +58,15 @@ export function inkImage({ width, height, luma: gray, alpha }: GreyImage): { gra
 /** Stretch ink to 0..1 over the background, crop to it, scale to 20 px and centre by mass in 28×28. */
 export function centreDigit(gray: Float32Array, width: number, height: number): Float32Array {
   const background = borderMedian(gray, width, height);
+  // Each row's brightest pixel: the peak, and then which rows hold ink at all.
+  const rowPeak = new Float32Array(height);
+  for (let y = 0; y < height; y++) {
+    let top = 0;
+    for (let i = y * width, end = i + width; i < end; i++) if (gray[i]! > top) top = gray[i]!;
+    rowPeak[y] = top;
+  }
   let peak = 0;
-  for (let i = 0; i < gray.length; i++) if (gray[i]! > peak) peak = gray[i]!;
+  for (let y = 0; y < height; y++) if (rowPeak[y]! > peak) peak = rowPeak[y]!;
   const contrast = peak - background;
   if (contrast < MIN_INK_CONTRAST) {
     throw new DigitInputError(
@@ -69,24 +76,21 @@ export function centreDigit(gray: Float32Array, width: number, height: number): 
   }
   const floor = background + INK_FLOOR * contrast;
   const span = peak - floor;
-  // Ink is whatever is above the floor; find its bounding box, then copy only that.
+  // Ink is whatever is above the floor; find its bounding box (rows from their peaks, columns from
+  // each ink row's ends inwards), then copy only that.
   let x0 = width;
   let y0 = height;
   let x1 = -1;
   let y1 = -1;
   for (let y = 0; y < height; y++) {
-    const row = y * width;
-    let first = -1;
-    let last = -1;
-    for (let x = 0; x < width; x++) {
-      if (gray[row + x]! > floor) {
-        if (first < 0) first = x;
-        last = x;
-      }
-    }
-    if (first < 0) continue;
+    if (rowPeak[y]! <= floor) continue;
     if (y0 === height) y0 = y;
     y1 = y;
+    const row = y * width;
+    let first = 0;
+    while (gray[row + first]! <= floor) first++;
+    let last = width - 1;
+    while (gray[row + last]! <= floor) last--;
     if (first < x0) x0 = first;
     if (last > x1) x1 = last;
   }

@@ -8,7 +8,7 @@ export interface GreyImage {
   height: number;
   /** width × height luma values in 0..1, row-major: (0.299 R + 0.587 G + 0.114 B) / 255. */
   luma: Float32Array;
-  /** width × height alpha values 0..255, or null when every pixel is opaque by format. */
+  /** width × height alpha values 0..255, or null when every pixel is opaque. */
   alpha: Uint8Array | null;
 }
 
@@ -28,5 +28,10 @@ export function greyFromRgba(width: number, height: number, rgba: Uint8Array): G
     grey[i] = luma(rgba[p]!, rgba[p + 1]!, rgba[p + 2]!);
     alpha[i] = rgba[p + 3]!;
   }
-  return { width, height, luma: grey, alpha };
+  return { width, height, luma: grey, alpha: isOpaque(alpha) ? null : alpha };
+}
+
+export function isOpaque(alpha: Uint8Array): boolean {
+  for (let i = 0; i < alpha.length; i++) if (alpha[i] !== 255) return false;
+  return true;
 }
