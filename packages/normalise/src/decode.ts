@@ -6,7 +6,7 @@
 import * as jpeg from 'jpeg-js';
 import { DigitInputError } from './errors';
 import { greyFromRgba, type GreyImage } from './grey-image';
-import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MAX_REQUEST_DECODE_COST, PIXEL_DECODE_COST } from './limits';
+import { DECODE_COST, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MAX_REQUEST_DECODE_COST } from './limits';
 import { decodePngGrey } from './png-grey';
 
 export type ImageFormat = 'png' | 'jpeg';
@@ -45,7 +45,7 @@ export interface ImageHeader {
   format: ImageFormat;
   width: number;
   height: number;
-  /** Decode work: width × height × PIXEL_DECODE_COST of its format. */
+  /** Decode work (DECODE_COST units), from the header's layout and, for JPEG, the compressed size. */
   cost: number;
 }
 
@@ -53,8 +53,24 @@ export interface ImageHeader {
 export function readImageHeader(bytes: Uint8Array): ImageHeader {
   const format = detectFormat(bytes);
   const { width, height, progressive } = readDimensions(bytes, format);
-  const kind = format === 'jpeg' ? (progressive ? 'progressiveJpeg' : 'jpeg') : bytes[24] === 16 ? 'png16' : 'png'; // IHDR bit depth
-  return { format, width, height, cost: width * height * PIXEL_DECODE_COST[kind] };
+  const pixels = width * height;
+  const c = DECODE_COST;
+  let cost: number;
+  if (format === 'jpeg') {
+    cost = progressive
+      ? pixels * c.progressiveJpegPixel + bytes.length * c.progressiveJpegByte
+      : pixels * c.jpegPixel + bytes.length * c.jpegByte;
+  } else {
+    // IHDR: bit depth, colour type (bit 4: has an alpha channel; 3: palette), interlace method.
+    const depth = bytes[24]!;
+    const colourType = bytes[25]!;
+    const channels = [1, 0, 3, 1, 2, 0, 4][colourType] ?? 4;
+    const mayBeTranslucent = (colourType !== 0 && colourType !== 2) || hasTrnsChunk(bytes);
+    const perPixel =
+      c.pngPixel + c.pngPixelByte * Math.max(1, (depth * channels) / 8) + (mayBeTranslucent ? c.pngAlpha : 0);
+    cost = pixels * perPixel * (bytes[28] === 1 ? c.pngInterlaced : 1);
+  }
+  return { format, width, height, cost };
 }
 
 /**
@@ -72,16 +88,29 @@ export class DecodeBudget {
     this.images++;
     this.spent += header.cost;
     if (this.spent > this.limit) {
-      const { png, jpeg, progressiveJpeg } = PIXEL_DECODE_COST;
       throw new DigitInputError(
         'TOO_LARGE',
         `the request's ${this.images} image(s) need ${millions(this.spent)} M units of decoding ` +
-          `(a pixel of an 8-bit PNG costs ${png}, of a JPEG or 16-bit PNG ${jpeg}, of a progressive JPEG ${progressiveJpeg}): ` +
+          `(about a nanosecond of CPU each; a pixel of this ${header.format.toUpperCase()} costs ` +
+          `${Math.round(header.cost / (header.width * header.height))}, of an 8-bit grey PNG ${greyPngPixel}): ` +
           `the limit is ${millions(this.limit)} M a request, read from the image headers before any decoding`,
       );
     }
     return header;
   }
+}
+
+const greyPngPixel = DECODE_COST.pngPixel + DECODE_COST.pngPixelByte;
+
+/** Whether a PNG has a tRNS chunk (it comes before the image data): grey and RGB can then be transparent. */
+function hasTrnsChunk(b: Uint8Array): boolean {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 8; i + 8 <= b.length; i += 12 + view.getUint32(i)) {
+    const type = ascii(b, i + 4, 4);
+    if (type === 'tRNS') return true;
+    if (type === 'IDAT') return false;
+  }
+  return false;
 }
 
 const millions = (units: number): string => String(Number((units / 1e6).toPrecision(4)));
