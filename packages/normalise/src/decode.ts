@@ -5,7 +5,7 @@
  */
 import * as jpeg from 'jpeg-js';
 import { DigitInputError } from './errors';
-import { greyFromRgba, type GreyImage } from './grey-image';
+import { FRESH_BUFFERS, greyFromRgba, type GreyBuffers, type GreyImage } from './grey-image';
 import { DECODE_COST, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MAX_REQUEST_DECODE_COST } from './limits';
 import { decodePngGrey } from './png-grey';
 
@@ -115,13 +115,16 @@ function hasTrnsChunk(b: Uint8Array): boolean {
 
 const millions = (units: number): string => String(Number((units / 1e6).toPrecision(4)));
 
-/** An image's luma and alpha, its size checked against the limits before anything is decoded. */
-export function decodeGrey(bytes: Uint8Array): GreyImage & { format: ImageFormat } {
+/** An image's luma and alpha (in `buffers`), its size checked against the limits before anything is decoded. */
+export function decodeGrey(
+  bytes: Uint8Array,
+  buffers: GreyBuffers = FRESH_BUFFERS,
+): GreyImage & { format: ImageFormat } {
   const format = detectFormat(bytes);
   readDimensions(bytes, format);
-  if (format === 'png') return { format, ...decodePngGrey(bytes) };
+  if (format === 'png') return { format, ...decodePngGrey(bytes, buffers) };
   const { width, height, rgba } = decodeJpeg(bytes);
-  return { format, ...greyFromRgba(width, height, rgba) };
+  return { format, ...greyFromRgba(width, height, rgba, buffers) };
 }
 
 /** A JPEG as 8-bit RGBA (jpeg-js); call after readDimensions. */

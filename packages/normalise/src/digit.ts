@@ -7,7 +7,7 @@
 import { IMAGE_SIDE, PIXELS } from '@digits/common';
 import { decodeGrey } from './decode';
 import { DigitInputError } from './errors';
-import type { GreyImage } from './grey-image';
+import { FRESH_BUFFERS, ReusedBuffers, type GreyBuffers, type GreyImage } from './grey-image';
 import { DIGIT_BOX, INK_FLOOR, MIN_INK_CONTRAST } from './limits';
 import { resize } from './resample';
 
@@ -21,10 +21,18 @@ export interface NormalisedDigit {
   inverted: boolean;
 }
 
+/** Reused by every call: normalising is synchronous, and only the 28×28 result leaves it. */
+const buffers = new ReusedBuffers();
+
 export function normaliseImage(bytes: Uint8Array): NormalisedDigit {
-  const image = decodeGrey(bytes);
+  const image = decodeGrey(bytes, buffers);
   const { gray, inverted } = inkImage(image);
-  return { pixels: centreDigit(gray, image.width, image.height), width: image.width, height: image.height, inverted };
+  return {
+    pixels: centreDigit(gray, image.width, image.height, buffers),
+    width: image.width,
+    height: image.height,
+    inverted,
+  };
 }
 
 /**
@@ -56,7 +64,12 @@ export function inkImage({ width, height, luma: gray, alpha }: GreyImage): { gra
 }
 
 /** Stretch ink to 0..1 over the background, crop to it, scale to 20 px and centre by mass in 28×28. */
-export function centreDigit(gray: Float32Array, width: number, height: number): Float32Array {
+export function centreDigit(
+  gray: Float32Array,
+  width: number,
+  height: number,
+  buffers: GreyBuffers = FRESH_BUFFERS,
+): Float32Array {
   const background = borderMedian(gray, width, height);
   // Each row's brightest pixel: the peak, and then which rows hold ink at all.
   const rowPeak = new Float32Array(height);
@@ -96,7 +109,7 @@ export function centreDigit(gray: Float32Array, width: number, height: number): 
   }
   const cropW = x1 - x0 + 1;
   const cropH = y1 - y0 + 1;
-  const crop = new Float32Array(cropW * cropH);
+  const crop = buffers.crop(cropW * cropH);
   for (let y = 0; y < cropH; y++) {
     const from = (y0 + y) * width + x0;
     for (let x = 0; x < cropW; x++) {

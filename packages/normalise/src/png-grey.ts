@@ -8,7 +8,7 @@
  */
 import { inflateSync } from 'node:zlib';
 import { DigitInputError } from './errors';
-import { GREY_LUMA, isOpaque, luma as lumaOf, type GreyImage } from './grey-image';
+import { FRESH_BUFFERS, GREY_LUMA, isOpaque, luma as lumaOf, type GreyBuffers, type GreyImage } from './grey-image';
 
 // Module-local bindings: a CommonJS build (tsx, jest) reads imports through getters, once per pixel here.
 const greyLuma = GREY_LUMA;
@@ -49,7 +49,7 @@ interface Format {
   transparent: number[] | null;
 }
 
-export function decodePngGrey(bytes: Uint8Array): GreyImage {
+export function decodePngGrey(bytes: Uint8Array, buffers: GreyBuffers = FRESH_BUFFERS): GreyImage {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { format, data } = readChunks(bytes, view);
   const { width, height } = format;
@@ -71,10 +71,10 @@ export function decodePngGrey(bytes: Uint8Array): GreyImage {
   const image: GreyImage = {
     width,
     height,
-    luma: new Float32Array(n),
+    luma: buffers.luma(n),
     alpha:
       format.colourType === 4 || format.colourType === 6 || format.paletteAlpha || format.transparent
-        ? new Uint8Array(n)
+        ? buffers.alpha(n)
         : null,
   };
   let offset = 0;
@@ -161,8 +161,8 @@ function readIhdr(body: Uint8Array): Format & { interlaced: boolean } {
 function inflate(data: Uint8Array, expected: number, width: number, height: number): Uint8Array {
   let raw: Buffer;
   try {
-    // One output chunk for a drawing; larger images grow in 1 MiB steps rather than zlib's 16 KiB.
-    raw = inflateSync(data, { maxOutputLength: expected, chunkSize: Math.min(Math.max(expected, 64), 1 << 20) });
+    // One output buffer of the expected size: no 16 KiB chunks to join (each a copy of fresh memory).
+    raw = inflateSync(data, { maxOutputLength: expected, chunkSize: Math.max(expected, 64) });
   } catch (e) {
     const error = e as NodeJS.ErrnoException;
     if (error.code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError)
