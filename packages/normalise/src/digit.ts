@@ -118,6 +118,11 @@ export function centreDigit(
     }
   }
 
+  return boxAndCentre(crop, cropW, cropH);
+}
+
+/** The ink crop scaled so its longer side is 20 px (aspect kept), placed in 28×28 with its centre of mass at the centre. */
+export function boxAndCentre(crop: Float32Array, cropW: number, cropH: number): Float32Array {
   const boxW = cropW >= cropH ? DIGIT_BOX : Math.max(1, Math.round((cropW * DIGIT_BOX) / cropH));
   const boxH = cropH >= cropW ? DIGIT_BOX : Math.max(1, Math.round((cropH * DIGIT_BOX) / cropW));
   const box = resize(crop, cropW, cropH, boxW, boxH);
@@ -145,7 +150,7 @@ export function centreDigit(
 }
 
 /** Median of the outermost ring of pixels (a 256-bin histogram is exact enough). */
-function borderMedian(gray: Float32Array, width: number, height: number): number {
+export function borderMedian(gray: Float32Array, width: number, height: number): number {
   const bins = new Uint32Array(256);
   let count = 0;
   const add = (i: number) => {

@@ -5,12 +5,10 @@
  */
 import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
-import { IMAGE_SIDE, PIXELS } from '@digits/common';
 import { decodeJpeg, detectFormat, readDimensions, type ImageFormat } from './decode';
-import type { NormalisedDigit } from './digit';
+import { borderMedian, boxAndCentre, type NormalisedDigit } from './digit';
 import { DigitInputError } from './errors';
-import { DIGIT_BOX, INK_FLOOR, MIN_INK_CONTRAST } from './limits';
-import { resize } from './resample';
+import { INK_FLOOR, MIN_INK_CONTRAST } from './limits';
 
 export interface RgbaImage {
   width: number;
@@ -107,57 +105,8 @@ export function centreDigit(gray: Float32Array, width: number, height: number): 
   for (let y = 0; y < cropH; y++)
     crop.set(ink.subarray((y0 + y) * width + x0, (y0 + y) * width + x0 + cropW), y * cropW);
 
-  const boxW = cropW >= cropH ? DIGIT_BOX : Math.max(1, Math.round((cropW * DIGIT_BOX) / cropH));
-  const boxH = cropH >= cropW ? DIGIT_BOX : Math.max(1, Math.round((cropH * DIGIT_BOX) / cropW));
-  const box = resize(crop, cropW, cropH, boxW, boxH);
-
-  let mass = 0;
-  let mx = 0;
-  let my = 0;
-  for (let y = 0; y < boxH; y++) {
-    for (let x = 0; x < boxW; x++) {
-      const v = box[y * boxW + x]!;
-      mass += v;
-      mx += x * v;
-      my += y * v;
-    }
-  }
-  // MNIST's centres of mass average (14.0, 14.0) in pixel-index coordinates.
-  const centre = IMAGE_SIDE / 2;
-  const ox = clamp(Math.round(centre - mx / mass), 0, IMAGE_SIDE - boxW);
-  const oy = clamp(Math.round(centre - my / mass), 0, IMAGE_SIDE - boxH);
-  const out = new Float32Array(PIXELS);
-  for (let y = 0; y < boxH; y++) {
-    for (let x = 0; x < boxW; x++) out[(oy + y) * IMAGE_SIDE + ox + x] = Math.min(1, Math.max(0, box[y * boxW + x]!));
-  }
-  return out;
+  return boxAndCentre(crop, cropW, cropH);
 }
-
-/** Median of the outermost ring of pixels (a 256-bin histogram is exact enough). */
-function borderMedian(gray: Float32Array, width: number, height: number): number {
-  const bins = new Uint32Array(256);
-  let count = 0;
-  const add = (i: number) => {
-    bins[Math.min(255, Math.max(0, Math.round(gray[i]! * 255)))]!++;
-    count++;
-  };
-  for (let x = 0; x < width; x++) {
-    add(x);
-    if (height > 1) add((height - 1) * width + x);
-  }
-  for (let y = 1; y < height - 1; y++) {
-    add(y * width);
-    if (width > 1) add(y * width + width - 1);
-  }
-  let seen = 0;
-  for (let b = 0; b < 256; b++) {
-    seen += bins[b]!;
-    if (seen * 2 >= count) return b / 255;
-  }
-  return 1;
-}
-
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 /**
  * pngjs bounds the inflated size of non-interlaced images but inflates interlaced ones without a
