@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import * as jpeg from 'jpeg-js';
 import { strokeCoverage, strokesOf, type Point } from '@digits/test-kit';
+import { ADAM7, CHANNELS } from '../src/png-grey';
 
 export interface PngLayout {
   width: number;
@@ -20,22 +21,10 @@ export interface PngLayout {
   filter?: number;
 }
 
-const CHANNELS = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as const;
-
 /** A PNG of `layout` whose every row has filter `filter`: zero bytes but for a band of 0xff in its middle rows. */
 export function syntheticPng({ width, height, colourType, depth, interlaced = false, filter = 4 }: PngLayout): Buffer {
-  const bits = CHANNELS[colourType] * depth;
-  const passes = interlaced
-    ? [
-        [0, 0, 8, 8],
-        [4, 0, 8, 8],
-        [0, 4, 4, 8],
-        [2, 0, 4, 4],
-        [0, 2, 2, 4],
-        [1, 0, 2, 2],
-        [0, 1, 1, 2],
-      ]
-    : [[0, 0, 1, 1]];
+  const bits = CHANNELS[colourType]! * depth;
+  const passes = interlaced ? ADAM7 : [[0, 0, 1, 1] as const];
   const sizes = passes
     .map(([x0, y0, dx, dy]) => [Math.ceil((width - x0!) / dx!), Math.ceil((height - y0!) / dy!)] as const)
     .filter(([w, h]) => w > 0 && h > 0);

@@ -4,6 +4,7 @@
  * decoder can be checked on every layout a client might send.
  */
 import { deflateSync } from 'node:zlib';
+import { ADAM7 } from '../src/png-grey';
 
 export interface RawPng {
   width: number;
@@ -24,15 +25,6 @@ export interface RawPng {
 
 export const CHANNELS = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as const;
 export const VALID_DEPTHS = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] } as const;
-const ADAM7 = [
-  [0, 0, 8, 8],
-  [4, 0, 8, 8],
-  [0, 4, 4, 8],
-  [2, 0, 4, 4],
-  [0, 2, 2, 4],
-  [1, 0, 2, 2],
-  [0, 1, 1, 2],
-] as const;
 
 export function encodeRawPng(png: RawPng): Buffer {
   const channels = CHANNELS[png.colourType];
