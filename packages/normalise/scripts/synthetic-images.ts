@@ -9,6 +9,7 @@ import { deflateSync } from 'node:zlib';
 import * as jpeg from 'jpeg-js';
 import { strokeCoverage, strokesOf, type Point } from '@digits/test-kit';
 import { ADAM7, CHANNELS } from '../src/png-grey';
+import { pngChunk } from '../test/raw-png';
 
 export interface PngLayout {
   width: number;
@@ -48,19 +49,11 @@ export function syntheticPng({ width, height, colourType, depth, interlaced = fa
   const palette = colourType === 3 ? Buffer.from(Array.from({ length: 256 * 3 }, (_, k) => Math.floor(k / 3))) : null;
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    ...(palette ? [chunk('PLTE', palette)] : []),
-    chunk('IDAT', deflateSync(raw, { level: 1 })),
-    chunk('IEND', Buffer.alloc(0)),
+    pngChunk('IHDR', ihdr),
+    ...(palette ? [pngChunk('PLTE', palette)] : []),
+    pngChunk('IDAT', deflateSync(raw, { level: 1 })),
+    pngChunk('IEND', Buffer.alloc(0)),
   ]);
-}
-
-/** A chunk with a zero CRC (the decoders under test do not check it). */
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  return Buffer.concat([head, data, Buffer.alloc(4)]);
 }
 
 /** RGBA of a photographed digit: grey paper lit from one side, film grain, dark ink of `strokes`. */

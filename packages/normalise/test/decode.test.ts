@@ -79,15 +79,15 @@ describe('DecodeBudget: the decode work of a whole request, from headers only', 
     expect(error).toBeInstanceOf(DigitInputError);
     expect(error).toMatchObject({ status: 413, code: 'TOO_LARGE' });
     expect((error as Error).message).toMatch(
-      /3 image\(s\) need 816 M units of decoding \(about a nanosecond of CPU each; a pixel of this PNG costs 17, .*the limit is 600 M a request/,
+      /3 image\(s\) need 864 M units of decoding \(about a nanosecond of CPU each; a pixel of this PNG costs 18, .*the limit is 600 M a request/,
     );
   });
 
   it('refuses one 4000×4000 image in the costlier layouts, where the same 8-bit grey PNG is admitted', () => {
     expect(admitsAll([pngHeader(4000, 4000, 0, 8)])).not.toThrow();
-    expect(admitsAll([pngHeader(4000, 4000, 0, 16, 6)])).toThrow(/a pixel of this PNG costs 86/);
-    expect(admitsAll([pngHeader(4000, 4000, 0, 8, 6)])).toThrow(/costs 58/);
-    expect(admitsAll([jpegHeader(4000, 4000)])).toThrow(/a pixel of this JPEG costs 100/);
+    expect(admitsAll([pngHeader(4000, 4000, 0, 16, 6)])).toThrow(/a pixel of this PNG costs 94/);
+    expect(admitsAll([pngHeader(4000, 4000, 0, 8, 6)])).toThrow(/costs 62/);
+    expect(admitsAll([jpegHeader(4000, 4000)])).toThrow(/a pixel of this JPEG costs 150/);
   });
 
   it('counts a progressive JPEG at its cost (bench:fuzz: two of 2000×2000 ran past the 15 s Lambda timeout)', () => {

@@ -3,7 +3,7 @@
  * palettes with tRNS, a tRNS colour, Adam7 interlacing and a chosen filter for each row — so the
  * decoder can be checked on every layout a client might send.
  */
-import { deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import { ADAM7 } from '../src/png-grey';
 
 export interface RawPng {
@@ -62,11 +62,11 @@ export function encodeRawPng(png: RawPng): Buffer {
   ihdr.set([png.depth, png.colourType, 0, 0, png.interlaced ? 1 : 0], 8);
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    ...(png.palette ? [chunk('PLTE', png.palette)] : []),
-    ...(png.trns ? [chunk('tRNS', png.trns)] : []),
-    chunk('IDAT', deflateSync(Buffer.concat(scanlines))),
-    chunk('IEND', Buffer.alloc(0)),
+    pngChunk('IHDR', ihdr),
+    ...(png.palette ? [pngChunk('PLTE', png.palette)] : []),
+    ...(png.trns ? [pngChunk('tRNS', png.trns)] : []),
+    pngChunk('IDAT', deflateSync(Buffer.concat(scanlines))),
+    pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }
 
@@ -93,23 +93,12 @@ function applyFilter(filter: number, raw: Buffer, prior: Buffer, bpp: number): B
   return out;
 }
 
-function chunk(type: string, data: Uint8Array): Buffer {
+/** A PNG chunk: length, type, data and CRC. */
+export function pngChunk(type: string, data: Uint8Array): Buffer {
   const head = Buffer.alloc(8);
   head.writeUInt32BE(data.length, 0);
   head.write(type, 4, 'latin1');
   const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  crc.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0);
   return Buffer.concat([head, data, crc]);
-}
-
-const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
