@@ -20,16 +20,17 @@ export const MAX_IMAGE_PIXELS = 16_000_000;
  *   top of ~92 ns a pixel. Progressive (MozJPEG): 75 ns a pixel for the photo (84 KB), 242 for
  *   noise (857 KB): ~216 ns a byte on top of ~57 a pixel.
  * Rounded up, these charge every layout at or above what it was measured to cost. Checked by
- * bench:normalise's worst admitted requests (load average 15): a budget-full baseline JPEG took
- * 897 ms of CPU at 100 a pixel (so now 150), RGBA 16-bit 625 ms and grey 16-bit 434 ms at 7 a
- * byte (so now 8), progressive JPEG 625 ms, 131 page drawings 187 ms.
+ * bench:normalise's worst admitted requests (load average 10–15, jpeg-js slowing most): a
+ * budget-full baseline JPEG took 897 ms of CPU at 100 a pixel and 699 ms at 150 (so now 200),
+ * RGBA 16-bit 625 ms and grey 16-bit 434 ms at 7 a byte (so now 8: 589 ms, 351 ms), a
+ * progressive JPEG 545–625 ms, 123 page drawings 173 ms, 256 MNIST PNGs 15 ms.
  */
 export const DECODE_COST = {
   pngPixel: 10,
   pngPixelByte: 8,
   pngAlpha: 20,
   pngInterlaced: 1.5,
-  jpegPixel: 150,
+  jpegPixel: 200,
   jpegByte: 60,
   progressiveJpegPixel: 100,
   progressiveJpegByte: 220,
@@ -39,7 +40,7 @@ export const DECODE_COST = {
  * of them is decoded: 600 M units, about 0.6 s of one loaded core (0.3 s idle), so no request
  * answers later than that, however well its bytes compress. What fits: 256 images of 280×280 as
  * 8-bit grey PNG (361 M) or 100 as the page's RGBA canvas PNG (486 M); one 4000×4000 8-bit
- * grey or RGB PNG (288 M, 544 M), an RGBA one of 3100×3100; a JPEG photo of ~3.7 MP; 256
+ * grey or RGB PNG (288 M, 544 M), an RGBA one of 3100×3100; a JPEG photo of ~2.9 MP; 256
  * MNIST-sized images of any format.
  */
 export const MAX_REQUEST_DECODE_COST = 600_000_000;

@@ -87,7 +87,7 @@ describe('DecodeBudget: the decode work of a whole request, from headers only', 
     expect(admitsAll([pngHeader(4000, 4000, 0, 8)])).not.toThrow();
     expect(admitsAll([pngHeader(4000, 4000, 0, 16, 6)])).toThrow(/a pixel of this PNG costs 94/);
     expect(admitsAll([pngHeader(4000, 4000, 0, 8, 6)])).toThrow(/costs 62/);
-    expect(admitsAll([jpegHeader(4000, 4000)])).toThrow(/a pixel of this JPEG costs 150/);
+    expect(admitsAll([jpegHeader(4000, 4000)])).toThrow(/a pixel of this JPEG costs 200/);
   });
 
   it('counts a progressive JPEG at its cost (bench:fuzz: two of 2000×2000 ran past the 15 s Lambda timeout)', () => {
