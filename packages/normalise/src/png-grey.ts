@@ -82,8 +82,18 @@ export function decodePngGrey(bytes: Uint8Array, buffers: GreyBuffers = FRESH_BU
     const rb = rowBytes(pass.w);
     for (let y = 0; y < pass.h; y++) {
       const start = offset + y * (rb + 1) + 1;
+      const target = (pass.y0 + y * pass.dy) * width + pass.x0;
+      if (y > 0 && pass.dx === 1 && raw[start - 1] === 2 && isZero(raw, start, rb)) {
+        // "Up" with nothing added: the row repeats the one above (a canvas's empty rows), so copy
+        // its bytes, luma and alpha with memmove instead of undoing and reading it pixel by pixel.
+        raw.copyWithin(start, start - rb - 1, start - 1);
+        const above = target - pass.dy * width;
+        image.luma.copyWithin(target, above, above + pass.w);
+        image.alpha?.copyWithin(target, above, above + pass.w);
+        continue;
+      }
       unfilterRow(raw, start, rb, y === 0, format.bpp);
-      readRow(format, raw, start, pass.w, image, (pass.y0 + y * pass.dy) * width + pass.x0, pass.dx);
+      readRow(format, raw, start, pass.w, image, target, pass.dx);
     }
     offset += (rb + 1) * pass.h;
   }
@@ -209,6 +219,11 @@ function unfilterRow(d: Uint8Array, s: number, rb: number, first: boolean, bpp: 
   } else {
     fail(`a row has unknown filter type ${filter}`);
   }
+}
+
+function isZero(d: Uint8Array, s: number, length: number): boolean {
+  for (let i = s, e = s + length; i < e; i++) if (d[i] !== 0) return false;
+  return true;
 }
 
 /** 16-bit and 1/2/4-bit samples to 8 bits as pngjs scales them: round(v × 255 / max), half up. */
