@@ -14,7 +14,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { encodePng } from '@digits/normalise';
 import { waitForModelRecord, waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
 import { readMnistIdx, REPO_ROOT, seedPublicDataset, startLocalCloud, type LocalCloud } from '@digits/local-cloud';
-import { strokesOf, type Point } from './digit-strokes';
+import { strokesOf, type Point } from '@digits/local-cloud';
 
 jest.setTimeout(15 * 60_000);
 

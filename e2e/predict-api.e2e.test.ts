@@ -297,7 +297,7 @@ describe('bad input and unavailable endpoints', () => {
       // 163 copies: the 5 MB body of the issue (now over the body limit too).
       [163, /body is \d+ bytes: the limit is 4194304 bytes/],
       // 20 copies: a small body, but 320 megapixels to decode.
-      [20, /^instances\[6\]: the request's 7 image\(s\) need 112 M units of decoding .*limit is 96 M a request/],
+      [20, /^instances\[2\]: the request's 3 image\(s\) need 864 M units of decoding .*limit is 600 M a request/],
     ])('%i copies → 413 naming the limit, and a real digit right after is still answered', async (copies, message) => {
       const refused = await call(postJson(manyLargeImagesJson(copies)));
       expect(refused.statusCode).toBe(413);

@@ -1,17 +1,20 @@
 /**
  * `pnpm bench:e2e`: a fresh offline cloud with default settings, timed from start to READY
- * (/predict answers), then a bounded load of real MNIST test digits as PNG on /predict from a
- * separate process. Last line: one JSON object ({"bench":"e2e",...}).
+ * (/predict answers), then bounded loads on /predict from a separate process: first what the
+ * page really sends (real MNIST test digits redrawn stroke by stroke on its 280×280 canvas, an
+ * RGBA PNG — the headline figures), then 28×28 MNIST PNGs (`mnist28`).
+ * Last line: one JSON object ({"bench":"e2e",...}).
  * Options: --quick (smoke profile), --requests N (3000), --connections N (4), --keep (keep data).
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { startLocalCloud } from '../src/local-cloud';
-import { sampleTestDigits } from '../src/sample-digits';
+import { samplePageDrawings } from '../src/page-drawings';
+import { sampleTestDigits, type SampleDigit } from '../src/sample-digits';
 import { seedPublicDataset } from '../src/seed-public-dataset';
 import { waitForModelRecord, waitForPredict } from '../src/cli/wait-for-predict';
 
@@ -41,44 +44,57 @@ async function main(): Promise<void> {
     say(`READY after ${secondsToReady.toFixed(1)} s`);
 
     const model = await waitForModelRecord<{ metrics?: Record<string, number> }>(cloud.apiUrl, () => false);
-    let correct = 0;
-    for (const { png, label } of digits) {
-      const res = await fetch(`${cloud.apiUrl}/predict`, {
-        method: 'POST',
-        headers: { 'content-type': 'image/png' },
-        body: Buffer.from(png),
-      });
-      if (res.ok && ((await res.json()) as { digit: number }).digit === label) correct++;
-    }
+    const drawings = await samplePageDrawings(500);
+    const mnist28 = await sampleTestDigits(500, 0, 1);
+    const accuracy = async (samples: SampleDigit[]) => {
+      let correct = 0;
+      for (const { png, label } of samples) {
+        const res = await fetch(`${cloud.apiUrl}/predict`, {
+          method: 'POST',
+          headers: { 'content-type': 'image/png' },
+          body: Buffer.from(png),
+        });
+        if (res.ok && ((await res.json()) as { digit: number }).digit === label) correct++;
+      }
+      return correct / samples.length;
+    };
 
-    const pngDir = join(dir, 'load-pngs');
-    await mkdir(pngDir, { recursive: true });
-    await Promise.all(digits.map((d, i) => writeFile(join(pngDir, `${i}.png`), d.png)));
-    say(`load: ${values.requests} requests, ${values.connections} connections, after 500 uncounted warm-up requests`);
-    const { stdout } = await run(
-      process.execPath,
-      [
-        '--import',
-        pathToFileURL(require.resolve('tsx')).href,
-        join(__dirname, 'load-predict.ts'),
-        cloud.apiUrl,
-        pngDir,
-        values.requests!,
-        values.connections!,
-      ],
-      {
-        maxBuffer: 1 << 20,
-      },
-    );
-    const load = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
+    const load = async (name: string, samples: SampleDigit[]) => {
+      const pngDir = join(dir, `load-${name}`);
+      await mkdir(pngDir, { recursive: true });
+      await Promise.all(samples.map((d, i) => writeFile(join(pngDir, `${i}.png`), d.png)));
+      say(
+        `load (${name}): ${values.requests} requests, ${values.connections} connections, after 500 uncounted warm-up requests`,
+      );
+      const { stdout } = await run(
+        process.execPath,
+        [
+          '--import',
+          pathToFileURL(require.resolve('tsx')).href,
+          join(__dirname, 'load-predict.ts'),
+          cloud.apiUrl,
+          pngDir,
+          values.requests!,
+          values.connections!,
+        ],
+        { maxBuffer: 1 << 20 },
+      );
+      return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
+    };
+    const page = await load('page-280', drawings);
+    const small = await load('mnist-28', mnist28);
     process.stdout.write(
       `${JSON.stringify({
         bench: 'e2e',
         profile: values.quick ? 'quick' : 'default',
         secondsToReady: Number(secondsToReady.toFixed(1)),
         testAccuracy: model.metrics?.test_accuracy,
-        pngAccuracy: correct / digits.length,
-        ...load,
+        pngAccuracy: await accuracy(digits),
+        pageDrawingAccuracy: await accuracy(drawings),
+        payload: 'page 280×280 RGBA canvas PNG',
+        ...page,
+        mnist28: small,
+        loadAverage1m: loadavg()[0],
       })}\n`,
     );
   } finally {

@@ -4,5 +4,7 @@ export * from './seed-public-dataset';
 export * from './functions';
 export * from './local-cloud';
 export * from './sample-digits';
+export * from './digit-strokes';
+export * from './page-drawings';
 export * from './sagemaker';
 export * from './post-while-writing';

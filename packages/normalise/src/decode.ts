@@ -1,22 +1,15 @@
 /**
  * PNG/JPEG detection by magic bytes, dimension checks from the header (before any pixel buffer
- * is allocated), a request's decode budget summed from those headers, and decoding to 8-bit RGBA
- * with pngjs / jpeg-js (pure JS: they bundle into a Lambda).
+ * is allocated), a request's decode budget summed from those headers, and decoding to luma and
+ * alpha: PNG by png-grey, JPEG with jpeg-js (pure JS: both bundle into a Lambda).
  */
-import { inflateSync } from 'node:zlib';
-import { PNG } from 'pngjs';
 import * as jpeg from 'jpeg-js';
 import { DigitInputError } from './errors';
-import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MAX_REQUEST_DECODE_COST, PIXEL_DECODE_COST } from './limits';
+import { FRESH_BUFFERS, greyFromRgba, type GreyBuffers, type GreyImage } from './grey-image';
+import { DECODE_COST, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MAX_REQUEST_DECODE_COST } from './limits';
+import { decodePngGrey } from './png-grey';
 
 export type ImageFormat = 'png' | 'jpeg';
-
-export interface RgbaImage {
-  width: number;
-  height: number;
-  /** width × height × 4 bytes, row-major RGBA. */
-  rgba: Uint8Array;
-}
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Formats recognised only to say clearly that they are not supported. */
@@ -52,7 +45,7 @@ export interface ImageHeader {
   format: ImageFormat;
   width: number;
   height: number;
-  /** Decode work: width × height × PIXEL_DECODE_COST of its format. */
+  /** Decode work (DECODE_COST units), from the header's layout and, for JPEG, the compressed size. */
   cost: number;
 }
 
@@ -60,8 +53,24 @@ export interface ImageHeader {
 export function readImageHeader(bytes: Uint8Array): ImageHeader {
   const format = detectFormat(bytes);
   const { width, height, progressive } = readDimensions(bytes, format);
-  const kind = format === 'jpeg' ? (progressive ? 'progressiveJpeg' : 'jpeg') : bytes[24] === 16 ? 'png16' : 'png'; // IHDR bit depth
-  return { format, width, height, cost: width * height * PIXEL_DECODE_COST[kind] };
+  const pixels = width * height;
+  const c = DECODE_COST;
+  let cost: number;
+  if (format === 'jpeg') {
+    cost = progressive
+      ? pixels * c.progressiveJpegPixel + bytes.length * c.progressiveJpegByte
+      : pixels * c.jpegPixel + bytes.length * c.jpegByte;
+  } else {
+    // IHDR: bit depth, colour type (bit 4: has an alpha channel; 3: palette), interlace method.
+    const depth = bytes[24]!;
+    const colourType = bytes[25]!;
+    const channels = [1, 0, 3, 1, 2, 0, 4][colourType] ?? 4;
+    const mayBeTranslucent = (colourType !== 0 && colourType !== 2) || hasTrnsChunk(bytes);
+    const perPixel =
+      c.pngPixel + c.pngPixelByte * Math.max(1, (depth * channels) / 8) + (mayBeTranslucent ? c.pngAlpha : 0);
+    cost = pixels * perPixel * (bytes[28] === 1 ? c.pngInterlaced : 1);
+  }
+  return { format, width, height, cost };
 }
 
 /**
@@ -79,11 +88,11 @@ export class DecodeBudget {
     this.images++;
     this.spent += header.cost;
     if (this.spent > this.limit) {
-      const { png, jpeg, progressiveJpeg } = PIXEL_DECODE_COST;
       throw new DigitInputError(
         'TOO_LARGE',
         `the request's ${this.images} image(s) need ${millions(this.spent)} M units of decoding ` +
-          `(a pixel of an 8-bit PNG costs ${png}, of a JPEG or 16-bit PNG ${jpeg}, of a progressive JPEG ${progressiveJpeg}): ` +
+          `(about a nanosecond of CPU each; a pixel of this ${header.format.toUpperCase()} costs ` +
+          `${Math.round(header.cost / (header.width * header.height))}, of an 8-bit grey PNG ${greyPngPixel}): ` +
           `the limit is ${millions(this.limit)} M a request, read from the image headers before any decoding`,
       );
     }
@@ -91,28 +100,45 @@ export class DecodeBudget {
   }
 }
 
+const greyPngPixel = DECODE_COST.pngPixel + DECODE_COST.pngPixelByte;
+
+/** Whether a PNG has a tRNS chunk (it comes before the image data): grey and RGB can then be transparent. */
+function hasTrnsChunk(b: Uint8Array): boolean {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 8; i + 8 <= b.length; i += 12 + view.getUint32(i)) {
+    const type = ascii(b, i + 4, 4);
+    if (type === 'tRNS') return true;
+    if (type === 'IDAT') return false;
+  }
+  return false;
+}
+
 const millions = (units: number): string => String(Number((units / 1e6).toPrecision(4)));
 
-export function decodeImage(bytes: Uint8Array): RgbaImage & { format: ImageFormat } {
+/** An image's luma and alpha (in `buffers`), its size checked against the limits before anything is decoded. */
+export function decodeGrey(
+  bytes: Uint8Array,
+  buffers: GreyBuffers = FRESH_BUFFERS,
+): GreyImage & { format: ImageFormat } {
   const format = detectFormat(bytes);
-  const { width, height } = readDimensions(bytes, format);
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  readDimensions(bytes, format);
+  if (format === 'png') return { format, ...decodePngGrey(bytes, buffers) };
+  const { width, height, rgba } = decodeJpeg(bytes);
+  return { format, ...greyFromRgba(width, height, rgba, buffers) };
+}
+
+/** A JPEG as 8-bit RGBA (jpeg-js); call after readDimensions. */
+export function decodeJpeg(bytes: Uint8Array): { width: number; height: number; rgba: Uint8Array } {
   try {
-    if (format === 'png') {
-      if (bytes[28] === 1) checkInterlacedPngSize(buffer, width, height);
-      const png = PNG.sync.read(buffer);
-      return { format, width: png.width, height: png.height, rgba: png.data };
-    }
-    const img = jpeg.decode(buffer, {
+    const img = jpeg.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
       useTArray: true,
       formatAsRGBA: true,
       maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
       maxMemoryUsageInMB: 256,
     });
-    return { format, width: img.width, height: img.height, rgba: img.data };
+    return { width: img.width, height: img.height, rgba: img.data };
   } catch (e) {
-    if (e instanceof DigitInputError) throw e;
-    throw new DigitInputError('UNDECODABLE', `${format.toUpperCase()} could not be decoded: ${(e as Error).message}`);
+    throw new DigitInputError('UNDECODABLE', `JPEG could not be decoded: ${(e as Error).message}`);
   }
 }
 
@@ -162,29 +188,6 @@ function jpegDimensions(b: Uint8Array): { width: number; height: number; progres
     i += 2 + view.getUint16(i + 2);
   }
   throw new DigitInputError('UNDECODABLE', 'JPEG is truncated or corrupt: no frame header (SOF) found');
-}
-
-/**
- * pngjs bounds the inflated size of non-interlaced images but inflates interlaced ones without a
- * limit; check those first so a small compressed body cannot expand into gigabytes.
- */
-function checkInterlacedPngSize(buffer: Buffer, width: number, height: number): void {
-  const idat: Buffer[] = [];
-  for (let i = 8; i + 8 <= buffer.length;) {
-    const length = buffer.readUInt32BE(i);
-    if (buffer.toString('latin1', i + 4, i + 8) === 'IDAT') idat.push(buffer.subarray(i + 8, i + 8 + length));
-    i += 12 + length;
-  }
-  // Upper bound: 16-bit RGBA (8 bytes a pixel) plus a filter byte per row of each of the 7 passes.
-  const limit = width * height * 8 + 7 * (height + 1);
-  try {
-    inflateSync(Buffer.concat(idat), { maxOutputLength: limit });
-  } catch (e) {
-    throw new DigitInputError(
-      'UNDECODABLE',
-      `PNG image data does not inflate to a ${width}×${height} image: ${(e as Error).message}`,
-    );
-  }
 }
 
 function ascii(b: Uint8Array, start: number, length: number): string {

@@ -2,10 +2,12 @@
  * Turn any PNG/JPEG of a handwritten digit into what the model saw in training, the MNIST
  * preparation: grayscale, ink bright on dark, cropped to the ink, longer side scaled to 20 px
  * (antialiased, aspect kept), placed in 28×28 so its centre of mass sits at the centre.
+ * Works over one luma channel in place; only the crop around the ink is copied.
  */
 import { IMAGE_SIDE, PIXELS } from '@digits/common';
-import { decodeImage, type RgbaImage } from './decode';
+import { decodeGrey } from './decode';
 import { DigitInputError } from './errors';
+import { FRESH_BUFFERS, ReusedBuffers, type GreyBuffers, type GreyImage } from './grey-image';
 import { DIGIT_BOX, INK_FLOOR, MIN_INK_CONTRAST } from './limits';
 import { resize } from './resample';
 
@@ -19,35 +21,39 @@ export interface NormalisedDigit {
   inverted: boolean;
 }
 
+/** Reused by every call: normalising is synchronous, and only the 28×28 result leaves it. */
+const buffers = new ReusedBuffers();
+
 export function normaliseImage(bytes: Uint8Array): NormalisedDigit {
-  const image = decodeImage(bytes);
+  const image = decodeGrey(bytes, buffers);
   const { gray, inverted } = inkImage(image);
-  return { pixels: centreDigit(gray, image.width, image.height), width: image.width, height: image.height, inverted };
+  return {
+    pixels: centreDigit(gray, image.width, image.height, buffers),
+    width: image.width,
+    height: image.height,
+    inverted,
+  };
 }
 
 /**
- * Grayscale 0..1 with the ink bright. Transparent pixels are composited over the colour that
- * contrasts with the opaque content, so black ink on a transparent canvas reads as ink.
+ * Grayscale 0..1 with the ink bright (the image's luma array, changed in place). Transparent
+ * pixels are composited over the colour that contrasts with the opaque content, so black ink on
+ * a transparent canvas reads as ink.
  */
-export function inkImage({ width, height, rgba }: RgbaImage): { gray: Float32Array; inverted: boolean } {
+export function inkImage({ width, height, luma: gray, alpha }: GreyImage): { gray: Float32Array; inverted: boolean } {
   const n = width * height;
-  const gray = new Float32Array(n);
-  let opaque = 0;
-  let opaqueLuma = 0;
-  let translucent = false;
-  for (let i = 0; i < n; i++) {
-    const a = rgba[i * 4 + 3]! / 255;
-    const luma = (0.299 * rgba[i * 4]! + 0.587 * rgba[i * 4 + 1]! + 0.114 * rgba[i * 4 + 2]!) / 255;
-    gray[i] = luma;
-    if (a < 1) translucent = true;
-    opaque += a;
-    opaqueLuma += a * luma;
-  }
-  if (opaque === 0) throw new DigitInputError('EMPTY', 'the image is fully transparent: no ink found');
-  if (translucent) {
+  if (alpha) {
+    let opaque = 0;
+    let opaqueLuma = 0;
+    for (let i = 0; i < n; i++) {
+      const a = alpha[i]! / 255;
+      opaque += a;
+      opaqueLuma += a * gray[i]!;
+    }
+    if (opaque === 0) throw new DigitInputError('EMPTY', 'the image is fully transparent: no ink found');
     const backdrop = opaqueLuma / opaque < 0.5 ? 1 : 0;
     for (let i = 0; i < n; i++) {
-      const a = rgba[i * 4 + 3]! / 255;
+      const a = alpha[i]! / 255;
       gray[i] = a * gray[i]! + (1 - a) * backdrop;
     }
   }
@@ -58,10 +64,22 @@ export function inkImage({ width, height, rgba }: RgbaImage): { gray: Float32Arr
 }
 
 /** Stretch ink to 0..1 over the background, crop to it, scale to 20 px and centre by mass in 28×28. */
-export function centreDigit(gray: Float32Array, width: number, height: number): Float32Array {
+export function centreDigit(
+  gray: Float32Array,
+  width: number,
+  height: number,
+  buffers: GreyBuffers = FRESH_BUFFERS,
+): Float32Array {
   const background = borderMedian(gray, width, height);
+  // Each row's brightest pixel: the peak, and then which rows hold ink at all.
+  const rowPeak = new Float32Array(height);
+  for (let y = 0; y < height; y++) {
+    let top = 0;
+    for (let i = y * width, end = i + width; i < end; i++) if (gray[i]! > top) top = gray[i]!;
+    rowPeak[y] = top;
+  }
   let peak = 0;
-  for (let i = 0; i < gray.length; i++) if (gray[i]! > peak) peak = gray[i]!;
+  for (let y = 0; y < height; y++) if (rowPeak[y]! > peak) peak = rowPeak[y]!;
   const contrast = peak - background;
   if (contrast < MIN_INK_CONTRAST) {
     throw new DigitInputError(
@@ -71,28 +89,40 @@ export function centreDigit(gray: Float32Array, width: number, height: number): 
   }
   const floor = background + INK_FLOOR * contrast;
   const span = peak - floor;
+  // Ink is whatever is above the floor; find its bounding box (rows from their peaks, columns from
+  // each ink row's ends inwards), then copy only that.
   let x0 = width;
   let y0 = height;
   let x1 = -1;
   let y1 = -1;
-  const ink = new Float32Array(gray.length);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const v = (gray[y * width + x]! - floor) / span;
-      if (v <= 0) continue;
-      ink[y * width + x] = Math.min(1, v);
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
+    if (rowPeak[y]! <= floor) continue;
+    if (y0 === height) y0 = y;
+    y1 = y;
+    const row = y * width;
+    let first = 0;
+    while (gray[row + first]! <= floor) first++;
+    let last = width - 1;
+    while (gray[row + last]! <= floor) last--;
+    if (first < x0) x0 = first;
+    if (last > x1) x1 = last;
   }
   const cropW = x1 - x0 + 1;
   const cropH = y1 - y0 + 1;
-  const crop = new Float32Array(cropW * cropH);
-  for (let y = 0; y < cropH; y++)
-    crop.set(ink.subarray((y0 + y) * width + x0, (y0 + y) * width + x0 + cropW), y * cropW);
+  const crop = buffers.crop(cropW * cropH);
+  for (let y = 0; y < cropH; y++) {
+    const from = (y0 + y) * width + x0;
+    for (let x = 0; x < cropW; x++) {
+      const v = gray[from + x]! - floor;
+      if (v > 0) crop[y * cropW + x] = Math.min(1, v / span);
+    }
+  }
 
+  return boxAndCentre(crop, cropW, cropH);
+}
+
+/** The ink crop scaled so its longer side is 20 px (aspect kept), placed in 28×28 with its centre of mass at the centre. */
+export function boxAndCentre(crop: Float32Array, cropW: number, cropH: number): Float32Array {
   const boxW = cropW >= cropH ? DIGIT_BOX : Math.max(1, Math.round((cropW * DIGIT_BOX) / cropH));
   const boxH = cropH >= cropW ? DIGIT_BOX : Math.max(1, Math.round((cropH * DIGIT_BOX) / cropW));
   const box = resize(crop, cropW, cropH, boxW, boxH);
@@ -120,7 +150,7 @@ export function centreDigit(gray: Float32Array, width: number, height: number): 
 }
 
 /** Median of the outermost ring of pixels (a 256-bin histogram is exact enough). */
-function borderMedian(gray: Float32Array, width: number, height: number): number {
+export function borderMedian(gray: Float32Array, width: number, height: number): number {
   const bins = new Uint32Array(256);
   let count = 0;
   const add = (i: number) => {

@@ -7,13 +7,13 @@ export * from './limits';
 export {
   DecodeBudget,
   detectFormat,
-  decodeImage,
+  decodeGrey,
   readDimensions,
   readImageHeader,
   type ImageFormat,
   type ImageHeader,
-  type RgbaImage,
 } from './decode';
+export type { GreyImage } from './grey-image';
 export { normaliseImage, type NormalisedDigit } from './digit';
 export { normalisePixels, normaliseJsonBody, parseCsvPixels, type PixelOptions, type PixelScale } from './pixels';
 export { encodePng } from './png';

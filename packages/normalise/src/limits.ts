@@ -7,20 +7,43 @@ export const MAX_IMAGE_SIDE = 4096;
 /** Largest image area (16 megapixels ≈ 64 MB of decoded RGBA). */
 export const MAX_IMAGE_PIXELS = 16_000_000;
 /**
- * Decode work a pixel costs, by how the image is stored, in units of one 8-bit PNG pixel: jpeg-js
- * and pngjs's 16-bit path were measured 3–6× slower a pixel than an 8-bit PNG here, jpeg-js on a
- * progressive JPEG ~15× (bench:fuzz found two progressive 2000×2000 JPEGs outlasting the 15 s
- * Lambda timeout at weight 4).
+ * Decode work, in units of about 1 ns of CPU on one core of the 2-core machine it was measured on
+ * (shared with other jobs, load average 7–10: idle it runs ~2× faster). Measured with
+ * `pnpm bench:normalise` and process.cpuUsage on 2000×2000 images, whole normalisation, the
+ * costliest content for each layout (every row Paeth-filtered, translucent, noise for JPEG):
+ * - PNG (own decoder, zlib + typed arrays), ns a pixel: grey 1–8 bit 7–12, grey 16-bit 11–17,
+ *   RGB 8-bit 18, grey+alpha 8-bit 39, RGBA 8-bit 32, RGB/RGBA 16-bit 50, RGBA interlaced 49.
+ *   Charged as `pngPixel + pngPixelByte × bytes a pixel takes (at least 1) + pngAlpha` (when the
+ *   format can hold transparency: compositing is one more pass), × `pngInterlaced` for Adam7.
+ * - JPEG (jpeg-js), a 1 MP photo at quality 85 (163 KB): 102 ns a pixel; 1 MP of noise at
+ *   quality 100 (4.1 MB): 333 ns a pixel, so entropy decoding costs ~59 ns a compressed byte on
+ *   top of ~92 ns a pixel. Progressive (MozJPEG): 75 ns a pixel for the photo (84 KB), 242 for
+ *   noise (857 KB): ~216 ns a byte on top of ~57 a pixel.
+ * Rounded up, these charge every layout at or above what it was measured to cost. Checked by
+ * bench:normalise's worst admitted requests (load average 10–15, jpeg-js slowing most): a
+ * budget-full baseline JPEG took 897 ms of CPU at 100 a pixel and 699 ms at 150 (so now 200),
+ * RGBA 16-bit 625 ms and grey 16-bit 434 ms at 7 a byte (so now 8: 589 ms, 351 ms), a
+ * progressive JPEG 545–625 ms, 123 page drawings 173 ms, 256 MNIST PNGs 15 ms.
  */
-export const PIXEL_DECODE_COST = { png: 1, png16: 4, jpeg: 4, progressiveJpeg: 16 } as const;
+export const DECODE_COST = {
+  pngPixel: 10,
+  pngPixelByte: 8,
+  pngAlpha: 20,
+  pngInterlaced: 1.5,
+  jpegPixel: 200,
+  jpegByte: 60,
+  progressiveJpegPixel: 100,
+  progressiveJpegByte: 220,
+} as const;
 /**
  * Decode work one request may ask for, summed over all its images from their headers before any
- * of them is decoded: 96 million units, a full batch of 256 images of 280×280 in the slowest
- * format (JPEG: 80.3 M) with 20% to spare — or 96 MP of 8-bit PNG, 24 MP of JPEG. No request
- * costs more CPU than that batch, however well its bytes compress (an 8-bit PNG pixel took
- * 0.15–0.3 µs to decode and normalise on the loaded 2-core machine of the measurements).
+ * of them is decoded: 600 M units, about 0.6 s of one loaded core (0.3 s idle), so no request
+ * answers later than that, however well its bytes compress. What fits: 256 images of 280×280 as
+ * 8-bit grey PNG (361 M) or 100 as the page's RGBA canvas PNG (486 M); one 4000×4000 8-bit
+ * grey or RGB PNG (288 M, 544 M), an RGBA one of 3100×3100; a JPEG photo of ~2.9 MP; 256
+ * MNIST-sized images of any format.
  */
-export const MAX_REQUEST_DECODE_COST = 96_000_000;
+export const MAX_REQUEST_DECODE_COST = 600_000_000;
 
 /** MNIST preparation: the digit's longer side is scaled to this, then centred by mass in 28×28. */
 export const DIGIT_BOX = 20;

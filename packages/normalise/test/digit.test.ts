@@ -1,6 +1,9 @@
 import { deflateSync } from 'node:zlib';
+import fc from 'fast-check';
 import { readMnistIdx } from '@digits/test-kit';
-import { DigitInputError, normaliseImage, type DigitInputErrorCode } from '../src';
+import { DigitInputError, normaliseImage, type DigitInputErrorCode, type NormalisedDigit } from '../src';
+import { normaliseImageReference } from '../src/reference';
+import { CHANNELS, encodeRawPng, VALID_DEPTHS, type RawPng } from './raw-png';
 import {
   canvas,
   centreOfMass,
@@ -164,4 +167,105 @@ function interlacedBomb(): Buffer {
   idat.write('IDAT', 4, 'latin1');
   data.copy(idat, 8);
   return Buffer.concat([pngHeader(10, 10, 1), idat]);
+}
+
+/** The normaliser's answer, or the code it refused with. */
+function outcome(normalise: (bytes: Uint8Array) => NormalisedDigit, bytes: Uint8Array): NormalisedDigit | string {
+  try {
+    return normalise(bytes);
+  } catch (e) {
+    if (e instanceof DigitInputError) return e.code;
+    throw e;
+  }
+}
+
+/** Same answer as the reference normaliser (pngjs RGBA path): each of the 784 pixels within 1/255. */
+function expectAsReference(bytes: Uint8Array): void {
+  const fast = outcome(normaliseImage, bytes);
+  const reference = outcome(normaliseImageReference, bytes);
+  if (typeof reference === 'string' || typeof fast === 'string') {
+    expect(fast).toEqual(reference);
+    return;
+  }
+  expect({ ...fast, pixels: null }).toEqual({ ...reference, pixels: null });
+  let worst = 0;
+  for (let i = 0; i < 784; i++) worst = Math.max(worst, Math.abs(fast.pixels[i]! - reference.pixels[i]!));
+  expect(worst).toBeLessThanOrEqual(1 / 255);
+}
+
+describe('normaliseImage matches the reference normaliser within 1/255 a pixel', () => {
+  it.each([
+    ['dark on light, 280×280', () => toPng(seven(280, 280, WHITE, BLACK))],
+    ['light on dark, 280×280', () => toPng(seven(280, 280, BLACK, WHITE))],
+    ['50×30', () => toPng(seven(50, 30, WHITE, BLACK))],
+    ['black ink on transparent', () => toPng(seven(280, 280, CLEAR, BLACK))],
+    ['white ink on transparent', () => toPng(seven(280, 280, CLEAR, WHITE))],
+    ['JPEG', () => toJpeg(seven(280, 280, WHITE, BLACK), 75)],
+    ['blank', () => toPng(canvas(64, 64, WHITE))],
+    ['fully transparent', () => toPng(canvas(64, 64, CLEAR))],
+  ])('%s', (_name, bytes) => expectAsReference(bytes()));
+
+  it('on random drawings stored in every PNG layout (bit depth, colour type, palette, tRNS, interlacing)', () => {
+    const colour = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.constantFrom(0, 128, 255));
+    const drawing = fc.record({
+      width: fc.integer({ min: 8, max: 90 }),
+      height: fc.integer({ min: 8, max: 90 }),
+      background: colour,
+      ink: colour,
+      points: fc.array(
+        fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })),
+        {
+          minLength: 2,
+          maxLength: 5,
+        },
+      ),
+      thickness: fc.double({ min: 1, max: 8, noNaN: true }),
+      colourType: fc.constantFrom(0 as const, 2 as const, 3 as const, 4 as const, 6 as const),
+      depthPick: fc.nat(),
+      interlaced: fc.boolean(),
+      filters: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 5 }),
+    });
+    fc.assert(
+      fc.property(drawing, (d) => {
+        const c = canvas(d.width, d.height, d.background as Rgba);
+        stroke(c, d.points, [0, 0, d.width, d.height], d.thickness, d.ink as Rgba);
+        const depths = VALID_DEPTHS[d.colourType];
+        expectAsReference(encodeRawPng(asLayout(c, d.colourType, depths[d.depthPick % depths.length]!, d)));
+      }),
+      { numRuns: 120 },
+    );
+  });
+});
+
+/** An RGBA canvas stored as `colourType` at `depth` (grey from luma; a palette of grey levels). */
+function asLayout(
+  c: Canvas,
+  colourType: RawPng['colourType'],
+  depth: number,
+  rest: { interlaced: boolean; filters: number[] },
+): RawPng {
+  const channels = CHANNELS[colourType];
+  const n = c.width * c.height;
+  const samples = new Uint16Array(n * channels);
+  const scale = (v: number) => (depth === 16 ? v * 257 : v >> (8 - depth));
+  for (let i = 0; i < n; i++) {
+    const [r, g, b, a] = c.rgba.subarray(i * 4, i * 4 + 4) as unknown as number[];
+    const grey = Math.round(0.299 * r! + 0.587 * g! + 0.114 * b!);
+    const values = { 0: [grey], 2: [r!, g!, b!], 3: [grey], 4: [grey, a!], 6: [r!, g!, b!, a!] }[colourType];
+    values.forEach((v, k) => (samples[i * channels + k] = scale(v)));
+  }
+  const png: RawPng = {
+    width: c.width,
+    height: c.height,
+    depth: depth as RawPng['depth'],
+    colourType,
+    samples,
+    ...rest,
+  };
+  if (colourType === 3) {
+    const levels = 2 ** depth;
+    png.palette = Uint8Array.from({ length: levels * 3 }, (_, k) => Math.round(((k / 3) | 0) * (255 / (levels - 1))));
+    png.trns = Uint8Array.from({ length: levels }, (_, k) => (k === 0 ? 0 : 255));
+  }
+  return png;
 }

@@ -142,13 +142,13 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
 }
 
 /** Signature + IHDR chunk only (the CRC is not checked before the size is). */
-export function pngHeader(width: number, height: number, interlace = 0, bitDepth = 8): Buffer {
+export function pngHeader(width: number, height: number, interlace = 0, bitDepth = 8, colourType = 0): Buffer {
   const ihdr = Buffer.alloc(25);
   ihdr.writeUInt32BE(13, 0);
   ihdr.write('IHDR', 4, 'latin1');
   ihdr.writeUInt32BE(width, 8);
   ihdr.writeUInt32BE(height, 12);
-  ihdr.set([bitDepth, 0, 0, 0, interlace], 16); // grayscale
+  ihdr.set([bitDepth, colourType, 0, 0, interlace], 16);
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ihdr]);
 }
 

@@ -4,7 +4,15 @@
  * in @digits/local-cloud, which `pnpm start` runs; tests reach them through here.
  */
 export {
+  canvasPng,
   gzippedMnistFiles,
+  PAGE_CANVAS_SIDE,
+  samplePageDrawings,
+  sampleTestDigits,
+  strokeCoverage,
+  strokesOf,
+  type PageDrawing,
+  type Point,
   localAwsEnv,
   mnistDataDir,
   postWhileWriting,

@@ -243,7 +243,7 @@ describe('serve', () => {
       'a progressive JPEG of 4000×4000 (over the decode budget, refused before decoding)',
       413,
       'TOO_LARGE',
-      /need 256 M units of decoding .*the limit is 96 M a request/,
+      /need 1600 M units of decoding .*the limit is 600 M a request/,
       () => post(progressiveJpegHeader(4000, 4000), 'image/jpeg'),
     ],
     [

@@ -14,7 +14,7 @@ describe('normaliseInputs: the request decode budget', () => {
       expect.objectContaining({
         status: 413,
         code: 'TOO_LARGE',
-        message: expect.stringMatching(/^instances\[6\]: .*limit is 96 M a request/),
+        message: expect.stringMatching(/^instances\[2\]: .*limit is 600 M a request/),
       }),
     );
   });
