@@ -7,7 +7,7 @@
  *
  * Each request is sent twice in turn, to the API without and with the issue-13 instrumentation
  * (Powertools Metrics publishing EMF, Tracer middleware, capture of DIGITS_CAPTURE_RATE (0.05) of
- * requests to the local S3), so the cost of the instrumentation is measured in the same run on the
+ * requests to the local S3, 25 records an object), so the cost of the instrumentation is measured in the same run on the
  * same load: `instrumentation_ms` (median of the per-request differences, and of the means).
  *
  *   pnpm bench:predict [--requests 500] [--warmup 30] [--model <dir with model.json>]
@@ -35,8 +35,10 @@ const { values } = parseArgs({
   },
 });
 const requests = Number(values.requests);
-/** serverless.yml's default DIGITS_CAPTURE_RATE. */
+/** serverless.yml's defaults: DIGITS_CAPTURE_RATE, DIGITS_CAPTURE_BATCH, DIGITS_CAPTURE_FLUSH_SECONDS. */
 const CAPTURE_RATE = 0.05;
+const CAPTURE_BATCH = 25;
+const CAPTURE_FLUSH_SECONDS = 60;
 const warmup = Number(values.warmup);
 
 function percentile(sorted: number[], p: number): number {
@@ -75,7 +77,15 @@ async function main(): Promise<void> {
     const telemetry = createFunctionTelemetry('inference');
     const instrumentedServices = () =>
       createServices(
-        { ...config, monitoring: { bucket: monitoringBucket, captureRate: CAPTURE_RATE } },
+        {
+          ...config,
+          monitoring: {
+            bucket: monitoringBucket,
+            captureRate: CAPTURE_RATE,
+            captureBatch: CAPTURE_BATCH,
+            captureFlushSeconds: CAPTURE_FLUSH_SECONDS,
+          },
+        },
         createClients((client) => telemetry.powertools.tracer.captureAWSv3Client(client)),
         benchLogger,
         telemetry.metrics,
@@ -198,6 +208,7 @@ async function main(): Promise<void> {
           p50_before: round(median(localBefore), 3),
         },
         capture_rate: CAPTURE_RATE,
+        capture_batch: CAPTURE_BATCH,
         emf_lines: emfLines,
       },
       accuracy: round(correct, 4),
@@ -208,7 +219,7 @@ async function main(): Promise<void> {
       loadavg_1m: round((await import('node:os')).loadavg()[0]!, 2),
     };
     console.log(
-      `instrumentation (metrics + tracer + capture at ${CAPTURE_RATE}): median per-request cost ${summary.instrumentation_ms.median_pair_delta} ms with the endpoint, ${summary.instrumentation_ms.without_endpoint.median_pair_delta} ms (mean ${summary.instrumentation_ms.without_endpoint.mean_pair_delta} ms) without it (p50 ${summary.instrumentation_ms.p50_before} → ${summary.instrumentation_ms.p50_after} ms, mean ${summary.instrumentation_ms.mean_before} → ${summary.instrumentation_ms.mean_after} ms)`,
+      `instrumentation (metrics + tracer + capture at ${CAPTURE_RATE}, ${CAPTURE_BATCH} records an object): median per-request cost ${summary.instrumentation_ms.median_pair_delta} ms with the endpoint, ${summary.instrumentation_ms.without_endpoint.median_pair_delta} ms (mean ${summary.instrumentation_ms.without_endpoint.mean_pair_delta} ms) without it (p50 ${summary.instrumentation_ms.p50_before} → ${summary.instrumentation_ms.p50_after} ms, mean ${summary.instrumentation_ms.mean_before} → ${summary.instrumentation_ms.mean_after} ms)`,
     );
     console.log(
       `handler p50 ${summary.p50_ms} ms, p99 ${summary.p99_ms} ms, ${summary.requests_per_s} req/s over ${requests} sequential PNG requests`,

@@ -3,7 +3,8 @@
  * SageMaker Serverless Inference): a sampled share of /predict requests, written by the inference
  * function under `captures/` of the monitoring bucket and read by monitoring's drift job.
  *
- *   monitoring  captures/<yyyy-mm-dd>/<HHMMSSmmm>-<id>.json   one sampled request (written by inference only)
+ *   monitoring  captures/<yyyy-mm-dd>/<HHMMSSmmm>-<id>.json   a batch of sampled requests (written by inference only),
+ *                                                             named by its oldest record's time
  *               drift/latest.json, drift/<yyyy-mm-dd>/<HHMMSSmmm>.json  drift reports (monitoring)
  *               baselines/<model version>.json               the live model's answers on the reference sample
  *
@@ -11,7 +12,15 @@
  */
 import { PIXELS } from './manifest';
 
-export const CAPTURE_SCHEMA_VERSION = 1;
+/** 2: an object holds a batch of records; 1 (still read): an object was one record. */
+export const CAPTURE_SCHEMA_VERSION = 2;
+const SINGLE_RECORD_SCHEMA_VERSION = 1;
+/**
+ * The longest a capture object's records span: the inference function writes its batch before the
+ * oldest record is older than DIGITS_CAPTURE_FLUSH_SECONDS, at most this. Records of an object lie
+ * in [key time, key time + this], so a reader of a window lists keys from this much before it.
+ */
+export const CAPTURE_MAX_BATCH_SECONDS = 3600;
 export const CAPTURES_PREFIX = 'captures/';
 export const DRIFT_PREFIX = 'drift/';
 export const DRIFT_LATEST_KEY = 'drift/latest.json';
@@ -25,12 +34,18 @@ export interface CapturedInstance {
   probabilities: number[];
 }
 
+/** One sampled request. */
 export interface CaptureRecord {
-  schemaVersion: typeof CAPTURE_SCHEMA_VERSION;
   capturedAt: string;
   /** The live model's version (its training job name), when its record could be read. */
   model: string | null;
   instances: CapturedInstance[];
+}
+
+/** One capture object: the records an inference function instance buffered, oldest first. */
+export interface CaptureObject {
+  schemaVersion: typeof CAPTURE_SCHEMA_VERSION;
+  records: CaptureRecord[];
 }
 
 export class CaptureError extends Error {
@@ -72,17 +87,37 @@ export function decodeCapturedInput(input: string): Float32Array {
   return out;
 }
 
-/** A capture object's JSON, checked; a malformed one is a CaptureError naming what is wrong. */
-export function parseCaptureRecord(text: string, where: string): CaptureRecord {
+/**
+ * A capture object's records, checked (a schema-1 object is its one record); a malformed object is
+ * a CaptureError naming what is wrong.
+ */
+export function parseCaptureObject(text: string, where: string): CaptureRecord[] {
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch (e) {
     throw new CaptureError(`${where}: not JSON (${(e as Error).message})`);
   }
+  const o = v as { schemaVersion?: unknown; records?: unknown } | null;
+  let records: unknown[];
+  if (o?.schemaVersion === CAPTURE_SCHEMA_VERSION) {
+    if (!Array.isArray(o.records) || o.records.length === 0) throw new CaptureError(`${where}: no records`);
+    records = o.records;
+  } else if (o?.schemaVersion === SINGLE_RECORD_SCHEMA_VERSION) {
+    const { schemaVersion: _, ...record } = o;
+    records = [record];
+  } else {
+    throw new CaptureError(
+      `${where}: schemaVersion is not ${CAPTURE_SCHEMA_VERSION} (or ${SINGLE_RECORD_SCHEMA_VERSION})`,
+    );
+  }
+  return records.map((r, k) => checkRecord(r, records.length > 1 ? `${where} record ${k}` : where));
+}
+
+function checkRecord(v: unknown, where: string): CaptureRecord {
   const r = v as Partial<CaptureRecord> | null;
-  if (!r || r.schemaVersion !== CAPTURE_SCHEMA_VERSION)
-    throw new CaptureError(`${where}: schemaVersion is not ${CAPTURE_SCHEMA_VERSION}`);
+  if (typeof r?.capturedAt !== 'string' || Number.isNaN(Date.parse(r.capturedAt)))
+    throw new CaptureError(`${where}: capturedAt is not a time`);
   if (!Array.isArray(r.instances) || r.instances.length === 0) throw new CaptureError(`${where}: no instances`);
   for (const [i, inst] of r.instances.entries()) {
     if (typeof inst?.input !== 'string' || !Number.isInteger(inst.digit) || typeof inst.confidence !== 'number')

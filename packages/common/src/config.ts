@@ -28,6 +28,8 @@ export const ENV = {
   logLevel: 'LOG_LEVEL',
   monitoringBucket: 'MONITORING_BUCKET',
   captureRate: 'DIGITS_CAPTURE_RATE',
+  captureBatch: 'DIGITS_CAPTURE_BATCH',
+  captureFlushSeconds: 'DIGITS_CAPTURE_FLUSH_SECONDS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -3,7 +3,7 @@
  * @digits/lambda-kit's envReader). ENDPOINT_NAME and ARTIFACTS_BUCKET are the shared names
  * (packages/common); the CORS origin list is this service's own setting.
  */
-import { ENV } from '@digits/common';
+import { CAPTURE_MAX_BATCH_SECONDS, ENV } from '@digits/common';
 import { envReader, type Env, type FunctionConfig } from '@digits/lambda-kit';
 
 export const CORS_ORIGINS_ENV = 'CORS_ORIGINS';
@@ -21,6 +21,10 @@ export interface MonitoringSettings {
   bucket: string;
   /** Share of /predict requests captured under captures/ (predict/capture.ts), 0–1 (DIGITS_CAPTURE_RATE). */
   captureRate: number;
+  /** Records written as one object once this many are held (DIGITS_CAPTURE_BATCH). */
+  captureBatch: number;
+  /** …or once the oldest held is older than this, on the next request (DIGITS_CAPTURE_FLUSH_SECONDS). */
+  captureFlushSeconds: number;
 }
 
 export function readConfig(env: Env = process.env): InferenceConfig & FunctionConfig {
@@ -32,6 +36,8 @@ export function readConfig(env: Env = process.env): InferenceConfig & FunctionCo
     monitoring: {
       bucket: read.string(ENV.monitoringBucket),
       captureRate: read.number(ENV.captureRate, { min: 0, max: 1, integer: false }),
+      captureBatch: read.number(ENV.captureBatch, { min: 1, max: 1000 }),
+      captureFlushSeconds: read.number(ENV.captureFlushSeconds, { min: 0, max: CAPTURE_MAX_BATCH_SECONDS }),
     },
     logLevel: read.logLevel(),
   };

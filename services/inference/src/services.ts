@@ -8,7 +8,7 @@ import type { InferenceConfig } from './config';
 import { invokeEndpoint } from './endpoint/runtime';
 import { endpointStatusCache, type EndpointState } from './endpoint/status';
 import { liveModelCache, type LiveModel } from './registry/live-model';
-import { s3CaptureSink, type CaptureSink } from './predict/capture';
+import { s3Capture, type Capture } from './predict/capture';
 import { driftReportCache } from './monitoring/drift';
 import type { DriftReport } from '@digits/common';
 
@@ -23,7 +23,7 @@ export interface Services {
   metrics: FunctionMetrics;
   driftReport: Cached<DriftReport | null>;
   /** Undefined when capture is off (no monitoring bucket configured). */
-  capture?: CaptureSink;
+  capture?: Capture;
 }
 
 export interface Clients {
@@ -64,7 +64,13 @@ export function createServices(
     metrics,
     driftReport: driftReportCache(clients.s3, config.monitoring?.bucket),
     ...(config.monitoring
-      ? { capture: s3CaptureSink(clients.s3, config.monitoring.bucket, config.monitoring.captureRate) }
+      ? {
+          capture: s3Capture(clients.s3, config.monitoring.bucket, {
+            rate: config.monitoring.captureRate,
+            maxRecords: config.monitoring.captureBatch,
+            maxAgeMs: config.monitoring.captureFlushSeconds * 1000,
+          }),
+        }
       : {}),
   };
 }

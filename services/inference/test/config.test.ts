@@ -8,6 +8,8 @@ describe('readConfig', () => {
     LOG_LEVEL: 'warn',
     MONITORING_BUCKET: 'm',
     DIGITS_CAPTURE_RATE: '0.05',
+    DIGITS_CAPTURE_BATCH: '25',
+    DIGITS_CAPTURE_FLUSH_SECONDS: '60',
   };
 
   it('reads the endpoint, bucket, CORS origins, log level, monitoring bucket and capture rate', () => {
@@ -16,13 +18,22 @@ describe('readConfig', () => {
       artifactsBucket: 'b',
       corsOrigins: ['https://a.example', 'https://b.example'],
       logLevel: 'warn',
-      monitoring: { bucket: 'm', captureRate: 0.05 },
+      monitoring: { bucket: 'm', captureRate: 0.05, captureBatch: 25, captureFlushSeconds: 60 },
     });
   });
 
   it.each(['-0.1', '1.5', 'often'])('refuses DIGITS_CAPTURE_RATE=%s (a share from 0 to 1)', (rate) => {
     expect(() => readConfig({ ...env, DIGITS_CAPTURE_RATE: rate })).toThrow(
       `environment variable DIGITS_CAPTURE_RATE must be a number from 0 to 1, got "${rate}"`,
+    );
+  });
+
+  it.each([
+    ['DIGITS_CAPTURE_BATCH', '0', 'an integer from 1 to 1000'],
+    ['DIGITS_CAPTURE_FLUSH_SECONDS', '3601', 'an integer from 0 to 3600'],
+  ])('refuses %s=%s', (name, value, rule) => {
+    expect(() => readConfig({ ...env, [name]: value })).toThrow(
+      `environment variable ${name} must be ${rule}, got "${value}"`,
     );
   });
 

@@ -1,11 +1,12 @@
 /**
  * What one answered /predict request records: its metrics (predictions by digit, confidences,
- * endpoint and handler latency) and, when sampled, its capture. Metrics are buffered and published
- * as one EMF line when the invocation ends (lambda-kit's metricsPublishing).
+ * endpoint and handler latency) and, when sampled, its capture record. Metrics are buffered and
+ * published as one EMF line when the invocation ends (lambda-kit's metricsPublishing); capture
+ * records are buffered in the instance and written in batches (capture-buffer.ts).
  */
-import type { DigitPrediction, Logger } from '@digits/common';
+import type { CaptureRecord, DigitPrediction, Logger } from '@digits/common';
 import type { FunctionMetrics } from '@digits/lambda-kit';
-import { captureRecord, type CaptureSink } from './capture';
+import { captureRecord, type Capture, type CaptureSink } from './capture';
 import type { NormalisedInput } from './normalise-inputs';
 
 export const PREDICT_METRICS = {
@@ -35,20 +36,46 @@ export function recordPrediction(metrics: FunctionMetrics, observed: Observed): 
   metrics.milliseconds(PREDICT_METRICS.endpointLatency, observed.endpointMs);
 }
 
-/** Writes the capture when this request is sampled; never throws (a lost capture costs no answer). */
+/**
+ * Buffers this request's capture record when it is sampled, and writes the batch this request
+ * completes or finds stale. That write is awaited by the request that triggers it (one in
+ * ~maxRecords/rate): Lambda freezes the instance once the answer is returned, so a write left
+ * running would stall mid-request until the next invocation thaws it (or be lost with the
+ * instance, its failure reported by a stranger's request). Awaiting keeps every write finished
+ * and counted inside one invocation, at one PUT's latency for that one request. Never throws (a
+ * lost capture costs no answer); CapturedRequests and CaptureFailures count records, not objects.
+ */
 export async function captureIfSampled(
-  sink: CaptureSink | undefined,
+  capture: Capture | undefined,
   observed: Observed,
   metrics: FunctionMetrics,
   logger: Logger,
 ): Promise<void> {
-  if (!sink?.sampled()) return;
-  const at = new Date();
+  if (!capture) return;
+  const now = Date.now();
+  const due: CaptureRecord[][] = [];
+  const stale = capture.buffer.takeStale(now);
+  if (stale) due.push(stale);
+  if (capture.sink.sampled()) {
+    const record = captureRecord(observed.predictions, observed.inputs, observed.model, new Date(now));
+    const full = capture.buffer.add(record, now);
+    if (full) due.push(full);
+  }
+  for (const records of due) await writeBatch(capture.sink, records, metrics, logger);
+}
+
+async function writeBatch(
+  sink: CaptureSink,
+  records: CaptureRecord[],
+  metrics: FunctionMetrics,
+  logger: Logger,
+): Promise<void> {
   try {
-    await sink.write(captureRecord(observed.predictions, observed.inputs, observed.model, at), at);
-    metrics.count(PREDICT_METRICS.captured);
+    await sink.write(records);
+    metrics.count(PREDICT_METRICS.captured, records.length);
   } catch (e) {
-    metrics.count(PREDICT_METRICS.captureFailed);
-    logger.warn('capture not written', { error: e });
+    // Dropped, not retried: a sample can spare them, and a retry could write a record twice.
+    metrics.count(PREDICT_METRICS.captureFailed, records.length);
+    logger.warn('capture not written', { records: records.length, error: e });
   }
 }

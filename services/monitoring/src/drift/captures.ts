@@ -1,14 +1,18 @@
 /**
  * The captured requests of a time window, read from the monitoring bucket's captures/ (one prefix a
- * day) and reduced to the same statistics the training set has, plus the model's answers. Capped at
- * the most recent `maxObjects`, so a busy day costs a bounded run.
+ * day) and reduced to the same statistics the training set has, plus the model's answers. An object
+ * holds a batch of records named by its oldest one's time, its records at most
+ * CAPTURE_MAX_BATCH_SECONDS later: objects are listed from that much before the window, and each
+ * record is kept when its own time is in the window. Capped at the most recent `maxObjects`, so a
+ * busy day costs a bounded run.
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import {
+  CAPTURE_MAX_BATCH_SECONDS,
   captureKeyTime,
   capturesDayPrefix,
   decodeCapturedInput,
-  parseCaptureRecord,
+  parseCaptureObject,
   StatisticsAccumulator,
   type ImageStatistics,
   type Logger,
@@ -57,7 +61,8 @@ export async function readCaptures(
   window: { from: Date; to: Date },
   options: { maxObjects: number; log: Logger },
 ): Promise<CapturedSample> {
-  const keys = (await listCaptureKeys(s3, bucket, window.from, window.to)).slice(-options.maxObjects);
+  const listFrom = new Date(window.from.getTime() - CAPTURE_MAX_BATCH_SECONDS * 1000);
+  const keys = (await listCaptureKeys(s3, bucket, listFrom, window.to)).slice(-options.maxObjects);
   const statistics = new StatisticsAccumulator();
   const answers = new AnswersAccumulator();
   let unreadable = 0;
@@ -71,9 +76,14 @@ export async function readCaptures(
     );
     for (const { Key, text } of texts) {
       try {
-        const record = parseCaptureRecord(text, `s3://${bucket}/${Key}`);
-        const pixels = record.instances.map((inst) => decodeCapturedInput(inst.input));
-        record.instances.forEach((inst, k) => {
+        const records = parseCaptureObject(text, `s3://${bucket}/${Key}`).filter((r) => {
+          const at = Date.parse(r.capturedAt);
+          return at >= window.from.getTime() && at < window.to.getTime();
+        });
+        // Every input decoded before any is added: an object with a bad record adds nothing.
+        const instances = records.flatMap((r) => r.instances);
+        const pixels = instances.map((inst) => decodeCapturedInput(inst.input));
+        instances.forEach((inst, k) => {
           statistics.add(pixels[k]!, 1);
           answers.add(inst.digit, inst.confidence);
         });
