@@ -83,7 +83,9 @@ describe('metrics, captures and drift on the offline cloud', () => {
   it('predictions produce metrics and captures; drift is found in rotated digits, not in MNIST test digits', async () => {
     const samples = await mnistTestSamples(SAMPLE, 2000);
     await waitForPredict(cloud.apiUrl, pngOf(samples[0]!.pixels), () => false);
-    const emfBefore = cloud.metrics.read().length;
+    // The warm-up's lines can land after its answer (per-digit lines first, the rest at the end of
+    // the invocation): count from when the file has stopped growing.
+    const emfBefore = await settledLineCount(() => cloud.metrics.read().length);
 
     // Act: MNIST test digits, then the same digits rotated, each in its own window.
     const t0 = new Date();
@@ -98,6 +100,7 @@ describe('metrics, captures and drift on the offline cloud', () => {
     await predictAll([pngOf(samples[0]!.pixels)]);
 
     // Assess: every /predict printed its EMF line, kept in the data folder.
+    await settledLineCount(() => cloud.metrics.read().length);
     const emf = cloud.metrics.read().slice(emfBefore);
     const all = totals(emf);
     const predictions = [...all.values()]
@@ -154,3 +157,14 @@ describe('metrics, captures and drift on the offline cloud', () => {
     expect(baselines.KeyCount).toBe(1);
   });
 });
+
+/** The value once it has stayed the same for 500 ms. */
+async function settledLineCount(count: () => number): Promise<number> {
+  let last = count();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = count();
+    if (now === last) return now;
+    last = now;
+  }
+}
