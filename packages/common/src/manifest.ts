@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IdxKind, Split } from './keys';
+import { isCount, isObject, parseJsonText } from './json-checks';
 
 /**
  * The processed-data manifest: written last into `<dataset>/<version>/manifest.json`, so its
@@ -74,9 +75,6 @@ function fail(path: string, what: string): never {
   throw new ManifestError(`manifest ${path}: ${what}`);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
-
 function checkSplit(split: string, v: unknown): SplitManifest {
   if (!isObject(v)) fail(`splits.${split}`, 'missing');
   if (!isCount(v.rows)) fail(`splits.${split}.rows`, 'must be a non-negative integer');
@@ -106,7 +104,7 @@ export const encodeManifest = (manifest: Manifest): string => JSON.stringify(man
 
 /** Parse and check a manifest read from S3; throws ManifestError naming the first bad field. */
 export function parseManifest(input: unknown): Manifest {
-  const v = typeof input === 'string' ? safeJson(input) : input;
+  const v = typeof input === 'string' ? parseJsonText(input, 'manifest', ManifestError) : input;
   if (!isObject(v)) fail('', 'is not a JSON object');
   if (v.schemaVersion !== MANIFEST_SCHEMA_VERSION) fail('schemaVersion', `must be ${MANIFEST_SCHEMA_VERSION}`);
   for (const field of ['dataset', 'version', 'bucket', 'createdAt'] as const) {
@@ -116,12 +114,4 @@ export function parseManifest(input: unknown): Manifest {
   checkSplit('train', v.splits.train);
   checkSplit('test', v.splits.test);
   return v as unknown as Manifest;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ManifestError(`manifest is not valid JSON: ${(e as Error).message}`);
-  }
 }

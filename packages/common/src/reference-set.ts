@@ -18,6 +18,7 @@ import { isPreconditionFailed } from './aws-errors';
 import { encodeCsvRows, type CsvSource } from './csv-shard';
 import { CSV_FORMAT, NUM_CLASSES, type ShardRef } from './manifest';
 import { putJsonText, readObjectText } from './s3-objects';
+import { isCount, isObject, parseJsonText } from './json-checks';
 
 export const REFERENCE_PREFIX = '_reference/';
 export const REFERENCE_POINTER_KEY = `${REFERENCE_PREFIX}current.json`;
@@ -88,20 +89,10 @@ export interface ReferenceScores {
   confusionMatrix: number[][];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 const isRate = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
 
-function json(text: string, where: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ReferenceSetError(`${where} is not valid JSON: ${(e as Error).message}`);
-  }
-}
-
 export function parseReferenceManifest(text: string, where = REFERENCE_MANIFEST_FILE): ReferenceManifest {
-  const v = json(text, where);
+  const v = parseJsonText(text, where, ReferenceSetError);
   const bad = (what: string): never => {
     throw new ReferenceSetError(`${where}: ${what}`);
   };
@@ -124,7 +115,7 @@ export function parseReferenceManifest(text: string, where = REFERENCE_MANIFEST_
 }
 
 export function parseReferencePointer(text: string, where = REFERENCE_POINTER_KEY): ReferencePointer {
-  const v = json(text, where);
+  const v = parseJsonText(text, where, ReferenceSetError);
   if (!isObject(v) || !isReferenceVersion(v.version) || typeof v.setAt !== 'string' || typeof v.reason !== 'string')
     throw new ReferenceSetError(`${where} is not a reference pointer: needs version (r-…), setAt and reason`);
   return v as unknown as ReferencePointer;

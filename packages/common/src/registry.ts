@@ -10,6 +10,7 @@ import type { GateDecision } from './model-contract';
 import type { ModelEvaluation } from './model-report';
 import type { ReferenceScores } from './reference-set';
 import { putJsonText as putJson, readObjectText as readText } from './s3-objects';
+import { isObject, parseJsonText } from './json-checks';
 
 /** One record per trained model in the artifacts bucket's registry. */
 export interface ModelRecord {
@@ -62,7 +63,6 @@ export interface RegistryObject<T> {
 export const encodeRegistryJson = (value: ModelRecord | LivePointer): string => `${JSON.stringify(value, null, 2)}\n`;
 
 const isString = (v: unknown): v is string => typeof v === 'string';
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function isLiveEntry(v: unknown): v is LiveEntry {
   return (
@@ -75,17 +75,9 @@ function isLiveEntry(v: unknown): v is LiveEntry {
   );
 }
 
-function parseJson(text: string, where: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new RegistryError(`${where} is not valid JSON: ${(e as Error).message}`);
-  }
-}
-
 /** live.json's text → LivePointer; `where` names the object in the error. */
 export function parseLivePointer(text: string, where = REGISTRY_LIVE_KEY): LivePointer {
-  const v = parseJson(text, where);
+  const v = parseJsonText(text, where, RegistryError);
   if (!isLiveEntry(v) || !isString((v as Partial<LivePointer>).endpointName)) {
     throw new RegistryError(
       `${where} is not a live pointer: needs endpointName, trainingJobName, modelName, endpointConfigName, deployedAt and a numeric testAccuracy`,
@@ -103,7 +95,7 @@ export function parseModelRecord(
   trainingJobName: string,
   where = modelRecordKey(trainingJobName),
 ): ModelRecord {
-  const v = parseJson(text, where);
+  const v = parseJsonText(text, where, RegistryError);
   if (
     !isObject(v) ||
     v.trainingJobName !== trainingJobName ||
