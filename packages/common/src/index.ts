@@ -16,3 +16,4 @@ export * from './http-drain';
 export * from './reference-set';
 export * from './capture';
 export * from './image-statistics';
+export * from './corrections';

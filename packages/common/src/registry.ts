@@ -9,6 +9,7 @@ import { REGISTRY_LIVE_KEY, modelRecordKey } from './keys';
 import type { GateDecision } from './model-contract';
 import type { ModelEvaluation } from './model-report';
 import type { ReferenceScores } from './reference-set';
+import type { FeedbackScores } from './corrections';
 import { putJsonText as putJson, readObjectText as readText } from './s3-objects';
 import { isObject, parseJsonText } from './json-checks';
 
@@ -31,6 +32,8 @@ export interface ModelRecord {
   evaluation?: ModelEvaluation;
   /** From the model's metadata.json: its scores on the stage's reference set, naming the version. */
   reference?: ReferenceScores;
+  /** From the model's metadata.json, for a model trained on corrections: see FeedbackScores. */
+  feedback?: FeedbackScores;
 }
 
 /** A model the endpoint served (or serves): live.json's own fields and each of its history entries. */
