@@ -9,15 +9,15 @@
  * Last line: one JSON object {"bench":"serve",...}.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { access, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PNG } from 'pngjs';
 import { MAX_BATCH, ML_ROOT_ENV, SERVE_PORT_ENV } from '@digits/common';
 import { readMnistIdx } from '@digits/test-kit';
-import { runTraining } from '../src/train';
+import { mlRootFor, trainQuickModel } from './bench-models';
 
 const SEQUENTIAL = 2000;
 const CONCURRENCY = 4;
@@ -106,48 +106,6 @@ async function main(): Promise<void> {
   }
 }
 
-/** Accept an ML root (holding model/) or a model folder (holding model.json). */
-async function mlRootFor(path: string, temp: string): Promise<string> {
-  if (await exists(join(path, 'model', 'model.json'))) return path;
-  if (!(await exists(join(path, 'model.json'))))
-    throw new Error(`${path}: neither a model folder (model.json) nor an ML root (model/model.json)`);
-  if (basename(path) === 'model') return dirname(path);
-  const root = join(temp, 'ml');
-  await mkdir(root, { recursive: true });
-  await symlink(path, join(root, 'model'));
-  return root;
-}
-
-async function trainQuickModel(temp: string): Promise<string> {
-  const root = join(temp, 'ml');
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
-    readMnistIdx('train', 'images'),
-    readMnistIdx('train', 'labels'),
-    readMnistIdx('test', 'images'),
-    readMnistIdx('test', 'labels'),
-  ]);
-  const csv = (images: Buffer, labels: Buffer, rows: number) =>
-    Array.from(
-      { length: rows },
-      (_, i) => `${labels[8 + i]},${Array.from(images.subarray(16 + i * 784, 16 + (i + 1) * 784)).join(',')}`,
-    ).join('\n');
-  for (const [channel, text] of [
-    ['train', csv(trainImages, trainLabels, 3000)],
-    ['test', csv(testImages, testLabels, 1000)],
-  ] as const) {
-    await mkdir(join(root, 'input', 'data', channel), { recursive: true });
-    await writeFile(join(root, 'input', 'data', channel, 'shard-00000.csv'), `${text}\n`);
-  }
-  await mkdir(join(root, 'input', 'config'), { recursive: true });
-  await writeFile(join(root, 'input', 'config', 'hyperparameters.json'), JSON.stringify({ epochs: '1' }));
-  console.log('no model given: training a quick one (3,000 rows, 1 epoch)');
-  const result = await runTraining({ mlRoot: root, log: () => undefined });
-  console.log(
-    `trained in ${result.seconds.toFixed(1)} s: test accuracy ${(result.metadata.testAccuracy * 100).toFixed(1)}% on 1,000 images`,
-  );
-  return root;
-}
-
 /** Run the CLI's `serve` in a child process and wait for the model to load. */
 async function startServe(mlRoot: string): Promise<{ child: ChildProcess; url: string }> {
   const cli = join(__dirname, '..', 'src', 'cli.ts');
@@ -215,11 +173,6 @@ function percentile(values: number[], p: number): number {
 }
 
 const round = (v: number, digits = 3) => Number(v.toFixed(digits));
-const exists = (p: string) =>
-  access(p).then(
-    () => true,
-    () => false,
-  );
 function parse(line: string): { message?: string; url?: string; backend?: string; ms?: number } | undefined {
   try {
     return JSON.parse(line);

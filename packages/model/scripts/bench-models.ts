@@ -1,0 +1,56 @@
+/**
+ * What the model benchmarks share: a model to measure, given as a folder or trained quickly on
+ * 3,000 MNIST rows when none is given.
+ */
+import { access, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { readMnistIdx } from '@digits/test-kit';
+import { runTraining } from '../src/train';
+
+/** Accept an ML root (holding model/) or a model folder (holding model.json). */
+export async function mlRootFor(path: string, temp: string): Promise<string> {
+  if (await exists(join(path, 'model', 'model.json'))) return path;
+  if (!(await exists(join(path, 'model.json'))))
+    throw new Error(`${path}: neither a model folder (model.json) nor an ML root (model/model.json)`);
+  if (basename(path) === 'model') return dirname(path);
+  const root = join(temp, 'ml');
+  await mkdir(root, { recursive: true });
+  await symlink(path, join(root, 'model'));
+  return root;
+}
+
+export async function trainQuickModel(temp: string): Promise<string> {
+  const root = join(temp, 'ml');
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
+    readMnistIdx('train', 'images'),
+    readMnistIdx('train', 'labels'),
+    readMnistIdx('test', 'images'),
+    readMnistIdx('test', 'labels'),
+  ]);
+  const csv = (images: Buffer, labels: Buffer, rows: number) =>
+    Array.from(
+      { length: rows },
+      (_, i) => `${labels[8 + i]},${Array.from(images.subarray(16 + i * 784, 16 + (i + 1) * 784)).join(',')}`,
+    ).join('\n');
+  for (const [channel, text] of [
+    ['train', csv(trainImages, trainLabels, 3000)],
+    ['test', csv(testImages, testLabels, 1000)],
+  ] as const) {
+    await mkdir(join(root, 'input', 'data', channel), { recursive: true });
+    await writeFile(join(root, 'input', 'data', channel, 'shard-00000.csv'), `${text}\n`);
+  }
+  await mkdir(join(root, 'input', 'config'), { recursive: true });
+  await writeFile(join(root, 'input', 'config', 'hyperparameters.json'), JSON.stringify({ epochs: '1' }));
+  console.log('no model given: training a quick one (3,000 rows, 1 epoch)');
+  const result = await runTraining({ mlRoot: root, log: () => undefined });
+  console.log(
+    `trained in ${result.seconds.toFixed(1)} s: test accuracy ${(result.metadata.testAccuracy * 100).toFixed(1)}% on 1,000 images`,
+  );
+  return root;
+}
+
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
