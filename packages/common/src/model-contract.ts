@@ -21,6 +21,11 @@ export const HYPERPARAMETERS = {
   /** Set by the training service so the model's metadata names the data it learnt from. */
   dataset: 'dataset',
   datasetVersion: 'dataset_version',
+  /** Optional on-the-fly augmentation (0 or absent: none): largest rotation (degrees), shear, relative scale, shift (pixels). */
+  augmentRotation: 'augment_rotation',
+  augmentShear: 'augment_shear',
+  augmentScale: 'augment_scale',
+  augmentShift: 'augment_shift',
 } as const;
 
 /** The container's /opt/ml root, overridable for local runs (a training job's or endpoint's folder). */

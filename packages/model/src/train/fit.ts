@@ -8,6 +8,7 @@ import { NUM_CLASSES, PIXELS, type LabelledImages } from '@digits/common';
 import type { Classifier } from './model';
 import { INPUT_SHAPE } from './model';
 import { ProgressBar } from './progress';
+import { augmentBatch, isAugmenting } from './augment';
 import { oneCycleLearningRate } from './schedule';
 import type { TrainingConfig } from './hyperparameters';
 
@@ -48,6 +49,10 @@ export async function fit(
   const order = Uint32Array.from({ length: train.rows }, (_, i) => i);
   const xBuf = new Float32Array(config.batchSize * PIXELS);
   const yBuf = new Float32Array(config.batchSize * NUM_CLASSES);
+  const augmenting = isAugmenting(config.augment);
+  // Its own stream, so turning augmentation on does not change the shuffle order.
+  const augmentRandom = mulberry32(config.seed * 31 + 17);
+  const scratch = new Float32Array(PIXELS);
   let step = 0;
   let evaluation: Evaluation | undefined;
 
@@ -60,6 +65,7 @@ export async function fit(
       const from = b * config.batchSize;
       const size = Math.min(config.batchSize, train.rows - from);
       fillBatch(train, order, from, size, xBuf, yBuf);
+      if (augmenting) augmentBatch(xBuf, size, config.augment, augmentRandom, scratch);
       (optimizer as unknown as { learningRate: number }).learningRate = oneCycleLearningRate(
         step,
         totalSteps,

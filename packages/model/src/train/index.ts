@@ -7,6 +7,7 @@
  *   <root>/output/failure                      the reason, when training fails
  * <root> is $DIGITS_ML_ROOT, else /opt/ml.
  */
+import { isAugmenting } from './augment';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -127,6 +128,12 @@ function hyperparameterRecord(c: TrainingConfig): Record<string, string | number
   if (c.maxTestRows !== undefined) r[H.maxTestRows] = c.maxTestRows;
   if (c.dataset !== undefined) r[H.dataset] = c.dataset;
   if (c.datasetVersion !== undefined) r[H.datasetVersion] = c.datasetVersion;
+  if (isAugmenting(c.augment)) {
+    r[H.augmentRotation] = c.augment.rotationDegrees;
+    r[H.augmentShear] = c.augment.shear;
+    r[H.augmentScale] = c.augment.scale;
+    r[H.augmentShift] = c.augment.shiftPixels;
+  }
   return r;
 }
 

@@ -30,6 +30,10 @@ describe('hyperparameters', () => {
         max_test_rows: '200',
         dataset: 'mnist',
         dataset_version: 'v-1',
+        augment_rotation: '10',
+        augment_shear: '0.2',
+        augment_scale: '0.1',
+        augment_shift: '2',
         sagemaker_region: 'eu-west-1',
       }),
     );
@@ -42,6 +46,7 @@ describe('hyperparameters', () => {
       maxTestRows: 200,
       dataset: 'mnist',
       datasetVersion: 'v-1',
+      augment: { rotationDegrees: 10, shear: 0.2, scale: 0.1, shiftPixels: 2 },
     });
   });
 
@@ -54,6 +59,9 @@ describe('hyperparameters', () => {
     [{ seed: '-1' }, 'hyperparameter seed="-1"'],
     [{ max_rows: '' }, 'hyperparameter max_rows=""'],
     [{ dataset: '' }, 'hyperparameter dataset must be a non-empty string'],
+    [{ augment_rotation: '90' }, 'hyperparameter augment_rotation="90" must be a number from 0 to 45'],
+    [{ augment_shift: '-1' }, 'hyperparameter augment_shift="-1" must be a number from 0 to 8'],
+    [{ augment_scale: 'lots' }, 'hyperparameter augment_scale="lots"'],
   ])('rejects %j naming the value', (hp, message) => {
     expect(() => resolveTrainingConfig(hp)).toThrow(message);
   });
