@@ -4,20 +4,11 @@
  * from a real s3rver. Training is not loaded, so no manifest here starts a training job.
  * FEEDBACK_MIN_CORRECTIONS is 12 (the env fallback of the feedbackMinCorrections param).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  CopyObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   LEARNED_CORRECTIONS_PREFIX,
   PENDING_CORRECTIONS_PREFIX,
-  createS3Client,
   encodeCorrection,
   parseManifest,
   pendingCorrectionKey,
@@ -34,57 +25,46 @@ import {
 } from '@digits/local-cloud';
 import { buildCorrectionsDataset } from '../services/ingest/src/corrections-dataset';
 import { correctionsWith } from '../services/ingest/test/corrections-fixtures';
+import { BUCKETS, listKeys, startS3Fixture, type LocalS3Fixture } from '../services/ingest/test/s3-buckets';
 
 jest.setTimeout(300_000);
 
-const BUCKETS = { inbox: 'digits-local-inbox', raw: 'digits-local-raw', processed: 'digits-local-processed' };
 const MIN = 12;
 
 describe('corrections in the inbox → collectCorrections → preprocess → a corrections manifest', () => {
-  let dir: string;
-  let s3server: LocalS3;
+  let fx: LocalS3Fixture;
   let s3: S3Client;
   let fns: LocalFunctions;
   const logs: string[] = [];
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'collect-e2e-'));
-    s3server = await startLocalS3({ directory: path.join(dir, 's3'), buckets: Object.values(BUCKETS) });
-    const awsEnv = localAwsEnv({ s3: s3server.endpoint });
-    s3 = createS3Client(
-      {
-        region: 'us-east-1',
-        endpoint: s3server.endpoint,
-        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-      },
-      awsEnv,
-    );
+    fx = await startS3Fixture();
+    s3 = fx.s3;
+    const awsEnv = localAwsEnv({ s3: fx.server.endpoint });
     fns = await startFunctions({
       serviceDirs: [path.join(REPO_ROOT, 'services/ingest'), path.join(REPO_ROOT, 'services/preprocess')],
       // No X-Ray daemon here (as pnpm start sets it).
       baseEnv: { ...awsEnv, POWERTOOLS_TRACE_ENABLED: 'false' },
-      configEnv: { ...(process.env as Record<string, string>), ...awsEnv, FEEDBACK_MIN_CORRECTIONS: String(MIN) },
+      configEnv: {
+        ...(process.env as Record<string, string>),
+        ...awsEnv,
+        DIGITS_BUCKET_PREFIX: 'digits-test', // the fixture's buckets
+        FEEDBACK_MIN_CORRECTIONS: String(MIN),
+      },
       log: (line) => logs.push(line),
       asyncRetryDelaysMs: [50, 50],
     });
-    fns.attachS3(s3server.server);
+    fns.attachS3(fx.server.server);
   });
   afterAll(async () => {
     await fns?.close();
-    s3?.destroy();
-    await s3server?.close();
-    await rm(dir, { recursive: true, force: true });
+    await fx?.stop();
   });
   // The functions' own log lines, for a failing run: COLLECT_E2E_LOGS=1.
   afterAll(() => void (process.env.COLLECT_E2E_LOGS && console.log(logs.join('\n'))));
 
-  const keys = async (bucket: string, prefix: string) =>
-    ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? [])
-      .map((o) => o.Key!)
-      .sort();
   const manifests = async () =>
-    (await keys(BUCKETS.processed, 'corrections/')).filter((k) => k.endsWith('/manifest.json'));
+    (await listKeys(s3, BUCKETS.processed, 'corrections/')).filter((k) => k.endsWith('/manifest.json'));
   const readManifest = async (key: string): Promise<Manifest> =>
     parseManifest(
       await (await s3.send(new GetObjectCommand({ Bucket: BUCKETS.processed, Key: key }))).Body!.transformToString(),
@@ -106,7 +86,7 @@ describe('corrections in the inbox → collectCorrections → preprocess → a c
   const first = correctionsWith(9, 3);
   let firstManifest = '';
 
-  it('is wired as serverless.yml says: the inbox trigger, the threshold from the param, one at a time', () => {
+  it('is wired as serverless.yml says: the inbox trigger, the threshold from the param, the schedule', () => {
     const collect = fns.services.flatMap((s) => s.functions).find((f) => f.key === 'collectCorrections')!;
     expect(collect.events.s3).toEqual([
       expect.objectContaining({ bucket: BUCKETS.inbox, prefix: 'corrections/pending/', suffix: '.json' }),
@@ -122,8 +102,8 @@ describe('corrections in the inbox → collectCorrections → preprocess → a c
   it('below the threshold nothing is collected; the correction that reaches it makes one manifest with the right counts', async () => {
     for (const r of first.slice(0, MIN - 1)) await send(r);
     await fns.idle();
-    expect(await keys(BUCKETS.raw, 'datasets/corrections/')).toEqual([]);
-    expect(await keys(BUCKETS.inbox, PENDING_CORRECTIONS_PREFIX)).toHaveLength(MIN - 1);
+    expect(await listKeys(s3, BUCKETS.raw, 'datasets/corrections/')).toEqual([]);
+    expect(await listKeys(s3, BUCKETS.inbox, PENDING_CORRECTIONS_PREFIX)).toHaveLength(MIN - 1);
 
     await send(first[MIN - 1]!);
     await fns.idle();
@@ -139,14 +119,14 @@ describe('corrections in the inbox → collectCorrections → preprocess → a c
     expect(manifest.splits.train.classCounts.map((n, d) => n + manifest.splits.test.classCounts[d]!)).toEqual(
       classCounts(first),
     );
-    expect(await keys(BUCKETS.raw, 'datasets/corrections/')).toEqual([
+    expect(await listKeys(s3, BUCKETS.raw, 'datasets/corrections/')).toEqual([
       'datasets/corrections/t10k-images-idx3-ubyte',
       'datasets/corrections/t10k-labels-idx1-ubyte',
       'datasets/corrections/train-images-idx3-ubyte',
       'datasets/corrections/train-labels-idx1-ubyte',
     ]);
-    expect(await keys(BUCKETS.inbox, PENDING_CORRECTIONS_PREFIX)).toEqual([]);
-    expect(await keys(BUCKETS.inbox, LEARNED_CORRECTIONS_PREFIX)).toHaveLength(MIN);
+    expect(await listKeys(s3, BUCKETS.inbox, PENDING_CORRECTIONS_PREFIX)).toEqual([]);
+    expect(await listKeys(s3, BUCKETS.inbox, LEARNED_CORRECTIONS_PREFIX)).toHaveLength(MIN);
     expect(await fns.failedEvents.summary()).toMatchObject({ total: 0 });
   });
 
@@ -160,7 +140,7 @@ describe('corrections in the inbox → collectCorrections → preprocess → a c
         }),
       );
     await fns.idle();
-    expect(await keys(BUCKETS.inbox, PENDING_CORRECTIONS_PREFIX)).toEqual([]);
+    expect(await listKeys(s3, BUCKETS.inbox, PENDING_CORRECTIONS_PREFIX)).toEqual([]);
     expect(await manifests()).toEqual([firstManifest]);
     // It did run again (the function's metric), and preprocess found the version it wrote already processed.
     expect(logs.filter((l) => l.includes(`"CorrectionsLearned":${MIN}`))).toHaveLength(2);
@@ -186,7 +166,7 @@ describe('corrections in the inbox → collectCorrections → preprocess → a c
   });
 
   it('refuses a user upload under the reserved dataset name: quarantined with its reason, the dataset untouched', async () => {
-    const before = await keys(BUCKETS.raw, 'datasets/corrections/');
+    const before = await listKeys(s3, BUCKETS.raw, 'datasets/corrections/');
     await s3.send(
       new PutObjectCommand({
         Bucket: BUCKETS.inbox,
@@ -202,7 +182,7 @@ describe('corrections in the inbox → collectCorrections → preprocess → a c
       }),
     );
     expect(JSON.parse(await reason.Body!.transformToString())).toMatchObject({ code: 'RESERVED_DATASET' });
-    expect(await keys(BUCKETS.raw, 'datasets/corrections/')).toEqual(before);
+    expect(await listKeys(s3, BUCKETS.raw, 'datasets/corrections/')).toEqual(before);
     expect(await manifests()).toHaveLength(2);
   });
 });
