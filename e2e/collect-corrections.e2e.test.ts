@@ -15,14 +15,7 @@ import {
   type CorrectionRecord,
   type Manifest,
 } from '@digits/common';
-import {
-  REPO_ROOT,
-  localAwsEnv,
-  startFunctions,
-  startLocalS3,
-  type LocalFunctions,
-  type LocalS3,
-} from '@digits/local-cloud';
+import { REPO_ROOT, localAwsEnv, startFunctions, type LocalFunctions } from '@digits/local-cloud';
 import { buildCorrectionsDataset } from '../services/ingest/src/corrections-dataset';
 import { correctionsWith } from '../services/ingest/test/corrections-fixtures';
 import { BUCKETS, listKeys, startS3Fixture, type LocalS3Fixture } from '../services/ingest/test/s3-buckets';
