@@ -30,6 +30,10 @@ export const ENV = {
   captureRate: 'DIGITS_CAPTURE_RATE',
   captureBatch: 'DIGITS_CAPTURE_BATCH',
   captureFlushSeconds: 'DIGITS_CAPTURE_FLUSH_SECONDS',
+  /** Corrections not yet learned from that start a retraining (serverless param feedbackMinCorrections). */
+  feedbackMinCorrections: 'FEEDBACK_MIN_CORRECTIONS',
+  /** When waiting corrections are collected anyway (serverless param feedbackSchedule, an EventBridge expression). */
+  feedbackSchedule: 'FEEDBACK_SCHEDULE',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

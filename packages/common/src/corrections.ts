@@ -8,6 +8,8 @@
  *   inbox  corrections/pending/<id>.json   written by inference (create-only: the same image and
  *                                          label sent twice is one correction)
  *          corrections/learned/<id>.json   moved there by ingest once a dataset holds it
+ *          corrections/rejected/<name>     a malformed pending object, moved aside by ingest, with
+ *                                          <name>.rejected.json (why) beside it
  *   raw    datasets/corrections/{train,t10k}-{images,labels}-idx…   every correction so far; the
  *                                          held-out ones (fixed per id) form the test split
  *
@@ -23,6 +25,7 @@ import { PIXELS } from './manifest';
 export const CORRECTIONS_PREFIX = 'corrections/';
 export const PENDING_CORRECTIONS_PREFIX = `${CORRECTIONS_PREFIX}pending/`;
 export const LEARNED_CORRECTIONS_PREFIX = `${CORRECTIONS_PREFIX}learned/`;
+export const REJECTED_CORRECTIONS_PREFIX = `${CORRECTIONS_PREFIX}rejected/`;
 /** The dataset name corrections become in the raw and processed buckets. */
 export const CORRECTIONS_DATASET = 'corrections';
 export const CORRECTION_SCHEMA_VERSION = 1;

@@ -17,3 +17,4 @@ export * from './reference-set';
 export * from './capture';
 export * from './image-statistics';
 export * from './corrections';
+export * from './idx-write';

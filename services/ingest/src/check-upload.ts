@@ -1,4 +1,5 @@
 import {
+  CORRECTIONS_DATASET,
   INBOX_PREFIX,
   IdxError,
   assertDatasetName,
@@ -47,6 +48,12 @@ export async function checkUpload(
   const parsed = parseInboxKey(key);
   if (!parsed) throw new Rejection('BAD_KEY', badKeyReason(key));
   const { dataset, file } = parsed;
+  // Any case: "Corrections" beside "corrections" would only confuse whoever reads the buckets.
+  if (dataset.toLowerCase() === CORRECTIONS_DATASET)
+    throw new Rejection(
+      'RESERVED_DATASET',
+      `dataset name "${CORRECTIONS_DATASET}" is reserved: the pipeline writes that dataset from the corrections users send on the page; upload under another name`,
+    );
   const id = identifyIdxFile(file);
   if (!id) {
     throw new Rejection(

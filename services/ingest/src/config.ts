@@ -15,6 +15,13 @@ export interface ImportConfig extends InboxConfig {
   processedBucket: string;
 }
 
+export interface CollectConfig extends InboxConfig {
+  /** Where corrections wait (corrections/pending/) and are kept once learned (corrections/learned/). */
+  inboxBucket: string;
+  /** Pending corrections that make a new one start a collection (FEEDBACK_MIN_CORRECTIONS). */
+  minCorrections: number;
+}
+
 export function readInboxConfig(env: Env = process.env): InboxConfig {
   const read = envReader(env);
   return { rawBucket: read.string(ENV.rawBucket), logLevel: read.logLevel() };
@@ -26,5 +33,14 @@ export function readImportConfig(env: Env = process.env): ImportConfig {
     ...readInboxConfig(env),
     publicDataset: { bucket: read.string(ENV.publicBucket), prefix: read.string(ENV.publicPrefix) },
     processedBucket: read.string(ENV.processedBucket),
+  };
+}
+
+export function readCollectConfig(env: Env = process.env): CollectConfig {
+  const read = envReader(env);
+  return {
+    ...readInboxConfig(env),
+    inboxBucket: read.string(ENV.inboxBucket),
+    minCorrections: read.number(ENV.feedbackMinCorrections, { min: 1, max: 1_000_000 }),
   };
 }

@@ -1,10 +1,13 @@
 /** What each ingest function receives, adapted to the plain functions (the handlers add only middy). */
 import { forEachS3Object, type Settled } from '@digits/lambda-kit';
 import type { S3Event } from '@digits/common';
-import type { ImportConfig, InboxConfig } from './config';
+import { collectCorrections, type CollectSummary } from './collect-corrections';
+import { collectTrigger } from './collect-trigger';
+import type { CollectConfig, ImportConfig, InboxConfig } from './config';
 import { parseImportRequest } from './import-input';
 import { importPublicDataset, type ImportSummary } from './import-public-dataset';
 import { processInboxUpload, type InboxOutcome } from './process-inbox-upload';
+import { s3CorrectionsStore } from './s3-corrections-store';
 import type { Services } from './services';
 
 /** `sls invoke -f importPublicDataset [--data '{"bucket": "...", "prefix": "...", "replaceReference": "<why>"}']` */
@@ -39,4 +42,15 @@ export async function onInboxUpload(event: S3Event, services: Services<InboxConf
     },
     logger,
   );
+}
+
+/** A new pending correction (S3), the schedule, or `sls invoke -f collectCorrections` (by hand). */
+export async function onCollectCorrections(event: unknown, services: Services<CollectConfig>): Promise<CollectSummary> {
+  const { config, s3, logger } = services;
+  const store = s3CorrectionsStore(s3, { inboxBucket: config.inboxBucket, rawBucket: config.rawBucket });
+  return collectCorrections(store, {
+    trigger: collectTrigger(event),
+    minCorrections: config.minCorrections,
+    log: logger,
+  });
 }

@@ -8,6 +8,8 @@ export type RejectionCode =
   | IdxErrorCode
   /** key is not inbox/<dataset>/<file> with a valid dataset and file name */
   | 'BAD_KEY'
+  /** the dataset name is the pipeline's own (corrections: written only from users' corrections) */
+  | 'RESERVED_DATASET'
   /** the file name does not say which split and half it is (train|t10k|test)-(images|labels) */
   | 'UNKNOWN_FILE'
   /** the name says images but the header says labels, or the reverse */

@@ -32,6 +32,10 @@ describe('checkUpload', () => {
     ['inbox/mnist/t10k-labels-idx1-ubyte.gz', labels, 'ACCEPTED mnist/test/labels'],
     ['inbox/mnist/test-images.idx3', idxImages(3), 'ACCEPTED mnist/test/images'],
     ['inbox/mnist/notes.txt', Buffer.from('hello'), 'UNKNOWN_FILE'],
+    // The corrections dataset is written by the pipeline alone: no upload may forge it.
+    ['inbox/corrections/train-images-idx3-ubyte.gz', images, 'RESERVED_DATASET'],
+    ['inbox/Corrections/t10k-labels-idx1-ubyte', idxLabels([1]), 'RESERVED_DATASET'],
+    ['inbox/corrections-2/train-images-idx3-ubyte.gz', images, 'ACCEPTED corrections-2/train/images'],
     ['inbox/train-images-idx3-ubyte.gz', images, 'BAD_KEY'],
     ['inbox/a/b/train-images-idx3-ubyte.gz', images, 'BAD_KEY'],
     ['inbox/bad$name/train-images-idx3-ubyte.gz', images, 'BAD_KEY'],
@@ -93,5 +97,11 @@ describe('checkUpload', () => {
       counterparts: async () => [],
     };
     await expect(checkUpload({ key: 'inbox/mnist/train-images.gz', size: 10 }, checks)).rejects.toThrow('ECONNRESET');
+  });
+
+  it('says why the corrections dataset name is refused', async () => {
+    await expect(checkUpload({ key: 'inbox/corrections/x.gz', size: 1 }, checksFor(images))).rejects.toThrow(
+      'dataset name "corrections" is reserved',
+    );
   });
 });

@@ -4,6 +4,8 @@
  *  - every run decides from a fresh listing of the dataset, never from the event alone;
  *  - the version is a hash of the four input files' bytes, so shard keys and contents are the same
  *    for every run on the same input, and a run finding that version's manifest does nothing;
+ *  - files written as one set (tagged IDX_SET_META) are processed only once all four carry the same
+ *    tag, never as a mix of a set and the one it replaces;
  *  - all four files are read and checked before anything is written, so bad input leaves nothing
  *    in the processed bucket, only an error record;
  *  - the manifest is written last, and only once (conditional put), so its presence means every
@@ -80,6 +82,13 @@ export async function preprocessDataset(
       const { file, idxError } = result.reason;
       problems.push({ file: file.file, key: file.key, code: idxError.code, reason: idxError.message });
     } else throw result.reason; // S3 or network trouble: let the invocation fail and be retried
+  }
+  // Files written as one set (e.g. ingest's corrections) are replaced one by one: until the four
+  // carry the same tag, the set is still being written, and its last file's event will come.
+  if (problems.length === 0 && new Set(loaded.map((l) => l.set)).size > 1) {
+    const missing = loaded.map((l) => `${l.file.file} (set ${l.set ?? 'none'})`);
+    log.info('waiting for the rest of a set being written', { dataset, files: missing });
+    return { status: 'waiting', dataset, missing };
   }
   const pairs = {} as Record<Split, IdxPair>;
   const sources = {} as Record<Split, Record<IdxKind, SourceObject>>;

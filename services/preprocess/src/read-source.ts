@@ -4,12 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { IdxError, readIdxStream, type IdxData, type RawFile, type SourceObject } from '@digits/common';
+import { IDX_SET_META, IdxError, readIdxStream, type IdxData, type RawFile, type SourceObject } from '@digits/common';
 
 export interface LoadedSource {
   file: RawFile;
   object: SourceObject;
   idx: IdxData;
+  /** The set of files this object was written with (IDX_SET_META), if it was written as one of a set. */
+  set?: string;
 }
 
 /** A file whose bytes are not a valid IDX file of the kind its name says. */
@@ -60,5 +62,6 @@ export async function readSource(s3: S3Client, bucket: string, file: RawFile): P
     size,
     sha256: hash.digest('hex'),
   };
-  return { file, object, idx };
+  const set = response.Metadata?.[IDX_SET_META];
+  return { file, object, idx, ...(set ? { set } : {}) };
 }

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import {
+  IDX_SET_META,
   MNIST_FILES,
   createLogger,
   createS3Client,
@@ -218,6 +219,42 @@ describe('preprocess handler', () => {
     expect(outcome.version).not.toBe(first.version);
     const manifest = parseManifest(await getText(PROCESSED, outcome.manifestKey));
     expect(manifest.splits.test.sources.labels.key).toBe(rawKey(dataset, 't10k-labels-idx1-ubyte'));
+  }, 60_000);
+
+  it('waits while a set of files written together is half replaced, and never processes the mix', async () => {
+    const dataset = 'written as a set';
+    const putTagged = (file: string, body: Buffer, set: string) =>
+      s3.send(
+        new PutObjectCommand({
+          Bucket: RAW,
+          Key: rawKey(dataset, file),
+          Body: body,
+          Metadata: { [IDX_SET_META]: set },
+        }),
+      );
+    const first = smallDataset(200, 50);
+    for (const [file, body] of Object.entries(first)) await putTagged(file, body, 'set-1');
+    const done = (await handler(s3Event(RAW, [rawKey(dataset, MNIST_FILES.test.labels)]))).outcomes[0];
+    expect(done).toMatchObject({ status: 'written' });
+
+    // The next set replaces the files one by one: every state in between is waited out.
+    const second = smallDataset(210, 60);
+    const files = Object.keys(second);
+    const outcomes = [];
+    for (const file of files) {
+      await putTagged(file, second[file]!, 'set-2');
+      outcomes.push((await handler(s3Event(RAW, [rawKey(dataset, file)]))).outcomes[0]);
+    }
+    expect(outcomes.slice(0, -1).map((o) => o?.status)).toEqual(['waiting', 'waiting', 'waiting']);
+    expect(outcomes[0]).toMatchObject({
+      missing: [`${files[0]} (set set-2)`, ...files.slice(1).map((f) => `${f} (set set-1)`)],
+    });
+    const last = outcomes.at(-1) as { status: string; manifestKey: string };
+    expect(last.status).toBe('written');
+    const manifest = parseManifest(await getText(PROCESSED, last.manifestKey));
+    expect([manifest.splits.train.rows, manifest.splits.test.rows]).toEqual([210, 60]);
+    expect(await listKeys(PROCESSED, `${dataset}/`)).toHaveLength(2 * 4); // two versions, each 2 shards, statistics, manifest
+    expect(capture.lines().filter((l) => l.level === 'ERROR')).toEqual([]);
   }, 60_000);
 
   it('ignores objects outside datasets/<dataset>/<file> and files it does not know', async () => {

@@ -1,0 +1,82 @@
+/**
+ * Every correction so far → the `corrections` dataset, as the four IDX files a user upload of a
+ * dataset would bring. Deterministic: corrections are deduplicated and sorted by id and the files
+ * are uncompressed, so the same set of corrections always gives the same bytes and therefore the
+ * same dataset version (common's datasetVersion, which preprocess computes from the stored bytes).
+ */
+import { createHash } from 'node:crypto';
+import {
+  IDX_KINDS,
+  MNIST_FILES,
+  SPLITS,
+  datasetVersion,
+  encodeIdxImages,
+  encodeIdxLabels,
+  isHeldOut,
+  type CorrectionRecord,
+  type IdxKind,
+  type Split,
+} from '@digits/common';
+
+/** MNIST's own file names without .gz (the files are written uncompressed). */
+export const CORRECTIONS_FILES: Readonly<Record<Split, Readonly<Record<IdxKind, string>>>> = {
+  train: {
+    images: MNIST_FILES.train.images.replace(/\.gz$/, ''),
+    labels: MNIST_FILES.train.labels.replace(/\.gz$/, ''),
+  },
+  test: { images: MNIST_FILES.test.images.replace(/\.gz$/, ''), labels: MNIST_FILES.test.labels.replace(/\.gz$/, '') },
+};
+
+export interface DatasetFile {
+  split: Split;
+  kind: IdxKind;
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface CorrectionsDataset {
+  /** The version preprocess will give these four files. */
+  version: string;
+  /** Train images, train labels, test images, test labels. */
+  files: DatasetFile[];
+  /** Corrections per split: held-out ones (isHeldOut) form the test split. */
+  counts: Record<Split, number>;
+}
+
+export type DatasetPlan = { ready: true; dataset: CorrectionsDataset } | { ready: false; reason: string };
+
+const byId = (a: CorrectionRecord, b: CorrectionRecord) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The dataset of `records`, or why there is none yet (each split needs at least one correction). */
+export function buildCorrectionsDataset(records: readonly CorrectionRecord[]): DatasetPlan {
+  const sorted = [...new Map(records.map((r) => [r.id, r])).values()].sort(byId);
+  const splits: Record<Split, CorrectionRecord[]> = {
+    train: sorted.filter((r) => !isHeldOut(r.id)),
+    test: sorted.filter((r) => isHeldOut(r.id)),
+  };
+  const counts = { train: splits.train.length, test: splits.test.length };
+  if (counts.train === 0 || counts.test === 0) {
+    const lacking = counts.train === 0 ? 'training' : 'held-out';
+    return {
+      ready: false,
+      reason: `no ${lacking} correction yet (${counts.train} for training, ${counts.test} held out of ${sorted.length}): each split needs one`,
+    };
+  }
+  const files: DatasetFile[] = [];
+  for (const split of SPLITS) {
+    const images = Buffer.concat(splits[split].map((r) => Buffer.from(r.input, 'base64')));
+    const labels = Uint8Array.from(splits[split].map((r) => r.label));
+    const bytes = { images: encodeIdxImages(images), labels: encodeIdxLabels(labels) };
+    for (const kind of IDX_KINDS) files.push({ split, kind, name: CORRECTIONS_FILES[split][kind], bytes: bytes[kind] });
+  }
+  const sha = (split: Split, kind: IdxKind) => ({
+    sha256: createHash('sha256')
+      .update(files.find((f) => f.split === split && f.kind === kind)!.bytes)
+      .digest('hex'),
+  });
+  const version = datasetVersion({
+    train: { images: sha('train', 'images'), labels: sha('train', 'labels') },
+    test: { images: sha('test', 'images'), labels: sha('test', 'labels') },
+  });
+  return { ready: true, dataset: { version, files, counts } };
+}
