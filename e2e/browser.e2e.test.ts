@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { encodePng } from '@digits/normalise';
 import { waitForModelRecord, waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
 import { readMnistIdx, REPO_ROOT, seedPublicDataset, startLocalCloud, type LocalCloud } from '@digits/local-cloud';
@@ -247,6 +248,84 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
     );
     expect(await text(page, '#model-facts')).toContain(model.trainingJobName);
     await page.unroute('**/health');
+  });
+
+  it('offers "Wrong? It is a" after each answer: mouse or keys 0–9 send the image /predict got as a correction, without blocking drawing', async () => {
+    const digits = await oneOfEachDigit();
+    const model = await waitForModelRecord<{ trainingJobName: string }>(cloud.apiUrl, () => false);
+    const inbox = cloud.buckets.find((b) => b.endsWith('-inbox'))!;
+    let predictBody: Buffer | null = null;
+    const keepPredictBody = (r: Request) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/predict') predictBody = r.postDataBuffer();
+    };
+    page.on('request', keepPredictBody);
+    const feedbackSent = () =>
+      page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/feedback', {
+        timeout: 30_000,
+      });
+    const thanks = async (pattern: RegExp) =>
+      page.waitForFunction(
+        (source) => new RegExp(source).test(document.getElementById('correction-status')!.textContent ?? ''),
+        pattern.source,
+      );
+    try {
+      await page.click('#clear');
+      expect(await page.locator('#correction').isHidden()).toBe(true);
+
+      // By mouse: the digit's button sends label, the answer and the model version with the same PNG.
+      await answerShown(page, () => draw(page, strokesOf(digits[2]!.pixels)));
+      await page.waitForFunction(() => !document.getElementById('correction')!.hidden);
+      const answered = await text(page, '#digit');
+      const label = answered === '5' ? 6 : 5;
+      const [byMouse] = await Promise.all([
+        feedbackSent(),
+        page.click(`#correction-digits button[data-digit="${label}"]`),
+      ]);
+      expect((await byMouse.response())!.status()).toBe(202);
+      const query = new URL(byMouse.url()).searchParams;
+      expect(Object.fromEntries(query)).toEqual({
+        label: String(label),
+        predicted: answered,
+        model: model.trainingJobName,
+      });
+      expect(byMouse.headers()['content-type']).toBe('image/png');
+      expect(byMouse.postDataBuffer()!.equals(predictBody!)).toBe(true);
+      await thanks(/^Thanks — \d+ corrections? waiting for the next training\.$/);
+      expect(await page.locator('#correction').isHidden()).toBe(true);
+
+      // By keyboard, and drawing straight on while the correction is on its way.
+      await answerShown(page, () => draw(page, strokesOf(digits[6]!.pixels)));
+      await page.waitForFunction(() => !document.getElementById('correction')!.hidden);
+      const [byKey] = await Promise.all([feedbackSent(), page.keyboard.press('8')]);
+      await page.click('#clear');
+      const { status } = await answerShown(page, () => draw(page, strokesOf(digits[9]!.pixels)));
+      expect(status).toBe(200);
+      expect((await byKey.response())!.status()).toBe(202);
+      expect(new URL(byKey.url()).searchParams.get('label')).toBe('8');
+      await thanks(/^Thanks — \d+ corrections waiting for the next training\.$/);
+
+      // Both are in the inbox, as the contract's pending objects.
+      const listed = await cloud.s3Client.send(
+        new ListObjectsV2Command({ Bucket: inbox, Prefix: 'corrections/pending/' }),
+      );
+      expect((listed.Contents ?? []).length).toBeGreaterThanOrEqual(2);
+
+      // The model panel: what the live model learned from, what waits, when the next retraining starts, the history.
+      await page.waitForFunction(() => !document.getElementById('learning-report')!.hidden);
+      const facts = await text(page, '#learning-facts');
+      expect(facts).toMatch(/Live model learned from\s+no corrections yet/);
+      expect(facts).toMatch(/Waiting\s+\d+ corrections?/);
+      expect(facts).toMatch(/Next retraining\s+(after \d+ more corrections? \(at \d+\), or every day|now)/);
+      const rows = page.locator('#history tbody tr');
+      expect(await rows.count()).toBeGreaterThanOrEqual(1);
+      const live = await rows.filter({ hasText: `${model.trainingJobName} (live)` }).innerText();
+      expect(live).toMatch(/deployed/);
+      expect(live).toMatch(/reference \d+\.\d\d%|test split \d+\.\d\d%/);
+      expect(await text(page, '#correction-privacy')).toMatch(/28×28 image the model saw.*No IP address/s);
+      await page.screenshot({ path: join(ARTIFACTS, 'page-corrections.png'), fullPage: true });
+    } finally {
+      page.off('request', keepPredictBody);
+    }
   });
 
   it('answers an uploaded image (a dark-on-light PNG, as a scan is) like the API does', async () => {

@@ -83,7 +83,7 @@ export class CorrectionButtons {
   }
 
   #buttons(): HTMLButtonElement[] {
-    return [...this.#el.correctionDigits.querySelectorAll<HTMLButtonElement>('button[data-digit]')];
+    return Array.from(this.#el.correctionDigits.querySelectorAll<HTMLButtonElement>('button[data-digit]'));
   }
 }
 
