@@ -42,6 +42,7 @@ import {
 import { createApi } from '../services/inference/src/http/app';
 import { MAX_REQUEST_BODY_BYTES } from '../services/inference/src/predict/body';
 import { createServices } from '../services/inference/src/services';
+import { postFeedbackEvent as post } from '../services/inference/test/support/feedback-events';
 
 jest.setTimeout(60_000);
 
@@ -60,14 +61,6 @@ async function call(event: APIGatewayProxyEventV2) {
   const res = (await api(event, lambdaContext())) as { statusCode: number; body: string };
   return { status: res.statusCode, json: JSON.parse(res.body) };
 }
-const post = (body: Uint8Array | string, type: string, query?: Record<string, string>) =>
-  httpEvent({
-    method: 'POST',
-    path: '/feedback',
-    headers: { 'content-type': type },
-    body,
-    ...(query ? { query } : {}),
-  });
 
 async function keys(prefix: string): Promise<string[]> {
   const res = await client.send(new ListObjectsV2Command({ Bucket: INBOX, Prefix: prefix }));

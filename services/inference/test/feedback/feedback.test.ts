@@ -8,23 +8,15 @@ import {
 } from '@aws-sdk/client-s3';
 import { correctionId, encodeCapturedInput, parseCorrection, pendingCorrectionKey } from '@digits/common';
 import { normaliseImage } from '@digits/normalise';
-import { httpEvent, mnistTestSamples, pngOf } from '@digits/test-kit';
+import { mnistTestSamples, pngOf } from '@digits/test-kit';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MAX_REQUEST_BODY_BYTES } from '../../src/predict/body';
 import { testApi } from '../mocked-api';
+import { postFeedbackEvent as post } from '../support/feedback-events';
 
 const s3 = mockClient(S3Client);
 const FEEDBACK = { inboxBucket: 'inbox', minCorrections: 100, schedule: 'rate(1 day)' };
 const api = () => testApi({ feedback: FEEDBACK });
-
-const post = (body: Uint8Array | string, type: string, query?: Record<string, string>) =>
-  httpEvent({
-    method: 'POST',
-    path: '/feedback',
-    headers: { 'content-type': type },
-    body,
-    ...(query ? { query } : {}),
-  });
 
 let png: Buffer;
 beforeAll(async () => {

@@ -61,6 +61,7 @@ export interface FeedbackStatusDoc {
   learnedFrom: number;
 }
 
+/** GET /model's history entries (src/registry/history.ts), as the page reads them: the page's script cannot import @digits/common (Node code). */
 export interface HistoryEntryDoc {
   trainingJobName: string;
   recordedAt: string;
