@@ -97,7 +97,7 @@ export const INDEX_HTML = `<!doctype html>
   </section>
 </main>
 <footer><p>Your drawing is sent to <code>POST /predict</code> and not kept. A small sample of the 28×28 images the model sees (5% by default) is kept for 30 days, without the drawing itself or your address, to check the model still sees digits like the ones it learned from.</p>
-<p id="correction-privacy">When you correct an answer ("Wrong? It is a …"), this is stored: the 28×28 image the model saw (not your drawing or upload), the digit you chose, the model's answer and version, and the time. No IP address or anything else about you. It waits until a training learns from it, then stays in that training's dataset; how long each is kept is set per stage (see the README, "Corrections").</p></footer>
+<p id="correction-privacy">When you correct an answer ("Wrong? It is a …"), this is stored: the 28×28 image the model saw (not your drawing or upload), the digit you chose, the model's answer and version, and the time. No IP address or anything else about you. It waits until a training learns from it and then stays in the corrections dataset trainings use; it is deleted a year after it was sent or learned from (365 days by default, set per stage: see the README).</p></footer>
 </body>
 </html>
 `;
