@@ -10,8 +10,10 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { parseCorrection, pendingCorrectionKey } from '@digits/common';
 import { encodePng } from '@digits/normalise';
 import { waitForModelRecord, waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
 import { readMnistIdx, REPO_ROOT, seedPublicDataset, startLocalCloud, type LocalCloud } from '@digits/local-cloud';
@@ -77,6 +79,7 @@ async function answerShown(page: Page, act: () => Promise<void>): Promise<{ stat
 }
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
+const dataUrlBytes = (url: string) => Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
 
 describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
   let dir: string;
@@ -254,11 +257,6 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
     const digits = await oneOfEachDigit();
     const model = await waitForModelRecord<{ trainingJobName: string }>(cloud.apiUrl, () => false);
     const inbox = cloud.buckets.find((b) => b.endsWith('-inbox'))!;
-    let predictBody: Buffer | null = null;
-    const keepPredictBody = (r: Request) => {
-      if (r.method() === 'POST' && new URL(r.url()).pathname === '/predict') predictBody = r.postDataBuffer();
-    };
-    page.on('request', keepPredictBody);
     const feedbackSent = () =>
       page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/feedback', {
         timeout: 30_000,
@@ -269,7 +267,8 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
         pattern.source,
       );
     try {
-      await page.click('#clear');
+      // After the previous test's reload the pad is empty (Clear disabled) and no answer is offered for correction.
+      if (await page.locator('#clear').isEnabled()) await page.click('#clear');
       expect(await page.locator('#correction').isHidden()).toBe(true);
 
       // By mouse: the digit's button sends label, the answer and the model version with the same PNG.
@@ -289,7 +288,18 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
         model: model.trainingJobName,
       });
       expect(byMouse.headers()['content-type']).toBe('image/png');
-      expect(byMouse.postDataBuffer()!.equals(predictBody!)).toBe(true);
+      // The stored correction is exactly the 28×28 /predict saw for this answer (the page shows it as #seen).
+      const { id } = (await (await byMouse.response())!.json()) as { id: string };
+      const seen = PNG.sync.read(dataUrlBytes((await page.locator('#seen').getAttribute('src'))!));
+      const seenBytes = Buffer.from(Array.from({ length: 784 }, (_, i) => seen.data[4 * i]!));
+      const stored = parseCorrection(
+        await (
+          await cloud.s3Client.send(new GetObjectCommand({ Bucket: inbox, Key: pendingCorrectionKey(id) }))
+        ).Body!.transformToString(),
+        'stored',
+      );
+      expect(stored).toMatchObject({ label, predicted: Number(answered), model: model.trainingJobName });
+      expect(Buffer.from(stored.input, 'base64').equals(seenBytes)).toBe(true);
       await thanks(/^Thanks — \d+ corrections? waiting for the next training\.$/);
       expect(await page.locator('#correction').isHidden()).toBe(true);
 
@@ -322,9 +332,8 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
       expect(live).toMatch(/deployed/);
       expect(live).toMatch(/reference \d+\.\d\d%|test split \d+\.\d\d%/);
       expect(await text(page, '#correction-privacy')).toMatch(/28×28 image the model saw.*No IP address/s);
-      await page.screenshot({ path: join(ARTIFACTS, 'page-corrections.png'), fullPage: true });
     } finally {
-      page.off('request', keepPredictBody);
+      await page.screenshot({ path: join(ARTIFACTS, 'page-corrections.png'), fullPage: true }).catch(() => undefined);
     }
   });
 
