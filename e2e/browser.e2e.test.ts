@@ -10,7 +10,10 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { parseCorrection, pendingCorrectionKey } from '@digits/common';
 import { encodePng } from '@digits/normalise';
 import { waitForModelRecord, waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
 import { readMnistIdx, REPO_ROOT, seedPublicDataset, startLocalCloud, type LocalCloud } from '@digits/local-cloud';
@@ -76,6 +79,7 @@ async function answerShown(page: Page, act: () => Promise<void>): Promise<{ stat
 }
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
+const dataUrlBytes = (url: string) => Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
 
 describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
   let dir: string;
@@ -247,6 +251,90 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
     );
     expect(await text(page, '#model-facts')).toContain(model.trainingJobName);
     await page.unroute('**/health');
+  });
+
+  it('offers "Wrong? It is a" after each answer: mouse or keys 0–9 send the image /predict got as a correction, without blocking drawing', async () => {
+    const digits = await oneOfEachDigit();
+    const model = await waitForModelRecord<{ trainingJobName: string }>(cloud.apiUrl, () => false);
+    const inbox = cloud.buckets.find((b) => b.endsWith('-inbox'))!;
+    const feedbackSent = () =>
+      page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/feedback', {
+        timeout: 30_000,
+      });
+    const thanks = async (pattern: RegExp) =>
+      page.waitForFunction(
+        (source) => new RegExp(source).test(document.getElementById('correction-status')!.textContent ?? ''),
+        pattern.source,
+      );
+    try {
+      // After the previous test's reload the pad is empty (Clear disabled) and no answer is offered for correction.
+      if (await page.locator('#clear').isEnabled()) await page.click('#clear');
+      expect(await page.locator('#correction').isHidden()).toBe(true);
+
+      // By mouse: the digit's button sends label, the answer and the model version with the same PNG.
+      await answerShown(page, () => draw(page, strokesOf(digits[2]!.pixels)));
+      await page.waitForFunction(() => !document.getElementById('correction')!.hidden);
+      const answered = await text(page, '#digit');
+      const label = answered === '5' ? 6 : 5;
+      const [byMouse] = await Promise.all([
+        feedbackSent(),
+        page.click(`#correction-digits button[data-digit="${label}"]`),
+      ]);
+      expect((await byMouse.response())!.status()).toBe(202);
+      const query = new URL(byMouse.url()).searchParams;
+      expect(Object.fromEntries(query)).toEqual({
+        label: String(label),
+        predicted: answered,
+        model: model.trainingJobName,
+      });
+      expect(byMouse.headers()['content-type']).toBe('image/png');
+      // The stored correction is exactly the 28×28 /predict saw for this answer (the page shows it as #seen).
+      const { id } = (await (await byMouse.response())!.json()) as { id: string };
+      const seen = PNG.sync.read(dataUrlBytes((await page.locator('#seen').getAttribute('src'))!));
+      const seenBytes = Buffer.from(Array.from({ length: 784 }, (_, i) => seen.data[4 * i]!));
+      const stored = parseCorrection(
+        await (
+          await cloud.s3Client.send(new GetObjectCommand({ Bucket: inbox, Key: pendingCorrectionKey(id) }))
+        ).Body!.transformToString(),
+        'stored',
+      );
+      expect(stored).toMatchObject({ label, predicted: Number(answered), model: model.trainingJobName });
+      expect(Buffer.from(stored.input, 'base64').equals(seenBytes)).toBe(true);
+      await thanks(/^Thanks — \d+ corrections? waiting for the next training\.$/);
+      expect(await page.locator('#correction').isHidden()).toBe(true);
+
+      // By keyboard, and drawing straight on while the correction is on its way.
+      await answerShown(page, () => draw(page, strokesOf(digits[6]!.pixels)));
+      await page.waitForFunction(() => !document.getElementById('correction')!.hidden);
+      const [byKey] = await Promise.all([feedbackSent(), page.keyboard.press('8')]);
+      await page.click('#clear');
+      const { status } = await answerShown(page, () => draw(page, strokesOf(digits[9]!.pixels)));
+      expect(status).toBe(200);
+      expect((await byKey.response())!.status()).toBe(202);
+      expect(new URL(byKey.url()).searchParams.get('label')).toBe('8');
+      await thanks(/^Thanks — \d+ corrections waiting for the next training\.$/);
+
+      // Both are in the inbox, as the contract's pending objects.
+      const listed = await cloud.s3Client.send(
+        new ListObjectsV2Command({ Bucket: inbox, Prefix: 'corrections/pending/' }),
+      );
+      expect((listed.Contents ?? []).length).toBeGreaterThanOrEqual(2);
+
+      // The model panel: what the live model learned from, what waits, when the next retraining starts, the history.
+      await page.waitForFunction(() => !document.getElementById('learning-report')!.hidden);
+      const facts = await text(page, '#learning-facts');
+      expect(facts).toMatch(/Live model learned from\s+no corrections yet/);
+      expect(facts).toMatch(/Waiting\s+\d+ corrections?/);
+      expect(facts).toMatch(/Next retraining\s+(after \d+ more corrections? \(at \d+\), or every day|now)/);
+      const rows = page.locator('#history tbody tr');
+      expect(await rows.count()).toBeGreaterThanOrEqual(1);
+      const live = await rows.filter({ hasText: `${model.trainingJobName} (live)` }).innerText();
+      expect(live).toMatch(/deployed/);
+      expect(live).toMatch(/reference \d+\.\d\d%|test split \d+\.\d\d%/);
+      expect(await text(page, '#correction-privacy')).toMatch(/28×28 image the model saw.*No IP address/s);
+    } finally {
+      await page.screenshot({ path: join(ARTIFACTS, 'page-corrections.png'), fullPage: true }).catch(() => undefined);
+    }
   });
 
   it('answers an uploaded image (a dark-on-light PNG, as a scan is) like the API does', async () => {

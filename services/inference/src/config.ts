@@ -15,6 +15,17 @@ export interface InferenceConfig {
   corsOrigins: string[];
   /** The monitoring service's bucket; absent: nothing is captured and GET /drift has no report. */
   monitoring?: MonitoringSettings;
+  /** Where corrections (POST /feedback) go and when they are learned from; absent: POST /feedback answers 503. */
+  feedback?: FeedbackSettings;
+}
+
+export interface FeedbackSettings {
+  /** Ingest's inbox bucket: corrections/pending/<id>.json (packages/common/src/corrections.ts). */
+  inboxBucket: string;
+  /** Waiting corrections that start a retraining (FEEDBACK_MIN_CORRECTIONS), shown on the page. */
+  minCorrections: number;
+  /** When waiting corrections are collected anyway (FEEDBACK_SCHEDULE, an EventBridge expression), shown on the page. */
+  schedule: string;
 }
 
 export interface MonitoringSettings {
@@ -38,6 +49,11 @@ export function readConfig(env: Env = process.env): InferenceConfig & FunctionCo
       captureRate: read.number(ENV.captureRate, { min: 0, max: 1, integer: false }),
       captureBatch: read.number(ENV.captureBatch, { min: 1, max: 1000 }),
       captureFlushSeconds: read.number(ENV.captureFlushSeconds, { min: 0, max: CAPTURE_MAX_BATCH_SECONDS }),
+    },
+    feedback: {
+      inboxBucket: read.string(ENV.inboxBucket),
+      minCorrections: read.number(ENV.feedbackMinCorrections, { min: 1, max: 1_000_000 }),
+      schedule: read.string(ENV.feedbackSchedule),
     },
     logLevel: read.logLevel(),
   };

@@ -3,6 +3,7 @@ import { health } from './endpoint/health';
 import { HttpError } from './http/errors';
 import type { HttpResponse } from './http/responses';
 import { assetResponse, pageResponse } from './page/page';
+import { postFeedback } from './feedback/feedback';
 import { predict } from './predict/predict';
 import { liveModel } from './registry/model';
 import { latestDrift } from './monitoring/drift';
@@ -19,6 +20,7 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   'GET /health': (_event, services) => health(services),
   'GET /model': (_event, services) => liveModel(services),
   'GET /drift': (_event, services) => latestDrift(services),
+  'POST /feedback': postFeedback,
   'GET /': async () => pageResponse(),
   'GET /assets/{name}': async (event) => assetResponse(event.pathParameters?.name, event.queryStringParameters?.v),
 };

@@ -3,7 +3,7 @@ import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { createS3Client, createSageMakerRuntimeClient, type DigitPrediction, type Logger } from '@digits/common';
 import { NO_METRICS, type FunctionMetrics } from '@digits/lambda-kit';
-import type { Cached } from './cache';
+import { cached, type Cached } from './cache';
 import type { InferenceConfig } from './config';
 import { invokeEndpoint } from './endpoint/runtime';
 import { endpointStatusCache, type EndpointState } from './endpoint/status';
@@ -11,6 +11,19 @@ import { liveModelCache, type LiveModel } from './registry/live-model';
 import { s3Capture, type Capture } from './predict/capture';
 import { driftReportCache } from './monitoring/drift';
 import type { DriftReport } from '@digits/common';
+import { s3CorrectionStore, type CorrectionStore } from './feedback/store';
+import type { FeedbackSettings } from './config';
+import { modelHistoryCache, type ModelHistoryEntry } from './registry/history';
+
+/** How long a count of the pending corrections is reused by GET /model (POST /feedback counts afresh). */
+export const PENDING_CORRECTIONS_TTL_MS = 5_000;
+
+/** Corrections (POST /feedback and the page's panel). */
+export interface FeedbackServices {
+  settings: FeedbackSettings;
+  store: CorrectionStore;
+  pending: Cached<number>;
+}
 
 /** What the routes need from the outside world; built once per Lambda container. */
 export interface Services {
@@ -24,6 +37,10 @@ export interface Services {
   driftReport: Cached<DriftReport | null>;
   /** Undefined when capture is off (no monitoring bucket configured). */
   capture?: Capture;
+  /** The newest model records of the registry, newest first (GET /model's history). */
+  modelHistory: Cached<ModelHistoryEntry[]>;
+  /** Undefined when the stage collects no corrections (no inbox bucket configured). */
+  feedback?: FeedbackServices;
 }
 
 export interface Clients {
@@ -63,6 +80,8 @@ export function createServices(
     now: () => performance.now(),
     metrics,
     driftReport: driftReportCache(clients.s3, config.monitoring?.bucket),
+    modelHistory: modelHistoryCache(clients.s3, config.artifactsBucket),
+    ...(config.feedback ? { feedback: feedbackServices(clients.s3, config.feedback) } : {}),
     ...(config.monitoring
       ? {
           capture: s3Capture(clients.s3, config.monitoring.bucket, {
@@ -73,4 +92,9 @@ export function createServices(
         }
       : {}),
   };
+}
+
+function feedbackServices(s3: S3Client, settings: FeedbackSettings): FeedbackServices {
+  const store = s3CorrectionStore(s3, settings.inboxBucket);
+  return { settings, store, pending: cached(() => store.countPending(), PENDING_CORRECTIONS_TTL_MS) };
 }

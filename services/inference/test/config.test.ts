@@ -10,15 +10,19 @@ describe('readConfig', () => {
     DIGITS_CAPTURE_RATE: '0.05',
     DIGITS_CAPTURE_BATCH: '25',
     DIGITS_CAPTURE_FLUSH_SECONDS: '60',
+    INBOX_BUCKET: 'i',
+    FEEDBACK_MIN_CORRECTIONS: '100',
+    FEEDBACK_SCHEDULE: 'rate(1 day)',
   };
 
-  it('reads the endpoint, bucket, CORS origins, log level, monitoring bucket and capture rate', () => {
+  it('reads the endpoint, bucket, CORS origins, log level, monitoring bucket, capture rate and the corrections settings', () => {
     expect(readConfig(env)).toEqual({
       endpointName: 'e',
       artifactsBucket: 'b',
       corsOrigins: ['https://a.example', 'https://b.example'],
       logLevel: 'warn',
       monitoring: { bucket: 'm', captureRate: 0.05, captureBatch: 25, captureFlushSeconds: 60 },
+      feedback: { inboxBucket: 'i', minCorrections: 100, schedule: 'rate(1 day)' },
     });
   });
 
@@ -31,6 +35,8 @@ describe('readConfig', () => {
   it.each([
     ['DIGITS_CAPTURE_BATCH', '0', 'an integer from 1 to 1000'],
     ['DIGITS_CAPTURE_FLUSH_SECONDS', '3601', 'an integer from 0 to 3600'],
+    ['FEEDBACK_MIN_CORRECTIONS', '0', 'an integer from 1 to 1000000'],
+    ['FEEDBACK_MIN_CORRECTIONS', '2.5', 'an integer from 1 to 1000000'],
   ])('refuses %s=%s', (name, value, rule) => {
     expect(() => readConfig({ ...env, [name]: value })).toThrow(
       `environment variable ${name} must be ${rule}, got "${value}"`,

@@ -21,6 +21,17 @@ describe('routes', () => {
     }
   });
 
+  it('throttles POST /feedback on its own, below POST /predict (corrections are clicks, each an S3 write)', () => {
+    const yml = readFileSync(join(__dirname, '..', 'serverless.yml'), 'utf8');
+    const limit = (route: string, what: 'Rate' | 'Burst') => {
+      const param = new RegExp(`param:${route}${what}Limit, (\\d+)\\}`).exec(yml);
+      return Number(param![1]);
+    };
+    expect(limit('feedback', 'Rate')).toBeLessThan(limit('predict', 'Rate'));
+    expect(limit('feedback', 'Burst')).toBeLessThan(limit('predict', 'Burst'));
+    expect(yml).toMatch(/POST \/feedback:\n\s+ThrottlingRateLimit: \$\{self:custom\.throttle\.feedback\.rate\}/);
+  });
+
   it('reads the route key API Gateway sets, or method and path when it sends $default', () => {
     expect(routeKey(httpEvent({ method: 'POST', path: '/predict' }))).toBe('POST /predict');
     const viaDefault = { ...httpEvent({ method: 'GET', path: '/health' }), routeKey: '$default' };

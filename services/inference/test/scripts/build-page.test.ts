@@ -14,7 +14,8 @@ describe('the page script bundle (scripts/build-page.ts)', () => {
     expect(() => new Script(APP_JS, { filename: 'app.js' })).not.toThrow();
     expect(APP_JS).not.toMatch(/\brequire\(|\bimport\(|\bprocess\.|\bBuffer\b/);
     // The string-in-a-file page script was 14,969 bytes (4,616 gzipped); the bundle is minified.
-    expect(Buffer.byteLength(APP_JS)).toBeLessThan(16_000);
-    expect(gzipSync(APP_JS).length).toBeLessThan(6_000);
+    // Correction buttons and the learning panel (issue 12) took it from 15,082 to ~20,200 bytes (7,459 gzipped).
+    expect(Buffer.byteLength(APP_JS)).toBeLessThan(22_000);
+    expect(gzipSync(APP_JS).length).toBeLessThan(8_000);
   });
 });

@@ -57,6 +57,12 @@ th { font-weight: 600; color: var(--muted); }
 .confusion caption { caption-side: top; text-align: left; color: var(--muted); }
 .scroll { overflow-x: auto; }
 .hint { margin: 0 0 6px; font-size: .85rem; color: var(--muted); max-width: 32em; }
+.correction { display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: center; margin: 12px 0 4px; }
+.correction .digits { display: flex; flex-wrap: wrap; gap: 4px; }
+.correction button { padding: 4px 10px; min-width: 2.4em; background: var(--card); color: var(--accent); }
+.correction button[aria-pressed="true"] { background: var(--accent); color: var(--accent-ink); }
+.history td, .history th { border: 1px solid var(--line); text-align: left; padding: 3px 6px; vertical-align: top; }
+.history tr.refused td { color: var(--muted); }
 footer p { color: var(--muted); font-size: .85rem; margin: 16px 0; }
 code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
 `;

@@ -46,6 +46,22 @@ export const INDEX_HTML = `<!doctype html>
     </div>
     <p id="confidence" class="confidence"></p>
     <ol id="bars" class="bars" aria-label="Probability of each digit"></ol>
+    <div id="correction" class="correction" hidden>
+      <span id="correction-prompt">Wrong? It is a:</span>
+      <span id="correction-digits" class="digits" role="group" aria-labelledby="correction-prompt">
+      <button type="button" data-digit="0" aria-keyshortcuts="0">0</button>
+      <button type="button" data-digit="1" aria-keyshortcuts="1">1</button>
+      <button type="button" data-digit="2" aria-keyshortcuts="2">2</button>
+      <button type="button" data-digit="3" aria-keyshortcuts="3">3</button>
+      <button type="button" data-digit="4" aria-keyshortcuts="4">4</button>
+      <button type="button" data-digit="5" aria-keyshortcuts="5">5</button>
+      <button type="button" data-digit="6" aria-keyshortcuts="6">6</button>
+      <button type="button" data-digit="7" aria-keyshortcuts="7">7</button>
+      <button type="button" data-digit="8" aria-keyshortcuts="8">8</button>
+      <button type="button" data-digit="9" aria-keyshortcuts="9">9</button>
+      </span>
+    </div>
+    <p id="correction-status" class="status" role="status" aria-live="polite"></p>
   </section>
 
   <section id="model" class="panel" aria-labelledby="model-heading" aria-busy="true">
@@ -67,13 +83,21 @@ export const INDEX_HTML = `<!doctype html>
         <p class="hint">Rows are the true digit, columns what the model answered; each cell counts test-set images. Darker means a larger share of its row: blue on the diagonal is right, red off it a mistake.</p>
         <div class="scroll"><table id="confusion" class="confusion" aria-labelledby="confusion-heading"></table></div>
       </div>
+      <div id="learning-report" hidden>
+        <h3 id="learning-heading">Learning from corrections</h3>
+        <dl id="learning-facts" class="facts"></dl>
+        <h3 id="history-heading">Model history</h3>
+        <p class="hint">Each trained model, newest first: what it learned from, its scores, and whether the quality gate deployed it or kept the live model, and why.</p>
+        <div class="scroll"><table id="history" class="history" aria-labelledby="history-heading"></table></div>
+      </div>
       <div id="drift-report" hidden>
         <h3>Drift of what it is asked</h3>
       </div>
     </div>
   </section>
 </main>
-<footer><p>Your drawing is sent to <code>POST /predict</code> and not kept. A small sample of the 28×28 images the model sees (5% by default) is kept for 30 days, without the drawing itself or your address, to check the model still sees digits like the ones it learned from.</p></footer>
+<footer><p>Your drawing is sent to <code>POST /predict</code> and not kept. A small sample of the 28×28 images the model sees (5% by default) is kept for 30 days, without the drawing itself or your address, to check the model still sees digits like the ones it learned from.</p>
+<p id="correction-privacy">When you correct an answer ("Wrong? It is a …"), this is stored: the 28×28 image the model saw (not your drawing or upload), the digit you chose, the model's answer and version, and the time. No IP address or anything else about you. It waits until a training learns from it and then stays in the corrections dataset trainings use; it is deleted a year after it was sent or learned from (365 days by default, set per stage: see the README).</p></footer>
 </body>
 </html>
 `;

@@ -10,6 +10,8 @@ export const API_PATHS = {
   health: 'health',
   /** The latest drift report (drift-panel.ts). */
   drift: 'drift',
+  /** A correction: "it is a 7" for the image last sent to predict (corrections.ts). */
+  feedback: 'feedback',
 } as const;
 
 /** The body of every 4xx/5xx answer of the API. */
@@ -46,6 +48,43 @@ export interface ModelDoc {
   evaluation: { testRows?: number; perClassAccuracy?: number[]; confusionMatrix?: number[][] } | null;
   /** Scores on the stage's reference set (null for models recorded before reference sets). */
   reference?: { version?: string; rows?: number; accuracy?: number; perClassAccuracy?: number[] } | null;
+  /** Corrections: how many wait, when the next training on them starts (null: the stage collects none). */
+  feedback?: FeedbackStatusDoc | null;
+  /** The newest trained models, newest first, with the gate's decision. */
+  history?: HistoryEntryDoc[];
+}
+
+export interface FeedbackStatusDoc {
+  pending: number | null;
+  minCorrections: number;
+  schedule: string;
+  learnedFrom: number;
+}
+
+/** GET /model's history entries (src/registry/history.ts), as the page reads them: the page's script cannot import @digits/common (Node code). */
+export interface HistoryEntryDoc {
+  trainingJobName: string;
+  recordedAt: string;
+  status: string;
+  dataset: string | null;
+  datasetVersion: string | null;
+  testAccuracy: number | null;
+  reference: { version: string; accuracy: number } | null;
+  feedback: {
+    initModel: string | null;
+    corrections: number;
+    heldOut: number;
+    heldOutAccuracy: number;
+    initHeldOutAccuracy: number | null;
+    replayRows: number;
+  } | null;
+  gate: { deploy: boolean; reason: string };
+}
+
+/** POST /feedback's answer. */
+export interface FeedbackDoc {
+  id: string;
+  pending: number | null;
 }
 
 /** GET /health. */
@@ -76,6 +115,19 @@ export function errorOf(answer: ApiAnswer<unknown>): { code: string; message: st
 
 export async function predict(image: Blob, type: string): Promise<ApiAnswer<PredictionDoc>> {
   return readAnswer(await fetch(API_PATHS.predict, { method: 'POST', headers: { 'Content-Type': type }, body: image }));
+}
+
+/** A correction for an image the page sent to predict: the same bytes, with the label and what the model said. */
+export async function postFeedback(
+  image: Blob,
+  type: string,
+  fields: { label: number; predicted: number | null; model: string | null },
+): Promise<ApiAnswer<FeedbackDoc>> {
+  const query = new URLSearchParams({ label: String(fields.label) });
+  if (fields.predicted !== null) query.set('predicted', String(fields.predicted));
+  if (fields.model) query.set('model', fields.model);
+  const url = `${API_PATHS.feedback}?${query.toString()}`;
+  return readAnswer(await fetch(url, { method: 'POST', headers: { 'Content-Type': type }, body: image }));
 }
 
 export async function getModel(): Promise<ApiAnswer<ModelDoc>> {

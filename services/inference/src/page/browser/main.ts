@@ -3,6 +3,7 @@
  * wires the drawing pad, the upload, the result panel and the model panel together.
  */
 import { showDrift } from './drift-panel';
+import { CorrectionButtons } from './correction-buttons';
 import { DrawingPad } from './drawing-pad';
 import { ModelPanel } from './model-panel';
 import { pageElements } from './page-elements';
@@ -19,12 +20,18 @@ const el = pageElements(document);
 const preview = new UploadPreview(el.preview);
 const result = new ResultPanel(el);
 const models: ModelPanel = new ModelPanel(el, () => predictions.modelIsLive());
-const predictions = new PredictionRequests(result, models);
+const corrections = new CorrectionButtons(el, () => void models.load());
+const predictions = new PredictionRequests(result, models, {
+  answered: (image, type, view) =>
+    corrections.offer({ image, type, predicted: view.predicted, model: view.modelVersion }),
+  forgotten: () => corrections.withdraw(),
+});
 let sendTimer = 0;
 
 const pad = new DrawingPad(el.pad, {
   strokeStarted() {
     window.clearTimeout(sendTimer);
+    corrections.withdraw();
     if (preview.shown) preview.hide();
   },
   strokeEnded: () => sendDrawingSoon(),

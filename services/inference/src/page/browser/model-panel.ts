@@ -8,6 +8,7 @@ import {
   type ModelView,
 } from './model-view';
 import type { PageElements } from './page-elements';
+import { renderLearning } from './learning-panel';
 import { renderReference } from './reference-panel';
 import { renderStatus } from './status-line';
 
@@ -23,6 +24,9 @@ type ModelElements = Pick<
   | 'referenceReport'
   | 'referenceSet'
   | 'referencePerClass'
+  | 'learningReport'
+  | 'learningFacts'
+  | 'history'
 >;
 
 /**
@@ -73,6 +77,7 @@ export class ModelPanel {
     }
     report.hidden = perClassReport.hidden = !model?.report;
     renderReference(this.#el, model?.reference ?? null);
+    renderLearning(this.#el, model?.learning ?? null);
   }
 
   #renderPerClass(accuracy: string[]): void {

@@ -1,5 +1,6 @@
 import { errorOf, type ApiAnswer, type HealthDoc, type ModelDoc } from './api';
 import { referenceFacts, referenceView, type ReferenceView } from './reference-view';
+import { learningView, type LearningView } from './learning-view';
 import type { StatusLine } from './status-line';
 
 /** What the model panel shows, worked out from GET /model and GET /health. Pure: the panel renders it. */
@@ -25,6 +26,8 @@ export interface ModelView {
   report: { perClass: string[]; confusion: ConfusionCell[][] } | null;
   /** Scores on the stage's reference set, or null for a model not scored on one. */
   reference: ReferenceView | null;
+  /** Corrections (learned from, waiting, next retraining) and the model history; null if the API says nothing of them. */
+  learning: LearningView | null;
 }
 
 export interface ModelPanelView {
@@ -75,6 +78,7 @@ export function modelView(m: Partial<ModelDoc>): ModelView {
   const testAccuracy = m.metrics?.test_accuracy;
   const accuracy = typeof testAccuracy === 'number' ? testAccuracy : m.testAccuracy;
   const reference = referenceView(m.reference);
+  const learning = learningView(m.feedback, m.history, version);
   const facts: ModelView['facts'] = [
     ['Version', version ?? 'unknown'],
     ['Trained at', when(m.trainedAt)],
@@ -90,12 +94,13 @@ export function modelView(m: Partial<ModelDoc>): ModelView {
     facts.push(['Test split images', ev.testRows.toLocaleString()]);
   if (!Array.isArray(ev?.perClassAccuracy) || !Array.isArray(ev.confusionMatrix)) {
     facts.push(['Per-digit report', 'not recorded for this model']);
-    return { version, facts, report: null, reference };
+    return { version, facts, report: null, reference, learning };
   }
   return {
     version,
     facts,
     reference,
+    learning,
     report: {
       perClass: ev.perClassAccuracy.map((a) => `${(100 * a).toFixed(1)}%`),
       confusion: ev.confusionMatrix.map((row, actual) => confusionRow(row, actual)),

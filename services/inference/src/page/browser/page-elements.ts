@@ -21,6 +21,12 @@ export const ELEMENT_IDS = {
   perClass: 'per-class',
   report: 'model-report',
   confusion: 'confusion',
+  correction: 'correction',
+  correctionDigits: 'correction-digits',
+  correctionStatus: 'correction-status',
+  learningReport: 'learning-report',
+  learningFacts: 'learning-facts',
+  history: 'history',
 } as const;
 
 type Name = keyof typeof ELEMENT_IDS;
@@ -49,6 +55,12 @@ const kinds = () =>
     perClass: HTMLTableElement,
     report: HTMLElement,
     confusion: HTMLTableElement,
+    correction: HTMLElement,
+    correctionDigits: HTMLElement,
+    correctionStatus: HTMLElement,
+    learningReport: HTMLElement,
+    learningFacts: HTMLDListElement,
+    history: HTMLTableElement,
   }) satisfies Record<Name, typeof HTMLElement>;
 
 export type PageElements = { [N in Name]: InstanceType<ReturnType<typeof kinds>[N]> };

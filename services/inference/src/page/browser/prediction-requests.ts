@@ -1,7 +1,15 @@
 import { predict } from './api';
 import type { ResultPanel } from './result-panel';
-import { failureView, predictionView, unreachableView } from './result-view';
+import { failureView, predictionView, unreachableView, type ResultView } from './result-view';
 import type { StatusLine } from './status-line';
+
+/** Told when an answer is shown for an image, and when the shown answer goes (for the correction buttons). */
+export interface AnswerListener {
+  answered(image: Blob, type: string, view: ResultView): void;
+  forgotten(): void;
+}
+
+const NO_LISTENER: AnswerListener = { answered: () => undefined, forgotten: () => undefined };
 
 interface Request {
   image: Blob;
@@ -20,16 +28,23 @@ export class PredictionRequests {
   /** `models`: the model panel, which shows `version` and is reloaded when an answer names another. */
   readonly #panel: ResultPanel;
   readonly #models: { readonly version: string | null; load(): Promise<void> };
+  readonly #listener: AnswerListener;
 
-  constructor(panel: ResultPanel, models: { readonly version: string | null; load(): Promise<void> }) {
+  constructor(
+    panel: ResultPanel,
+    models: { readonly version: string | null; load(): Promise<void> },
+    listener: AnswerListener = NO_LISTENER,
+  ) {
     this.#panel = panel;
     this.#models = models;
+    this.#listener = listener;
   }
 
   async send(image: Blob, type: string): Promise<void> {
     const request: Request = { image, type };
     const mine = ++this.#latest;
     this.#waitingForModel = null;
+    this.#listener.forgotten();
     this.#panel.busy = true;
     this.#panel.showStatus({ message: 'Asking the model…', error: false });
     try {
@@ -38,6 +53,7 @@ export class PredictionRequests {
       if (answer.ok) {
         const view = predictionView(answer.doc ?? {});
         this.#panel.show(view);
+        this.#listener.answered(image, type, view);
         if (view.modelVersion !== null && view.modelVersion !== this.#models.version) void this.#models.load();
         return;
       }
@@ -64,6 +80,7 @@ export class PredictionRequests {
   reset(status?: StatusLine): void {
     this.#latest++;
     this.#waitingForModel = null;
+    this.#listener.forgotten();
     this.#panel.reset(status);
   }
 }

@@ -20,6 +20,8 @@ export interface ResultView {
   seen: string | null;
   /** The model version that answered, if the API said. */
   modelVersion: string | null;
+  /** The digit answered, if the API said (what a correction says the model got wrong). */
+  predicted: number | null;
   status: StatusLine;
 }
 
@@ -66,6 +68,7 @@ export function predictionView(doc: Partial<PredictionDoc>): ResultView {
     bars: barsView(probabilities, digit),
     seen: typeof doc.input?.png === 'string' && doc.input.png ? doc.input.png : null,
     modelVersion,
+    predicted: Number.isInteger(doc.digit) && digit >= 0 && digit <= 9 ? digit : null,
     status: { message: `Answered by model ${modelVersion || 'unknown'}.`, error: false },
   };
 }

@@ -49,6 +49,25 @@ const settle = () => new Promise((r) => setImmediate(r));
 afterEach(() => jest.restoreAllMocks());
 
 describe('PredictionRequests', () => {
+  it('tells its listener which image was answered (for a correction), and when that answer goes', async () => {
+    const { next } = controlledFetch();
+    const { asPanel } = recordingPanel();
+    const events: string[] = [];
+    const requests = new PredictionRequests(asPanel, models(), {
+      answered: (image, type, view) =>
+        void image.text().then((t) => events.push(`answered ${t} ${type} ${view.predicted}`)),
+      forgotten: () => events.push('forgotten'),
+    });
+
+    const sent = requests.send(png('a'), 'image/png');
+    (await next()).answer(prediction(3));
+    await sent;
+    await settle();
+    requests.reset();
+
+    expect(events).toEqual(['forgotten', 'answered a image/png 3', 'forgotten']);
+  });
+
   it('posts the image to predict?debug=1 and shows the answer, busy until it arrives', async () => {
     const { spy, next } = controlledFetch();
     const { panel, shown, asPanel } = recordingPanel();
