@@ -110,11 +110,11 @@ export function centreDigit(
   const cropW = x1 - x0 + 1;
   const cropH = y1 - y0 + 1;
   const crop = buffers.crop(cropW * cropH);
-  for (let y = 0; y < cropH; y++) {
+  for (let y = 0, o = 0; y < cropH; y++) {
     const from = (y0 + y) * width + x0;
-    for (let x = 0; x < cropW; x++) {
+    for (let x = 0; x < cropW; x++, o++) {
       const v = gray[from + x]! - floor;
-      if (v > 0) crop[y * cropW + x] = Math.min(1, v / span);
+      crop[o] = v > 0 ? Math.min(1, v / span) : 0;
     }
   }
 
