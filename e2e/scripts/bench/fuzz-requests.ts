@@ -95,8 +95,9 @@ export async function buildFixtures(digitPngs: Buffer[]): Promise<Fixtures> {
     bombs: [
       { what: 'progressive JPEG 2000×2000, one line', bytes: await progressive(line(2000)) },
       { what: 'progressive JPEG 4000×4000, one line', bytes: await progressive(line(4000)) },
-      spec({ width: 4000, height: 4000 }), // within the per-image limit: the budget's worst single image
-      spec({ width: 4096, height: 4096 }), // over 16 MP
+      spec({ width: 2828, height: 2828 }), // within the 8 MP per-image limit
+      spec({ width: 4000, height: 4000 }), // over 8 MP (issue 10's image)
+      spec({ width: 4096, height: 4096 }),
       spec({ width: 3000, height: 3000, bitDepth: 16 }), // 16-bit: over the decode budget
       spec({ width: 2000, height: 2000, bitDepth: 16, colorType: 6 }),
       spec({ width: 1000, height: 1000, colorType: 6 }),

@@ -110,11 +110,11 @@ export function centreDigit(
   const cropW = x1 - x0 + 1;
   const cropH = y1 - y0 + 1;
   const crop = buffers.crop(cropW * cropH);
-  for (let y = 0; y < cropH; y++) {
+  for (let y = 0, o = 0; y < cropH; y++) {
     const from = (y0 + y) * width + x0;
-    for (let x = 0; x < cropW; x++) {
+    for (let x = 0; x < cropW; x++, o++) {
       const v = gray[from + x]! - floor;
-      if (v > 0) crop[y * cropW + x] = Math.min(1, v / span);
+      crop[o] = v > 0 ? Math.min(1, v / span) : 0;
     }
   }
 
@@ -152,19 +152,16 @@ export function boxAndCentre(crop: Float32Array, cropW: number, cropH: number): 
 /** Median of the outermost ring of pixels (a 256-bin histogram is exact enough). */
 export function borderMedian(gray: Float32Array, width: number, height: number): number {
   const bins = new Uint32Array(256);
-  let count = 0;
-  const add = (i: number) => {
-    bins[Math.min(255, Math.max(0, Math.round(gray[i]! * 255)))]!++;
-    count++;
-  };
+  const last = (height - 1) * width;
   for (let x = 0; x < width; x++) {
-    add(x);
-    if (height > 1) add((height - 1) * width + x);
+    bins[bin(gray[x]!)]!++;
+    if (height > 1) bins[bin(gray[last + x]!)]!++;
   }
-  for (let y = 1; y < height - 1; y++) {
-    add(y * width);
-    if (width > 1) add(y * width + width - 1);
+  for (let i = width; i < last; i += width) {
+    bins[bin(gray[i]!)]!++;
+    if (width > 1) bins[bin(gray[i + width - 1]!)]!++;
   }
+  const count = width * (height > 1 ? 2 : 1) + Math.max(0, height - 2) * (width > 1 ? 2 : 1);
   let seen = 0;
   for (let b = 0; b < 256; b++) {
     seen += bins[b]!;
@@ -172,5 +169,7 @@ export function borderMedian(gray: Float32Array, width: number, height: number):
   }
   return 1;
 }
+
+const bin = (v: number) => Math.min(255, Math.max(0, Math.round(v * 255)));
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));

@@ -19,7 +19,7 @@ export function luma(r: number, g: number, b: number): number {
   return (0.299 * r + 0.587 * g + 0.114 * b) / 255;
 }
 
-/** Where a decoder puts luma and alpha (it writes every element), and the ink crop (cleared). */
+/** Where a decoder puts luma and alpha, and centreDigit the ink crop (their users write every element). */
 export interface GreyBuffers {
   luma(n: number): Float32Array;
   alpha(n: number): Uint8Array;
@@ -55,7 +55,7 @@ export class ReusedBuffers implements GreyBuffers {
 
   crop(n: number): Float32Array {
     if (this.#crop.length < n) this.#crop = new Float32Array(n);
-    return this.#crop.subarray(0, n).fill(0);
+    return this.#crop.subarray(0, n);
   }
 }
 

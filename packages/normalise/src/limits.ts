@@ -4,8 +4,12 @@
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 /** Largest image width or height, read from the PNG/JPEG header before decoding. */
 export const MAX_IMAGE_SIDE = 4096;
-/** Largest image area (16 megapixels ≈ 64 MB of decoded RGBA). */
-export const MAX_IMAGE_PIXELS = 16_000_000;
+/**
+ * Largest image area: 8 megapixels (e.g. 2828×2828, 4000×2000). A process's first large decode
+ * touches fresh memory (luma, alpha, inflate buffers: ~13 bytes a pixel) and cold code: a
+ * 4000×4000 grey PNG took 1.05 s on a cold `/invocations` (0.17 s warm); 8 MP halves the memory.
+ */
+export const MAX_IMAGE_PIXELS = 8_000_000;
 /**
  * Decode work, in units of about 1 ns of CPU on one core of the 2-core machine it was measured on
  * (shared with other jobs, load average 7–10: idle it runs ~2× faster). Measured with
@@ -24,24 +28,29 @@ export const MAX_IMAGE_PIXELS = 16_000_000;
  * budget-full baseline JPEG took 897 ms of CPU at 100 a pixel and 699 ms at 150 (so now 200),
  * RGBA 16-bit 625 ms and grey 16-bit 434 ms at 7 a byte (so now 8: 589 ms, 351 ms), a
  * progressive JPEG 545–625 ms, 123 page drawings 173 ms, 256 MNIST PNGs 15 ms.
+ * JPEG pixels are charged for a cold process (bench:fuzz's slowest answers): jpeg-js allocates a
+ * typed array per 8×8 block and converts colour per pixel in float, and its first large decode
+ * runs before the JIT and GC have settled. A progressive 2000×2000 one-line JPEG took 1.1–1.7 s
+ * cold against 0.25–0.8 s warm (load average 2–4), a 1400×1400 one 0.76–0.86 s cold, 1000×1000
+ * 0.27–0.30 s: ~300–400 ns a pixel, so 400 for both kinds (a request's JPEG ≤ ~1.5 MP).
  */
 export const DECODE_COST = {
   pngPixel: 10,
   pngPixelByte: 8,
   pngAlpha: 20,
   pngInterlaced: 1.5,
-  jpegPixel: 200,
+  jpegPixel: 400,
   jpegByte: 60,
-  progressiveJpegPixel: 100,
+  progressiveJpegPixel: 400,
   progressiveJpegByte: 220,
 } as const;
 /**
  * Decode work one request may ask for, summed over all its images from their headers before any
  * of them is decoded: 600 M units, about 0.6 s of one loaded core (0.3 s idle), so no request
  * answers later than that, however well its bytes compress. What fits: 256 images of 280×280 as
- * 8-bit grey PNG (361 M) or 100 as the page's RGBA canvas PNG (486 M); one 4000×4000 8-bit
- * grey or RGB PNG (288 M, 544 M), an RGBA one of 3100×3100; a JPEG photo of ~2.9 MP; 256
- * MNIST-sized images of any format.
+ * 8-bit grey PNG (361 M) or 100 as the page's RGBA canvas PNG (486 M); one 8 MP 8-bit grey, RGB
+ * or RGBA PNG (144 M, 272 M, 496 M); a JPEG photo of ~1.4 MP (e.g. 1280×960); 256 MNIST-sized
+ * images of any format.
  */
 export const MAX_REQUEST_DECODE_COST = 600_000_000;
 

@@ -12,40 +12,54 @@ export function resize(
   const horizontal = filterWeights(width, outWidth);
   const vertical = filterWeights(height, outHeight);
   const rows = new Float32Array(outWidth * height);
+  const { start: hs, count: hc, weights: hw, taps: ht } = horizontal;
   for (let y = 0; y < height; y++) {
+    const row = y * width;
     for (let x = 0; x < outWidth; x++) {
-      const { start, weights } = horizontal[x]!;
+      const from = row + hs[x]!;
+      const w = x * ht;
       let sum = 0;
-      for (let k = 0; k < weights.length; k++) sum += weights[k]! * src[y * width + start + k]!;
+      for (let k = 0, n = hc[x]!; k < n; k++) sum += hw[w + k]! * src[from + k]!;
       rows[y * outWidth + x] = sum;
     }
   }
   const out = new Float32Array(outWidth * outHeight);
+  const { start: vs, count: vc, weights: vw, taps: vt } = vertical;
   for (let y = 0; y < outHeight; y++) {
-    const { start, weights } = vertical[y]!;
+    const from = vs[y]!;
+    const w = y * vt;
     for (let x = 0; x < outWidth; x++) {
       let sum = 0;
-      for (let k = 0; k < weights.length; k++) sum += weights[k]! * rows[(start + k) * outWidth + x]!;
+      for (let k = 0, n = vc[y]!; k < n; k++) sum += vw[w + k]! * rows[(from + k) * outWidth + x]!;
       out[y * outWidth + x] = sum;
     }
   }
   return out;
 }
 
+/** Each output pixel's first source pixel, tap count and weights (`taps` slots each, in one flat array). */
 interface Taps {
-  start: number;
+  start: Int32Array;
+  count: Int32Array;
   weights: Float64Array;
+  taps: number;
 }
 
-function filterWeights(inSize: number, outSize: number): Taps[] {
+function filterWeights(inSize: number, outSize: number): Taps {
   const scale = inSize / outSize;
   const support = Math.max(scale, 1);
-  const taps: Taps[] = [];
+  const taps = Math.ceil(support) * 2 + 2;
+  const result: Taps = {
+    start: new Int32Array(outSize),
+    count: new Int32Array(outSize),
+    weights: new Float64Array(outSize * taps),
+    taps,
+  };
   for (let o = 0; o < outSize; o++) {
     const centre = (o + 0.5) * scale;
     const start = Math.max(0, Math.floor(centre - support));
     const end = Math.min(inSize, Math.ceil(centre + support));
-    const weights = new Float64Array(end - start);
+    const weights = result.weights.subarray(o * taps, o * taps + (end - start));
     let total = 0;
     for (let i = start; i < end; i++) {
       const w = Math.max(0, 1 - Math.abs(i + 0.5 - centre) / support);
@@ -59,7 +73,8 @@ function filterWeights(inSize: number, outSize: number): Taps[] {
       total = 1;
     }
     for (let k = 0; k < weights.length; k++) weights[k]! /= total;
-    taps.push({ start, weights });
+    result.start[o] = start;
+    result.count[o] = end - start;
   }
-  return taps;
+  return result;
 }

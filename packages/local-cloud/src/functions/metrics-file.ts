@@ -4,7 +4,7 @@
  * file under the data folder, so a run's metrics can be read back (`pnpm start` prints a one-line
  * summary on SIGUSR2, `pnpm metrics` reads the file).
  */
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface MetricRecord {
@@ -37,16 +37,25 @@ export function emfOf(line: string): EmfDocument | undefined {
 }
 
 export class MetricsFile {
+  /** Opened on the first line and kept open: one write a line, not open + write + close (every /predict prints one). */
+  #fd: number | undefined;
+
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
   }
 
   /** Appends the line when it is EMF; says whether it was. Synchronous, so no line is lost at a stop. */
   offer(functionName: string, line: string): boolean {
-    const emf = emfOf(line);
-    if (!emf) return false;
-    appendFileSync(this.path, `${JSON.stringify({ function: functionName, emf } satisfies MetricRecord)}\n`);
+    if (!emfOf(line)) return false;
+    this.#fd ??= openSync(this.path, 'a');
+    // The line is the EMF document as printed (just parsed): embedded as it is, not re-serialised.
+    writeSync(this.#fd, `{"function":${JSON.stringify(functionName)},"emf":${line.trim()}}\n`);
     return true;
+  }
+
+  close(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
   }
 
   read(): MetricRecord[] {

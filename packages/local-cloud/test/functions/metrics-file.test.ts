@@ -52,3 +52,16 @@ it('adds up counts by dimension and averages the rest, in one line', () => {
   );
   expect(summaryLine(new MetricsFile(join(dir, 'none.jsonl')).read())).toBe('metrics: none recorded yet');
 });
+
+it('appends to what an earlier run wrote, and reads back what the open file has written so far', () => {
+  const path = join(dir, 'emf.jsonl');
+  const line = emf({ PredictLatency: 1 }, [['PredictLatency', 'Milliseconds']]);
+  const first = new MetricsFile(path);
+  first.offer('api', line);
+  first.close();
+  const second = new MetricsFile(path);
+  second.offer('api', `${line}  `);
+  expect(second.read()).toHaveLength(2);
+  expect(second.read()[1]).toEqual({ function: 'api', emf: emfOf(line) });
+  second.close();
+});

@@ -240,11 +240,11 @@ describe('serve', () => {
     ],
     ['an image declaring 50000×50000 pixels', 413, 'TOO_LARGE', /50000×50000/, () => post(hugePng(), 'image/png')],
     [
-      'a progressive JPEG of 4000×4000 (over the decode budget, refused before decoding)',
+      'a progressive JPEG of 2000×2000 (over the decode budget, refused before decoding)',
       413,
       'TOO_LARGE',
       /need 1600 M units of decoding .*the limit is 600 M a request/,
-      () => post(progressiveJpegHeader(4000, 4000), 'image/jpeg'),
+      () => post(progressiveJpegHeader(2000, 2000), 'image/jpeg'),
     ],
     [
       'an unknown route',

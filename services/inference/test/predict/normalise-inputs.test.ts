@@ -2,19 +2,19 @@ import type { DigitInput } from '../../src/predict/input';
 import { normaliseInputs } from '../../src/predict/normalise-inputs';
 import { oneLine, pngBytes } from '../support/hostile-images';
 
-/** A PNG that declares 4000×4000 but holds no image data: decoding it would fail as UNDECODABLE. */
-const headerOnly = pngBytes({ width: 4000, height: 4000, raw: Buffer.alloc(0) }).subarray(0, 33);
+/** A PNG that declares 2800×2800 but holds no image data: decoding it would fail as UNDECODABLE. */
+const headerOnly = pngBytes({ width: 2800, height: 2800, raw: Buffer.alloc(0) }).subarray(0, 33);
 const image = (bytes: Uint8Array): DigitInput => ({ kind: 'image', bytes });
 
 describe('normaliseInputs: the request decode budget', () => {
   it('refuses a batch whose images declare more pixels than the budget, before decoding any of them', () => {
-    // Each 4000×4000 passes the per-image limit; together they are over the request's budget.
+    // Each 2800×2800 passes the per-image limit; together they are over the request's budget.
     const inputs = Array.from({ length: 163 }, () => image(headerOnly));
     expect(() => normaliseInputs(inputs, true)).toThrow(
       expect.objectContaining({
         status: 413,
         code: 'TOO_LARGE',
-        message: expect.stringMatching(/^instances\[2\]: .*limit is 600 M a request/),
+        message: expect.stringMatching(/^instances\[4\]: .*limit is 600 M a request/),
       }),
     );
   });

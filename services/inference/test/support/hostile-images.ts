@@ -63,10 +63,11 @@ export function pngBytes(spec: PngSpec): Buffer {
 }
 
 /**
- * The request of issue 10: one 4000×4000 PNG with one line of ink (~20 KB: PNG deflates such an
- * image ~700:1) sent `copies` times in `{"instances": [...]}`.
+ * The request of issue 10, at the largest size the per-image limit now admits: one 2800×2800 PNG
+ * with one line of ink (~10 KB: PNG deflates such an image ~700:1; the issue's was 4000×4000)
+ * sent `copies` times in `{"instances": [...]}`.
  */
 export function manyLargeImagesJson(copies: number): string {
-  const image = pngBytes({ width: 4000, height: 4000 }).toString('base64');
+  const image = pngBytes({ width: 2800, height: 2800 }).toString('base64');
   return JSON.stringify({ instances: Array.from({ length: copies }, () => image) });
 }
