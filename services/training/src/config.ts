@@ -24,6 +24,7 @@ const JOB_PREFIX = /^[a-z0-9](-?[a-z0-9])*$/;
 export const SERVICE_HYPERPARAMETERS: ReadonlySet<string> = new Set([
   HYPERPARAMETERS.dataset,
   HYPERPARAMETERS.datasetVersion,
+  HYPERPARAMETERS.initModel,
 ]);
 const KNOWN_HYPERPARAMETERS: ReadonlySet<string> = new Set(Object.values(HYPERPARAMETERS));
 
