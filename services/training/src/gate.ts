@@ -9,7 +9,8 @@
  * A model trained on corrections (its `feedback` scores) must also have started from the model
  * live now (else it is stale), lose no more than `feedback.maxReferenceDrop` of the live model's
  * reference accuracy, and beat the live model on the held-out corrections by at least
- * `feedback.minGain`: random or malicious labels gain nothing there, or cost reference accuracy.
+ * `feedback.minGain` and by more than chance on a slice that small (requiredGain): random or
+ * malicious labels gain nothing there, or cost reference accuracy.
  */
 import { GATE_METRIC, NUM_CLASSES, type FeedbackScores, type GateDecision, type ReferenceScores } from '@digits/common';
 import type { GateSettings } from './config';
@@ -135,10 +136,25 @@ function judgeFeedback(
     return '';
   }
   const gain = f.heldOutAccuracy - f.initHeldOutAccuracy;
+  const required = requiredGain(f.heldOutAccuracy, f.initHeldOutAccuracy, f.heldOut, minGain);
   const onHeldOut = `held-out corrections (${f.heldOut}): ${fmt(f.heldOutAccuracy)} against the live model's ${fmt(f.initHeldOutAccuracy)}`;
-  if (gain + EPSILON < minGain) {
-    refusals.push(`${onHeldOut}, a gain of ${points(gain)} point(s), less than the ${points(minGain)} required`);
+  if (gain + EPSILON < required) {
+    refusals.push(
+      `${onHeldOut}, a gain of ${points(gain)} point(s), less than the ${points(required)} required (at least ${points(minGain)}, and ${GAIN_STANDARD_ERRORS} standard errors on ${f.heldOut} images)`,
+    );
     return '';
   }
-  return `${onHeldOut} (+${points(gain)} points, at least ${points(minGain)}); reference accuracy within ${points(maxReferenceDrop)} point(s) of the live model's`;
+  return `${onHeldOut} (+${points(gain)} points, at least ${points(required)} required); reference accuracy within ${points(maxReferenceDrop)} point(s) of the live model's`;
+}
+
+/**
+ * A gain on a small held-out slice can be luck: it must also exceed this many standard errors of
+ * the difference of the two accuracies (≈ 98% one-sided), so random labels, on which neither
+ * model can do better than chance, do not pass by a few lucky images.
+ */
+export const GAIN_STANDARD_ERRORS = 2;
+
+export function requiredGain(candidate: number, init: number, n: number, minGain: number): number {
+  const standardError = Math.sqrt((candidate * (1 - candidate) + init * (1 - init)) / n);
+  return Math.max(minGain, GAIN_STANDARD_ERRORS * standardError);
 }

@@ -139,7 +139,7 @@ describe('decideGate on a model trained on corrections', () => {
     const d = decideGate(fineTuned(0.9495, learnt(0.9, 0.4)), live, gate);
     expect(d.deploy).toBe(true);
     expect(d.reason).toMatch(
-      /held-out corrections \(40\): 0\.9 against the live model's 0\.4 \(\+50 points, at least 2\)/,
+      /held-out corrections \(40\): 0\.9 against the live model's 0\.4 \(\+50 points, at least 18\.17 required\)/,
     );
   });
 
@@ -153,14 +153,19 @@ describe('decideGate on a model trained on corrections', () => {
     const d = decideGate(fineTuned(0.95, learnt(0.1, 0.1)), live, gate);
     expect(d.deploy).toBe(false);
     expect(d.reason).toMatch(
-      /held-out corrections \(40\): 0\.1 against the live model's 0\.1, a gain of 0 point\(s\), less than the 2 required/,
+      /held-out corrections \(40\): 0\.1 against the live model's 0\.1, a gain of 0 point\(s\), less than the 13\.42 required \(at least 2, and 2 standard errors on 40 images\)/,
     );
   });
 
-  it('refuses a gain below the margin (noise on a small slice)', () => {
+  it('refuses a gain below the margin, or within chance on a small slice, and accepts the same gain on a large one', () => {
     const d = decideGate(fineTuned(0.95, learnt(0.41, 0.4)), live, gate);
     expect(d.deploy).toBe(false);
-    expect(d.reason).toMatch(/a gain of 1 point\(s\), less than the 2 required/);
+    expect(d.reason).toMatch(/a gain of 1 point\(s\), less than the 21\.95 required/);
+    // +10 points is within chance on 40 images, not on 4,000.
+    expect(decideGate(fineTuned(0.95, learnt(0.6, 0.5)), live, gate).deploy).toBe(false);
+    expect(decideGate(fineTuned(0.95, { ...learnt(0.6, 0.5), heldOut: 4000 }), live, gate).deploy).toBe(true);
+    // On a huge slice the configured margin still holds.
+    expect(decideGate(fineTuned(0.95, { ...learnt(0.51, 0.5), heldOut: 1_000_000 }), live, gate).deploy).toBe(false);
   });
 
   it('refuses a stale one: fine-tuned from a model that is no longer live', () => {

@@ -1,0 +1,168 @@
+/**
+ * Issue 12's training side end to end on the offline cloud (quick profile): a corrections dataset
+ * in the raw bucket (as ingest's collect writes it: every correction so far, the held-out ones —
+ * fixed by id — as its test split) goes through the unchanged preprocess, and training fine-tunes
+ * the live model on it with MNIST replayed; the one gate decides.
+ *
+ * (a) Good corrections (mirror-written digits, correctly labelled): the gate deploys the new model
+ *     and /predict answers with its version.
+ * (b) Poisoning (a flood of the same style with random labels): refused, the live model unchanged,
+ *     the gate's reason in the registry.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CORRECTIONS_DATASET,
+  IDX_IMAGES_MAGIC,
+  IDX_LABELS_MAGIC,
+  MNIST_FILES,
+  PIXELS,
+  REGISTRY_LIVE_KEY,
+  REGISTRY_MODELS_PREFIX,
+  correctionId,
+  isHeldOut,
+  rawKey,
+  type LivePointer,
+  type ModelRecord,
+} from '@digits/common';
+import { sampleTestDigits, seedPublicDataset, startLocalCloud, type LocalCloud } from '@digits/local-cloud';
+import { waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
+import { idxFile } from '@digits/test-kit';
+import { mirroredDigits } from './feedback-drawings';
+
+jest.setTimeout(15 * 60_000);
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+interface Correction {
+  pixels: Uint8Array;
+  label: number;
+}
+
+/** The corrections dataset's four IDX files: held-out corrections (by id) are the t10k split. */
+function correctionsDataset(corrections: Correction[]): Record<string, Buffer> {
+  const heldOut = (c: Correction) => isHeldOut(correctionId(Buffer.from(c.pixels).toString('base64'), c.label));
+  const split = (rows: Correction[]) => {
+    const pixels = new Uint8Array(rows.length * PIXELS);
+    rows.forEach((c, i) => pixels.set(c.pixels, i * PIXELS));
+    return {
+      images: idxFile(IDX_IMAGES_MAGIC, [rows.length, 28, 28], pixels),
+      labels: idxFile(IDX_LABELS_MAGIC, [rows.length], Uint8Array.from(rows.map((c) => c.label))),
+    };
+  };
+  const train = split(corrections.filter((c) => !heldOut(c)));
+  const test = split(corrections.filter(heldOut));
+  return {
+    [MNIST_FILES.train.images]: train.images,
+    [MNIST_FILES.train.labels]: train.labels,
+    [MNIST_FILES.test.images]: test.images,
+    [MNIST_FILES.test.labels]: test.labels,
+  };
+}
+
+describe('corrections retrain the live model behind the gate (quick profile)', () => {
+  let dir: string;
+  let cloud: LocalCloud;
+  let samplePng: Uint8Array;
+  const bucket = (suffix: string) => cloud.buckets.find((b) => b.endsWith(suffix))!;
+  const getJson = async <T>(Bucket: string, Key: string): Promise<T> =>
+    JSON.parse(await (await cloud.s3Client.send(new GetObjectCommand({ Bucket, Key }))).Body!.transformToString()) as T;
+  const live = () => getJson<LivePointer>(bucket('-artifacts'), REGISTRY_LIVE_KEY);
+  const predictedVersion = async () => {
+    const res = await fetch(`${cloud.apiUrl}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: Buffer.from(samplePng),
+    });
+    return ((await res.json()) as { model?: { version?: string } }).model?.version;
+  };
+  /** The registry record of a model trained on corrections that is not among `seen`. */
+  const newCorrectionsRecord = (seen: Set<string>) =>
+    until(
+      'a model record trained on corrections',
+      async () => {
+        const listed = await cloud.s3Client.send(
+          new ListObjectsV2Command({ Bucket: bucket('-artifacts'), Prefix: REGISTRY_MODELS_PREFIX }),
+        );
+        const key = (listed.Contents ?? [])
+          .map((o) => o.Key!)
+          .find((k) => k.includes(`--${CORRECTIONS_DATASET}-`) && !seen.has(k));
+        if (!key) return undefined;
+        seen.add(key);
+        return getJson<ModelRecord>(bucket('-artifacts'), key);
+      },
+      6 * 60_000,
+    );
+  /** What ingest's collect does once enough corrections wait: the dataset of all of them, in the raw bucket. */
+  const writeCorrections = async (corrections: Correction[]) => {
+    for (const [file, body] of Object.entries(correctionsDataset(corrections)))
+      await cloud.s3Client.send(
+        new PutObjectCommand({ Bucket: bucket('-raw'), Key: rawKey(CORRECTIONS_DATASET, file), Body: gzipSync(body) }),
+      );
+  };
+  const seen = new Set<string>();
+  let good: Correction[];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'digits-feedback-e2e-'));
+    cloud = await startLocalCloud({ dataDir: dir, quick: true, httpPort: 0, log: () => undefined });
+    samplePng = (await sampleTestDigits(1))[0]!.png;
+    await seedPublicDataset(cloud.s3Client);
+    await cloud.functions.invoke('importPublicDataset', {});
+    await waitForPredict(cloud.apiUrl, samplePng, () => false);
+    await until('live.json', () => live(), 120_000);
+  });
+  afterAll(async () => {
+    await cloud?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('(a) good corrections: fine-tuned from the live model, deployed, and /predict answers with the new version', async () => {
+    const before = await live();
+    const versionBefore = await until('a /predict model version', predictedVersion, 60_000);
+    expect(versionBefore).toBe(before.trainingJobName);
+    good = (await mirroredDigits(200)).map(({ pixels, label }) => ({ pixels, label }));
+    await writeCorrections(good);
+
+    const model = await newCorrectionsRecord(seen);
+
+    expect(model.feedback).toMatchObject({ initModel: before.trainingJobName, replayRows: 3000 });
+    expect(model.feedback!.corrections + model.feedback!.heldOut).toBe(200);
+    expect(model.feedback!.heldOutAccuracy).toBeGreaterThan(model.feedback!.initHeldOutAccuracy! + 0.1);
+    expect(model.gate).toMatchObject({ deploy: true });
+    expect(model.gate.reason).toMatch(/held-out corrections \(\d+\): .* against the live model's/);
+    await until(
+      '/predict answering with the new model',
+      async () => ((await predictedVersion()) === model.trainingJobName ? true : undefined),
+      4 * 60_000,
+    );
+    expect((await live()).trainingJobName).toBe(model.trainingJobName);
+  });
+
+  it('(b) poisoning: random labels are refused by the gate, the live model stays, the reason is recorded', async () => {
+    const before = await live();
+    let state = 12345;
+    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 16) % 10;
+    const poison = (await mirroredDigits(400, 200)).map(({ pixels }) => ({ pixels, label: random() }));
+    await writeCorrections([...good, ...poison]);
+
+    const model = await newCorrectionsRecord(seen);
+
+    expect(model.feedback).toMatchObject({ initModel: before.trainingJobName });
+    expect(model.gate.deploy).toBe(false);
+    expect(model.gate.reason).toMatch(/held-out corrections|dropped from the live model's/);
+    expect(await live()).toEqual(before);
+    expect(await predictedVersion()).toBe(before.trainingJobName);
+  });
+});
