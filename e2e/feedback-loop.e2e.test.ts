@@ -16,22 +16,15 @@ import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   CORRECTIONS_DATASET,
-  IDX_IMAGES_MAGIC,
-  IDX_LABELS_MAGIC,
-  MNIST_FILES,
-  PIXELS,
   REGISTRY_LIVE_KEY,
   REGISTRY_MODELS_PREFIX,
-  correctionId,
-  isHeldOut,
   rawKey,
   type LivePointer,
   type ModelRecord,
 } from '@digits/common';
 import { sampleTestDigits, seedPublicDataset, startLocalCloud, type LocalCloud } from '@digits/local-cloud';
 import { waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
-import { idxFile } from '@digits/test-kit';
-import { mirroredDigits } from './feedback-drawings';
+import { correctionsDataset, mirroredDigits, type Correction } from './feedback-drawings';
 
 jest.setTimeout(15 * 60_000);
 
@@ -43,32 +36,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 1000));
   }
-}
-
-interface Correction {
-  pixels: Uint8Array;
-  label: number;
-}
-
-/** The corrections dataset's four IDX files: held-out corrections (by id) are the t10k split. */
-function correctionsDataset(corrections: Correction[]): Record<string, Buffer> {
-  const heldOut = (c: Correction) => isHeldOut(correctionId(Buffer.from(c.pixels).toString('base64'), c.label));
-  const split = (rows: Correction[]) => {
-    const pixels = new Uint8Array(rows.length * PIXELS);
-    rows.forEach((c, i) => pixels.set(c.pixels, i * PIXELS));
-    return {
-      images: idxFile(IDX_IMAGES_MAGIC, [rows.length, 28, 28], pixels),
-      labels: idxFile(IDX_LABELS_MAGIC, [rows.length], Uint8Array.from(rows.map((c) => c.label))),
-    };
-  };
-  const train = split(corrections.filter((c) => !heldOut(c)));
-  const test = split(corrections.filter(heldOut));
-  return {
-    [MNIST_FILES.train.images]: train.images,
-    [MNIST_FILES.train.labels]: train.labels,
-    [MNIST_FILES.test.images]: test.images,
-    [MNIST_FILES.test.labels]: test.labels,
-  };
 }
 
 describe('corrections retrain the live model behind the gate (quick profile)', () => {
