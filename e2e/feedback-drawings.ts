@@ -3,7 +3,7 @@
  * `pnpm bench:feedback`: mirror writing (each digit drawn reversed left to right, as children
  * learning to write often do). Every MNIST test digit from an offset is used, none picked: its
  * pen strokes (packages/local-cloud's digit-strokes) are mirrored and replayed on the page's canvas.
- * The same digits as 28×28 images (mirrored pixels) feed the e2e test's corrections dataset.
+ * The same digits as 28×28 images (mirrored pixels) are the e2e test's corrections.
  */
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, MNIST_FILES, PIXELS, correctionId, isHeldOut } from '@digits/common';
 import { idxFile } from '@digits/test-kit';
@@ -42,28 +42,4 @@ export async function mirroredDigits(count: number, offset = 0): Promise<StyledD
 export interface Correction {
   pixels: Uint8Array;
   label: number;
-}
-
-/**
- * The corrections dataset as ingest's collect writes it to the raw bucket: four IDX files of every
- * correction, the held-out ones (fixed by id, as the contract says) in the t10k split.
- */
-export function correctionsDataset(corrections: Correction[]): Record<string, Buffer> {
-  const heldOut = (c: Correction) => isHeldOut(correctionId(Buffer.from(c.pixels).toString('base64'), c.label));
-  const split = (rows: Correction[]) => {
-    const pixels = new Uint8Array(rows.length * PIXELS);
-    rows.forEach((c, i) => pixels.set(c.pixels, i * PIXELS));
-    return {
-      images: idxFile(IDX_IMAGES_MAGIC, [rows.length, 28, 28], pixels),
-      labels: idxFile(IDX_LABELS_MAGIC, [rows.length], Uint8Array.from(rows.map((c) => c.label))),
-    };
-  };
-  const train = split(corrections.filter((c) => !heldOut(c)));
-  const test = split(corrections.filter(heldOut));
-  return {
-    [MNIST_FILES.train.images]: train.images,
-    [MNIST_FILES.train.labels]: train.labels,
-    [MNIST_FILES.test.images]: test.images,
-    [MNIST_FILES.test.labels]: test.labels,
-  };
 }

@@ -1,8 +1,8 @@
 /**
- * Issue 12's training side end to end on the offline cloud (quick profile): a corrections dataset
- * in the raw bucket (as ingest's collect writes it: every correction so far, the held-out ones —
- * fixed by id — as its test split) goes through the unchanged preprocess, and training fine-tunes
- * the live model on it with MNIST replayed; the one gate decides.
+ * Issue 12's training side end to end on the offline cloud (quick profile): corrections waiting in
+ * ingest's inbox (the objects POST /feedback writes) are collected by hand (collectCorrections {})
+ * into the `corrections` dataset (held-out ones — fixed by id — its test split), preprocess makes
+ * its manifest, and training fine-tunes the live model on it with MNIST replayed; the one gate decides.
  *
  * (a) Good corrections (mirror-written digits, correctly labelled): the gate deploys the new model
  *     and /predict answers with its version.
@@ -12,19 +12,20 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   CORRECTIONS_DATASET,
   REGISTRY_LIVE_KEY,
   REGISTRY_MODELS_PREFIX,
-  rawKey,
+  encodeCorrection,
+  newCorrection,
+  pendingCorrectionKey,
   type LivePointer,
   type ModelRecord,
 } from '@digits/common';
 import { sampleTestDigits, seedPublicDataset, startLocalCloud, type LocalCloud } from '@digits/local-cloud';
 import { waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
-import { correctionsDataset, mirroredDigits, type Correction } from './feedback-drawings';
+import { mirroredDigits, type Correction } from './feedback-drawings';
 
 jest.setTimeout(15 * 60_000);
 
@@ -71,19 +72,36 @@ describe('corrections retrain the live model behind the gate (quick profile)', (
       },
       6 * 60_000,
     );
-  /** What ingest's collect does once enough corrections wait: the dataset of all of them, in the raw bucket. */
-  const writeCorrections = async (corrections: Correction[]) => {
-    for (const [file, body] of Object.entries(correctionsDataset(corrections)))
-      await cloud.s3Client.send(
-        new PutObjectCommand({ Bucket: bucket('-raw'), Key: rawKey(CORRECTIONS_DATASET, file), Body: gzipSync(body) }),
+  /** What POST /feedback stores for each correction, then collectCorrections invoked by hand. */
+  const sendCorrections = async (corrections: Correction[]) => {
+    for (const c of corrections) {
+      const record = newCorrection(
+        Float32Array.from(c.pixels, (v) => v / 255),
+        c.label,
       );
+      await cloud.s3Client.send(
+        new PutObjectCommand({
+          Bucket: bucket('-inbox'),
+          Key: pendingCorrectionKey(record.id),
+          Body: encodeCorrection(record),
+        }),
+      );
+    }
+    expect(await cloud.functions.invoke('collectCorrections', {})).toMatchObject({ status: 'collected' });
   };
   const seen = new Set<string>();
   let good: Correction[];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'digits-feedback-e2e-'));
-    cloud = await startLocalCloud({ dataDir: dir, quick: true, httpPort: 0, log: () => undefined });
+    // Collected by hand here, never by the threshold, so each step is one dataset.
+    cloud = await startLocalCloud({
+      dataDir: dir,
+      quick: true,
+      httpPort: 0,
+      configEnv: { FEEDBACK_MIN_CORRECTIONS: '100000' },
+      log: () => undefined,
+    });
     samplePng = (await sampleTestDigits(1))[0]!.png;
     await seedPublicDataset(cloud.s3Client);
     await cloud.functions.invoke('importPublicDataset', {});
@@ -100,7 +118,7 @@ describe('corrections retrain the live model behind the gate (quick profile)', (
     const versionBefore = await until('a /predict model version', predictedVersion, 60_000);
     expect(versionBefore).toBe(before.trainingJobName);
     good = (await mirroredDigits(200)).map(({ pixels, label }) => ({ pixels, label }));
-    await writeCorrections(good);
+    await sendCorrections(good);
 
     const model = await newCorrectionsRecord(seen);
 
@@ -122,7 +140,7 @@ describe('corrections retrain the live model behind the gate (quick profile)', (
     let state = 12345;
     const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 16) % 10;
     const poison = (await mirroredDigits(400, 200)).map(({ pixels }) => ({ pixels, label: random() }));
-    await writeCorrections([...good, ...poison]);
+    await sendCorrections(poison);
 
     const model = await newCorrectionsRecord(seen);
 

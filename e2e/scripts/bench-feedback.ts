@@ -8,30 +8,31 @@
  *   3. the style half and the MNIST test set (10,000 images, as pixel batches) are scored through
  *      /predict before, and again once /predict answers with a new model (or the gate refused it).
  *
- *   pnpm bench:feedback [--count 300] [--offset 1000] [--quick] [--via feedback|raw]
- * --via raw (development, before POST /feedback and ingest's collect exist) normalises each drawing
- * as /predict does and writes the corrections dataset to the raw bucket as collect would.
+ *   pnpm bench:feedback [--count 300] [--offset 1000] [--quick] [--via feedback|inbox]
+ * --via inbox (development, before POST /feedback existed) normalises each drawing as /predict
+ * does and writes the correction objects POST /feedback would store into ingest's inbox.
  * The last line is one JSON object: {"bench":"feedback",...}.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   CORRECTIONS_DATASET,
   PIXELS,
   REGISTRY_LIVE_KEY,
   REGISTRY_MODELS_PREFIX,
-  rawKey,
+  encodeCorrection,
+  newCorrection,
+  pendingCorrectionKey,
   type LivePointer,
   type ModelRecord,
 } from '@digits/common';
 import { readMnistIdx, sampleTestDigits, seedPublicDataset, startLocalCloud } from '@digits/local-cloud';
 import { waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
 import { normaliseImage } from '@digits/normalise';
-import { correctionsDataset, mirroredDigits, STYLE, type StyledDigit } from '../feedback-drawings';
+import { mirroredDigits, STYLE, type StyledDigit } from '../feedback-drawings';
 
 const { values } = parseArgs({
   options: {
@@ -45,7 +46,7 @@ const count = Number(values.count);
 const offset = Number(values.offset);
 if (!Number.isInteger(count) || count < 10 || !Number.isInteger(offset) || offset < 0 || offset + count > 10_000)
   throw new Error('--count (≥ 10) and --offset must pick MNIST test digits within 0..9999');
-if (values.via !== 'feedback' && values.via !== 'raw') throw new Error('--via must be feedback or raw');
+if (values.via !== 'feedback' && values.via !== 'inbox') throw new Error('--via must be feedback or inbox');
 const corrections = Math.ceil(count / 2);
 
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
@@ -167,16 +168,17 @@ async function main(): Promise<void> {
         lastCorrectionAt = performance.now();
       }
     } else {
-      const normalised = toSend.map((d) => ({
-        pixels: Uint8Array.from(normaliseImage(d.png).pixels, (v) => Math.round(v * 255)),
-        label: d.label,
-      }));
-      const raw = cloud.buckets.find((b) => b.endsWith('-raw'))!;
-      for (const [file, body] of Object.entries(correctionsDataset(normalised)))
+      const inbox = cloud.buckets.find((b) => b.endsWith('-inbox'))!;
+      for (const [i, d] of toSend.entries()) {
+        const record = newCorrection(normaliseImage(d.png).pixels, d.label, {
+          predicted: answered.digits[i]!,
+          model: liveBefore,
+        });
         await cloud.s3Client.send(
-          new PutObjectCommand({ Bucket: raw, Key: rawKey(CORRECTIONS_DATASET, file), Body: gzipSync(body) }),
+          new PutObjectCommand({ Bucket: inbox, Key: pendingCorrectionKey(record.id), Body: encodeCorrection(record) }),
         );
-      lastCorrectionAt = performance.now();
+        lastCorrectionAt = performance.now();
+      }
     }
     log(`${toSend.length} corrections sent (${values.via})`);
 
