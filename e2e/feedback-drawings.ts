@@ -1,41 +1,40 @@
 /**
  * Digits in a style the MNIST model gets wrong, made in code for the feedback loop's e2e test and
- * `pnpm bench:feedback`: mirror writing (each digit drawn reversed left to right, as children
- * learning to write often do). Every MNIST test digit from an offset is used, none picked: its
- * pen strokes (packages/local-cloud's digit-strokes) are mirrored and replayed on the page's canvas.
- * The same digits as 28×28 images (mirrored pixels) are the e2e test's corrections.
+ * `pnpm bench:feedback`: a strong backhand (every stroke sheared left by 0.9 of its height above
+ * the middle) written with a heavy pen (the digit at half size on the page's canvas, so its pen,
+ * once /predict scales the digit up, is twice as thick). Every MNIST test digit from an offset is
+ * used, none picked: its pen strokes (packages/local-cloud's digit-strokes) are restyled and
+ * replayed on the page's 280×280 canvas.
  */
-import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, MNIST_FILES, PIXELS, correctionId, isHeldOut } from '@digits/common';
-import { idxFile } from '@digits/test-kit';
+import { PIXELS } from '@digits/common';
 import { PAGE_CANVAS_SIDE, canvasPng, readMnistIdx, strokeCoverage, strokesOf, type Point } from '@digits/local-cloud';
+import { normaliseImage } from '@digits/normalise';
 
-export const STYLE = 'mirror-written digits (reversed left to right), MNIST test strokes replayed on the page canvas';
+export const STYLE =
+  'backhand slant (shear -0.9) with a heavy pen (digit at half size), MNIST test strokes on the page canvas';
+const SHEAR = -0.9;
+const SCALE = 0.5;
+const MIDDLE = 14;
 
 export interface StyledDigit {
   label: number;
-  /** What the page would send: its 280×280 canvas as PNG. */
+  /** What the page sends: its 280×280 canvas as PNG. */
   png: Uint8Array;
-  /** The MNIST image mirrored (28×28 bytes): what a correction of it holds, near enough. */
+  /** The 28×28 bytes /predict's normaliser makes of it: what POST /feedback stores. */
   pixels: Uint8Array;
 }
 
-const SIDE = 28;
-
-/** `count` MNIST test digits from `offset`, mirror-written. */
-export async function mirroredDigits(count: number, offset = 0): Promise<StyledDigit[]> {
+/** `count` MNIST test digits from `offset`, in the style. */
+export async function styledDigits(count: number, offset = 0): Promise<StyledDigit[]> {
   const [images, labels] = await Promise.all([readMnistIdx('test', 'images'), readMnistIdx('test', 'labels')]);
   return Array.from({ length: count }, (_, n) => {
     const i = offset + n;
-    const source = images.subarray(16 + i * PIXELS, 16 + (i + 1) * PIXELS);
-    const pixels = new Uint8Array(PIXELS);
-    for (let y = 0; y < SIDE; y++)
-      for (let x = 0; x < SIDE; x++) pixels[y * SIDE + x] = source[y * SIDE + SIDE - 1 - x]!;
-    const strokes = strokesOf(source).map((s) => s.map(([x, y]): Point => [SIDE - 1 - x, y]));
-    return {
-      label: labels[8 + i]!,
-      png: canvasPng(strokeCoverage(strokes, PAGE_CANVAS_SIDE, PAGE_CANVAS_SIDE)),
-      pixels,
-    };
+    const strokes = strokesOf(images.subarray(16 + i * PIXELS, 16 + (i + 1) * PIXELS)).map((s) =>
+      s.map(([x, y]): Point => [MIDDLE + (x - MIDDLE + SHEAR * (y - MIDDLE)) * SCALE, MIDDLE + (y - MIDDLE) * SCALE]),
+    );
+    const png = canvasPng(strokeCoverage(strokes, PAGE_CANVAS_SIDE, PAGE_CANVAS_SIDE));
+    const pixels = Uint8Array.from(normaliseImage(png).pixels, (v) => Math.round(v * 255));
+    return { label: labels[8 + i]!, png, pixels };
   });
 }
 

@@ -4,7 +4,7 @@
  * into the `corrections` dataset (held-out ones — fixed by id — its test split), preprocess makes
  * its manifest, and training fine-tunes the live model on it with MNIST replayed; the one gate decides.
  *
- * (a) Good corrections (mirror-written digits, correctly labelled): the gate deploys the new model
+ * (a) Good corrections (backhand, heavy-pen digits, correctly labelled; 500, so ~100 are held out): the gate deploys the new model
  *     and /predict answers with its version.
  * (b) Poisoning (a flood of the same style with random labels): refused, the live model unchanged,
  *     the gate's reason in the registry.
@@ -25,7 +25,7 @@ import {
 } from '@digits/common';
 import { sampleTestDigits, seedPublicDataset, startLocalCloud, type LocalCloud } from '@digits/local-cloud';
 import { waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
-import { mirroredDigits, type Correction } from './feedback-drawings';
+import { styledDigits, type Correction } from './feedback-drawings';
 
 jest.setTimeout(15 * 60_000);
 
@@ -117,13 +117,13 @@ describe('corrections retrain the live model behind the gate (quick profile)', (
     const before = await live();
     const versionBefore = await until('a /predict model version', predictedVersion, 60_000);
     expect(versionBefore).toBe(before.trainingJobName);
-    good = (await mirroredDigits(200)).map(({ pixels, label }) => ({ pixels, label }));
+    good = (await styledDigits(500)).map(({ pixels, label }) => ({ pixels, label }));
     await sendCorrections(good);
 
     const model = await newCorrectionsRecord(seen);
 
-    expect(model.feedback).toMatchObject({ initModel: before.trainingJobName, replayRows: 3000 });
-    expect(model.feedback!.corrections + model.feedback!.heldOut).toBe(200);
+    expect(model.feedback).toMatchObject({ initModel: before.trainingJobName, replayRows: 6000 });
+    expect(model.feedback!.corrections + model.feedback!.heldOut).toBe(500);
     expect(model.feedback!.heldOutAccuracy).toBeGreaterThan(model.feedback!.initHeldOutAccuracy! + 0.1);
     expect(model.gate).toMatchObject({ deploy: true });
     expect(model.gate.reason).toMatch(/held-out corrections \(\d+\): .* against the live model's/);
@@ -139,7 +139,7 @@ describe('corrections retrain the live model behind the gate (quick profile)', (
     const before = await live();
     let state = 12345;
     const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 16) % 10;
-    const poison = (await mirroredDigits(400, 200)).map(({ pixels }) => ({ pixels, label: random() }));
+    const poison = (await styledDigits(500, 500)).map(({ pixels }) => ({ pixels, label: random() }));
     await sendCorrections(poison);
 
     const model = await newCorrectionsRecord(seen);

@@ -1,14 +1,14 @@
 /**
  * pnpm bench:feedback — issue 12's loop on a fresh offline cloud (the stack `pnpm start` runs):
  *   1. the first model trains on MNIST and goes live;
- *   2. drawings in a style it gets wrong (e2e/feedback-drawings.ts: mirror-written MNIST test
- *      digits replayed on the page's canvas, every digit from --offset, none picked) are split in
+ *   2. drawings in a style it gets wrong (e2e/feedback-drawings.ts: MNIST test digits redrawn with
+ *      a strong backhand and a heavy pen on the page's canvas, every digit from --offset, none picked) are split in
  *      two, alternately: one half is sent as corrections through POST /feedback (FEEDBACK_MIN_CORRECTIONS
  *      is set to that count, so the last one starts the retraining), the other half is kept for scoring;
  *   3. the style half and the MNIST test set (10,000 images, as pixel batches) are scored through
  *      /predict before, and again once /predict answers with a new model (or the gate refused it).
  *
- *   pnpm bench:feedback [--count 300] [--offset 1000] [--quick] [--via feedback|inbox]
+ *   pnpm bench:feedback [--count 1000] [--offset 1000] [--quick] [--via feedback|inbox]
  * --via inbox (development, before POST /feedback existed) normalises each drawing as /predict
  * does and writes the correction objects POST /feedback would store into ingest's inbox.
  * The last line is one JSON object: {"bench":"feedback",...}.
@@ -31,12 +31,11 @@ import {
 } from '@digits/common';
 import { readMnistIdx, sampleTestDigits, seedPublicDataset, startLocalCloud } from '@digits/local-cloud';
 import { waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
-import { normaliseImage } from '@digits/normalise';
-import { mirroredDigits, STYLE, type StyledDigit } from '../feedback-drawings';
+import { styledDigits, STYLE, type StyledDigit } from '../feedback-drawings';
 
 const { values } = parseArgs({
   options: {
-    count: { type: 'string', default: '300' },
+    count: { type: 'string', default: '1000' },
     offset: { type: 'string', default: '1000' },
     quick: { type: 'boolean', default: false },
     via: { type: 'string', default: 'feedback' },
@@ -138,7 +137,7 @@ async function main(): Promise<void> {
     await waitForPredict(cloud.apiUrl, sample!.png, () => false);
     log(`first model live in ${round((performance.now() - started) / 1000, 1)} s`);
 
-    const digits = await mirroredDigits(count, offset);
+    const digits = await styledDigits(count, offset);
     const toSend = digits.filter((_, i) => i % 2 === 0);
     const toScore = styleItems(digits.filter((_, i) => i % 2 === 1));
     const mnist = await mnistTestItems();
@@ -170,10 +169,14 @@ async function main(): Promise<void> {
     } else {
       const inbox = cloud.buckets.find((b) => b.endsWith('-inbox'))!;
       for (const [i, d] of toSend.entries()) {
-        const record = newCorrection(normaliseImage(d.png).pixels, d.label, {
-          predicted: answered.digits[i]!,
-          model: liveBefore,
-        });
+        const record = newCorrection(
+          Float32Array.from(d.pixels, (v) => v / 255),
+          d.label,
+          {
+            predicted: answered.digits[i]!,
+            model: liveBefore,
+          },
+        );
         await cloud.s3Client.send(
           new PutObjectCommand({ Bucket: inbox, Key: pendingCorrectionKey(record.id), Body: encodeCorrection(record) }),
         );

@@ -20,12 +20,12 @@ import { TrainingRequestError } from './errors';
 /**
  * Fine-tuning defaults, over the stage's (a caller's hyperparameters still win): a few epochs at a
  * sixth of the full run's peak learning rate move the weights towards the corrections without
- * undoing what they knew; 3,000 replayed rows keep the original data in every batch.
+ * undoing what they knew; 6,000 replayed rows (four in five of each batch) keep the original data.
  */
 export const FINE_TUNE_HYPERPARAMETERS: Hyperparameters = {
   [HYPERPARAMETERS.epochs]: '3',
   [HYPERPARAMETERS.learningRate]: '0.0005',
-  [HYPERPARAMETERS.replayRows]: '3000',
+  [HYPERPARAMETERS.replayRows]: '6000',
 };
 
 /** How far back the registry is followed to find the data a line of fine-tuned models started from. */

@@ -100,7 +100,7 @@ describe('startTraining on corrections', () => {
       { dataset: 'corrections', version: CORRECTIONS.version, hyperparameters: { from_scratch: 'true', epochs: 5 } },
       deps,
     );
-    expect(created()[0]!.HyperParameters).toMatchObject({ from_scratch: 'true', epochs: '5', replay_rows: '3000' });
+    expect(created()[0]!.HyperParameters).toMatchObject({ from_scratch: 'true', epochs: '5', replay_rows: '6000' });
     await expect(
       startTraining(
         { dataset: 'corrections', version: CORRECTIONS.version, hyperparameters: { init_model: 'other' } },
