@@ -123,7 +123,17 @@ describe('corrections retrain the live model behind the gate (quick profile)', (
     const model = await newCorrectionsRecord(seen);
 
     expect(model.feedback).toMatchObject({ initModel: before.trainingJobName, replayRows: 6000 });
-    expect(model.feedback!.corrections + model.feedback!.heldOut).toBe(500);
+    // Every correction sent, counted once: the same image and label is one correction.
+    const distinct = new Set(
+      good.map(
+        (c) =>
+          newCorrection(
+            Float32Array.from(c.pixels, (v) => v / 255),
+            c.label,
+          ).id,
+      ),
+    );
+    expect(model.feedback!.corrections + model.feedback!.heldOut).toBe(distinct.size);
     expect(model.feedback!.heldOutAccuracy).toBeGreaterThan(model.feedback!.initHeldOutAccuracy! + 0.1);
     expect(model.gate).toMatchObject({ deploy: true });
     expect(model.gate.reason).toMatch(/held-out corrections \(\d+\): .* against the live model's/);

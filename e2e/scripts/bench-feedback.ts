@@ -46,7 +46,6 @@ const offset = Number(values.offset);
 if (!Number.isInteger(count) || count < 10 || !Number.isInteger(offset) || offset < 0 || offset + count > 10_000)
   throw new Error('--count (≥ 10) and --offset must pick MNIST test digits within 0..9999');
 if (values.via !== 'feedback' && values.via !== 'inbox') throw new Error('--via must be feedback or inbox');
-const corrections = Math.ceil(count / 2);
 
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -112,12 +111,26 @@ const styleItems = (digits: StyledDigit[]) =>
   digits.map((d) => ({ instance: Buffer.from(d.png).toString('base64'), label: d.label }));
 
 async function main(): Promise<void> {
+  const digits = await styledDigits(count, offset);
+  const toSend = digits.filter((_, i) => i % 2 === 0);
+  const toScore = styleItems(digits.filter((_, i) => i % 2 === 1));
+  // The same image and label is one correction: the threshold is the number of distinct ones, so
+  // the last one sent starts the retraining.
+  const distinct = new Set(
+    toSend.map(
+      (d) =>
+        newCorrection(
+          Float32Array.from(d.pixels, (v) => v / 255),
+          d.label,
+        ).id,
+    ),
+  );
   const dataDir = await mkdtemp(join(tmpdir(), 'digits-bench-feedback-'));
   const cloud = await startLocalCloud({
     dataDir,
     quick: values.quick,
     httpPort: 0,
-    configEnv: { FEEDBACK_MIN_CORRECTIONS: String(corrections) },
+    configEnv: { FEEDBACK_MIN_CORRECTIONS: String(distinct.size) },
     log: () => undefined,
   });
   const artifacts = cloud.buckets.find((b) => b.endsWith('-artifacts'))!;
@@ -137,9 +150,6 @@ async function main(): Promise<void> {
     await waitForPredict(cloud.apiUrl, sample!.png, () => false);
     log(`first model live in ${round((performance.now() - started) / 1000, 1)} s`);
 
-    const digits = await styledDigits(count, offset);
-    const toSend = digits.filter((_, i) => i % 2 === 0);
-    const toScore = styleItems(digits.filter((_, i) => i % 2 === 1));
     const mnist = await mnistTestItems();
 
     const styleBefore = await score(cloud.apiUrl, toScore, 25);
@@ -183,7 +193,7 @@ async function main(): Promise<void> {
         lastCorrectionAt = performance.now();
       }
     }
-    log(`${toSend.length} corrections sent (${values.via})`);
+    log(`${toSend.length} corrections sent (${distinct.size} distinct, ${values.via})`);
 
     // Until /predict answers with another model, or the gate refused the one trained on corrections.
     let refused: ModelRecord | undefined;
@@ -218,7 +228,7 @@ async function main(): Promise<void> {
         style: STYLE,
         profile: values.quick ? 'quick' : 'full',
         via: values.via,
-        corrections: toSend.length,
+        corrections: distinct.size,
         scored: toScore.length,
         secondsFromLastCorrectionToLive: secondsToLive === null ? null : round(secondsToLive, 1),
         styleAccuracyBefore: round(styleBefore.accuracy),
