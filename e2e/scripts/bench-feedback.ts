@@ -154,7 +154,7 @@ async function main(): Promise<void> {
 
     const styleBefore = await score(cloud.apiUrl, toScore, 25);
     const mnistBefore = await score(cloud.apiUrl, mnist, 200);
-    const liveBefore = styleBefore.version!;
+    const liveBefore = (await getJson<LivePointer>(REGISTRY_LIVE_KEY))!.trainingJobName;
     log(`before (${liveBefore}): style ${styleBefore.accuracy}, MNIST ${mnistBefore.accuracy}`);
 
     // Each correction is what the page sends after "Wrong? It is a: n": the drawing, the label, the answer.
@@ -200,7 +200,7 @@ async function main(): Promise<void> {
     let secondsToLive: number | null = null;
     for (const deadline = Date.now() + 30 * 60_000; Date.now() < deadline; await sleep(500)) {
       const answer = await predictBatch(cloud.apiUrl, [toScore[0]!.instance]);
-      if (answer.model && answer.model.version !== liveBefore) {
+      if (answer.model?.version && answer.model.version !== liveBefore) {
         secondsToLive = (performance.now() - lastCorrectionAt) / 1000;
         break;
       }
