@@ -158,6 +158,6 @@ describe('corrections retrain the live model behind the gate (quick profile)', (
     expect(model.gate.deploy).toBe(false);
     expect(model.gate.reason).toMatch(/held-out corrections|dropped from the live model's/);
     expect(await live()).toEqual(before);
-    expect(await predictedVersion()).toBe(before.trainingJobName);
+    expect(await until('a /predict model version', predictedVersion, 60_000)).toBe(before.trainingJobName);
   });
 });
