@@ -4,10 +4,10 @@
  * into the `corrections` dataset (held-out ones — fixed by id — its test split), preprocess makes
  * its manifest, and training fine-tunes the live model on it with MNIST replayed; the one gate decides.
  *
- * (a) Good corrections (backhand, heavy-pen digits, correctly labelled; 500, so ~100 are held out): the gate deploys the new model
- *     and /predict answers with its version.
- * (b) Poisoning (a flood of the same style with random labels): refused, the live model unchanged,
- *     the gate's reason in the registry.
+ * (a) Poisoning (a flood of 200 backhand, heavy-pen digits with random labels): refused, the live
+ *     model unchanged, the gate's reason in the registry.
+ * (b) Good corrections (500 such digits correctly labelled, ~100 held out; the refused ones are
+ *     still in the dataset, as collect keeps every correction): deployed, /predict answers with it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -95,6 +95,7 @@ describe('corrections retrain the live model behind the gate (quick profile)', (
   };
   const seen = new Set<string>();
   let good: Correction[];
+  let poison: Correction[];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'digits-feedback-e2e-'));
@@ -117,7 +118,23 @@ describe('corrections retrain the live model behind the gate (quick profile)', (
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('(a) good corrections: fine-tuned from the live model, deployed, and /predict answers with the new version', async () => {
+  it('(a) poisoning: a flood of random labels is refused by the gate, the live model stays, the reason is recorded', async () => {
+    const before = await live();
+    let state = 12345;
+    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 16) % 10;
+    poison = (await styledDigits(200, 500)).map(({ pixels }) => ({ pixels, label: random() }));
+    await sendCorrections(poison);
+
+    const model = await newCorrectionsRecord(seen);
+
+    expect(model.feedback).toMatchObject({ initModel: before.trainingJobName });
+    expect(model.gate.deploy).toBe(false);
+    expect(model.gate.reason).toMatch(/held-out corrections|dropped from the live model's/);
+    expect(await live()).toEqual(before);
+    expect(await until('a /predict model version', predictedVersion, 60_000)).toBe(before.trainingJobName);
+  });
+
+  it('(b) good corrections (with the refused ones still in the dataset): fine-tuned, deployed, /predict answers with the new version', async () => {
     const before = await live();
     const versionBefore = await until('a /predict model version', predictedVersion, 60_000);
     expect(versionBefore).toBe(before.trainingJobName);
@@ -129,7 +146,7 @@ describe('corrections retrain the live model behind the gate (quick profile)', (
     expect(model.feedback).toMatchObject({ initModel: before.trainingJobName, replayRows: 6000 });
     // Every correction sent, counted once: the same image and label is one correction.
     const distinct = new Set(
-      good.map(
+      [...poison, ...good].map(
         (c) =>
           newCorrection(
             Float32Array.from(c.pixels, (v) => v / 255),
@@ -138,7 +155,7 @@ describe('corrections retrain the live model behind the gate (quick profile)', (
       ),
     );
     expect(model.feedback!.corrections + model.feedback!.heldOut).toBe(distinct.size);
-    expect(model.feedback!.heldOutAccuracy).toBeGreaterThan(model.feedback!.initHeldOutAccuracy! + 0.1);
+    expect(model.feedback!.heldOutAccuracy).toBeGreaterThan(model.feedback!.initHeldOutAccuracy!);
     expect(model.gate).toMatchObject({ deploy: true });
     expect(model.gate.reason).toMatch(/held-out corrections \(\d+\): .* against the live model's/);
     await until(
@@ -147,21 +164,5 @@ describe('corrections retrain the live model behind the gate (quick profile)', (
       4 * 60_000,
     );
     expect((await live()).trainingJobName).toBe(model.trainingJobName);
-  });
-
-  it('(b) poisoning: random labels are refused by the gate, the live model stays, the reason is recorded', async () => {
-    const before = await live();
-    let state = 12345;
-    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 16) % 10;
-    const poison = (await styledDigits(300, 500)).map(({ pixels }) => ({ pixels, label: random() }));
-    await sendCorrections(poison);
-
-    const model = await newCorrectionsRecord(seen);
-
-    expect(model.feedback).toMatchObject({ initModel: before.trainingJobName });
-    expect(model.gate.deploy).toBe(false);
-    expect(model.gate.reason).toMatch(/held-out corrections|dropped from the live model's/);
-    expect(await live()).toEqual(before);
-    expect(await until('a /predict model version', predictedVersion, 60_000)).toBe(before.trainingJobName);
   });
 });
