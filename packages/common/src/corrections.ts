@@ -131,14 +131,17 @@ export const correctionPixels = (record: CorrectionRecord): Float32Array => deco
  * The trainer writes it into metadata.json; the registry record carries it.
  */
 export interface FeedbackScores {
-  /** The model whose weights training started from (its training job name), or null from scratch. */
+  /**
+   * The live model the job was given (its training job name): training started from its weights,
+   * unless hyperparameter from_scratch=true; either way it is scored below. Null with no init model.
+   */
   initModel: string | null;
   /** Corrections in the training split, and in the held-out (test) split. */
   corrections: number;
   heldOut: number;
   /** The candidate's accuracy on the held-out corrections. */
   heldOutAccuracy: number;
-  /** The starting weights' accuracy on the same held-out corrections (null from scratch). */
+  /** The init model's accuracy on the same held-out corrections (null with no init model). */
   initHeldOutAccuracy: number | null;
   /** MNIST rows mixed in so the model does not forget. */
   replayRows: number;

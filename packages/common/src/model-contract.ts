@@ -26,7 +26,21 @@ export const HYPERPARAMETERS = {
   augmentShear: 'augment_shear',
   augmentScale: 'augment_scale',
   augmentShift: 'augment_shift',
+  /**
+   * Set by the training service for a corrections dataset: the live model (its training job name)
+   * given as the `init` channel. Training starts from its weights unless `from_scratch` is `true`;
+   * either way it is scored on the same held-out corrections, so the gate compares like with like.
+   */
+  initModel: 'init_model',
+  /** `true`: ignore the init weights and train from freshly initialised ones. */
+  fromScratch: 'from_scratch',
+  /** Rows of the `replay` channel (the live model's own training data) mixed into fine-tuning. */
+  replayRows: 'replay_rows',
 } as const;
+
+/** Extra input channels of a training job on corrections: the live model's model.tar.gz, and the data it learnt from. */
+export const INIT_CHANNEL = 'init';
+export const REPLAY_CHANNEL = 'replay';
 
 /** The container's /opt/ml root, overridable for local runs (a training job's or endpoint's folder). */
 export const ML_ROOT_ENV = 'DIGITS_ML_ROOT';
@@ -51,6 +65,9 @@ export const METRIC_DEFINITIONS: ReadonlyArray<{ Name: string; Regex: string }> 
   { Name: 'test_loss', Regex: 'test_loss=([0-9.eE+-]+)' },
   { Name: 'test_accuracy', Regex: 'test_accuracy=([0-9.]+)' },
   { Name: 'reference_accuracy', Regex: 'reference_accuracy=([0-9.]+)' },
+  // A corrections job: the candidate's and the init weights' accuracy on the held-out corrections.
+  { Name: 'held_out_accuracy', Regex: '\\bheld_out_accuracy=([0-9.]+)' },
+  { Name: 'init_held_out_accuracy', Regex: 'init_held_out_accuracy=([0-9.]+)' },
 ];
 /** Accuracy on the dataset's own test split: recorded and shown, labelled as such. */
 export const GATE_METRIC = 'test_accuracy';

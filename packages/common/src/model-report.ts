@@ -6,6 +6,7 @@
  */
 import { NUM_CLASSES } from './manifest';
 import { parseReferenceScores, ReferenceSetError, type ReferenceScores } from './reference-set';
+import type { FeedbackScores } from './corrections';
 
 /** File written next to the tfjs model in /opt/ml/model. */
 export const MODEL_METADATA_FILE = 'metadata.json';
@@ -26,6 +27,8 @@ export interface ModelMetadata {
   backend: string;
   /** Scores on the stage's reference set (the `reference` channel); absent if the job had none. */
   reference?: ReferenceScores;
+  /** A model trained on corrections: what it learnt from and its held-out scores beside its init weights'. */
+  feedback?: FeedbackScores;
   /** What the model expects: 28×28 grayscale, ink bright on dark, values scaled to 0..1. */
   input: { shape: [number, number, number]; scale: '0..1' };
 }
@@ -91,7 +94,20 @@ export function parseModelMetadata(text: string, where: string): ModelMetadata {
       throw e;
     }
   }
+  if (m.feedback !== undefined) checkFeedbackScores(m.feedback, bad);
   return m as ModelMetadata;
+}
+
+function checkFeedbackScores(f: unknown, bad: (what: string) => never): void {
+  if (typeof f !== 'object' || f === null || Array.isArray(f)) bad('feedback must be an object');
+  const s = f as Partial<FeedbackScores>;
+  if (s.initModel !== null && (typeof s.initModel !== 'string' || s.initModel === ''))
+    bad('feedback.initModel must be a training job name or null');
+  for (const k of ['corrections', 'heldOut', 'replayRows'] as const)
+    if (!isCount(s[k])) bad(`feedback.${k} must be a count`);
+  if (!isRate(s.heldOutAccuracy)) bad('feedback.heldOutAccuracy must be a number in 0..1');
+  if (s.initHeldOutAccuracy !== null && !isRate(s.initHeldOutAccuracy))
+    bad('feedback.initHeldOutAccuracy must be a number in 0..1 or null');
 }
 
 /** The part of the report the registry record keeps. */

@@ -27,6 +27,15 @@ describe('the model report (metadata.json)', () => {
   it('reads back exactly what was written, and its evaluation part', () => {
     const read = parseModelMetadata(encodeModelMetadata(METADATA), 'model/metadata.json');
     expect(read).toEqual(METADATA);
+    const feedback = {
+      initModel: 'digits-local--mnist-abc-a1',
+      corrections: 80,
+      heldOut: 20,
+      heldOutAccuracy: 0.9,
+      initHeldOutAccuracy: 0.3,
+      replayRows: 2000,
+    };
+    expect(parseModelMetadata(encodeModelMetadata({ ...METADATA, feedback }), 'm').feedback).toEqual(feedback);
     expect(modelEvaluation(read)).toEqual({
       testRows: 90,
       perClassAccuracy: METADATA.perClassAccuracy,
@@ -48,6 +57,14 @@ describe('the model report (metadata.json)', () => {
       'a 9-row confusion matrix',
       { ...METADATA, confusionMatrix: confusionMatrix.slice(1) },
       'confusionMatrix must be 10×10',
+    ],
+    [
+      'feedback scores without a held-out accuracy',
+      {
+        ...METADATA,
+        feedback: { initModel: null, corrections: 1, heldOut: 1, replayRows: 0, initHeldOutAccuracy: null },
+      },
+      'feedback.heldOutAccuracy',
     ],
   ])('refuses %s, naming the file', (_what, doc, message) => {
     const text = typeof doc === 'string' ? doc : JSON.stringify(doc);

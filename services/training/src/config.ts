@@ -14,6 +14,9 @@ export const TRAINING_ENV = {
   trainingVolumeGb: 'TRAINING_VOLUME_GB',
   /** How many jobs (attempts) one dataset version may use before it is given up on. */
   maxAttempts: 'TRAINING_MAX_ATTEMPTS',
+  /** The gate's corrections rules (GateSettings.feedback). */
+  gateFeedbackMaxMnistDrop: 'GATE_FEEDBACK_MAX_MNIST_DROP',
+  gateFeedbackMinGain: 'GATE_FEEDBACK_MIN_GAIN',
 } as const;
 
 /** Room left in a 63-character SageMaker name for dataset, version and hash. */
@@ -24,6 +27,7 @@ const JOB_PREFIX = /^[a-z0-9](-?[a-z0-9])*$/;
 export const SERVICE_HYPERPARAMETERS: ReadonlySet<string> = new Set([
   HYPERPARAMETERS.dataset,
   HYPERPARAMETERS.datasetVersion,
+  HYPERPARAMETERS.initModel,
 ]);
 const KNOWN_HYPERPARAMETERS: ReadonlySet<string> = new Set(Object.values(HYPERPARAMETERS));
 
@@ -55,6 +59,13 @@ export interface GateSettings {
   classMaxDrop: number;
   /** Lowest reference accuracy any one class may have. */
   classFloor: number;
+  /** Further rules for a model trained on corrections. */
+  feedback: {
+    /** How much of the live model's reference accuracy it may lose (0.001 = 0.1 point). */
+    maxReferenceDrop: number;
+    /** How much better than the live model it must be on the held-out corrections. */
+    minGain: number;
+  };
 }
 
 export interface DeploySettings {
@@ -173,6 +184,10 @@ function readGateSettings(read: EnvReader): GateSettings {
     maxRegression: read.number(ENV.gateMaxRegression, fraction),
     classMaxDrop: read.number(ENV.gateClassMaxDrop, fraction),
     classFloor: read.number(ENV.gateClassFloor, fraction),
+    feedback: {
+      maxReferenceDrop: read.number(TRAINING_ENV.gateFeedbackMaxMnistDrop, fraction),
+      minGain: read.number(TRAINING_ENV.gateFeedbackMinGain, fraction),
+    },
   };
 }
 

@@ -186,7 +186,7 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
   });
   const liveRecord = live && (await registry.getRecord(live.pointer.trainingJobName));
   const gate = decideGate(
-    { reference: report?.reference, testAccuracy: draft.metrics[GATE_METRIC] },
+    { reference: report?.reference, testAccuracy: draft.metrics[GATE_METRIC], feedback: report?.feedback },
     live && { trainingJobName: live.pointer.trainingJobName, reference: liveRecord?.reference },
     settings.gate,
   );
@@ -194,6 +194,7 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
     ...draft,
     ...(report ? { evaluation: report.evaluation } : {}),
     ...(report?.reference ? { reference: report.reference } : {}),
+    ...(report?.feedback ? { feedback: report.feedback } : {}),
   };
   if (!gate.deploy) return refuse(gate, scored);
 

@@ -5,8 +5,14 @@
  * version as the live model, its overall accuracy reaches the minimum and is not worse than the
  * live model's by more than `maxRegression`, no class drops by more than `classMaxDrop`, and every
  * class stays at or above `classFloor`. Missing or stale scores refuse, saying why.
+ *
+ * A model trained on corrections (its `feedback` scores) must also have started from the model
+ * live now (else it is stale), lose no more than `feedback.maxReferenceDrop` of the live model's
+ * reference accuracy, and beat the live model on the held-out corrections by at least
+ * `feedback.minGain` and by more than chance on a slice that small (requiredGain): random or
+ * malicious labels gain nothing there, or cost reference accuracy.
  */
-import { GATE_METRIC, NUM_CLASSES, type GateDecision, type ReferenceScores } from '@digits/common';
+import { GATE_METRIC, NUM_CLASSES, type FeedbackScores, type GateDecision, type ReferenceScores } from '@digits/common';
 import type { GateSettings } from './config';
 
 // Accuracies are fractions printed with 4-6 decimals; ignore float noise in the comparisons.
@@ -20,6 +26,8 @@ export interface GateCandidate {
   reference?: ReferenceScores;
   /** Accuracy on the dataset's own test split: reported in the reason, not judged. */
   testAccuracy?: number;
+  /** A model trained on corrections (new deployments only: a rollback target is judged on reference scores). */
+  feedback?: FeedbackScores;
 }
 
 export interface GateLive {
@@ -80,6 +88,7 @@ export function decideGate(candidate: GateCandidate, live: GateLive | undefined,
       }
     }
   }
+  const learnt = candidate.feedback && judgeFeedback(candidate.feedback, ref, live, gate, refusals);
   const failedClasses = [...failed].sort((a, b) => a - b);
   const extra = { referenceVersion: ref.version, ...(failedClasses.length ? { failedClasses } : {}) };
   if (refusals.length > 0) return { deploy: false, reason: `${on}: ${refusals.join('; ')}${split}`, ...extra };
@@ -89,7 +98,63 @@ export function decideGate(candidate: GateCandidate, live: GateLive | undefined,
     : 'no model is live yet';
   return {
     deploy: true,
-    reason: `${on}: accuracy ${fmt(ref.accuracy)} reaches the minimum ${fmt(gate.minAccuracy)}; every class at or above the floor ${fmt(gate.classFloor)}; ${versusLive}${split}`,
+    reason: `${on}: accuracy ${fmt(ref.accuracy)} reaches the minimum ${fmt(gate.minAccuracy)}; every class at or above the floor ${fmt(gate.classFloor)}; ${versusLive}${learnt ? `; ${learnt}` : ''}${split}`,
     ...extra,
   };
+}
+
+/** The corrections rules (refusals pushed onto `refusals`); returns what passed, for the reason. */
+function judgeFeedback(
+  f: FeedbackScores,
+  ref: ReferenceScores,
+  live: GateLive | undefined,
+  gate: GateSettings,
+  refusals: string[],
+): string {
+  const { maxReferenceDrop, minGain } = gate.feedback;
+  if (!live) {
+    refusals.push('trained on corrections, but no model is live to compare it with');
+    return '';
+  }
+  if (f.initModel !== live.trainingJobName) {
+    refusals.push(
+      `stale: trained on corrections from ${f.initModel ?? 'no init model'}, but ${live.trainingJobName} is live now; the next corrections dataset fine-tunes it`,
+    );
+    return '';
+  }
+  const theirs = live.reference;
+  if (theirs && theirs.version === ref.version && theirs.accuracy - ref.accuracy > maxReferenceDrop + EPSILON)
+    refusals.push(
+      `trained on corrections, reference accuracy ${fmt(ref.accuracy)} dropped from the live model's ${fmt(theirs.accuracy)} by more than ${points(maxReferenceDrop)} point(s)`,
+    );
+  if (f.heldOut === 0 || f.initHeldOutAccuracy === null) {
+    refusals.push(
+      f.heldOut === 0
+        ? 'no held-out corrections to judge the gain on'
+        : `the live model ${live.trainingJobName} was not scored on the held-out corrections`,
+    );
+    return '';
+  }
+  const gain = f.heldOutAccuracy - f.initHeldOutAccuracy;
+  const required = requiredGain(f.heldOutAccuracy, f.initHeldOutAccuracy, f.heldOut, minGain);
+  const onHeldOut = `held-out corrections (${f.heldOut}): ${fmt(f.heldOutAccuracy)} against the live model's ${fmt(f.initHeldOutAccuracy)}`;
+  if (gain + EPSILON < required) {
+    refusals.push(
+      `${onHeldOut}, a gain of ${points(gain)} point(s), less than the ${points(required)} required (at least ${points(minGain)}, and ${GAIN_STANDARD_ERRORS} standard errors on ${f.heldOut} images)`,
+    );
+    return '';
+  }
+  return `${onHeldOut} (+${points(gain)} points, at least ${points(required)} required); reference accuracy within ${points(maxReferenceDrop)} point(s) of the live model's`;
+}
+
+/**
+ * A gain on a small held-out slice can be luck: it must also exceed this many standard errors of
+ * the difference of the two accuracies (≈ 98% one-sided), so random labels, on which neither
+ * model can do better than chance, do not pass by a few lucky images.
+ */
+export const GAIN_STANDARD_ERRORS = 2;
+
+export function requiredGain(candidate: number, init: number, n: number, minGain: number): number {
+  const standardError = Math.sqrt((candidate * (1 - candidate) + init * (1 - init)) / n);
+  return Math.max(minGain, GAIN_STANDARD_ERRORS * standardError);
 }

@@ -10,6 +10,7 @@ import {
   modelEvaluation,
   parseModelMetadata,
   type ModelEvaluation,
+  type FeedbackScores,
   type ReferenceScores,
 } from '@digits/common';
 import { Parser } from 'tar';
@@ -28,6 +29,8 @@ export interface ModelReport {
   evaluation: ModelEvaluation;
   /** Scores on the stage's reference set; absent if the job had no reference channel. */
   reference?: ReferenceScores;
+  /** A model trained on corrections: its and its init model's held-out scores. */
+  feedback?: FeedbackScores;
 }
 
 export async function readModelEvaluation(s3: S3Client, artifactUri: string): Promise<ModelEvaluation> {
@@ -45,7 +48,11 @@ export async function readModelReport(s3: S3Client, artifactUri: string): Promis
   const text = await metadataFrom(res.Body as AsyncIterable<Uint8Array>, artifactUri);
   try {
     const metadata = parseModelMetadata(text, `${artifactUri}: ${MODEL_METADATA_FILE}`);
-    return { evaluation: modelEvaluation(metadata), ...(metadata.reference ? { reference: metadata.reference } : {}) };
+    return {
+      evaluation: modelEvaluation(metadata),
+      ...(metadata.reference ? { reference: metadata.reference } : {}),
+      ...(metadata.feedback ? { feedback: metadata.feedback } : {}),
+    };
   } catch (e) {
     if (e instanceof ModelReportError) throw new ModelEvaluationError(e.message);
     throw e;

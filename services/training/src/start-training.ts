@@ -25,7 +25,8 @@ import {
 import { TRAINING_ENV, checkHyperparameters, type TrainingSettings } from './config';
 import { TrainingAttemptsExhaustedError, TrainingRequestError } from './errors';
 import { findAttempt } from './training-attempts';
-import { planTrainingJob } from './training-job-request';
+import { planTrainingJob, type FineTuneInputs } from './training-job-request';
+import { isCorrectionsDataset, planFineTune } from './fine-tune';
 
 export interface StartTrainingDeps {
   s3: S3Client;
@@ -123,6 +124,13 @@ async function currentReference(s3: S3Client, bucket: string, logger: Logger): P
   }
 }
 
+/** A corrections dataset: the live model to start from and the manifest of the data to replay. */
+async function fineTuneInputs({ s3, settings }: StartTrainingDeps): Promise<FineTuneInputs> {
+  const plan = await planFineTune(s3, settings.artifactsBucket);
+  const replayManifest = await readManifest(s3, settings.processedBucket, plan.replay.dataset, plan.replay.version);
+  return { initModel: plan.initModel, initArtifact: plan.initArtifact, replayManifest };
+}
+
 export async function startTraining(input: StartTrainingInput, deps: StartTrainingDeps): Promise<StartTrainingResult> {
   const { s3, sagemaker, settings, logger } = deps;
   const overrides: Hyperparameters = (() => {
@@ -135,7 +143,9 @@ export async function startTraining(input: StartTrainingInput, deps: StartTraini
   const bucket = settings.processedBucket;
   const manifest = await readManifest(s3, bucket, input.dataset, input.version);
   const referenceVersion = await currentReference(s3, bucket, logger);
-  const planOf = (attempt: number) => planTrainingJob(manifest, bucket, overrides, settings, attempt, referenceVersion);
+  const fineTune = isCorrectionsDataset(manifest.dataset) ? await fineTuneInputs(deps) : undefined;
+  const planOf = (attempt: number) =>
+    planTrainingJob(manifest, bucket, overrides, settings, attempt, referenceVersion, fineTune);
   const decision = await findAttempt(sagemaker, (attempt) => planOf(attempt).name, settings.maxAttempts);
   const ids = { dataset: manifest.dataset, version: manifest.version };
 
@@ -166,6 +176,12 @@ export async function startTraining(input: StartTrainingInput, deps: StartTraini
   logger.info('training job started', {
     ...base,
     referenceVersion: referenceVersion ?? 'none',
+    ...(fineTune
+      ? {
+          initModel: fineTune.initModel,
+          replay: `${fineTune.replayManifest.dataset}/${fineTune.replayManifest.version}`,
+        }
+      : {}),
     ...(decision.previous ? { retryOf: decision.previous } : {}),
     hyperparameters: plan.hyperparameters,
     image: settings.imageUri,

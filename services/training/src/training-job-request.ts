@@ -11,13 +11,16 @@ import {
   METRIC_DEFINITIONS,
   TRAINING_OUTPUT_PREFIX,
   manifestKey,
+  INIT_CHANNEL,
   REFERENCE_CHANNEL,
+  REPLAY_CHANNEL,
   processedVersionPrefix,
   referenceVersionPrefix,
   type Hyperparameters,
   type Manifest,
 } from '@digits/common';
 import type { TrainingSettings } from './config';
+import { FINE_TUNE_HYPERPARAMETERS } from './fine-tune';
 import { TrainingRequestError } from './errors';
 import { hyperparametersHash, trainingJobName } from './job-name';
 
@@ -27,7 +30,15 @@ export const TAG_KEYS = {
   manifest: 'digits:manifest',
   hyperparametersHash: 'digits:hyperparameters-hash',
   referenceVersion: 'digits:reference-version',
+  initModel: 'digits:init-model',
 } as const;
+
+/** A corrections job's extra inputs (fine-tune.ts): the live model to start from and the data to replay. */
+export interface FineTuneInputs {
+  initModel: string;
+  initArtifact: string;
+  replayManifest: Manifest;
+}
 
 export interface PlannedTrainingJob {
   name: string;
@@ -35,17 +46,23 @@ export interface PlannedTrainingJob {
   request: CreateTrainingJobRequest;
 }
 
-/** Defaults, then the caller's overrides, then the dataset names the service always sets. */
+/**
+ * Defaults (for a corrections job, the fine-tuning ones over them), then the caller's overrides,
+ * then what the service always sets: the dataset's names and, fine-tuning, the init model.
+ */
 export function effectiveHyperparameters(
   defaults: Hyperparameters,
   overrides: Hyperparameters,
   manifest: Manifest,
+  fineTune?: Pick<FineTuneInputs, 'initModel'>,
 ): Hyperparameters {
   return {
     ...defaults,
+    ...(fineTune ? FINE_TUNE_HYPERPARAMETERS : {}),
     ...overrides,
     [HYPERPARAMETERS.dataset]: manifest.dataset,
     [HYPERPARAMETERS.datasetVersion]: manifest.version,
+    ...(fineTune ? { [HYPERPARAMETERS.initModel]: fineTune.initModel } : {}),
   };
 }
 
@@ -73,20 +90,26 @@ export function planTrainingJob(
   attempt = 1,
   /** The stage's reference set version: scored through the `reference` channel (not part of the job's name). */
   referenceVersion?: string,
+  /** A corrections job: the `init` and `replay` channels (the init model is part of the job's name). */
+  fineTune?: FineTuneInputs,
 ): PlannedTrainingJob {
-  const hyperparameters = effectiveHyperparameters(settings.defaultHyperparameters, overrides, manifest);
-  const name = trainingJobName(settings.jobPrefix, manifest.dataset, manifest.version, hyperparameters, attempt);
+  const hyperparameters = effectiveHyperparameters(settings.defaultHyperparameters, overrides, manifest, fineTune);
+  // The init model is left out of the name: a corrections version is learnt once, from the model
+  // live when it arrived; otherwise every new live model would make reconcile retrain old versions.
+  const { [HYPERPARAMETERS.initModel]: _init, ...identity } = hyperparameters;
+  const name = trainingJobName(settings.jobPrefix, manifest.dataset, manifest.version, identity, attempt);
   const tags: Tag[] = [
     { Key: TAG_KEYS.dataset, Value: tagValue(manifest.dataset) },
     { Key: TAG_KEYS.datasetVersion, Value: tagValue(manifest.version) },
     { Key: TAG_KEYS.manifest, Value: tagValue(`s3://${bucket}/${manifestKey(manifest.dataset, manifest.version)}`) },
     {
       Key: TAG_KEYS.hyperparametersHash,
-      Value: hyperparametersHash(manifest.dataset, manifest.version, hyperparameters),
+      Value: hyperparametersHash(manifest.dataset, manifest.version, identity),
     },
     ...(referenceVersion ? [{ Key: TAG_KEYS.referenceVersion, Value: referenceVersion }] : []),
+    ...(fineTune ? [{ Key: TAG_KEYS.initModel, Value: tagValue(fineTune.initModel) }] : []),
   ];
-  const channel = (ChannelName: string, prefix: string) => ({
+  const channel = (ChannelName: string, prefix: string, uri = `s3://${bucket}/${prefix}`) => ({
     ChannelName,
     ContentType: CSV_FORMAT.contentType,
     CompressionType: 'None' as const,
@@ -94,7 +117,7 @@ export function planTrainingJob(
     DataSource: {
       S3DataSource: {
         S3DataType: 'S3Prefix' as const,
-        S3Uri: `s3://${bucket}/${prefix}`,
+        S3Uri: uri,
         S3DataDistributionType: 'FullyReplicated' as const,
       },
     },
@@ -113,6 +136,12 @@ export function planTrainingJob(
     InputDataConfig: [
       ...CHANNELS.map((split) => channel(split, channelPrefix(manifest, split))),
       ...(referenceVersion ? [channel(REFERENCE_CHANNEL, referenceVersionPrefix(referenceVersion))] : []),
+      ...(fineTune
+        ? [
+            channel(INIT_CHANNEL, '', fineTune.initArtifact),
+            channel(REPLAY_CHANNEL, channelPrefix(fineTune.replayManifest, 'train')),
+          ]
+        : []),
     ],
     // SageMaker writes <S3OutputPath>/<job>/output/model.tar.gz: the layout keys.ts documents.
     OutputDataConfig: { S3OutputPath: `s3://${settings.artifactsBucket}/${TRAINING_OUTPUT_PREFIX.replace(/\/$/, '')}` },

@@ -260,7 +260,13 @@ export const DEPLOY_SETTINGS: DeploySettings = {
   endpointName: ENDPOINT,
   jobPrefix: PREFIX,
   roleArn: ROLE_ARN,
-  gate: { minAccuracy: 0.98, maxRegression: 0.005, classMaxDrop: 0.01, classFloor: 0.9 },
+  gate: {
+    minAccuracy: 0.98,
+    maxRegression: 0.005,
+    classMaxDrop: 0.01,
+    classFloor: 0.9,
+    feedback: { maxReferenceDrop: 0.001, minGain: 0.02 },
+  },
   endpoint: { mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 },
 };
 

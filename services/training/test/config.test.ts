@@ -52,7 +52,13 @@ describe('readStartTrainingConfig', () => {
 describe('readDeployConfig', () => {
   it('reads a serverless endpoint and the gate', () => {
     expect(readDeployConfig(deploy)).toMatchObject({
-      gate: { minAccuracy: 0.98, maxRegression: 0.005, classMaxDrop: 0.01, classFloor: 0.9 },
+      gate: {
+        minAccuracy: 0.98,
+        maxRegression: 0.005,
+        classMaxDrop: 0.01,
+        classFloor: 0.9,
+        feedback: { maxReferenceDrop: 0.001, minGain: 0.02 },
+      },
       endpoint: { mode: 'serverless', memoryMb: 2048, maxConcurrency: 5 },
       logLevel: 'info',
     });
@@ -103,7 +109,13 @@ describe('readRollbackConfig', () => {
       artifactsBucket: ARTIFACTS,
       endpointName: ENDPOINT,
       logLevel: 'info',
-      gate: { minAccuracy: 0.98, maxRegression: 0.005, classMaxDrop: 0.01, classFloor: 0.9 },
+      gate: {
+        minAccuracy: 0.98,
+        maxRegression: 0.005,
+        classMaxDrop: 0.01,
+        classFloor: 0.9,
+        feedback: { maxReferenceDrop: 0.001, minGain: 0.02 },
+      },
     });
   });
 });

@@ -199,6 +199,38 @@ describe('deployModel', () => {
     expect(close).toMatchObject({ action: 'deploy-requested', endpointChange: 'updated' });
   });
 
+  it('a model trained on corrections: its feedback scores are judged and recorded; poisoning is refused, live unchanged', async () => {
+    const base = `${PREFIX}--mnist-aaaa-1111111111`;
+    await finish(base, 0.99);
+    await inService();
+    const feedback = (heldOutAccuracy: number) => ({
+      initModel: base,
+      corrections: 80,
+      heldOut: 20,
+      heldOutAccuracy,
+      initHeldOutAccuracy: 0.1,
+      replayRows: 3000,
+    });
+    const withFeedback = (heldOut: number) => {
+      const reports = reportsOf(sm);
+      return { ...deps, readReport: async (uri: string) => ({ ...(await reports(uri)), feedback: feedback(heldOut) }) };
+    };
+
+    const poisoned = `${PREFIX}--corrections-bbbb-2222222222`;
+    sm.jobs.set(poisoned, completedJob(poisoned, 0.99));
+    const refused = await deployModel(stateChange({ TrainingJobName: poisoned }).detail, withFeedback(0.1));
+
+    expect(refused).toMatchObject({ action: 'not-deployed', reason: expect.stringMatching(/a gain of 0 point/) });
+    expect(record(poisoned)).toMatchObject({ gate: { deploy: false }, feedback: feedback(0.1) });
+    expect(live()?.trainingJobName).toBe(base);
+
+    const good = `${PREFIX}--corrections-cccc-3333333333`;
+    sm.jobs.set(good, completedJob(good, 0.99));
+    const deployed = await deployModel(stateChange({ TrainingJobName: good }).detail, withFeedback(0.8));
+    expect(deployed).toMatchObject({ action: 'deploy-requested' });
+    expect(record(good)).toMatchObject({ gate: { deploy: true }, feedback: feedback(0.8) });
+  });
+
   it('a model without reference scores (no readable report) is refused', async () => {
     const out = await finish(`${PREFIX}--mnist-aaaa-1111111111`, undefined);
 

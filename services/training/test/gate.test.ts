@@ -6,7 +6,13 @@
 import type { ReferenceScores } from '@digits/common';
 import { decideGate } from '../src/gate';
 
-const gate = { minAccuracy: 0.9, maxRegression: 0.005, classMaxDrop: 0.01, classFloor: 0.85 };
+const gate = {
+  minAccuracy: 0.9,
+  maxRegression: 0.005,
+  classMaxDrop: 0.01,
+  classFloor: 0.85,
+  feedback: { maxReferenceDrop: 0.001, minGain: 0.02 },
+};
 const V1 = 'r-0123456789abcdef';
 const V2 = 'r-fedcba9876543210';
 
@@ -111,5 +117,73 @@ describe('decideGate', () => {
     const d = decideGate(candidate(even(0.99)), { trainingJobName: 'digits-dev--old' }, gate);
     expect(d.deploy).toBe(false);
     expect(d.reason).toMatch(/live model digits-dev--old has no reference scores/);
+  });
+});
+
+describe('decideGate on a model trained on corrections', () => {
+  const learnt = (heldOutAccuracy: number, initHeldOutAccuracy: number | null, initModel = live.trainingJobName) => ({
+    initModel,
+    corrections: 80,
+    heldOut: 40,
+    heldOutAccuracy,
+    initHeldOutAccuracy,
+    replayRows: 3000,
+  });
+  const fineTuned = (referenceAccuracy: number, feedback: ReturnType<typeof learnt>) => ({
+    reference: scores(even(referenceAccuracy)),
+    testAccuracy: feedback.heldOutAccuracy,
+    feedback,
+  });
+
+  it('deploys one that learnt the corrections (held-out gain ≥ 2 points) and kept the reference accuracy (≤ 0.1 point lost)', () => {
+    const d = decideGate(fineTuned(0.9495, learnt(0.9, 0.4)), live, gate);
+    expect(d.deploy).toBe(true);
+    expect(d.reason).toMatch(
+      /held-out corrections \(40\): 0\.9 against the live model's 0\.4 \(\+50 points, at least 18\.17 required\)/,
+    );
+  });
+
+  it('refuses one that lost more than 0.1 point of reference accuracy, though within the general tolerance', () => {
+    const d = decideGate(fineTuned(0.948, learnt(0.9, 0.4)), live, gate);
+    expect(d.deploy).toBe(false);
+    expect(d.reason).toMatch(/reference accuracy 0\.948 dropped from the live model's 0\.95 by more than 0\.1 point/);
+  });
+
+  it('refuses poisoning: random labels gain nothing on the held-out corrections', () => {
+    const d = decideGate(fineTuned(0.95, learnt(0.1, 0.1)), live, gate);
+    expect(d.deploy).toBe(false);
+    expect(d.reason).toMatch(
+      /held-out corrections \(40\): 0\.1 against the live model's 0\.1, a gain of 0 point\(s\), less than the 13\.42 required \(at least 2, and 2 standard errors on 40 images\)/,
+    );
+  });
+
+  it('refuses a gain below the margin, or within chance on a small slice, and accepts the same gain on a large one', () => {
+    const d = decideGate(fineTuned(0.95, learnt(0.41, 0.4)), live, gate);
+    expect(d.deploy).toBe(false);
+    expect(d.reason).toMatch(/a gain of 1 point\(s\), less than the 21\.95 required/);
+    // +10 points is within chance on 40 images, not on 4,000.
+    expect(decideGate(fineTuned(0.95, learnt(0.6, 0.5)), live, gate).deploy).toBe(false);
+    expect(decideGate(fineTuned(0.95, { ...learnt(0.6, 0.5), heldOut: 4000 }), live, gate).deploy).toBe(true);
+    // On a huge slice the configured margin still holds.
+    expect(decideGate(fineTuned(0.95, { ...learnt(0.51, 0.5), heldOut: 1_000_000 }), live, gate).deploy).toBe(false);
+  });
+
+  it('refuses a stale one: fine-tuned from a model that is no longer live', () => {
+    const d = decideGate(fineTuned(0.96, learnt(0.9, 0.4, 'digits-dev--mnist-old')), live, gate);
+    expect(d.deploy).toBe(false);
+    expect(d.reason).toMatch(
+      /stale: trained on corrections from digits-dev--mnist-old, but digits-dev--mnist-live is live now/,
+    );
+  });
+
+  it("refuses without a live model, or without the live model's held-out score", () => {
+    expect(decideGate(fineTuned(0.96, learnt(0.9, 0.4)), undefined, gate)).toMatchObject({
+      deploy: false,
+      reason: expect.stringMatching(/no model is live to compare it with/),
+    });
+    expect(decideGate(fineTuned(0.96, learnt(0.9, null)), live, gate)).toMatchObject({
+      deploy: false,
+      reason: expect.stringMatching(/was not scored on the held-out corrections/),
+    });
   });
 });

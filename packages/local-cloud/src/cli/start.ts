@@ -11,7 +11,7 @@ import { summaryLine } from '../functions';
 import { REPO_ROOT, startLocalCloud, type LocalCloud } from '../local-cloud';
 import { sampleTestDigits } from '../sample-digits';
 import { seedPublicDataset } from '../seed-public-dataset';
-import { parseStartOptions, startCommand, UsageError, USAGE } from './options';
+import { optionConfigEnv, parseStartOptions, startCommand, UsageError, USAGE } from './options';
 import { reportFailedEvents } from './failed-events-report';
 import { createProgress } from './progress';
 import { readPipelineStatus, statusSources } from './pipeline-status';
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     httpPort: options.port,
     s3Port: options.s3Port,
     sageMakerPort: options.sageMakerPort,
+    configEnv: optionConfigEnv(options),
     log,
   });
   progress.stage(

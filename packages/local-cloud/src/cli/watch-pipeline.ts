@@ -3,9 +3,12 @@ import {
   parseManifest,
   parseManifestKey,
   parseRawKey,
+  REGISTRY_LIVE_KEY,
   REGISTRY_MODELS_PREFIX,
   REJECTED_SUFFIX,
   RAW_ERRORS_PREFIX,
+  type FeedbackScores,
+  type LivePointer,
   type ModelRecord,
 } from '@digits/common';
 import type { LocalCloud } from '../local-cloud';
@@ -20,6 +23,7 @@ export function watchPipeline(cloud: LocalCloud, progress: Progress): () => void
   const report = (what: Promise<void>) =>
     what.catch((e: Error) => progress.stage('warning', `could not read progress: ${e.message}`));
 
+  let liveModel: string | undefined;
   const onObject = (event: {
     Records: Array<{ eventName: string; s3: { bucket: { name: string }; object: { key: string; size?: number } } }>;
   }) => {
@@ -52,6 +56,16 @@ export function watchPipeline(cloud: LocalCloud, progress: Progress): () => void
         );
       } else if (key.startsWith(RAW_ERRORS_PREFIX) && bucket.endsWith('-raw')) {
         report(readJson(bucket, key).then((r) => progress.stage('preprocess', `FAILED ${JSON.stringify(r)}`)));
+      } else if (key === REGISTRY_LIVE_KEY) {
+        // After READY too: a retraining from corrections shows its new live model like the first.
+        report(
+          readJson(bucket, key).then((p) => {
+            const { trainingJobName } = p as LivePointer;
+            if (trainingJobName === liveModel) return;
+            liveModel = trainingJobName;
+            progress.stage('live', `${trainingJobName} now answers /predict`);
+          }),
+        );
       } else if (key.startsWith(REGISTRY_MODELS_PREFIX)) {
         report(
           readJson(bucket, key).then((r) => {
@@ -63,6 +77,7 @@ export function watchPipeline(cloud: LocalCloud, progress: Progress): () => void
                 ? `reference_accuracy=${record.reference.accuracy.toFixed(4)} (${record.reference.version})`
                 : '',
               accuracy !== undefined ? `uploaded test split accuracy=${accuracy}` : '',
+              record.feedback ? feedbackSummary(record.feedback) : '',
             ].filter(Boolean);
             progress.stage(
               'gate',
@@ -109,4 +124,10 @@ export function watchPipeline(cloud: LocalCloud, progress: Progress): () => void
     offEvent();
     offLog();
   };
+}
+
+/** A corrections model's scores for the gate line: what it learnt from and its held-out gain. */
+export function feedbackSummary(f: FeedbackScores): string {
+  const init = f.initHeldOutAccuracy === null ? 'n/a' : f.initHeldOutAccuracy.toFixed(4);
+  return `learnt from ${f.corrections} corrections + ${f.replayRows} replayed rows, held-out corrections (${f.heldOut}) ${f.heldOutAccuracy.toFixed(4)} vs live ${init}`;
 }

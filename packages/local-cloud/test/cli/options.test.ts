@@ -1,4 +1,4 @@
-import { parseStartOptions, startCommand, UsageError, DEFAULT_PORTS } from '../../src/cli/options';
+import { optionConfigEnv, parseStartOptions, startCommand, UsageError, DEFAULT_PORTS } from '../../src/cli/options';
 
 describe('pnpm start options', () => {
   it('defaults to the documented ports and the repo .local folder', () => {
@@ -37,5 +37,15 @@ describe('pnpm start options', () => {
     expect(startCommand(custom, '/r', { fresh: true })).toBe(
       "pnpm start --fresh --port 3100 --data-dir '/tmp/my data' --verbose",
     );
+  });
+
+  it('--feedback-min N sets the retraining threshold the functions read (FEEDBACK_MIN_CORRECTIONS), and reruns with it', () => {
+    const options = parseStartOptions(['--quick', '--feedback-min', '20'], '/r');
+    expect(options.feedbackMin).toBe(20);
+    expect(optionConfigEnv(options)).toEqual({ FEEDBACK_MIN_CORRECTIONS: '20' });
+    expect(optionConfigEnv(parseStartOptions([], '/r'))).toEqual({});
+    expect(startCommand(options, '/r', { fresh: true })).toBe('pnpm start --quick --fresh --feedback-min 20');
+    for (const bad of ['0', '2.5', 'ten', '-3'])
+      expect(() => parseStartOptions([`--feedback-min=${bad}`], '/r')).toThrow(/--feedback-min must be a whole number/);
   });
 });

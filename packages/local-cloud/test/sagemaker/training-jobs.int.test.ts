@@ -11,7 +11,16 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { extract } from 'tar';
 import type { LogLine, SageMakerEvent } from '../../src/sagemaker';
-import { failure, seedChannels, startStack, tempDir, trainingJobRequest, waitFor, type Stack } from './sagemaker-stack';
+import {
+  failure,
+  putText,
+  seedChannels,
+  startStack,
+  tempDir,
+  trainingJobRequest,
+  waitFor,
+  type Stack,
+} from './sagemaker-stack';
 
 // Child processes and polling: generous limits so a busy machine slows the tests down instead of failing them.
 jest.setTimeout(120_000);
@@ -88,6 +97,29 @@ describe('local SageMaker training jobs, through the unchanged @aws-sdk/client-s
     expect(await readFile(stack.sagemaker.trainingJobLogFile('Job-OK-1'), 'utf8')).toContain(
       'epoch=2 train_loss=0.3333 test_accuracy=0.6467',
     );
+  });
+
+  it('downloads extra channels too: one object (a model.tar.gz, as a corrections job gets) and a prefix of another bucket', async () => {
+    await putText(stack.s3Client, 'artifacts', 'training/live-1/output/model.tar.gz', 'tarball');
+    const request = trainingJobRequest('Job-Channels-1', { final_accuracy: '0.9' });
+    const source = (S3Uri: string) => ({ S3DataSource: { S3DataType: 'S3Prefix' as const, S3Uri } });
+    request.InputDataConfig.push(
+      { ChannelName: 'init', DataSource: source('s3://artifacts/training/live-1/output/model.tar.gz') },
+      { ChannelName: 'replay', DataSource: source('s3://data/mnist/v1/train/') },
+    );
+    await stack.sm.send(new CreateTrainingJobCommand(request));
+    expect((await untilEnded('Job-Channels-1')).TrainingJobStatus).toBe('Completed');
+
+    const tarball = await stack.s3Client.send(
+      new GetObjectCommand({ Bucket: 'artifacts', Key: 'training/Job-Channels-1/output/model.tar.gz' }),
+    );
+    const dir = await tempDir('model-');
+    const file = join(dir, 'model.tar.gz');
+    await import('node:fs/promises').then(async (fs) => fs.writeFile(file, await tarball.Body!.transformToByteArray()));
+    await extract({ file, cwd: dir });
+    const { channels } = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    expect(channels.init).toEqual({ 'model.tar.gz': 'tarball' });
+    expect(channels.replay).toEqual(channels.train);
   });
 
   it('emits EventBridge-shaped state changes, InProgress first and Completed last', async () => {

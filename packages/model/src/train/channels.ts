@@ -11,7 +11,9 @@ import {
   parseCsvRowsInto,
   type Channel,
   type LabelledImages,
+  type INIT_CHANNEL,
   type REFERENCE_CHANNEL,
+  type REPLAY_CHANNEL,
 } from '@digits/common';
 import { TrainingInputError } from './errors';
 
@@ -19,7 +21,7 @@ export interface ChannelData extends LabelledImages {
   files: string[];
 }
 
-export type InputChannel = Channel | typeof REFERENCE_CHANNEL;
+export type InputChannel = Channel | typeof REFERENCE_CHANNEL | typeof INIT_CHANNEL | typeof REPLAY_CHANNEL;
 
 export function channelDir(mlRoot: string, channel: InputChannel): string {
   return join(mlRoot, 'input', 'data', channel);

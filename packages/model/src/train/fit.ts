@@ -196,7 +196,7 @@ function shuffle(a: Uint32Array, random: () => number): void {
 }
 
 /** Small seeded PRNG for the shuffle order. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

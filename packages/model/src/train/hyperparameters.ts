@@ -19,6 +19,12 @@ export interface TrainingConfig {
   dataset?: string;
   datasetVersion?: string;
   augment: AugmentConfig;
+  /** A corrections job: the live model given as the `init` channel (see HYPERPARAMETERS.initModel). */
+  initModel?: string;
+  /** Train from fresh weights even with an init model (which is then only scored). */
+  fromScratch: boolean;
+  /** Rows of the `replay` channel mixed into training (when it is given). */
+  replayRows: number;
 }
 
 /** Defaults: on the full MNIST they reach ≥ 99.2% test accuracy (see README "Training"). */
@@ -28,6 +34,8 @@ export const DEFAULT_TRAINING_CONFIG: Readonly<TrainingConfig> = {
   learningRate: 0.003,
   seed: 42,
   augment: NO_AUGMENTATION,
+  fromScratch: false,
+  replayRows: 3000,
 };
 
 const H = HYPERPARAMETERS;
@@ -84,6 +92,10 @@ export function resolveTrainingConfig(hp: Hyperparameters): TrainingConfig {
   };
   const datasetVersion = text(hp, H.datasetVersion);
   if (datasetVersion !== undefined) config.datasetVersion = datasetVersion;
+  const initModel = text(hp, H.initModel);
+  if (initModel !== undefined) config.initModel = initModel;
+  config.fromScratch = flag(hp, H.fromScratch) ?? config.fromScratch;
+  config.replayRows = integer(hp, H.replayRows, 0, 1_000_000) ?? config.replayRows;
   return config;
 }
 
@@ -126,6 +138,14 @@ function zeroOrMore(hp: Hyperparameters, name: keyof Hyperparameters, max: numbe
     );
   }
   return n;
+}
+
+function flag(hp: Hyperparameters, name: keyof Hyperparameters): boolean | undefined {
+  const v = raw(hp, name);
+  if (v === undefined) return undefined;
+  if (v !== 'true' && v !== 'false')
+    throw new TrainingInputError(`hyperparameter ${name}=${JSON.stringify(hp[name])} must be "true" or "false"`);
+  return v === 'true';
 }
 
 function text(hp: Hyperparameters, name: keyof Hyperparameters): string | undefined {

@@ -3,6 +3,8 @@
  *   <root>/input/config/hyperparameters.json  hyperparameters (strings)
  *   <root>/input/data/{train,test}/*.csv       channels (label + 784 pixels a row)
  *   <root>/input/data/reference/               optional: the stage's reference set (reference.json + CSV)
+ *   <root>/input/data/{init,replay}/           a corrections job: the live model's model.tar.gz and its
+ *                                              training data (feedback.ts)
  *   <root>/model/                              the trained model (SageMaker tars it)
  *   <root>/output/failure                      the reason, when training fails
  * <root> is $DIGITS_ML_ROOT, else /opt/ml.
@@ -11,17 +13,25 @@ import { isAugmenting } from './augment';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_ML_ROOT, HYPERPARAMETERS as H, ML_ROOT_ENV, type ModelMetadata } from '@digits/common';
+import {
+  DEFAULT_ML_ROOT,
+  HYPERPARAMETERS as H,
+  ML_ROOT_ENV,
+  type FeedbackScores,
+  type ModelMetadata,
+} from '@digits/common';
 import { backendDetails, initBackend } from '../backend';
 import { saveModel } from '../model-files';
 import { readChannel } from './channels';
-import { fit, metricLine, perClassAccuracy, type EpochMetrics } from './fit';
+import { evaluate, fit, metricLine, perClassAccuracy, type EpochMetrics } from './fit';
+import { correctionRepeats, feedbackMetricLine, mixTrainingRows, readInitModel, readReplaySample } from './feedback';
 import { readReferenceChannel, referenceMetricLine, scoreOnReference } from './reference';
 import { readHyperparameters, resolveTrainingConfig, type TrainingConfig } from './hyperparameters';
 import { buildClassifier, INPUT_SHAPE } from './model';
 
 export { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from './hyperparameters';
 export { TrainingInputError } from './errors';
+import { TrainingInputError } from './errors';
 
 export interface TrainingOptions {
   mlRoot?: string;
@@ -65,14 +75,42 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
     );
 
     const classifier = buildClassifier(config.seed);
+    // A corrections job: score the init (live) weights on the held-out corrections, start from them.
+    let initHeldOutAccuracy: number | null = null;
+    if (config.initModel !== undefined) {
+      const init = await readInitModel(mlRoot);
+      initHeldOutAccuracy = evaluate(init, test).accuracy;
+      if (!config.fromScratch) copyWeights(init, classifier.model);
+      init.dispose();
+    }
+    const replay = await readReplaySample(mlRoot, config.replayRows, config.seed);
+    const repeats = correctionRepeats(train.rows, replay?.rows ?? 0);
+    const rows = replay ? mixTrainingRows(train, replay, repeats) : train;
+    if (config.initModel !== undefined || replay)
+      log(
+        `${config.initModel === undefined ? 'no init model' : `init model ${config.initModel}${config.fromScratch ? ' (scored only: from scratch)' : ''}`}: ${train.rows} training rows ×${repeats} + ${replay?.rows ?? 0} replayed rows`,
+      );
+
     const epochs: EpochMetrics[] = [];
-    const final = await fit(classifier, train, test, config, (m) => {
+    const final = await fit(classifier, rows, test, config, (m) => {
       epochs.push(m);
       log(metricLine(m));
     });
 
     const reference = referenceSet && scoreOnReference(classifier.model, referenceSet);
     if (reference) log(referenceMetricLine(reference));
+    const feedback: FeedbackScores | undefined =
+      config.initModel !== undefined || replay
+        ? {
+            initModel: config.initModel ?? null,
+            corrections: train.rows,
+            heldOut: test.rows,
+            heldOutAccuracy: final.accuracy,
+            initHeldOutAccuracy,
+            replayRows: replay?.rows ?? 0,
+          }
+        : undefined;
+    if (feedback) log(feedbackMetricLine(feedback));
     const trainingSeconds = secondsSince(started);
     const metadata: ModelMetadata = {
       hyperparameters: hyperparameterRecord(config),
@@ -90,6 +128,7 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
       backend,
       input: { shape: INPUT_SHAPE, scale: '0..1' },
       ...(reference ? { reference } : {}),
+      ...(feedback ? { feedback } : {}),
     };
     const modelDir = join(mlRoot, 'model');
     await saveModel(classifier.model, modelDir, metadata);
@@ -134,7 +173,25 @@ function hyperparameterRecord(c: TrainingConfig): Record<string, string | number
     r[H.augmentScale] = c.augment.scale;
     r[H.augmentShift] = c.augment.shiftPixels;
   }
+  if (c.initModel !== undefined) {
+    r[H.initModel] = c.initModel;
+    r[H.fromScratch] = String(c.fromScratch);
+    r[H.replayRows] = c.replayRows;
+  }
   return r;
+}
+
+/** The init model's weights into the freshly built classifier (same layers, same order). */
+function copyWeights(from: tf.LayersModel, to: tf.LayersModel): void {
+  const source = from.getWeights();
+  const target = to.getWeights();
+  const same =
+    source.length === target.length && source.every((w, i) => w.shape.join('x') === target[i]!.shape.join('x'));
+  if (!same)
+    throw new TrainingInputError(
+      `the init model's weights (${source.map((w) => w.shape.join('x')).join(', ')}) do not fit this classifier (${target.map((w) => w.shape.join('x')).join(', ')})`,
+    );
+  to.setWeights(source);
 }
 
 const secondsSince = (t: number) => (performance.now() - t) / 1000;

@@ -34,6 +34,9 @@ describe('hyperparameters', () => {
         augment_shear: '0.2',
         augment_scale: '0.1',
         augment_shift: '2',
+        init_model: 'digits-local--mnist-abc-a1',
+        from_scratch: 'true',
+        replay_rows: '500',
         sagemaker_region: 'eu-west-1',
       }),
     );
@@ -47,6 +50,9 @@ describe('hyperparameters', () => {
       dataset: 'mnist',
       datasetVersion: 'v-1',
       augment: { rotationDegrees: 10, shear: 0.2, scale: 0.1, shiftPixels: 2 },
+      initModel: 'digits-local--mnist-abc-a1',
+      fromScratch: true,
+      replayRows: 500,
     });
   });
 
@@ -62,6 +68,9 @@ describe('hyperparameters', () => {
     [{ augment_rotation: '90' }, 'hyperparameter augment_rotation="90" must be a number from 0 to 45'],
     [{ augment_shift: '-1' }, 'hyperparameter augment_shift="-1" must be a number from 0 to 8'],
     [{ augment_scale: 'lots' }, 'hyperparameter augment_scale="lots"'],
+    [{ from_scratch: 'yes' }, 'hyperparameter from_scratch="yes" must be "true" or "false"'],
+    [{ replay_rows: '-5' }, 'hyperparameter replay_rows="-5" must be an integer from 0'],
+    [{ init_model: ' ' }, 'hyperparameter init_model must be a non-empty string'],
   ])('rejects %j naming the value', (hp, message) => {
     expect(() => resolveTrainingConfig(hp)).toThrow(message);
   });

@@ -1,0 +1,44 @@
+/**
+ * Digits in a style the MNIST model gets wrong, made in code for the feedback loop's e2e test and
+ * `pnpm bench:feedback`: a strong backhand (every stroke sheared left by 0.9 of its height above
+ * the middle) written with a heavy pen (the digit at half size on the page's canvas, so its pen,
+ * once /predict scales the digit up, is twice as thick). Every MNIST test digit from an offset is
+ * used, none picked: its pen strokes (packages/local-cloud's digit-strokes) are restyled and
+ * replayed on the page's 280×280 canvas.
+ */
+import { PIXELS } from '@digits/common';
+import { PAGE_CANVAS_SIDE, canvasPng, readMnistIdx, strokeCoverage, strokesOf, type Point } from '@digits/local-cloud';
+import { normaliseImage } from '@digits/normalise';
+
+export const STYLE =
+  'backhand slant (shear -0.9) with a heavy pen (digit at half size), MNIST test strokes on the page canvas';
+const SHEAR = -0.9;
+const SCALE = 0.5;
+const MIDDLE = 14;
+
+export interface StyledDigit {
+  label: number;
+  /** What the page sends: its 280×280 canvas as PNG. */
+  png: Uint8Array;
+  /** The 28×28 bytes /predict's normaliser makes of it: what POST /feedback stores. */
+  pixels: Uint8Array;
+}
+
+/** `count` MNIST test digits from `offset`, in the style. */
+export async function styledDigits(count: number, offset = 0): Promise<StyledDigit[]> {
+  const [images, labels] = await Promise.all([readMnistIdx('test', 'images'), readMnistIdx('test', 'labels')]);
+  return Array.from({ length: count }, (_, n) => {
+    const i = offset + n;
+    const strokes = strokesOf(images.subarray(16 + i * PIXELS, 16 + (i + 1) * PIXELS)).map((s) =>
+      s.map(([x, y]): Point => [MIDDLE + (x - MIDDLE + SHEAR * (y - MIDDLE)) * SCALE, MIDDLE + (y - MIDDLE) * SCALE]),
+    );
+    const png = canvasPng(strokeCoverage(strokes, PAGE_CANVAS_SIDE, PAGE_CANVAS_SIDE));
+    const pixels = Uint8Array.from(normaliseImage(png).pixels, (v) => Math.round(v * 255));
+    return { label: labels[8 + i]!, png, pixels };
+  });
+}
+
+export interface Correction {
+  pixels: Uint8Array;
+  label: number;
+}

@@ -1,0 +1,116 @@
+/**
+ * Training on corrections: the `init` channel holds the live model's model.tar.gz (training starts
+ * from its weights unless from_scratch), the `replay` channel the data the live model learnt from
+ * (a seeded sample of it is mixed in so the model does not forget), the `test` channel the held-out
+ * corrections, on which the init weights are scored too: the gate compares like with like.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { extract } from 'tar';
+import { INIT_CHANNEL, PIXELS, REPLAY_CHANNEL, type FeedbackScores, type LabelledImages } from '@digits/common';
+import { loadModel, ModelFilesError } from '../model-files';
+import { channelDir, readChannel, type ChannelData } from './channels';
+import { TrainingInputError } from './errors';
+import { mulberry32 } from './fit';
+
+/**
+ * Corrections are repeated so they make up about this share of each epoch: a few dozen among
+ * thousands of replayed rows would otherwise barely move the weights. Measured on the quick model
+ * (README "Learning from corrections"): a third cost some digits 2–5 reference points, a tenth
+ * learnt too little; a fifth learnt the style and kept every digit.
+ */
+export const CORRECTIONS_SHARE = 0.2;
+/** The replay sample is drawn from at most this many times replay_rows of the channel's first rows. */
+const REPLAY_POOL_FACTOR = 4;
+
+const isDir = (path: string) =>
+  readdir(path).then(
+    () => true,
+    () => false,
+  );
+
+/** The init model from the `init` channel (its model.tar.gz unpacked into a temporary folder). */
+export async function readInitModel(mlRoot: string): Promise<tf.LayersModel> {
+  const dir = channelDir(mlRoot, INIT_CHANNEL);
+  const files = await readdir(dir).catch(() => {
+    throw new TrainingInputError(
+      `hyperparameter init_model is set but channel ${INIT_CHANNEL} is missing: no folder ${dir}`,
+    );
+  });
+  const tarball = files.find((f) => f.endsWith('.tar.gz'));
+  if (!tarball) throw new TrainingInputError(`channel ${INIT_CHANNEL}: no model .tar.gz in ${dir}`);
+  const unpacked = await mkdtemp(join(tmpdir(), 'init-model-'));
+  try {
+    await extract({ file: join(dir, tarball), cwd: unpacked, strict: true }).catch((e: Error) => {
+      throw new TrainingInputError(`channel ${INIT_CHANNEL}: ${tarball} is not a readable tar.gz (${e.message})`);
+    });
+    return (await loadModel(unpacked)).model;
+  } catch (e) {
+    if (e instanceof ModelFilesError) throw new TrainingInputError(`channel ${INIT_CHANNEL}: ${e.message}`);
+    throw e;
+  } finally {
+    await rm(unpacked, { recursive: true, force: true });
+  }
+}
+
+/** A seeded sample of `rows` rows of the `replay` channel, or undefined when the job has none. */
+export async function readReplaySample(
+  mlRoot: string,
+  rows: number,
+  seed: number,
+): Promise<LabelledImages | undefined> {
+  if (rows === 0 || !(await isDir(channelDir(mlRoot, REPLAY_CHANNEL)))) return undefined;
+  const pool = await readChannel(mlRoot, REPLAY_CHANNEL, rows * REPLAY_POOL_FACTOR);
+  return sampleRows(pool, rows, seed);
+}
+
+/** `rows` distinct rows of `data` chosen by a seeded shuffle (all of them if it has fewer). */
+export function sampleRows(data: LabelledImages, rows: number, seed: number): LabelledImages {
+  const order = Uint32Array.from({ length: data.rows }, (_, i) => i);
+  const random = mulberry32(seed ^ 0x5eed);
+  const n = Math.min(rows, data.rows);
+  // A partial Fisher-Yates: the first n places are a uniform sample.
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(random() * (data.rows - i));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const out: LabelledImages = { pixels: new Uint8Array(n * PIXELS), labels: new Uint8Array(n), rows: n };
+  for (let r = 0; r < n; r++) {
+    const from = order[r]!;
+    out.pixels.set(data.pixels.subarray(from * PIXELS, (from + 1) * PIXELS), r * PIXELS);
+    out.labels[r] = data.labels[from]!;
+  }
+  return out;
+}
+
+/** How many times each correction appears in an epoch so they make up CORRECTIONS_SHARE of it. */
+export function correctionRepeats(corrections: number, replay: number): number {
+  if (corrections === 0 || replay === 0) return 1;
+  return Math.max(1, Math.round((replay * CORRECTIONS_SHARE) / ((1 - CORRECTIONS_SHARE) * corrections)));
+}
+
+/** The corrections, each `repeats` times, followed by the replay rows: what one epoch trains on. */
+export function mixTrainingRows(
+  corrections: ChannelData,
+  replay: LabelledImages | undefined,
+  repeats: number,
+): LabelledImages {
+  const extra = replay?.rows ?? 0;
+  const rows = corrections.rows * repeats + extra;
+  const out: LabelledImages = { pixels: new Uint8Array(rows * PIXELS), labels: new Uint8Array(rows), rows };
+  for (let k = 0; k < repeats; k++) {
+    out.pixels.set(corrections.pixels, k * corrections.rows * PIXELS);
+    out.labels.set(corrections.labels, k * corrections.rows);
+  }
+  if (replay) {
+    out.pixels.set(replay.pixels, corrections.rows * repeats * PIXELS);
+    out.labels.set(replay.labels, corrections.rows * repeats);
+  }
+  return out;
+}
+
+/** The metric line of a corrections job (METRIC_DEFINITIONS capture both accuracies). */
+export const feedbackMetricLine = (f: FeedbackScores): string =>
+  `held_out_accuracy=${f.heldOutAccuracy.toFixed(4)} init_held_out_accuracy=${f.initHeldOutAccuracy === null ? 'none' : f.initHeldOutAccuracy.toFixed(4)} held_out_rows=${f.heldOut} corrections=${f.corrections} replay_rows=${f.replayRows} init_model=${f.initModel ?? 'none'}`;

@@ -1,0 +1,150 @@
+/** Training on corrections: init weights from model.tar.gz, a replay sample, held-out scores of both. */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { create as createTar } from 'tar';
+import { METRIC_DEFINITIONS, PIXELS, encodeCsvRows, type LabelledImages } from '@digits/common';
+import { runTraining, TrainingInputError, type TrainingResult } from '../../src/train';
+import { correctionRepeats, mixTrainingRows, sampleRows } from '../../src/train/feedback';
+import { readMnist, writeTrainingFolder } from './sagemaker-folder';
+
+/** MNIST digits mirrored left to right: a "style" the init model mostly gets wrong. */
+function mirrored(data: LabelledImages, from: number, to: number): LabelledImages {
+  const rows = to - from;
+  const pixels = new Uint8Array(rows * PIXELS);
+  for (let r = 0; r < rows; r++)
+    for (let y = 0; y < 28; y++)
+      for (let x = 0; x < 28; x++)
+        pixels[r * PIXELS + y * 28 + x] = data.pixels[(from + r) * PIXELS + y * 28 + 27 - x]!;
+  return { pixels, labels: data.labels.slice(from, to), rows };
+}
+
+async function writeChannel(root: string, channel: string, data: LabelledImages): Promise<void> {
+  const dir = join(root, 'input', 'data', channel);
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    join(dir, 'part-00000.csv'),
+    encodeCsvRows({ images: data.pixels, labels: data.labels }, 0, data.rows),
+  );
+}
+
+describe('training on corrections', () => {
+  const roots: string[] = [];
+  const newRoot = async () => {
+    const root = await mkdtemp(join(tmpdir(), 'feedback-test-'));
+    roots.push(root);
+    return root;
+  };
+  afterAll(() => Promise.all(roots.map((r) => rm(r, { recursive: true, force: true }))));
+
+  let init: TrainingResult;
+  let initTarball: string;
+  /** A corrections job folder: 300 mirrored digits to learn, 100 held out, MNIST to replay. */
+  const correctionsJob = async (hyperparameters: Record<string, string>, withInit = true) => {
+    const root = await newRoot();
+    const test = await readMnist('test', 400);
+    await mkdir(join(root, 'input', 'config'), { recursive: true });
+    await writeFile(join(root, 'input', 'config', 'hyperparameters.json'), JSON.stringify(hyperparameters));
+    await writeChannel(root, 'train', mirrored(test, 0, 300));
+    await writeChannel(root, 'test', mirrored(test, 300, 400));
+    await writeChannel(root, 'replay', await readMnist('train', 4000));
+    if (withInit) {
+      await mkdir(join(root, 'input', 'data', 'init'), { recursive: true });
+      await writeFile(join(root, 'input', 'data', 'init', 'model.tar.gz'), await readTarball());
+    }
+    return root;
+  };
+  const readTarball = () => import('node:fs/promises').then((fs) => fs.readFile(initTarball));
+
+  beforeAll(async () => {
+    const root = await newRoot();
+    await writeTrainingFolder(root, { trainRows: 3000, testRows: 200, hyperparameters: { epochs: '2', seed: '3' } });
+    init = await runTraining({ mlRoot: root, log: () => {} });
+    initTarball = join(root, 'model.tar.gz');
+    await createTar({ gzip: true, file: initTarball, cwd: init.modelDir }, ['.']);
+  }, 120_000);
+
+  describe('fine-tuning the init model', () => {
+    let result: TrainingResult;
+    const lines: string[] = [];
+    beforeAll(async () => {
+      const root = await correctionsJob({
+        init_model: 'digits-test--mnist-abc-a1',
+        replay_rows: '1000',
+        epochs: '2',
+        learning_rate: '0.001',
+        seed: '5',
+      });
+      result = await runTraining({ mlRoot: root, log: (l) => lines.push(l) });
+    }, 120_000);
+
+    it('scores the init weights and the candidate on the same held-out corrections; the candidate learnt the style', () => {
+      const f = result.metadata.feedback!;
+      expect(f).toMatchObject({
+        initModel: 'digits-test--mnist-abc-a1',
+        corrections: 300,
+        heldOut: 100,
+        replayRows: 1000,
+      });
+      expect(f.heldOutAccuracy).toBe(result.metadata.testAccuracy);
+      expect(f.initHeldOutAccuracy).not.toBeNull();
+      expect(f.heldOutAccuracy).toBeGreaterThan(f.initHeldOutAccuracy! + 0.1);
+      expect(result.metadata.hyperparameters).toMatchObject({
+        init_model: 'digits-test--mnist-abc-a1',
+        from_scratch: 'false',
+        replay_rows: 1000,
+      });
+    });
+
+    it('prints the held-out accuracies on a line METRIC_DEFINITIONS capture, each under its own name', () => {
+      const line = lines.find((l) => l.startsWith('held_out_accuracy='))!;
+      const captured = Object.fromEntries(
+        METRIC_DEFINITIONS.map((d) => [d.Name, new RegExp(d.Regex).exec(line)?.[1]]).filter(([, v]) => v),
+      );
+      const f = result.metadata.feedback!;
+      expect(Number(captured.held_out_accuracy)).toBeCloseTo(f.heldOutAccuracy, 4);
+      expect(Number(captured.init_held_out_accuracy)).toBeCloseTo(f.initHeldOutAccuracy!, 4);
+    });
+  });
+
+  it('from_scratch=true scores the init model without starting from it', async () => {
+    const root = await correctionsJob({ init_model: 'm', from_scratch: 'true', replay_rows: '200', epochs: '1' });
+    const { metadata } = await runTraining({ mlRoot: root, log: () => {} });
+    expect(metadata.feedback!.initHeldOutAccuracy).not.toBeNull();
+    // 1 epoch on 500 rows from random weights is far from the init model's MNIST knowledge.
+    expect(metadata.hyperparameters.from_scratch).toBe('true');
+  }, 60_000);
+
+  it('refuses init_model without an init channel, naming the channel', async () => {
+    const root = await correctionsJob({ init_model: 'm', epochs: '1' }, false);
+    await expect(runTraining({ mlRoot: root, log: () => {} })).rejects.toThrow(TrainingInputError);
+    await expect(runTraining({ mlRoot: root, log: () => {} })).rejects.toThrow('channel init is missing');
+  }, 30_000);
+});
+
+describe('the replay sample and the mix', () => {
+  const data = (rows: number): LabelledImages => ({
+    pixels: Uint8Array.from({ length: rows * PIXELS }, (_, i) => Math.floor(i / PIXELS) % 256),
+    labels: Uint8Array.from({ length: rows }, (_, i) => i % 10),
+    rows,
+  });
+
+  it('samples distinct rows, the same ones for the same seed, different for another', () => {
+    const a = sampleRows(data(100), 30, 1);
+    expect(a.rows).toBe(30);
+    const firstPixels = (s: LabelledImages) => Array.from({ length: s.rows }, (_, r) => s.pixels[r * PIXELS]);
+    expect(new Set(firstPixels(a)).size).toBe(30);
+    expect(firstPixels(sampleRows(data(100), 30, 1))).toEqual(firstPixels(a));
+    expect(firstPixels(sampleRows(data(100), 30, 2))).not.toEqual(firstPixels(a));
+    expect(sampleRows(data(10), 30, 1).rows).toBe(10);
+  });
+
+  it('repeats corrections to about a fifth of an epoch, and mixes them before the replayed rows', () => {
+    expect(correctionRepeats(100, 2000)).toBe(5);
+    expect(correctionRepeats(2000, 100)).toBe(1);
+    expect(correctionRepeats(50, 0)).toBe(1);
+    const mixed = mixTrainingRows({ ...data(2), files: [] }, data(3), 2);
+    expect(mixed.rows).toBe(7);
+    expect(Array.from(mixed.labels)).toEqual([0, 1, 0, 1, 0, 1, 2]);
+  });
+});
