@@ -26,18 +26,9 @@ import {
 import { sampleTestDigits, seedPublicDataset, startLocalCloud, type LocalCloud } from '@digits/local-cloud';
 import { waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
 import { styledDigits, type Correction } from './feedback-drawings';
+import { until } from './until';
 
 jest.setTimeout(15 * 60_000);
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 
 describe('corrections retrain the live model behind the gate (quick profile)', () => {
   let dir: string;

@@ -21,19 +21,14 @@ import {
   type LocalCloud,
 } from '@digits/local-cloud';
 import { waitForModelRecord, waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
+import { until } from './until';
+
+/** This file's checks poll twice a second. */
+const untilEvery = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000) =>
+  until(what, probe, timeoutMs, 500);
 
 const run = promisify(execFile);
 jest.setTimeout(15 * 60_000);
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 describe('pnpm start pipeline (quick profile)', () => {
   let dir: string;
@@ -95,11 +90,11 @@ describe('pnpm start pipeline (quick profile)', () => {
     await aws(['s3', 'cp', labels, `s3://${bucket('-inbox')}/inbox/cli upload/train-labels-idx1-ubyte.gz`]);
     await aws(['s3', 'cp', corrupt, `s3://${bucket('-inbox')}/inbox/cli upload/train-images-idx3-ubyte.gz`]);
 
-    await until('the valid upload in raw', () =>
+    await untilEvery('the valid upload in raw', () =>
       exists(bucket('-raw'), rawKey('cli upload', 'train-labels-idx1-ubyte.gz')),
     );
     const reasonKey = quarantineKeys('cli upload', 'train-images-idx3-ubyte.gz').reason;
-    const rejection = await until('the rejection record', () => getJson(bucket('-inbox'), reasonKey));
+    const rejection = await untilEvery('the rejection record', () => getJson(bucket('-inbox'), reasonKey));
     expect(rejection.code).toBe('BAD_MAGIC');
     expect(await exists(bucket('-raw'), rawKey('cli upload', 'train-images-idx3-ubyte.gz'))).toBeUndefined();
 
@@ -121,7 +116,7 @@ describe('pnpm start pipeline (quick profile)', () => {
       version: (await (await fetch(`${cloud.apiUrl}/model`)).json()).datasetVersion,
       hyperparameters: { epochs: 'not-a-number' },
     })) as { trainingJobName: string };
-    const record = await until(
+    const record = await untilEvery(
       'the failed job record',
       () => getJson(bucket('-artifacts'), `registry/models/${started.trainingJobName}.json`),
       180_000,

@@ -32,19 +32,10 @@ import {
 import { sampleTestDigits, seedPublicDataset, startLocalCloud, type LocalCloud } from '@digits/local-cloud';
 import { predictOnce, waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
 import { idxFile, mnistHead, mnistSamples } from '@digits/test-kit';
+import { until } from './until';
 
 const run = promisify(execFile);
 jest.setTimeout(20 * 60_000);
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 
 /** The poisoned dataset's four IDX files: every 7 of the first 8,000 training images labelled 1; a test split without 7s. */
 async function poisonedDataset(): Promise<Record<string, Buffer>> {

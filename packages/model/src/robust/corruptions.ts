@@ -5,6 +5,7 @@
  * resolution, or as a lossy JPEG — so that it can be sent through the same normaliser /predict
  * uses. Severity is drawn per image from a seeded generator: the same seed gives the same images.
  */
+import { mulberry32 } from '../seeded-random';
 
 export const SIDE = 28;
 /** Uploads are rendered this many times larger than 28×28, as a photo or canvas export would be. */
@@ -27,17 +28,8 @@ export interface Corruption {
   apply(image: Float32Array, random: Random): CorruptedImage;
 }
 
-/** mulberry32: a small, fast, seedable generator (uniform in [0, 1)). */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Severities are drawn from the model package's one seeded generator. */
+export const seededRandom: (seed: number) => Random = mulberry32;
 
 const between = (random: Random, lo: number, hi: number): number => lo + (hi - lo) * random();
 const signed = (random: Random, lo: number, hi: number): number => (random() < 0.5 ? -1 : 1) * between(random, lo, hi);

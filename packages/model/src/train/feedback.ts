@@ -13,7 +13,7 @@ import { INIT_CHANNEL, PIXELS, REPLAY_CHANNEL, type FeedbackScores, type Labelle
 import { loadModel, ModelFilesError } from '../model-files';
 import { channelDir, readChannel, type ChannelData } from './channels';
 import { TrainingInputError } from './errors';
-import { mulberry32 } from './fit';
+import { mulberry32 } from '../seeded-random';
 
 /**
  * Corrections are repeated so they make up about this share of each epoch: a few dozen among

@@ -8,6 +8,7 @@ import { NUM_CLASSES, PIXELS, type LabelledImages } from '@digits/common';
 import type { Classifier } from './model';
 import { INPUT_SHAPE } from './model';
 import { ProgressBar } from './progress';
+import { mulberry32 } from '../seeded-random';
 import { augmentBatch, isAugmenting } from './augment';
 import { oneCycleLearningRate } from './schedule';
 import type { TrainingConfig } from './hyperparameters';
@@ -193,16 +194,4 @@ function shuffle(a: Uint32Array, random: () => number): void {
     a[i] = a[j]!;
     a[j] = t;
   }
-}
-
-/** Small seeded PRNG for the shuffle order. */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
