@@ -105,7 +105,7 @@ describe('corrections in the inbox → collectCorrections → preprocess → a c
     expect(written).toHaveLength(1);
     firstManifest = written[0]!;
     const manifest = await readManifest(firstManifest);
-    const plan = buildCorrectionsDataset(first);
+    const plan = buildCorrectionsDataset([], first);
     if (!plan.ready) throw new Error(plan.reason);
     expect(manifest.version).toBe(plan.dataset.version);
     expect([manifest.splits.train.rows, manifest.splits.test.rows]).toEqual([9, 3]);
@@ -139,23 +139,23 @@ describe('corrections in the inbox → collectCorrections → preprocess → a c
     expect(logs.filter((l) => l.includes(`"CorrectionsLearned":${MIN}`))).toHaveLength(2);
   });
 
-  it('by hand, with nothing pending, does nothing; with one pending, collects it into a new version', async () => {
+  it('by hand, with nothing pending, does nothing; with one new held-out pending, collects it into a new version judged on it alone', async () => {
     expect(await fns.invoke('collectCorrections', {})).toMatchObject({ status: 'nothing-pending', pending: 0 });
-    const [more] = correctionsWith(1, 0, 5000);
+    const [more] = correctionsWith(0, 1, 5000);
     await send(more!);
     await fns.idle();
     expect(await manifests()).toEqual([firstManifest]); // 1 pending < 12
     expect(await fns.invoke('collectCorrections', {})).toMatchObject({
       status: 'collected',
       learned: 1,
-      train: 10,
-      test: 3,
+      train: 9,
+      test: 1,
     });
     await fns.idle();
     const all = await manifests();
     expect(all).toHaveLength(2);
     const second = await readManifest(all.find((k) => k !== firstManifest)!);
-    expect([second.splits.train.rows, second.splits.test.rows]).toEqual([10, 3]);
+    expect([second.splits.train.rows, second.splits.test.rows]).toEqual([9, 1]);
   });
 
   it('refuses a user upload under the reserved dataset name: quarantined with its reason, the dataset untouched', async () => {

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
+  isHeldOut,
   CORRECTIONS_DATASET,
   REGISTRY_LIVE_KEY,
   REGISTRY_MODELS_PREFIX,
@@ -135,17 +136,22 @@ describe('corrections retrain the live model behind the gate (quick profile)', (
     const model = await newCorrectionsRecord(seen);
 
     expect(model.feedback).toMatchObject({ initModel: before.trainingJobName, replayRows: 6000 });
-    // Every correction sent, counted once: the same image and label is one correction.
-    const distinct = new Set(
-      [...poison, ...good].map(
-        (c) =>
-          newCorrection(
-            Float32Array.from(c.pixels, (v) => v / 255),
-            c.label,
-          ).id,
-      ),
-    );
-    expect(model.feedback!.corrections + model.feedback!.heldOut).toBe(distinct.size);
+    // Trained on every training correction so far (counted once: the same image and label is one
+    // correction), judged only on the new held-out ones: the refused flood's are not judged again.
+    const ids = (cs: Correction[]) =>
+      new Set(
+        cs.map(
+          (c) =>
+            newCorrection(
+              Float32Array.from(c.pixels, (v) => v / 255),
+              c.label,
+            ).id,
+        ),
+      );
+    const all = [...ids([...poison, ...good])];
+    const fresh = [...ids(good)];
+    expect(model.feedback!.corrections).toBe(all.filter((id) => !isHeldOut(id)).length);
+    expect(model.feedback!.heldOut).toBe(fresh.filter(isHeldOut).length);
     expect(model.feedback!.heldOutAccuracy).toBeGreaterThan(model.feedback!.initHeldOutAccuracy!);
     expect(model.gate).toMatchObject({ deploy: true });
     expect(model.gate.reason).toMatch(/held-out corrections \(\d+\): .* against the live model's/);

@@ -10,8 +10,8 @@
  *          corrections/learned/<id>.json   moved there by ingest once a dataset holds it
  *          corrections/rejected/<name>     a malformed pending object, moved aside by ingest, with
  *                                          <name>.rejected.json (why) beside it
- *   raw    datasets/corrections/{train,t10k}-{images,labels}-idx…   every correction so far; the
- *                                          held-out ones (fixed per id) form the test split
+ *   raw    datasets/corrections/{train,t10k}-{images,labels}-idx…   every training correction so
+ *                                          far; the new held-out ones (fixed per id) the test split
  *
  * A record holds the normalised 28×28 image the model would see, the label, what the model said
  * and when: never the upload itself or who sent it.

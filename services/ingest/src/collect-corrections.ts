@@ -2,7 +2,8 @@
  * Corrections → the `corrections` dataset. Runs when a correction arrives (S3 event: only once
  * FEEDBACK_MIN_CORRECTIONS are pending), on the schedule or by hand (whenever one is pending):
  *   1. read every learned and pending correction (a malformed one is moved aside, never fatal);
- *   2. write all of them as ONE dataset into the raw bucket (preprocess takes it from there);
+ *   2. write them as ONE dataset into the raw bucket (preprocess takes it from there): every training
+ *      correction so far, and the new (pending) held-out ones as the test split (corrections-dataset.ts);
  *   3. move each pending correction it holds to learned/.
  * Safe to repeat: a run that stops between 2 and 3 is redone by the next one with the same
  * corrections, which writes the same bytes, hence the same dataset version, and preprocess finds
@@ -107,7 +108,10 @@ export async function collectCorrections(store: CorrectionsStore, options: Colle
     return { ...counts, status: 'nothing-pending', rejected };
   }
 
-  const plan = buildCorrectionsDataset([...learned, ...pending].map((c) => c.record));
+  const plan = buildCorrectionsDataset(
+    learned.map((c) => c.record),
+    pending.map((c) => c.record),
+  );
   if (!plan.ready) {
     log?.info(`waiting for more corrections: ${plan.reason}`, { ...counts, learned: learned.length });
     return { ...counts, status: 'waiting', reason: plan.reason, rejected };

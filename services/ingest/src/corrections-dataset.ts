@@ -1,6 +1,9 @@
 /**
- * Every correction so far → the `corrections` dataset, as the four IDX files a user upload of a
- * dataset would bring. Deterministic: corrections are deduplicated and sorted by id and the files
+ * The corrections → the `corrections` dataset, as the four IDX files a user upload of a dataset
+ * would bring. The train split holds every training correction so far (learned and pending); the
+ * test split only the **new** held-out ones (pending), so the gate judges a retraining on what it
+ * has not been judged on before: a flood of wrong labels after good corrections cannot ride on the
+ * good ones' gain. A held-out correction is never trained on (isHeldOut is fixed by id). Deterministic: corrections are deduplicated and sorted by id and the files
  * are uncompressed, so the same set of corrections always gives the same bytes and therefore the
  * same dataset version (common's datasetVersion, which preprocess computes from the stored bytes).
  */
@@ -39,7 +42,7 @@ export interface CorrectionsDataset {
   version: string;
   /** Train images, train labels, test images, test labels. */
   files: DatasetFile[];
-  /** Corrections per split: held-out ones (isHeldOut) form the test split. */
+  /** Corrections per split: the new held-out ones (isHeldOut, pending) form the test split. */
   counts: Record<Split, number>;
 }
 
@@ -47,19 +50,27 @@ export type DatasetPlan = { ready: true; dataset: CorrectionsDataset } | { ready
 
 const byId = (a: CorrectionRecord, b: CorrectionRecord) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** The dataset of `records`, or why there is none yet (each split needs at least one correction). */
-export function buildCorrectionsDataset(records: readonly CorrectionRecord[]): DatasetPlan {
-  const sorted = [...new Map(records.map((r) => [r.id, r])).values()].sort(byId);
+/**
+ * The dataset of the `learned` (already in a dataset) and `pending` corrections, or why there is
+ * none yet (each split needs at least one). An id in both (a run that crashed while moving) is
+ * pending: the re-run builds the same dataset as the run that crashed.
+ */
+export function buildCorrectionsDataset(
+  learned: readonly CorrectionRecord[],
+  pending: readonly CorrectionRecord[],
+): DatasetPlan {
+  const fresh = new Set(pending.map((r) => r.id));
+  const sorted = [...new Map([...learned, ...pending].map((r) => [r.id, r])).values()].sort(byId);
   const splits: Record<Split, CorrectionRecord[]> = {
     train: sorted.filter((r) => !isHeldOut(r.id)),
-    test: sorted.filter((r) => isHeldOut(r.id)),
+    test: sorted.filter((r) => isHeldOut(r.id) && fresh.has(r.id)),
   };
   const counts = { train: splits.train.length, test: splits.test.length };
   if (counts.train === 0 || counts.test === 0) {
-    const lacking = counts.train === 0 ? 'training' : 'held-out';
+    const lacking = counts.train === 0 ? 'training' : 'new held-out';
     return {
       ready: false,
-      reason: `no ${lacking} correction yet (${counts.train} for training, ${counts.test} held out of ${sorted.length}): each split needs one`,
+      reason: `no ${lacking} correction yet (${counts.train} for training, ${counts.test} new held out; ${sorted.length} in all): each split needs one`,
     };
   }
   const files: DatasetFile[] = [];

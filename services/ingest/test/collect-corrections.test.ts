@@ -1,4 +1,9 @@
-import { LEARNED_CORRECTIONS_PREFIX, PENDING_CORRECTIONS_PREFIX, pendingCorrectionKey } from '@digits/common';
+import {
+  isHeldOut,
+  LEARNED_CORRECTIONS_PREFIX,
+  PENDING_CORRECTIONS_PREFIX,
+  pendingCorrectionKey,
+} from '@digits/common';
 import { collectCorrections, type CollectTrigger } from '../src/collect-corrections';
 import { MemoryStore, correctionsWith } from './corrections-fixtures';
 
@@ -20,7 +25,7 @@ describe('collectCorrections', () => {
     expect(store.keys(PENDING_CORRECTIONS_PREFIX)).toHaveLength(4);
   });
 
-  it('at the threshold, writes one dataset of learned + pending and moves the pending ones to learned/', async () => {
+  it('at the threshold, writes one dataset (training ones learned + pending, the new held-out ones) and moves the pending ones to learned/', async () => {
     const store = new MemoryStore();
     const before = correctionsWith(2, 1, 0);
     const now = correctionsWith(4, 1, 1000);
@@ -37,7 +42,7 @@ describe('collectCorrections', () => {
       status: 'collected',
       datasetVersion: dataset.version,
       train: 6,
-      test: 2,
+      test: 1,
       rawKeys: [
         'datasets/corrections/train-images-idx3-ubyte',
         'datasets/corrections/train-labels-idx1-ubyte',
@@ -115,10 +120,12 @@ describe('collectCorrections', () => {
     store.addLearned(...correctionsWith(3, 1));
     expect(await run(store, 'schedule')).toMatchObject({ status: 'nothing-pending' });
     store.addPending(...correctionsWith(1, 0, 900));
+    expect(await run(store, 'by-hand')).toMatchObject({ status: 'waiting', reason: /no new held-out/ });
+    store.addPending(...correctionsWith(0, 1, 900));
     expect(await run(store, 'by-hand')).toMatchObject({
       status: 'collected',
-      pending: 1,
-      learned: 1,
+      pending: 2,
+      learned: 2,
       train: 4,
       test: 1,
     });
@@ -130,7 +137,7 @@ describe('collectCorrections', () => {
     store.addPending(...correctionsWith(6, 0));
     expect(await run(store)).toMatchObject({
       status: 'waiting',
-      reason: expect.stringContaining('no held-out correction yet'),
+      reason: expect.stringContaining('no new held-out correction yet'),
     });
     expect(store.datasets).toEqual([]);
     expect(store.keys(PENDING_CORRECTIONS_PREFIX)).toHaveLength(6);
@@ -140,7 +147,7 @@ describe('collectCorrections', () => {
     const store = new MemoryStore();
     const records = correctionsWith(4, 1);
     store.addLearned(...records);
-    store.addPending(records[0]!);
+    store.addPending(records.find((r) => isHeldOut(r.id))!);
     expect(await run(store, 'schedule')).toMatchObject({ status: 'collected', train: 4, test: 1, learned: 1 });
   });
 });

@@ -7,7 +7,7 @@ describe('buildCorrectionsDataset', () => {
   const records = correctionsWith(7, 3);
 
   it('holds every correction once, sorted by id, held-out ones as the test split', () => {
-    const plan = buildCorrectionsDataset([...records].reverse().concat(records.slice(0, 2)));
+    const plan = buildCorrectionsDataset([], [...records].reverse().concat(records.slice(0, 2)));
     if (!plan.ready) throw new Error(plan.reason);
     const { files, counts } = plan.dataset;
     expect(counts).toEqual({ train: 7, test: 3 });
@@ -35,9 +35,9 @@ describe('buildCorrectionsDataset', () => {
   });
 
   it('gives the same set the same bytes and the version preprocess computes from them; another set another one', () => {
-    const a = buildCorrectionsDataset(records);
-    const b = buildCorrectionsDataset([...records].reverse());
-    const c = buildCorrectionsDataset(records.slice(1));
+    const a = buildCorrectionsDataset([], records);
+    const b = buildCorrectionsDataset([], [...records].reverse());
+    const c = buildCorrectionsDataset([], records.slice(1));
     if (!a.ready || !b.ready || !c.ready) throw new Error('not ready');
     expect(b.dataset.version).toBe(a.dataset.version);
     expect(c.dataset.version).not.toBe(a.dataset.version);
@@ -48,14 +48,39 @@ describe('buildCorrectionsDataset', () => {
   });
 
   it('waits, saying why, until each split has a correction', () => {
-    expect(buildCorrectionsDataset(correctionsWith(4, 0))).toEqual({
+    expect(buildCorrectionsDataset([], correctionsWith(4, 0))).toEqual({
       ready: false,
-      reason: 'no held-out correction yet (4 for training, 0 held out of 4): each split needs one',
+      reason: 'no new held-out correction yet (4 for training, 0 new held out; 4 in all): each split needs one',
     });
-    expect(buildCorrectionsDataset(correctionsWith(0, 2))).toMatchObject({
+    expect(buildCorrectionsDataset([], correctionsWith(0, 2))).toMatchObject({
       ready: false,
       reason: /no training correction/,
     });
-    expect(buildCorrectionsDataset([])).toMatchObject({ ready: false });
+    expect(buildCorrectionsDataset([], [])).toMatchObject({ ready: false });
+  });
+
+  it('trains on every training correction so far but judges only the new held-out ones', () => {
+    const old = correctionsWith(5, 2);
+    const fresh = correctionsWith(3, 1, 1000);
+    const plan = buildCorrectionsDataset(old, fresh);
+    if (!plan.ready) throw new Error(plan.reason);
+    expect(plan.dataset.counts).toEqual({ train: 8, test: 1 });
+    const test = parseIdx(plan.dataset.files.find((f) => f.name === CORRECTIONS_FILES.test.labels)!.bytes, {
+      expect: 'labels',
+    });
+    expect(Array.from(test.data)).toEqual(fresh.filter((r) => isHeldOut(r.id)).map((r) => r.label));
+    // Old held-out ones are neither trained on nor judged again; new training ones alone do not make a dataset.
+    expect(buildCorrectionsDataset(old, correctionsWith(3, 0, 1000))).toMatchObject({
+      ready: false,
+      reason: /no new held-out correction/,
+    });
+  });
+
+  it('treats an id both learned and pending (a run that crashed while moving) as pending: the same dataset again', () => {
+    const records = correctionsWith(6, 2);
+    const first = buildCorrectionsDataset([], records);
+    const halfMoved = buildCorrectionsDataset(records.slice(0, 4), records);
+    if (!first.ready || !halfMoved.ready) throw new Error('not ready');
+    expect(halfMoved.dataset.version).toBe(first.dataset.version);
   });
 });

@@ -63,7 +63,7 @@ describe('s3CorrectionsStore', () => {
   });
 
   it('writes the four dataset files into raw, each tagged with the set it belongs to', async () => {
-    const plan = buildCorrectionsDataset(correctionsWith(3, 1));
+    const plan = buildCorrectionsDataset([], correctionsWith(3, 1));
     if (!plan.ready) throw new Error(plan.reason);
     const keys = await store.writeDataset(plan.dataset);
     expect(keys).toEqual(plan.dataset.files.map((f) => `datasets/corrections/${f.name}`));
