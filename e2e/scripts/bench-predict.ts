@@ -86,7 +86,7 @@ async function main(): Promise<void> {
             captureFlushSeconds: CAPTURE_FLUSH_SECONDS,
           },
         },
-        createClients((client) => telemetry.powertools.tracer.captureAWSv3Client(client)),
+        createClients((client) => telemetry.traceClient(client)),
         benchLogger,
         telemetry.metrics,
       );

@@ -1,4 +1,10 @@
-import { createFunctionLogger, createFunctionTelemetry, lambdaFunction } from '../src';
+import {
+  createFunctionLogger,
+  createFunctionTelemetry,
+  functionInstrumentation,
+  lambdaFunction,
+  tracingWanted,
+} from '../src';
 import { captureLogLines, lambdaContext } from '../src/testing';
 
 let capture: ReturnType<typeof captureLogLines>;
@@ -95,12 +101,26 @@ describe('function telemetry', () => {
     expect(emf()).toEqual([expect.objectContaining({ Attempts: 1 })]);
   });
 
-  it('traces only inside Lambda, unless POWERTOOLS_TRACE_ENABLED=false', () => {
+  it('traces only inside Lambda, unless POWERTOOLS_TRACE_ENABLED turns it off; no Tracer (no X-Ray SDK) otherwise', () => {
     delete process.env.AWS_EXECUTION_ENV;
-    expect(createFunctionTelemetry('s').powertools.tracer.isTracingEnabled()).toBe(false);
+    expect(createFunctionTelemetry('s').powertools.tracer).toBeUndefined();
     process.env.AWS_EXECUTION_ENV = 'AWS_Lambda_nodejs22.x';
-    expect(createFunctionTelemetry('s').powertools.tracer.isTracingEnabled()).toBe(true);
-    process.env.POWERTOOLS_TRACE_ENABLED = 'false';
-    expect(createFunctionTelemetry('s').powertools.tracer.isTracingEnabled()).toBe(false);
+    expect(createFunctionTelemetry('s').powertools.tracer?.isTracingEnabled()).toBe(true);
+    for (const off of ['false', 'FALSE', '0', 'no', 'off']) {
+      process.env.POWERTOOLS_TRACE_ENABLED = off;
+      expect(createFunctionTelemetry('s').powertools.tracer).toBeUndefined();
+    }
+    process.env.POWERTOOLS_TRACE_ENABLED = 'true';
+    expect(tracingWanted()).toBe(true);
+  });
+
+  it('hands SDK clients back unchanged when not tracing, and wrapped (same client) when tracing', () => {
+    delete process.env.AWS_EXECUTION_ENV;
+    const client = { middlewareStack: { add: jest.fn(), remove: jest.fn(), use: jest.fn() }, send: jest.fn() };
+    expect(createFunctionTelemetry('s').traceClient(client)).toBe(client);
+    expect(functionInstrumentation(createFunctionTelemetry('s'))).toHaveLength(1);
+    process.env.AWS_EXECUTION_ENV = 'AWS_Lambda_nodejs22.x';
+    delete process.env.POWERTOOLS_TRACE_ENABLED;
+    expect(functionInstrumentation(createFunctionTelemetry('s'))).toHaveLength(2);
   });
 });

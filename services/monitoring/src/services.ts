@@ -24,11 +24,10 @@ export function createServices(
   config: MonitoringConfig & { logLevel: Parameters<typeof createFunctionLogger>[1] },
   telemetry: FunctionTelemetry = functionTelemetry('monitoring'),
 ): Services {
-  const { tracer } = telemetry.powertools;
   return {
     config,
-    s3: tracer.captureAWSv3Client(createS3Client()),
-    runtime: tracer.captureAWSv3Client(createSageMakerRuntimeClient()),
+    s3: telemetry.traceClient(createS3Client()),
+    runtime: telemetry.traceClient(createSageMakerRuntimeClient()),
     logger: createFunctionLogger('monitoring', config.logLevel),
     metrics: telemetry.metrics,
     now: () => new Date(),

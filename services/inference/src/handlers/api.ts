@@ -6,13 +6,12 @@ import { createClients, createServices } from '../services';
 const config = readConfig();
 const logger = createFunctionLogger('inference', config.logLevel);
 const telemetry = functionTelemetry('inference');
-const { tracer } = telemetry.powertools;
 
 /** The HTTP API's one function: POST /predict, GET /health, GET /model, GET / (the page) (see src/routes.ts). */
 export const handler = createApi(
   createServices(
     config,
-    createClients((client) => tracer.captureAWSv3Client(client)),
+    createClients((client) => telemetry.traceClient(client)),
     logger,
     telemetry.metrics,
   ),
