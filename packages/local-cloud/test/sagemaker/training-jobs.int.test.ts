@@ -101,17 +101,17 @@ describe('local SageMaker training jobs, through the unchanged @aws-sdk/client-s
 
   it('downloads extra channels too: one object (a model.tar.gz, as a corrections job gets) and a prefix of another bucket', async () => {
     await putText(stack.s3Client, 'artifacts', 'training/live-1/output/model.tar.gz', 'tarball');
-    const request = trainingJobRequest('Job-Channels-1', { final_accuracy: '0.9' });
+    const request = trainingJobRequest('Extra-Channels-1', { final_accuracy: '0.9' });
     const source = (S3Uri: string) => ({ S3DataSource: { S3DataType: 'S3Prefix' as const, S3Uri } });
     request.InputDataConfig.push(
       { ChannelName: 'init', DataSource: source('s3://artifacts/training/live-1/output/model.tar.gz') },
       { ChannelName: 'replay', DataSource: source('s3://data/mnist/v1/train/') },
     );
     await stack.sm.send(new CreateTrainingJobCommand(request));
-    expect((await untilEnded('Job-Channels-1')).TrainingJobStatus).toBe('Completed');
+    expect((await untilEnded('Extra-Channels-1')).TrainingJobStatus).toBe('Completed');
 
     const tarball = await stack.s3Client.send(
-      new GetObjectCommand({ Bucket: 'artifacts', Key: 'training/Job-Channels-1/output/model.tar.gz' }),
+      new GetObjectCommand({ Bucket: 'artifacts', Key: 'training/Extra-Channels-1/output/model.tar.gz' }),
     );
     const dir = await tempDir('model-');
     const file = join(dir, 'model.tar.gz');
@@ -259,7 +259,8 @@ describe('local SageMaker training jobs, through the unchanged @aws-sdk/client-s
         NextToken: first.NextToken,
       }),
     );
-    expect(rest.TrainingJobSummaries).toHaveLength(3);
+    // Six jobs so far (the five above and the extra-channels one): two on the first page, four after.
+    expect(rest.TrainingJobSummaries).toHaveLength(4);
     expect(rest.NextToken).toBeUndefined();
   });
 
