@@ -1,7 +1,8 @@
 /** The environment serverless.yml gives each training function (its defaults), with the test names. */
 import { ARTIFACTS, ENDPOINT, IMAGE, PREFIX, PROCESSED, ROLE_ARN } from './aws-fakes';
 
-const GATE_ENV = {
+/** The gate's settings as serverless.yml defaults them. */
+export const GATE_ENV = {
   GATE_MIN_ACCURACY: '0.98',
   GATE_MAX_REGRESSION: '0.005',
   GATE_CLASS_MAX_DROP: '0.01',

@@ -48,6 +48,7 @@ import {
   trainingJobStateChange as stateChange,
   type MotoServer,
 } from '@digits/test-kit';
+import { GATE_ENV } from './function-env';
 
 jest.setTimeout(120_000);
 
@@ -65,12 +66,7 @@ const STAGE_ENV = {
   TRAINING_VOLUME_GB: '10',
   TRAINING_MAX_SECONDS: '1800',
   TRAINING_MAX_ATTEMPTS: '3',
-  GATE_MIN_ACCURACY: '0.98',
-  GATE_MAX_REGRESSION: '0.005',
-  GATE_CLASS_MAX_DROP: '0.01',
-  GATE_CLASS_FLOOR: '0.9',
-  GATE_FEEDBACK_MAX_MNIST_DROP: '0.001',
-  GATE_FEEDBACK_MIN_GAIN: '0.02',
+  ...GATE_ENV,
   ENDPOINT_MODE: 'serverless',
   SERVERLESS_MEMORY_MB: '2048',
   SERVERLESS_MAX_CONCURRENCY: '5',
