@@ -143,6 +143,13 @@ export interface FeedbackScores {
   heldOutAccuracy: number;
   /** The init model's accuracy on the same held-out corrections (null with no init model). */
   initHeldOutAccuracy: number | null;
+  /**
+   * Held-out corrections the candidate gets right and the init model got wrong (fixed), and the
+   * reverse (broken): both models judged image by image, so the gate can test the gain as a paired
+   * difference. Absent on records written before they were counted, and with no init model.
+   */
+  fixed?: number;
+  broken?: number;
   /** MNIST rows mixed in so the model does not forget. */
   replayRows: number;
 }

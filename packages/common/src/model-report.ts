@@ -108,6 +108,9 @@ function checkFeedbackScores(f: unknown, bad: (what: string) => never): void {
   if (!isRate(s.heldOutAccuracy)) bad('feedback.heldOutAccuracy must be a number in 0..1');
   if (s.initHeldOutAccuracy !== null && !isRate(s.initHeldOutAccuracy))
     bad('feedback.initHeldOutAccuracy must be a number in 0..1 or null');
+  for (const k of ['fixed', 'broken'] as const)
+    if (s[k] !== undefined && (!isCount(s[k]) || s[k] > (s.heldOut ?? 0)))
+      bad(`feedback.${k} must be a count of held-out corrections`);
 }
 
 /** The part of the report the registry record keeps. */

@@ -66,6 +66,23 @@ describe('the model report (metadata.json)', () => {
       },
       'feedback.heldOutAccuracy',
     ],
+    [
+      'more fixed held-out corrections than there are',
+      {
+        ...METADATA,
+        feedback: {
+          initModel: 'm',
+          corrections: 1,
+          heldOut: 2,
+          replayRows: 0,
+          heldOutAccuracy: 1,
+          initHeldOutAccuracy: 0,
+          fixed: 3,
+          broken: 0,
+        },
+      },
+      'feedback.fixed must be a count of held-out corrections',
+    ],
   ])('refuses %s, naming the file', (_what, doc, message) => {
     const text = typeof doc === 'string' ? doc : JSON.stringify(doc);
     expect(() => parseModelMetadata(text, 'model/metadata.json')).toThrow(ModelReportError);

@@ -136,11 +136,11 @@ function judgeFeedback(
     return '';
   }
   const gain = f.heldOutAccuracy - f.initHeldOutAccuracy;
-  const required = requiredGain(f.heldOutAccuracy, f.initHeldOutAccuracy, f.heldOut, minGain);
+  const required = requiredGain(f, f.initHeldOutAccuracy, minGain);
   const onHeldOut = `held-out corrections (${f.heldOut}): ${fmt(f.heldOutAccuracy)} against the live model's ${fmt(f.initHeldOutAccuracy)}`;
   if (gain + EPSILON < required) {
     refusals.push(
-      `${onHeldOut}, a gain of ${points(gain)} point(s), less than the ${points(required)} required (at least ${points(minGain)}, and ${GAIN_STANDARD_ERRORS} standard errors on ${f.heldOut} images)`,
+      `${onHeldOut}, a gain of ${points(gain)} point(s), less than the ${points(required)} required (at least ${points(minGain)}, and ${GAIN_STANDARD_ERRORS} standard errors on ${f.heldOut} images${f.fixed === undefined ? '' : `: ${f.fixed} fixed, ${f.broken} broken`})`,
     );
     return '';
   }
@@ -149,12 +149,29 @@ function judgeFeedback(
 
 /**
  * A gain on a small held-out slice can be luck: it must also exceed this many standard errors of
- * the difference of the two accuracies (≈ 98% one-sided), so random labels, on which neither
- * model can do better than chance, do not pass by a few lucky images.
+ * the difference (≈ 98% one-sided), so random labels, on which neither model can do better than
+ * chance, do not pass by a few lucky images.
  */
 export const GAIN_STANDARD_ERRORS = 2;
 
-export function requiredGain(candidate: number, init: number, n: number, minGain: number): number {
-  const standardError = Math.sqrt((candidate * (1 - candidate) + init * (1 - init)) / n);
-  return Math.max(minGain, GAIN_STANDARD_ERRORS * standardError);
+/**
+ * The gain required of a candidate. Both models are scored on the same images, so when the
+ * trainer counted which images changed (fixed, broken) the standard error is the paired one
+ * (McNemar's): only the images the two models disagree on carry noise. Without the counts (older
+ * records) the two accuracies are treated as independent, which over-states it.
+ */
+export function requiredGain(
+  f: Pick<FeedbackScores, 'heldOutAccuracy' | 'heldOut' | 'fixed' | 'broken'>,
+  initAccuracy: number,
+  minGain: number,
+): number {
+  const n = f.heldOut;
+  let variance: number;
+  if (f.fixed !== undefined && f.broken !== undefined) {
+    const mean = (f.fixed - f.broken) / n;
+    variance = (f.fixed + f.broken) / n - mean * mean;
+  } else {
+    variance = f.heldOutAccuracy * (1 - f.heldOutAccuracy) + initAccuracy * (1 - initAccuracy);
+  }
+  return Math.max(minGain, GAIN_STANDARD_ERRORS * Math.sqrt(Math.max(0, variance) / n));
 }

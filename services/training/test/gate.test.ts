@@ -168,6 +168,32 @@ describe('decideGate on a model trained on corrections', () => {
     expect(decideGate(fineTuned(0.95, { ...learnt(0.51, 0.5), heldOut: 1_000_000 }), live, gate).deploy).toBe(false);
   });
 
+  it('judges the gain as a paired difference when the images that changed were counted', () => {
+    // Last session's full-profile run: +11.1 points on 90 held-out images was "within chance" for
+    // two independent accuracies (12.5 points required); judged image by image (say 11 fixed, 1
+    // broken) it is well beyond chance.
+    const run = { ...learnt(0.8222, 0.7111), heldOut: 90 };
+    expect(decideGate(fineTuned(0.95, run), live, gate)).toMatchObject({
+      deploy: false,
+      reason: expect.stringMatching(/less than the 12\.5 required \(at least 2, and 2 standard errors on 90 images\)/),
+    });
+    const paired = decideGate(fineTuned(0.95, { ...run, fixed: 11, broken: 1 }), live, gate);
+    expect(paired.deploy).toBe(true);
+    expect(paired.reason).toMatch(/\+11\.11 points, at least 7\.3\d required/);
+    // The same net gain from many changes in both directions is noise: refused.
+    const churn = decideGate(fineTuned(0.95, { ...run, fixed: 30, broken: 20 }), live, gate);
+    expect(churn).toMatchObject({
+      deploy: false,
+      reason: expect.stringMatching(/less than the 15\.54 required .*: 30 fixed, 20 broken\)/),
+    });
+  });
+
+  it('refuses poisoning judged image by image: random labels fix as many as they break', () => {
+    const d = decideGate(fineTuned(0.95, { ...learnt(0.15, 0.1), fixed: 5, broken: 3 }), live, gate);
+    expect(d.deploy).toBe(false);
+    expect(d.reason).toMatch(/a gain of 5 point\(s\), less than the 14\.05 required \(.*: 5 fixed, 3 broken\)/);
+  });
+
   it('refuses a stale one: fine-tuned from a model that is no longer live', () => {
     const d = decideGate(fineTuned(0.96, learnt(0.9, 0.4, 'digits-dev--mnist-old')), live, gate);
     expect(d.deploy).toBe(false);

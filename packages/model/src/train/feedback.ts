@@ -111,6 +111,26 @@ export function mixTrainingRows(
   return out;
 }
 
+/**
+ * Held-out images the candidate gets right and the init model got wrong (fixed), and the reverse
+ * (broken): the gate tests the gain as a paired difference of the two models on the same images.
+ */
+export function pairedChanges(
+  init: Uint8Array,
+  candidate: Uint8Array,
+  labels: Uint8Array,
+): Pick<FeedbackScores, 'fixed' | 'broken'> {
+  let fixed = 0;
+  let broken = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const before = init[i] === labels[i];
+    const after = candidate[i] === labels[i];
+    if (after && !before) fixed++;
+    else if (before && !after) broken++;
+  }
+  return { fixed, broken };
+}
+
 /** The metric line of a corrections job (METRIC_DEFINITIONS capture both accuracies). */
 export const feedbackMetricLine = (f: FeedbackScores): string =>
-  `held_out_accuracy=${f.heldOutAccuracy.toFixed(4)} init_held_out_accuracy=${f.initHeldOutAccuracy === null ? 'none' : f.initHeldOutAccuracy.toFixed(4)} held_out_rows=${f.heldOut} corrections=${f.corrections} replay_rows=${f.replayRows} init_model=${f.initModel ?? 'none'}`;
+  `held_out_accuracy=${f.heldOutAccuracy.toFixed(4)} init_held_out_accuracy=${f.initHeldOutAccuracy === null ? 'none' : f.initHeldOutAccuracy.toFixed(4)} held_out_rows=${f.heldOut} corrections=${f.corrections} replay_rows=${f.replayRows}${f.fixed === undefined ? '' : ` fixed=${f.fixed} broken=${f.broken}`} init_model=${f.initModel ?? 'none'}`;

@@ -27,6 +27,8 @@ export interface Evaluation {
   accuracy: number;
   /** confusion[actual][predicted] */
   confusion: number[][];
+  /** The predicted digit of each row (so two models can be compared image by image). */
+  predictions: Uint8Array;
 }
 
 /** The line SageMaker's MetricDefinitions (METRIC_DEFINITIONS) capture. */
@@ -122,6 +124,7 @@ export async function fit(
 export function evaluate(model: tf.LayersModel, data: LabelledImages, batchSize = 500): Evaluation {
   const confusion = Array.from({ length: NUM_CLASSES }, () => new Array<number>(NUM_CLASSES).fill(0));
   const x = new Float32Array(batchSize * PIXELS);
+  const predictions = new Uint8Array(data.rows);
   let lossSum = 0;
   let correct = 0;
   for (let from = 0; from < data.rows; from += batchSize) {
@@ -137,11 +140,12 @@ export function evaluate(model: tf.LayersModel, data: LabelledImages, batchSize 
       const label = data.labels[from + r]!;
       const predicted = argMax(p, r * NUM_CLASSES);
       confusion[label]![predicted]!++;
+      predictions[from + r] = predicted;
       if (predicted === label) correct++;
       lossSum -= Math.log(Math.max(p[r * NUM_CLASSES + label]!, 1e-7));
     }
   }
-  return { loss: lossSum / data.rows, accuracy: correct / data.rows, confusion };
+  return { loss: lossSum / data.rows, accuracy: correct / data.rows, confusion, predictions };
 }
 
 export function perClassAccuracy(confusion: number[][]): number[] {

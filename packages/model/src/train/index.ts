@@ -23,8 +23,15 @@ import {
 import { backendDetails, initBackend } from '../backend';
 import { saveModel } from '../model-files';
 import { readChannel } from './channels';
-import { evaluate, fit, metricLine, perClassAccuracy, type EpochMetrics } from './fit';
-import { correctionRepeats, feedbackMetricLine, mixTrainingRows, readInitModel, readReplaySample } from './feedback';
+import { evaluate, fit, metricLine, perClassAccuracy, type EpochMetrics, type Evaluation } from './fit';
+import {
+  correctionRepeats,
+  feedbackMetricLine,
+  mixTrainingRows,
+  pairedChanges,
+  readInitModel,
+  readReplaySample,
+} from './feedback';
 import { readReferenceChannel, referenceMetricLine, scoreOnReference } from './reference';
 import { readHyperparameters, resolveTrainingConfig, type TrainingConfig } from './hyperparameters';
 import { buildClassifier, INPUT_SHAPE } from './model';
@@ -76,10 +83,10 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
 
     const classifier = buildClassifier(config.seed);
     // A corrections job: score the init (live) weights on the held-out corrections, start from them.
-    let initHeldOutAccuracy: number | null = null;
+    let initOnHeldOut: Evaluation | undefined;
     if (config.initModel !== undefined) {
       const init = await readInitModel(mlRoot);
-      initHeldOutAccuracy = evaluate(init, test).accuracy;
+      initOnHeldOut = evaluate(init, test);
       if (!config.fromScratch) copyWeights(init, classifier.model);
       init.dispose();
     }
@@ -106,7 +113,8 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
             corrections: train.rows,
             heldOut: test.rows,
             heldOutAccuracy: final.accuracy,
-            initHeldOutAccuracy,
+            initHeldOutAccuracy: initOnHeldOut?.accuracy ?? null,
+            ...(initOnHeldOut ? pairedChanges(initOnHeldOut.predictions, final.predictions, test.labels) : {}),
             replayRows: replay?.rows ?? 0,
           }
         : undefined;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { create as createTar } from 'tar';
 import { METRIC_DEFINITIONS, PIXELS, encodeCsvRows, type LabelledImages } from '@digits/common';
 import { runTraining, TrainingInputError, type TrainingResult } from '../../src/train';
-import { correctionRepeats, mixTrainingRows, sampleRows } from '../../src/train/feedback';
+import { correctionRepeats, mixTrainingRows, pairedChanges, sampleRows } from '../../src/train/feedback';
 import { readMnist, writeTrainingFolder } from './sagemaker-folder';
 
 /** MNIST digits mirrored left to right: a "style" the init model mostly gets wrong. */
@@ -89,6 +89,9 @@ describe('training on corrections', () => {
       expect(f.heldOutAccuracy).toBe(result.metadata.testAccuracy);
       expect(f.initHeldOutAccuracy).not.toBeNull();
       expect(f.heldOutAccuracy).toBeGreaterThan(f.initHeldOutAccuracy! + 0.1);
+      // The images that changed, counted one by one, add up to the two accuracies' difference.
+      expect(f.fixed).toBeGreaterThan(f.broken!);
+      expect((f.fixed! - f.broken!) / f.heldOut).toBeCloseTo(f.heldOutAccuracy - f.initHeldOutAccuracy!, 6);
       expect(result.metadata.hyperparameters).toMatchObject({
         init_model: 'digits-test--mnist-abc-a1',
         from_scratch: 'false',
@@ -146,5 +149,14 @@ describe('the replay sample and the mix', () => {
     const mixed = mixTrainingRows({ ...data(2), files: [] }, data(3), 2);
     expect(mixed.rows).toBe(7);
     expect(Array.from(mixed.labels)).toEqual([0, 1, 0, 1, 0, 1, 2]);
+  });
+});
+
+describe('pairedChanges', () => {
+  it('counts the images the candidate fixed and broke against the init model', () => {
+    const labels = Uint8Array.from([1, 2, 3, 4, 5]);
+    const init = Uint8Array.from([1, 0, 0, 4, 0]);
+    const candidate = Uint8Array.from([0, 2, 3, 4, 0]);
+    expect(pairedChanges(init, candidate, labels)).toEqual({ fixed: 2, broken: 1 });
   });
 });
