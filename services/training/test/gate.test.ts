@@ -3,7 +3,7 @@
  * overall within the tolerance of the live model, no class dropping more than the per-class
  * tolerance, every class above the floor, and nothing decided on missing or stale scores.
  */
-import type { ReferenceScores } from '@digits/common';
+import type { FeedbackScores, ReferenceScores } from '@digits/common';
 import { decideGate } from '../src/gate';
 
 const gate = {
@@ -121,7 +121,11 @@ describe('decideGate', () => {
 });
 
 describe('decideGate on a model trained on corrections', () => {
-  const learnt = (heldOutAccuracy: number, initHeldOutAccuracy: number | null, initModel = live.trainingJobName) => ({
+  const learnt = (
+    heldOutAccuracy: number,
+    initHeldOutAccuracy: number | null,
+    initModel = live.trainingJobName,
+  ): FeedbackScores => ({
     initModel,
     corrections: 80,
     heldOut: 40,
@@ -129,7 +133,7 @@ describe('decideGate on a model trained on corrections', () => {
     initHeldOutAccuracy,
     replayRows: 3000,
   });
-  const fineTuned = (referenceAccuracy: number, feedback: ReturnType<typeof learnt>) => ({
+  const fineTuned = (referenceAccuracy: number, feedback: FeedbackScores) => ({
     reference: scores(even(referenceAccuracy)),
     testAccuracy: feedback.heldOutAccuracy,
     feedback,
