@@ -36,6 +36,8 @@ export const HYPERPARAMETERS = {
   fromScratch: 'from_scratch',
   /** Rows of the `replay` channel (the live model's own training data) mixed into fine-tuning. */
   replayRows: 'replay_rows',
+  /** The corrections' share of each fine-tuning epoch (they are repeated to reach it; default 0.2). */
+  correctionsShare: 'corrections_share',
 } as const;
 
 /** Extra input channels of a training job on corrections: the live model's model.tar.gz, and the data it learnt from. */

@@ -15,13 +15,6 @@ import { channelDir, readChannel, type ChannelData } from './channels';
 import { TrainingInputError } from './errors';
 import { mulberry32 } from '../seeded-random';
 
-/**
- * Corrections are repeated so they make up about this share of each epoch: a few dozen among
- * thousands of replayed rows would otherwise barely move the weights. Measured on the quick model
- * (README "Learning from corrections"): a third cost some digits 2–5 reference points, a tenth
- * learnt too little; a fifth learnt the style and kept every digit.
- */
-export const CORRECTIONS_SHARE = 0.2;
 /** The replay sample is drawn from at most this many times replay_rows of the channel's first rows. */
 const REPLAY_POOL_FACTOR = 4;
 
@@ -85,10 +78,14 @@ export function sampleRows(data: LabelledImages, rows: number, seed: number): La
   return out;
 }
 
-/** How many times each correction appears in an epoch so they make up CORRECTIONS_SHARE of it. */
-export function correctionRepeats(corrections: number, replay: number): number {
+/**
+ * How many times each correction appears in an epoch so they make up `share` of it (hyperparameter
+ * corrections_share): a few hundred among thousands of replayed rows would otherwise barely move
+ * the weights.
+ */
+export function correctionRepeats(corrections: number, replay: number, share: number): number {
   if (corrections === 0 || replay === 0) return 1;
-  return Math.max(1, Math.round((replay * CORRECTIONS_SHARE) / ((1 - CORRECTIONS_SHARE) * corrections)));
+  return Math.max(1, Math.round((replay * share) / ((1 - share) * corrections)));
 }
 
 /** The corrections, each `repeats` times, followed by the replay rows: what one epoch trains on. */

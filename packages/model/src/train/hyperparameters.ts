@@ -25,6 +25,8 @@ export interface TrainingConfig {
   fromScratch: boolean;
   /** Rows of the `replay` channel mixed into training (when it is given). */
   replayRows: number;
+  /** The corrections' share of each epoch when replay rows are mixed in (feedback.ts). */
+  correctionsShare: number;
 }
 
 /** Defaults: on the full MNIST they reach ≥ 99.2% test accuracy (see README "Training"). */
@@ -36,6 +38,7 @@ export const DEFAULT_TRAINING_CONFIG: Readonly<TrainingConfig> = {
   augment: NO_AUGMENTATION,
   fromScratch: false,
   replayRows: 3000,
+  correctionsShare: 0.2,
 };
 
 const H = HYPERPARAMETERS;
@@ -96,6 +99,7 @@ export function resolveTrainingConfig(hp: Hyperparameters): TrainingConfig {
   if (initModel !== undefined) config.initModel = initModel;
   config.fromScratch = flag(hp, H.fromScratch) ?? config.fromScratch;
   config.replayRows = integer(hp, H.replayRows, 0, 1_000_000) ?? config.replayRows;
+  config.correctionsShare = decimal(hp, H.correctionsShare, 0, 0.9) ?? config.correctionsShare;
   return config;
 }
 

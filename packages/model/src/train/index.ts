@@ -91,7 +91,7 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
       init.dispose();
     }
     const replay = await readReplaySample(mlRoot, config.replayRows, config.seed);
-    const repeats = correctionRepeats(train.rows, replay?.rows ?? 0);
+    const repeats = correctionRepeats(train.rows, replay?.rows ?? 0, config.correctionsShare);
     const rows = replay ? mixTrainingRows(train, replay, repeats) : train;
     if (config.initModel !== undefined || replay)
       log(
@@ -185,6 +185,7 @@ function hyperparameterRecord(c: TrainingConfig): Record<string, string | number
     r[H.initModel] = c.initModel;
     r[H.fromScratch] = String(c.fromScratch);
     r[H.replayRows] = c.replayRows;
+    r[H.correctionsShare] = c.correctionsShare;
   }
   return r;
 }

@@ -142,10 +142,11 @@ describe('the replay sample and the mix', () => {
     expect(sampleRows(data(10), 30, 1).rows).toBe(10);
   });
 
-  it('repeats corrections to about a fifth of an epoch, and mixes them before the replayed rows', () => {
-    expect(correctionRepeats(100, 2000)).toBe(5);
-    expect(correctionRepeats(2000, 100)).toBe(1);
-    expect(correctionRepeats(50, 0)).toBe(1);
+  it('repeats corrections to about their share of an epoch, and mixes them before the replayed rows', () => {
+    expect(correctionRepeats(100, 2000, 0.2)).toBe(5);
+    expect(correctionRepeats(100, 2000, 0.5)).toBe(20);
+    expect(correctionRepeats(2000, 100, 0.2)).toBe(1);
+    expect(correctionRepeats(50, 0, 0.2)).toBe(1);
     const mixed = mixTrainingRows({ ...data(2), files: [] }, data(3), 2);
     expect(mixed.rows).toBe(7);
     expect(Array.from(mixed.labels)).toEqual([0, 1, 0, 1, 0, 1, 2]);

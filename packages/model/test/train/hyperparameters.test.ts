@@ -37,6 +37,7 @@ describe('hyperparameters', () => {
         init_model: 'digits-local--mnist-abc-a1',
         from_scratch: 'true',
         replay_rows: '500',
+        corrections_share: '0.35',
         sagemaker_region: 'eu-west-1',
       }),
     );
@@ -53,6 +54,7 @@ describe('hyperparameters', () => {
       initModel: 'digits-local--mnist-abc-a1',
       fromScratch: true,
       replayRows: 500,
+      correctionsShare: 0.35,
     });
   });
 
@@ -70,6 +72,8 @@ describe('hyperparameters', () => {
     [{ augment_scale: 'lots' }, 'hyperparameter augment_scale="lots"'],
     [{ from_scratch: 'yes' }, 'hyperparameter from_scratch="yes" must be "true" or "false"'],
     [{ replay_rows: '-5' }, 'hyperparameter replay_rows="-5" must be an integer from 0'],
+    [{ corrections_share: '1' }, 'hyperparameter corrections_share="1" must be a number above 0 and at most 0.9'],
+    [{ corrections_share: '0' }, 'hyperparameter corrections_share="0"'],
     [{ init_model: ' ' }, 'hyperparameter init_model must be a non-empty string'],
   ])('rejects %j naming the value', (hp, message) => {
     expect(() => resolveTrainingConfig(hp)).toThrow(message);
