@@ -10,10 +10,14 @@ import { PIXELS } from '@digits/common';
 import { PAGE_CANVAS_SIDE, canvasPng, readMnistIdx, strokeCoverage, strokesOf, type Point } from '@digits/local-cloud';
 import { normaliseImage } from '@digits/normalise';
 
-export const STYLE =
-  'backhand slant (shear -0.9) with a heavy pen (digit at half size), MNIST test strokes on the page canvas';
-const SHEAR = -0.9;
-const SCALE = 0.5;
+/** A style: every stroke point sheared by `shear` × its height above the middle, the digit drawn at `scale`. */
+export interface Style {
+  shear: number;
+  scale: number;
+}
+export const HEAVY_BACKHAND: Style = { shear: -0.9, scale: 0.5 };
+export const describeStyle = ({ shear, scale }: Style): string =>
+  `backhand slant (shear ${shear})${scale < 1 ? ` with a heavy pen (digit at ${scale} size)` : ''}, MNIST test strokes on the page canvas`;
 const MIDDLE = 14;
 
 export interface StyledDigit {
@@ -25,12 +29,13 @@ export interface StyledDigit {
 }
 
 /** `count` MNIST test digits from `offset`, in the style. */
-export async function styledDigits(count: number, offset = 0): Promise<StyledDigit[]> {
+export async function styledDigits(count: number, offset = 0, style = HEAVY_BACKHAND): Promise<StyledDigit[]> {
+  const { shear, scale } = style;
   const [images, labels] = await Promise.all([readMnistIdx('test', 'images'), readMnistIdx('test', 'labels')]);
   return Array.from({ length: count }, (_, n) => {
     const i = offset + n;
     const strokes = strokesOf(images.subarray(16 + i * PIXELS, 16 + (i + 1) * PIXELS)).map((s) =>
-      s.map(([x, y]): Point => [MIDDLE + (x - MIDDLE + SHEAR * (y - MIDDLE)) * SCALE, MIDDLE + (y - MIDDLE) * SCALE]),
+      s.map(([x, y]): Point => [MIDDLE + (x - MIDDLE + shear * (y - MIDDLE)) * scale, MIDDLE + (y - MIDDLE) * scale]),
     );
     const png = canvasPng(strokeCoverage(strokes, PAGE_CANVAS_SIDE, PAGE_CANVAS_SIDE));
     const pixels = Uint8Array.from(normaliseImage(png).pixels, (v) => Math.round(v * 255));

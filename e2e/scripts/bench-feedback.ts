@@ -31,7 +31,7 @@ import {
 } from '@digits/common';
 import { readMnistIdx, sampleTestDigits, seedPublicDataset, startLocalCloud } from '@digits/local-cloud';
 import { waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
-import { styledDigits, STYLE, type StyledDigit } from '../feedback-drawings';
+import { describeStyle, HEAVY_BACKHAND, styledDigits, type StyledDigit } from '../feedback-drawings';
 
 const { values } = parseArgs({
   options: {
@@ -225,7 +225,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${JSON.stringify({
         bench: 'feedback',
-        style: STYLE,
+        style: describeStyle(HEAVY_BACKHAND),
         profile: values.quick ? 'quick' : 'full',
         via: values.via,
         corrections: distinct.size,
