@@ -15,6 +15,8 @@ export const ENV = {
   trainingInstanceType: 'TRAINING_INSTANCE_TYPE',
   trainingMaxSeconds: 'TRAINING_MAX_SECONDS',
   defaultHyperparameters: 'DEFAULT_HYPERPARAMETERS',
+  /** JSON hyperparameters a corrections (fine-tuning) job gets over the defaults. */
+  fineTuneHyperparameters: 'FINE_TUNE_HYPERPARAMETERS',
   gateMinAccuracy: 'GATE_MIN_ACCURACY',
   gateMaxRegression: 'GATE_MAX_REGRESSION',
   gateClassMaxDrop: 'GATE_CLASS_MAX_DROP',

@@ -41,6 +41,8 @@ export interface TrainingSettings {
   volumeGb: number;
   maxRuntimeSeconds: number;
   defaultHyperparameters: Hyperparameters;
+  /** A corrections job's hyperparameters over the defaults (fine-tune.ts; a caller's still win). */
+  fineTuneHyperparameters: Hyperparameters;
   /** Attempts per dataset version before training it is given up on (job-name.ts numbers them). */
   maxAttempts: number;
 }
@@ -140,6 +142,10 @@ export function readStartTrainingConfig(env: Env = process.env): TrainingSetting
     defaultHyperparameters: checkHyperparameters(
       read.json(ENV.defaultHyperparameters),
       `environment variable ${ENV.defaultHyperparameters}`,
+    ),
+    fineTuneHyperparameters: checkHyperparameters(
+      read.json(ENV.fineTuneHyperparameters),
+      `environment variable ${ENV.fineTuneHyperparameters}`,
     ),
     maxAttempts: read.number(TRAINING_ENV.maxAttempts, { min: 1, max: MAX_ATTEMPT }),
     logLevel: read.logLevel(),

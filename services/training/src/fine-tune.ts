@@ -1,32 +1,14 @@
 /**
  * A corrections dataset is learnt by fine-tuning the live model: its job gets two more channels,
  * `init` (the live model's model.tar.gz) and `replay` (the train split of the data the live model's
- * line of models first learnt from, e.g. MNIST, so it does not forget), and gentler hyperparameters.
+ * line of models first learnt from, e.g. MNIST, so it does not forget), and the stage's fine-tuning
+ * hyperparameters (FINE_TUNE_HYPERPARAMETERS) over its defaults.
  * No live model → refused: corrections are answers to a live model, and without one there is neither
  * weights to start from, nor data to replay, nor a baseline for the gate.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import {
-  CORRECTIONS_DATASET,
-  HYPERPARAMETERS,
-  readLivePointer,
-  readModelRecord,
-  RegistryError,
-  type Hyperparameters,
-  type ModelRecord,
-} from '@digits/common';
+import { CORRECTIONS_DATASET, readLivePointer, readModelRecord, RegistryError, type ModelRecord } from '@digits/common';
 import { TrainingRequestError } from './errors';
-
-/**
- * Fine-tuning defaults, over the stage's (a caller's hyperparameters still win): a few epochs at a
- * sixth of the full run's peak learning rate move the weights towards the corrections without
- * undoing what they knew; 6,000 replayed rows (four in five of each batch) keep the original data.
- */
-export const FINE_TUNE_HYPERPARAMETERS: Hyperparameters = {
-  [HYPERPARAMETERS.epochs]: '3',
-  [HYPERPARAMETERS.learningRate]: '0.0005',
-  [HYPERPARAMETERS.replayRows]: '6000',
-};
 
 /** How far back the registry is followed to find the data a line of fine-tuned models started from. */
 const MAX_ANCESTORS = 100;

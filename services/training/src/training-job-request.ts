@@ -20,7 +20,6 @@ import {
   type Manifest,
 } from '@digits/common';
 import type { TrainingSettings } from './config';
-import { FINE_TUNE_HYPERPARAMETERS } from './fine-tune';
 import { TrainingRequestError } from './errors';
 import { hyperparametersHash, trainingJobName } from './job-name';
 
@@ -51,14 +50,14 @@ export interface PlannedTrainingJob {
  * then what the service always sets: the dataset's names and, fine-tuning, the init model.
  */
 export function effectiveHyperparameters(
-  defaults: Hyperparameters,
+  settings: Pick<TrainingSettings, 'defaultHyperparameters' | 'fineTuneHyperparameters'>,
   overrides: Hyperparameters,
   manifest: Manifest,
   fineTune?: Pick<FineTuneInputs, 'initModel'>,
 ): Hyperparameters {
   return {
-    ...defaults,
-    ...(fineTune ? FINE_TUNE_HYPERPARAMETERS : {}),
+    ...settings.defaultHyperparameters,
+    ...(fineTune ? settings.fineTuneHyperparameters : {}),
     ...overrides,
     [HYPERPARAMETERS.dataset]: manifest.dataset,
     [HYPERPARAMETERS.datasetVersion]: manifest.version,
@@ -93,7 +92,7 @@ export function planTrainingJob(
   /** A corrections job: the `init` and `replay` channels (the init model is part of the job's name). */
   fineTune?: FineTuneInputs,
 ): PlannedTrainingJob {
-  const hyperparameters = effectiveHyperparameters(settings.defaultHyperparameters, overrides, manifest, fineTune);
+  const hyperparameters = effectiveHyperparameters(settings, overrides, manifest, fineTune);
   // The init model is left out of the name: a corrections version is learnt once, from the model
   // live when it arrived; otherwise every new live model would make reconcile retrain old versions.
   const { [HYPERPARAMETERS.initModel]: _init, ...identity } = hyperparameters;

@@ -281,6 +281,7 @@ export const TRAINING_SETTINGS: TrainingSettings = {
   volumeGb: 10,
   maxRuntimeSeconds: 3600,
   defaultHyperparameters: { epochs: '5', batch_size: '128' },
+  fineTuneHyperparameters: { epochs: '3', learning_rate: '0.0005', replay_rows: '6000' },
   maxAttempts: 3,
 };
 

@@ -19,6 +19,7 @@ describe('readStartTrainingConfig', () => {
       volumeGb: 10,
       maxRuntimeSeconds: 3600,
       defaultHyperparameters: { epochs: '5' },
+      fineTuneHyperparameters: { epochs: '3', replay_rows: '6000' },
       maxAttempts: 3,
       logLevel: 'info',
     });
@@ -37,6 +38,9 @@ describe('readStartTrainingConfig', () => {
     expect(() => readStartTrainingConfig({ ...startTraining, DEFAULT_HYPERPARAMETERS: '{"epoch":3}' })).toThrow(
       /unknown hyperparameter "epoch"/,
     );
+    expect(() =>
+      readStartTrainingConfig({ ...startTraining, FINE_TUNE_HYPERPARAMETERS: '{"replay_row":"9"}' }),
+    ).toThrow(/FINE_TUNE_HYPERPARAMETERS.*unknown hyperparameter "replay_row"/);
     expect(() => readStartTrainingConfig({ ...startTraining, TRAINING_JOB_PREFIX: 'Digits_Dev' })).toThrow(
       /TRAINING_JOB_PREFIX must be/,
     );

@@ -2,7 +2,6 @@
 import { CreateTrainingJobCommand, type CreateTrainingJobRequest } from '@aws-sdk/client-sagemaker';
 import { REGISTRY_LIVE_KEY, modelRecordKey, type LivePointer, type ModelRecord } from '@digits/common';
 import { TrainingRequestError } from '../src/errors';
-import { FINE_TUNE_HYPERPARAMETERS } from '../src/fine-tune';
 import { startTraining, type StartTrainingDeps } from '../src/start-training';
 import {
   ARTIFACTS,
@@ -85,7 +84,7 @@ describe('startTraining on corrections', () => {
     ]);
     expect(req.HyperParameters).toEqual({
       ...TRAINING_SETTINGS.defaultHyperparameters,
-      ...FINE_TUNE_HYPERPARAMETERS,
+      ...TRAINING_SETTINGS.fineTuneHyperparameters,
       dataset: 'corrections',
       dataset_version: CORRECTIONS.version,
       init_model: 'digits-test--mnist-a1',

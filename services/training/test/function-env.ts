@@ -28,6 +28,7 @@ export const START_TRAINING_ENV = {
   TRAINING_MAX_SECONDS: '3600',
   TRAINING_MAX_ATTEMPTS: '3',
   DEFAULT_HYPERPARAMETERS: '{"epochs":"5"}',
+  FINE_TUNE_HYPERPARAMETERS: '{"epochs":"3","replay_rows":"6000"}',
 };
 
 export const DEPLOY_ENV = {
