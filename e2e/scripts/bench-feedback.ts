@@ -1,14 +1,15 @@
 /**
  * pnpm bench:feedback — issue 12's loop on a fresh offline cloud (the stack `pnpm start` runs):
  *   1. the first model trains on MNIST and goes live;
- *   2. drawings in a style it gets wrong (e2e/feedback-drawings.ts: MNIST test digits redrawn with
- *      a strong backhand and a heavy pen on the page's canvas, every digit from --offset, none picked) are split in
+ *   2. drawings in a style it gets wrong (e2e/feedback-drawings.ts: MNIST test digits redrawn on the
+ *      page's canvas with a strong backhand, or --style heavy-backhand, every digit from --offset, none picked) are split in
  *      two, alternately: one half is sent as corrections through POST /feedback (FEEDBACK_MIN_CORRECTIONS
  *      is set to that count, so the last one starts the retraining), the other half is kept for scoring;
  *   3. the style half and the MNIST test set (10,000 images, as pixel batches) are scored through
  *      /predict before, and again once /predict answers with a new model (or the gate refused it).
  *
  *   pnpm bench:feedback [--count 1000] [--offset 1000] [--quick] [--via feedback|inbox]
+ *                       [--style strong-backhand|heavy-backhand]
  * --via inbox (development, before POST /feedback existed) normalises each drawing as /predict
  * does and writes the correction objects POST /feedback would store into ingest's inbox.
  * The last line is one JSON object: {"bench":"feedback",...}.
@@ -31,7 +32,7 @@ import {
 } from '@digits/common';
 import { readMnistIdx, sampleTestDigits, seedPublicDataset, startLocalCloud } from '@digits/local-cloud';
 import { waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
-import { describeStyle, HEAVY_BACKHAND, styledDigits, type StyledDigit } from '../feedback-drawings';
+import { describeStyle, styledDigits, STYLES, type StyledDigit } from '../feedback-drawings';
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     offset: { type: 'string', default: '1000' },
     quick: { type: 'boolean', default: false },
     via: { type: 'string', default: 'feedback' },
+    style: { type: 'string', default: 'strong-backhand' },
   },
 });
 const count = Number(values.count);
@@ -46,6 +48,8 @@ const offset = Number(values.offset);
 if (!Number.isInteger(count) || count < 10 || !Number.isInteger(offset) || offset < 0 || offset + count > 10_000)
   throw new Error('--count (≥ 10) and --offset must pick MNIST test digits within 0..9999');
 if (values.via !== 'feedback' && values.via !== 'inbox') throw new Error('--via must be feedback or inbox');
+if (!(values.style in STYLES)) throw new Error(`--style must be one of ${Object.keys(STYLES).join(', ')}`);
+const style = STYLES[values.style as keyof typeof STYLES];
 
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -113,7 +117,7 @@ const styleItems = (digits: StyledDigit[]) =>
   digits.map((d) => ({ instance: Buffer.from(d.png).toString('base64'), label: d.label }));
 
 async function main(): Promise<void> {
-  const digits = await styledDigits(count, offset);
+  const digits = await styledDigits(count, offset, style);
   const toSend = digits.filter((_, i) => i % 2 === 0);
   const toScore = styleItems(digits.filter((_, i) => i % 2 === 1));
   // The same image and label is one correction: the threshold is the number of distinct ones, so
@@ -225,7 +229,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${JSON.stringify({
         bench: 'feedback',
-        style: describeStyle(HEAVY_BACKHAND),
+        style: describeStyle(style),
         profile: values.quick ? 'quick' : 'full',
         via: values.via,
         corrections: distinct.size,
