@@ -129,5 +129,6 @@ export function watchPipeline(cloud: LocalCloud, progress: Progress): () => void
 /** A corrections model's scores for the gate line: what it learnt from and its held-out gain. */
 export function feedbackSummary(f: FeedbackScores): string {
   const init = f.initHeldOutAccuracy === null ? 'n/a' : f.initHeldOutAccuracy.toFixed(4);
-  return `learnt from ${f.corrections} corrections + ${f.replayRows} replayed rows, held-out corrections (${f.heldOut}) ${f.heldOutAccuracy.toFixed(4)} vs live ${init}`;
+  const changed = f.fixed === undefined ? '' : ` (${f.fixed} fixed, ${f.broken} broken)`;
+  return `learnt from ${f.corrections} corrections + ${f.replayRows} replayed rows, held-out corrections (${f.heldOut}) ${f.heldOutAccuracy.toFixed(4)} vs live ${init}${changed}`;
 }
