@@ -1,13 +1,13 @@
 /**
  * A PNG decoded straight to luma and alpha (a GreyImage), without building RGBA: the chunks are
- * walked once, the image data inflated with Node's zlib into a buffer of exactly the size the
+ * walked once, the image data inflated with Node's zlib into a reused buffer of exactly the size the
  * header implies (a zlib bomb stops there), unfiltered in place and read row by row. Every bit
  * depth, colour type, tRNS and Adam7 interlacing is handled, with pngjs's rounding (16-bit and
  * low-depth samples scaled to 8 bits, round half up; a tRNS colour made transparent black), so the
  * result equals what the RGBA path gives to the last bit.
  */
-import { inflateSync } from 'node:zlib';
 import { DigitInputError } from './errors';
+import { inflateExactly } from './inflate';
 import { FRESH_BUFFERS, GREY_LUMA, isOpaque, luma as lumaOf, type GreyBuffers, type GreyImage } from './grey-image';
 
 // Module-local bindings: a CommonJS build (tsx, jest) reads imports through getters, once per pixel here.
@@ -248,23 +248,15 @@ function readIhdr(body: Uint8Array): Format & { interlaced: boolean } {
 }
 
 function inflate(data: Uint8Array, expected: number, width: number, height: number): Uint8Array {
-  let raw: Buffer;
-  try {
-    // One output buffer one byte larger than expected: no 16 KiB chunks to join (each a copy of
-    // fresh memory), and not filled, so zlib does not allocate a second one to look for more.
-    raw = inflateSync(data, { maxOutputLength: expected, chunkSize: Math.max(expected + 1, 64) });
-  } catch (e) {
-    const error = e as NodeJS.ErrnoException;
-    if (error.code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError)
-      throw new DigitInputError(
-        'UNDECODABLE',
-        `PNG image data does not inflate to a ${width}×${height} image: it holds more than ${expected} bytes`,
-      );
-    fail(`its image data is not valid zlib data (${error.message})`);
-  }
-  if (raw.length < expected) fail(`its image data is truncated (${raw.length} of ${expected} bytes)`);
-  // A plain Uint8Array view: V8 optimises the unfilter loops better than over a Buffer.
-  return new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
+  const result = inflateExactly(data, expected);
+  if (result.ok) return result.data;
+  if (result.reason === 'too-long')
+    throw new DigitInputError(
+      'UNDECODABLE',
+      `PNG image data does not inflate to a ${width}×${height} image: it holds more than ${expected} bytes`,
+    );
+  if (result.reason === 'too-short') fail(`its image data is truncated (${result.length} of ${expected} bytes)`);
+  fail(`its image data is not valid zlib data (${result.message})`);
 }
 
 /** Undo a row's filter in place: `rb` bytes from `s`, its filter byte before it, the row above before that. */
