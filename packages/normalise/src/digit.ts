@@ -77,9 +77,16 @@ export function centreDigit(
   const base = inverted ? 1 : 0;
   const sign = inverted ? -1 : 1;
   const background = borderMedian(gray, width, height, inverted);
-  // Each row's brightest ink: the peak, and then which rows hold ink at all.
+  // Each row's brightest ink: the peak, and then which rows hold ink at all. A row equal to the
+  // one above (most of a canvas: compared natively, as bytes) has its peak.
   const rowPeak = new Float32Array(height);
+  const bytes = Buffer.from(gray.buffer, gray.byteOffset, gray.byteLength);
+  const rowBytes = width * 4;
   for (let y = 0; y < height; y++) {
+    if (y > 0 && bytes.compare(bytes, y * rowBytes, (y + 1) * rowBytes, (y - 1) * rowBytes, y * rowBytes) === 0) {
+      rowPeak[y] = rowPeak[y - 1]!;
+      continue;
+    }
     let top = 0;
     for (let i = y * width, end = i + width; i < end; i++) {
       const v = base + sign * gray[i]!;

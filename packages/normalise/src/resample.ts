@@ -13,7 +13,7 @@ export function resize(
   const vertical = filterWeights(height, outHeight);
   // Vertical pass first: each output row is a weighted sum of whole source rows (contiguous
   // multiply-adds), so the gathering horizontal pass runs over outHeight rows, not height.
-  const rows = new Float32Array(width * outHeight);
+  const rows = new Float64Array(width * outHeight); // no float32 rounding on each add
   const { start: vs, count: vc, weights: vw, taps: vt } = vertical;
   for (let y = 0; y < outHeight; y++) {
     const to = y * width;
