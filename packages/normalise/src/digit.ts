@@ -28,7 +28,7 @@ export function normaliseImage(bytes: Uint8Array): NormalisedDigit {
   const image = decodeGrey(bytes, buffers);
   const { gray, inverted } = inkImage(image);
   return {
-    pixels: centreDigit(gray, image.width, image.height, buffers),
+    pixels: centreDigit(gray, image.width, image.height, buffers, inverted),
     width: image.width,
     height: image.height,
     inverted,
@@ -36,9 +36,10 @@ export function normaliseImage(bytes: Uint8Array): NormalisedDigit {
 }
 
 /**
- * Grayscale 0..1 with the ink bright (the image's luma array, changed in place). Transparent
- * pixels are composited over the colour that contrasts with the opaque content, so black ink on
- * a transparent canvas reads as ink.
+ * Grayscale 0..1 (the image's luma array, changed in place) and whether the ink is dark on a light
+ * background, so that the ink is 1 − gray (centreDigit reads it so: no pass to invert it here).
+ * Transparent pixels are composited over the colour that contrasts with the opaque content, so
+ * black ink on a transparent canvas reads as ink.
  */
 export function inkImage({ width, height, luma: gray, alpha }: GreyImage): { gray: Float32Array; inverted: boolean } {
   const n = width * height;
@@ -59,23 +60,38 @@ export function inkImage({ width, height, luma: gray, alpha }: GreyImage): { gra
   }
   // The background is what the border mostly shows; MNIST wants it dark.
   const inverted = borderMedian(gray, width, height) > 0.5;
-  if (inverted) for (let i = 0; i < n; i++) gray[i] = 1 - gray[i]!;
   return { gray, inverted };
 }
 
-/** Stretch ink to 0..1 over the background, crop to it, scale to 20 px and centre by mass in 28×28. */
+/**
+ * Stretch ink to 0..1 over the background, crop to it, scale to 20 px and centre by mass in 28×28.
+ * The ink is `gray`, or 1 − gray when `inverted` (read as base + sign × gray throughout).
+ */
 export function centreDigit(
   gray: Float32Array,
   width: number,
   height: number,
   buffers: GreyBuffers = FRESH_BUFFERS,
+  inverted = false,
 ): Float32Array {
-  const background = borderMedian(gray, width, height);
-  // Each row's brightest pixel: the peak, and then which rows hold ink at all.
+  const base = inverted ? 1 : 0;
+  const sign = inverted ? -1 : 1;
+  const background = borderMedian(gray, width, height, inverted);
+  // Each row's brightest ink: the peak, and then which rows hold ink at all. A row equal to the
+  // one above (most of a canvas: compared natively, as bytes) has its peak.
   const rowPeak = new Float32Array(height);
+  const bytes = Buffer.from(gray.buffer, gray.byteOffset, gray.byteLength);
+  const rowBytes = width * 4;
   for (let y = 0; y < height; y++) {
+    if (y > 0 && bytes.compare(bytes, y * rowBytes, (y + 1) * rowBytes, (y - 1) * rowBytes, y * rowBytes) === 0) {
+      rowPeak[y] = rowPeak[y - 1]!;
+      continue;
+    }
     let top = 0;
-    for (let i = y * width, end = i + width; i < end; i++) if (gray[i]! > top) top = gray[i]!;
+    for (let i = y * width, end = i + width; i < end; i++) {
+      const v = base + sign * gray[i]!;
+      if (v > top) top = v;
+    }
     rowPeak[y] = top;
   }
   let peak = 0;
@@ -100,21 +116,23 @@ export function centreDigit(
     if (y0 === height) y0 = y;
     y1 = y;
     const row = y * width;
+    // Only ink beyond the box so far can widen it: stop each scan where the box begins.
     let first = 0;
-    while (gray[row + first]! <= floor) first++;
+    while (first < x0 && base + sign * gray[row + first]! <= floor) first++;
     let last = width - 1;
-    while (gray[row + last]! <= floor) last--;
+    while (last > x1 && base + sign * gray[row + last]! <= floor) last--;
     if (first < x0) x0 = first;
     if (last > x1) x1 = last;
   }
   const cropW = x1 - x0 + 1;
   const cropH = y1 - y0 + 1;
   const crop = buffers.crop(cropW * cropH);
+  const scale = 1 / span;
   for (let y = 0, o = 0; y < cropH; y++) {
     const from = (y0 + y) * width + x0;
     for (let x = 0; x < cropW; x++, o++) {
-      const v = gray[from + x]! - floor;
-      crop[o] = v > 0 ? Math.min(1, v / span) : 0;
+      const v = base + sign * gray[from + x]! - floor;
+      crop[o] = v > 0 ? Math.min(1, v * scale) : 0;
     }
   }
 
@@ -149,8 +167,9 @@ export function boxAndCentre(crop: Float32Array, cropW: number, cropH: number): 
   return out;
 }
 
-/** Median of the outermost ring of pixels (a 256-bin histogram is exact enough). */
-export function borderMedian(gray: Float32Array, width: number, height: number): number {
+/** Median of the outermost ring of pixels (a 256-bin histogram is exact enough), of 1 − gray if `inverted`. */
+export function borderMedian(gray: Float32Array, width: number, height: number, inverted = false): number {
+  const bin = inverted ? (v: number) => binOf(1 - v) : binOf;
   const bins = new Uint32Array(256);
   const last = (height - 1) * width;
   for (let x = 0; x < width; x++) {
@@ -170,6 +189,6 @@ export function borderMedian(gray: Float32Array, width: number, height: number):
   return 1;
 }
 
-const bin = (v: number) => Math.min(255, Math.max(0, Math.round(v * 255)));
+const binOf = (v: number) => Math.min(255, Math.max(0, Math.round(v * 255)));
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));

@@ -1,13 +1,13 @@
 /**
  * A PNG decoded straight to luma and alpha (a GreyImage), without building RGBA: the chunks are
- * walked once, the image data inflated with Node's zlib into a buffer of exactly the size the
+ * walked once, the image data inflated with Node's zlib into a reused buffer of exactly the size the
  * header implies (a zlib bomb stops there), unfiltered in place and read row by row. Every bit
  * depth, colour type, tRNS and Adam7 interlacing is handled, with pngjs's rounding (16-bit and
  * low-depth samples scaled to 8 bits, round half up; a tRNS colour made transparent black), so the
  * result equals what the RGBA path gives to the last bit.
  */
-import { inflateSync } from 'node:zlib';
 import { DigitInputError } from './errors';
+import { inflateExactly } from './inflate';
 import { FRESH_BUFFERS, GREY_LUMA, isOpaque, luma as lumaOf, type GreyBuffers, type GreyImage } from './grey-image';
 
 // Module-local bindings: a CommonJS build (tsx, jest) reads imports through getters, once per pixel here.
@@ -110,9 +110,10 @@ export function decodePngGrey(bytes: Uint8Array, buffers: GreyBuffers = FRESH_BU
  * Non-interlaced 8-bit RGBA, the page's canvas PNGs: a pixel is one 32-bit word (read unaligned
  * through a DataView, little-endian: R in the low byte), and the Sub, Up and Avg filters are undone
  * on all four bytes at once with carry-free byte arithmetic (SWAR), ~4× fewer operations than byte
- * by byte; Paeth, rare in canvas PNGs, byte by byte. An all-zero "Up" row (an empty canvas row)
- * is copied from the row above, and opacity is tracked on the way (no second pass over alpha).
- * Returns whether every pixel is opaque.
+ * by byte; Paeth byte by byte, except where its three neighbours agree. In an "Up" row (most rows of a canvas) a run
+ * of zero words repeats the pixels above: it is copied (bytes, luma, alpha) with memmove, so only
+ * the ink is read pixel by pixel; a pixel equal to its left neighbour (a background) reuses its
+ * luma. Opacity is tracked on the way (no second pass over alpha). Returns whether every pixel is opaque.
  */
 function rgba8Rows(d: Uint8Array, width: number, height: number, l: Float32Array, al: Uint8Array): boolean {
   const view = new DataView(d.buffer, d.byteOffset, d.byteLength);
@@ -130,36 +131,94 @@ function rgba8Rows(d: Uint8Array, width: number, height: number, l: Float32Array
       else if (filter === 4)
         filter = 1; // Paeth with no row above is Sub
       else if (filter === 3) filter = 5; // Avg with no row above: half the left pixel
-    } else if (filter === 2 && isZeroWords(view, s, e)) {
-      d.copyWithin(s, s - stride, s - 1);
-      l.copyWithin(t, t - width, t);
-      al.copyWithin(t, t - width, t);
+    } else if (filter === 2) {
+      opaque &= upRow(view, d, s, e, t, width, l, al);
       continue;
     }
     if (filter > 5) fail(`a row has unknown filter type ${filter}`);
-    if (filter === 4) {
-      for (let q = s; q < s + 4; q++) d[q] = d[q]! + d[q - stride]!;
-      for (let q = s + 4; q < e; q++) d[q] = d[q]! + paeth(d[q - 4]!, d[q - stride]!, d[q - stride - 4]!);
-    }
     let left = 0;
+    let leftLuma = 0;
     for (let q = s, i = t; q < e; q += 4, i++) {
       let p = view.getUint32(q, true);
       if (filter === 1) p = addBytes(p, left);
-      else if (filter === 2) p = addBytes(p, view.getUint32(q - stride, true));
       else if (filter === 3) p = addBytes(p, averageBytes(left, view.getUint32(q - stride, true)));
       else if (filter === 5) p = addBytes(p, (left >>> 1) & 0x7f7f7f7f);
-      if (filter !== 0 && filter !== 4) view.setUint32(q, p, true);
-      left = p;
-      const r = p & 255;
-      const g = (p >>> 8) & 255;
-      const b = (p >>> 16) & 255;
+      else if (filter === 4)
+        p = paethWord(p, left, view.getUint32(q - stride, true), q === s ? 0 : view.getUint32(q - stride - 4, true));
+      if (filter !== 0) view.setUint32(q, p, true);
+      if (p !== left || i === t) {
+        const r = p & 255;
+        const g = (p >>> 8) & 255;
+        const b = (p >>> 16) & 255;
+        leftLuma = r === g && g === b ? greyLuma[r]! : luma(r, g, b);
+        left = p;
+      }
       const a = p >>> 24;
-      l[i] = r === g && g === b ? greyLuma[r]! : luma(r, g, b);
+      l[i] = leftLuma;
       al[i] = a;
       opaque &= a;
     }
   }
   return opaque === 255;
+}
+
+/**
+ * An "Up" row of rgba8Rows: runs of zero words (pixels equal to the ones above, whose alpha is
+ * already counted) are copied, the other pixels unfiltered and read. Returns the AND of the alphas read.
+ */
+function upRow(
+  view: DataView,
+  d: Uint8Array,
+  s: number,
+  e: number,
+  t: number,
+  width: number,
+  l: Float32Array,
+  al: Uint8Array,
+): number {
+  const stride = width * 4 + 1;
+  let opaque = 255;
+  if (zeroRow(d, s, e)) {
+    // An empty canvas row, the commonest: the whole row repeats the one above.
+    d.copyWithin(s, s - stride, s - 1);
+    l.copyWithin(t, t - width, t);
+    al.copyWithin(t, t - width, t);
+    return opaque;
+  }
+  let q = s;
+  while (q < e) {
+    const run = q;
+    while (q < e && view.getUint32(q, true) === 0) q += 4;
+    if (q > run) {
+      const i = t + (run - s) / 4;
+      const n = (q - run) / 4;
+      d.copyWithin(run, run - stride, q - stride);
+      l.copyWithin(i, i - width, i - width + n);
+      al.copyWithin(i, i - width, i - width + n);
+    }
+    for (; q < e; q += 4) {
+      const raw = view.getUint32(q, true);
+      if (raw === 0) break;
+      const p = addBytes(raw, view.getUint32(q - stride, true));
+      view.setUint32(q, p, true);
+      const r = p & 255;
+      const g = (p >>> 8) & 255;
+      const b = (p >>> 16) & 255;
+      const i = t + (q - s) / 4;
+      l[i] = r === g && g === b ? greyLuma[r]! : luma(r, g, b);
+      al[i] = p >>> 24;
+      opaque &= p >>> 24;
+    }
+  }
+  return opaque;
+}
+
+let zeros = Buffer.alloc(0);
+
+/** Whether bytes s..e of `d` are all zero, compared natively (memcmp) against a zero buffer. */
+function zeroRow(d: Uint8Array, s: number, e: number): boolean {
+  if (zeros.length < e - s) zeros = Buffer.alloc(e - s);
+  return zeros.compare(d, s, e, 0, e - s) === 0;
 }
 
 /** The four bytes of x and y added each modulo 256 (no carry from one byte into the next). */
@@ -168,9 +227,16 @@ const addBytes = (x: number, y: number) => (((x & 0x7f7f7f7f) + (y & 0x7f7f7f7f)
 /** Each byte of the floor average of the bytes of x and y, as PNG's Avg filter takes it. */
 const averageBytes = (x: number, y: number) => ((x & y) + (((x ^ y) >>> 1) & 0x7f7f7f7f)) >>> 0;
 
-function isZeroWords(view: DataView, s: number, e: number): boolean {
-  for (let q = s; q < e; q += 4) if (view.getUint32(q, true) !== 0) return false;
-  return true;
+/** Paeth undone on the four bytes of a pixel: `raw` plus the predictor from left, above and upper-left. */
+function paethWord(raw: number, left: number, above: number, upperLeft: number): number {
+  // Where left, above and upper-left agree (a canvas's background) the predictor is that pixel.
+  if (left === above && above === upperLeft) return addBytes(raw, left);
+  let p = 0;
+  for (let shift = 0; shift < 32; shift += 8) {
+    const v = (raw >>> shift) + paeth((left >>> shift) & 255, (above >>> shift) & 255, (upperLeft >>> shift) & 255);
+    p |= (v & 255) << shift;
+  }
+  return p >>> 0;
 }
 
 function paeth(a: number, b: number, c: number): number {
@@ -248,23 +314,15 @@ function readIhdr(body: Uint8Array): Format & { interlaced: boolean } {
 }
 
 function inflate(data: Uint8Array, expected: number, width: number, height: number): Uint8Array {
-  let raw: Buffer;
-  try {
-    // One output buffer one byte larger than expected: no 16 KiB chunks to join (each a copy of
-    // fresh memory), and not filled, so zlib does not allocate a second one to look for more.
-    raw = inflateSync(data, { maxOutputLength: expected, chunkSize: Math.max(expected + 1, 64) });
-  } catch (e) {
-    const error = e as NodeJS.ErrnoException;
-    if (error.code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError)
-      throw new DigitInputError(
-        'UNDECODABLE',
-        `PNG image data does not inflate to a ${width}×${height} image: it holds more than ${expected} bytes`,
-      );
-    fail(`its image data is not valid zlib data (${error.message})`);
-  }
-  if (raw.length < expected) fail(`its image data is truncated (${raw.length} of ${expected} bytes)`);
-  // A plain Uint8Array view: V8 optimises the unfilter loops better than over a Buffer.
-  return new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
+  const result = inflateExactly(data, expected);
+  if (result.ok) return result.data;
+  if (result.reason === 'too-long')
+    throw new DigitInputError(
+      'UNDECODABLE',
+      `PNG image data does not inflate to a ${width}×${height} image: it holds more than ${expected} bytes`,
+    );
+  if (result.reason === 'too-short') fail(`its image data is truncated (${result.length} of ${expected} bytes)`);
+  fail(`its image data is not valid zlib data (${result.message})`);
 }
 
 /** Undo a row's filter in place: `rb` bytes from `s`, its filter byte before it, the row above before that. */

@@ -11,26 +11,27 @@ export function resize(
 ): Float32Array {
   const horizontal = filterWeights(width, outWidth);
   const vertical = filterWeights(height, outHeight);
-  const rows = new Float32Array(outWidth * height);
+  // Vertical pass first: each output row is a weighted sum of whole source rows (contiguous
+  // multiply-adds), so the gathering horizontal pass runs over outHeight rows, not height.
+  const rows = new Float64Array(width * outHeight); // no float32 rounding on each add
+  const { start: vs, count: vc, weights: vw, taps: vt } = vertical;
+  for (let y = 0; y < outHeight; y++) {
+    const to = y * width;
+    for (let k = 0, n = vc[y]!; k < n; k++) {
+      const w = vw[y * vt + k]!;
+      const from = (vs[y]! + k) * width;
+      for (let x = 0; x < width; x++) rows[to + x]! += w * src[from + x]!;
+    }
+  }
+  const out = new Float32Array(outWidth * outHeight);
   const { start: hs, count: hc, weights: hw, taps: ht } = horizontal;
-  for (let y = 0; y < height; y++) {
+  for (let y = 0; y < outHeight; y++) {
     const row = y * width;
     for (let x = 0; x < outWidth; x++) {
       const from = row + hs[x]!;
       const w = x * ht;
       let sum = 0;
-      for (let k = 0, n = hc[x]!; k < n; k++) sum += hw[w + k]! * src[from + k]!;
-      rows[y * outWidth + x] = sum;
-    }
-  }
-  const out = new Float32Array(outWidth * outHeight);
-  const { start: vs, count: vc, weights: vw, taps: vt } = vertical;
-  for (let y = 0; y < outHeight; y++) {
-    const from = vs[y]!;
-    const w = y * vt;
-    for (let x = 0; x < outWidth; x++) {
-      let sum = 0;
-      for (let k = 0, n = vc[y]!; k < n; k++) sum += vw[w + k]! * rows[(from + k) * outWidth + x]!;
+      for (let k = 0, n = hc[x]!; k < n; k++) sum += hw[w + k]! * rows[from + k]!;
       out[y * outWidth + x] = sum;
     }
   }

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { LOCAL_ACCOUNT_ID } from './intrinsics';
+import { randomText } from './random-ids';
 
 /**
  * API Gateway HTTP API payload format 2.0: the event a function receives, and how its result
@@ -34,7 +34,7 @@ export function requestTime(date: Date): string {
 
 /** API Gateway's request ids look like `JKJaXmPLvHcESHA=`. */
 export function apiRequestId(): string {
-  return randomBytes(10).toString('base64');
+  return randomText(10, 'base64');
 }
 
 export interface EventInput {
@@ -84,8 +84,7 @@ export function httpApiEvent({
   headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${sourceIp}` : sourceIp;
   headers['x-forwarded-port'] ??= String(req.socket.localPort ?? '');
   headers['x-forwarded-proto'] ??= 'http';
-  headers['x-amzn-trace-id'] ??=
-    `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+  headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomText(12, 'hex')}`;
 
   let queryStringParameters: Record<string, string> | undefined;
   if (rawQueryString) {
