@@ -38,6 +38,12 @@ export const HYPERPARAMETERS = {
   replayRows: 'replay_rows',
   /** The corrections' share of each fine-tuning epoch (they are repeated to reach it; default 0.2). */
   correctionsShare: 'corrections_share',
+  /**
+   * Fine-tuning: the init weights' share in the final weights (0: none, the fine-tuned weights as
+   * they are). Averaging the two (weight-space ensembling, "WiSE-FT") keeps more of what the init
+   * model knew for a little of what it learnt.
+   */
+  initWeightShare: 'init_weight_share',
 } as const;
 
 /** Extra input channels of a training job on corrections: the live model's model.tar.gz, and the data it learnt from. */

@@ -109,6 +109,20 @@ export function mixTrainingRows(
 }
 
 /**
+ * The final weights of a fine-tuned model: `share` of the init weights, the rest fine-tuned (the
+ * same layers, so weight by weight). Measured on the full model (README "Learning from
+ * corrections"): a share of 0.3 halved the MNIST accuracy it lost for ~2 of ~30 points of style.
+ */
+export function blendWeights(model: tf.LayersModel, init: tf.Tensor[], share: number): void {
+  const blended = model.getWeights().map((w, i) => w.mul(1 - share).add(init[i]!.mul(share)));
+  model.setWeights(blended);
+  for (const w of blended) w.dispose();
+}
+
+/** A copy of a model's weights (its variables change as it trains). */
+export const copyOfWeights = (model: tf.LayersModel): tf.Tensor[] => model.getWeights().map((w) => w.clone());
+
+/**
  * Held-out images the candidate gets right and the init model got wrong (fixed), and the reverse
  * (broken): the gate tests the gain as a paired difference of the two models on the same images.
  */

@@ -27,6 +27,8 @@ export interface TrainingConfig {
   replayRows: number;
   /** The corrections' share of each epoch when replay rows are mixed in (feedback.ts). */
   correctionsShare: number;
+  /** The init weights' share in the final weights of a fine-tuned model (feedback.ts blendWeights). */
+  initWeightShare: number;
 }
 
 /** Defaults: on the full MNIST they reach ≥ 99.2% test accuracy (see README "Training"). */
@@ -39,6 +41,7 @@ export const DEFAULT_TRAINING_CONFIG: Readonly<TrainingConfig> = {
   fromScratch: false,
   replayRows: 3000,
   correctionsShare: 0.2,
+  initWeightShare: 0,
 };
 
 const H = HYPERPARAMETERS;
@@ -100,6 +103,7 @@ export function resolveTrainingConfig(hp: Hyperparameters): TrainingConfig {
   config.fromScratch = flag(hp, H.fromScratch) ?? config.fromScratch;
   config.replayRows = integer(hp, H.replayRows, 0, 1_000_000) ?? config.replayRows;
   config.correctionsShare = decimal(hp, H.correctionsShare, 0, 0.9) ?? config.correctionsShare;
+  config.initWeightShare = zeroOrMore(hp, H.initWeightShare, 0.9) ?? config.initWeightShare;
   return config;
 }
 

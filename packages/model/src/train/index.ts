@@ -28,6 +28,8 @@ import {
   correctionRepeats,
   feedbackMetricLine,
   mixTrainingRows,
+  blendWeights,
+  copyOfWeights,
   pairedChanges,
   readInitModel,
   readReplaySample,
@@ -84,10 +86,14 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
     const classifier = buildClassifier(config.seed);
     // A corrections job: score the init (live) weights on the held-out corrections, start from them.
     let initOnHeldOut: Evaluation | undefined;
+    let initWeights: tf.Tensor[] | undefined;
     if (config.initModel !== undefined) {
       const init = await readInitModel(mlRoot);
       initOnHeldOut = evaluate(init, test);
-      if (!config.fromScratch) copyWeights(init, classifier.model);
+      if (!config.fromScratch) {
+        copyWeights(init, classifier.model);
+        if (config.initWeightShare > 0) initWeights = copyOfWeights(classifier.model);
+      }
       init.dispose();
     }
     const replay = await readReplaySample(mlRoot, config.replayRows, config.seed);
@@ -99,10 +105,18 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
       );
 
     const epochs: EpochMetrics[] = [];
-    const final = await fit(classifier, rows, test, config, (m) => {
+    let final = await fit(classifier, rows, test, config, (m) => {
       epochs.push(m);
       log(metricLine(m));
     });
+    if (initWeights) {
+      blendWeights(classifier.model, initWeights, config.initWeightShare);
+      for (const w of initWeights) w.dispose();
+      final = evaluate(classifier.model, test);
+      log(
+        `final weights: ${config.initWeightShare} init + ${round(1 - config.initWeightShare, 4)} fine-tuned, test accuracy ${final.accuracy.toFixed(4)}`,
+      );
+    }
 
     const reference = referenceSet && scoreOnReference(classifier.model, referenceSet);
     if (reference) log(referenceMetricLine(reference));
@@ -186,6 +200,7 @@ function hyperparameterRecord(c: TrainingConfig): Record<string, string | number
     r[H.fromScratch] = String(c.fromScratch);
     r[H.replayRows] = c.replayRows;
     r[H.correctionsShare] = c.correctionsShare;
+    r[H.initWeightShare] = c.initWeightShare;
   }
   return r;
 }

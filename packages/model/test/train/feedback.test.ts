@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { create as createTar } from 'tar';
 import { METRIC_DEFINITIONS, PIXELS, encodeCsvRows, type LabelledImages } from '@digits/common';
 import { runTraining, TrainingInputError, type TrainingResult } from '../../src/train';
-import { correctionRepeats, mixTrainingRows, pairedChanges, sampleRows } from '../../src/train/feedback';
+import * as tf from '@tensorflow/tfjs';
+import {
+  blendWeights,
+  copyOfWeights,
+  correctionRepeats,
+  mixTrainingRows,
+  pairedChanges,
+  sampleRows,
+} from '../../src/train/feedback';
 import { readMnist, writeTrainingFolder } from './sagemaker-folder';
 
 /** MNIST digits mirrored left to right: a "style" the init model mostly gets wrong. */
@@ -74,6 +82,7 @@ describe('training on corrections', () => {
         epochs: '2',
         learning_rate: '0.001',
         seed: '5',
+        init_weight_share: '0.3',
       });
       result = await runTraining({ mlRoot: root, log: (l) => lines.push(l) });
     }, 120_000);
@@ -88,7 +97,8 @@ describe('training on corrections', () => {
       });
       expect(f.heldOutAccuracy).toBe(result.metadata.testAccuracy);
       expect(f.initHeldOutAccuracy).not.toBeNull();
-      expect(f.heldOutAccuracy).toBeGreaterThan(f.initHeldOutAccuracy! + 0.1);
+      // (with 0.3 of the init weights averaged back in, which costs some of the gain)
+      expect(f.heldOutAccuracy).toBeGreaterThan(f.initHeldOutAccuracy! + 0.05);
       // The images that changed, counted one by one, add up to the two accuracies' difference.
       expect(f.fixed).toBeGreaterThan(f.broken!);
       expect((f.fixed! - f.broken!) / f.heldOut).toBeCloseTo(f.heldOutAccuracy - f.initHeldOutAccuracy!, 6);
@@ -96,7 +106,11 @@ describe('training on corrections', () => {
         init_model: 'digits-test--mnist-abc-a1',
         from_scratch: 'false',
         replay_rows: 1000,
+        init_weight_share: 0.3,
       });
+      // The scores are those of the blended weights, the model saved.
+      const blended = lines.find((l) => l.startsWith('final weights: 0.3 init + 0.7 fine-tuned'));
+      expect(blended).toBe(`final weights: 0.3 init + 0.7 fine-tuned, test accuracy ${f.heldOutAccuracy.toFixed(4)}`);
     });
 
     it('prints the held-out accuracies on a line METRIC_DEFINITIONS capture, each under its own name', () => {
@@ -159,5 +173,24 @@ describe('pairedChanges', () => {
     const init = Uint8Array.from([1, 0, 0, 4, 0]);
     const candidate = Uint8Array.from([0, 2, 3, 4, 0]);
     expect(pairedChanges(init, candidate, labels)).toEqual({ fixed: 2, broken: 1 });
+  });
+});
+
+describe('copyOfWeights and blendWeights', () => {
+  it('keeps the init weights while training changes the model, then averages them in by share', () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], useBias: true })] });
+    const init = copyOfWeights(model);
+    const before = init.map((w) => Array.from(w.dataSync()));
+    const optimizer = tf.train.sgd(0.5);
+    optimizer.minimize(() => tf.losses.meanSquaredError(tf.ones([4, 2]), model.predict(tf.ones([4, 3])) as tf.Tensor));
+    const trained = model.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(init.map((w) => Array.from(w.dataSync()))).toEqual(before);
+    expect(trained[0]).not.toEqual(before[0]);
+
+    blendWeights(model, init, 0.25);
+    model.getWeights().forEach((w, i) => {
+      const expected = trained[i]!.map((t, k) => 0.75 * t + 0.25 * before[i]![k]!);
+      Array.from(w.dataSync()).forEach((v, k) => expect(v).toBeCloseTo(expected[k]!, 5));
+    });
   });
 });

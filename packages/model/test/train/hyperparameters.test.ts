@@ -38,6 +38,7 @@ describe('hyperparameters', () => {
         from_scratch: 'true',
         replay_rows: '500',
         corrections_share: '0.35',
+        init_weight_share: '0.3',
         sagemaker_region: 'eu-west-1',
       }),
     );
@@ -55,6 +56,7 @@ describe('hyperparameters', () => {
       fromScratch: true,
       replayRows: 500,
       correctionsShare: 0.35,
+      initWeightShare: 0.3,
     });
   });
 
@@ -73,6 +75,7 @@ describe('hyperparameters', () => {
     [{ from_scratch: 'yes' }, 'hyperparameter from_scratch="yes" must be "true" or "false"'],
     [{ replay_rows: '-5' }, 'hyperparameter replay_rows="-5" must be an integer from 0'],
     [{ corrections_share: '1' }, 'hyperparameter corrections_share="1" must be a number above 0 and at most 0.9'],
+    [{ init_weight_share: '1' }, 'hyperparameter init_weight_share="1" must be a number from 0 to 0.9'],
     [{ corrections_share: '0' }, 'hyperparameter corrections_share="0"'],
     [{ init_model: ' ' }, 'hyperparameter init_model must be a non-empty string'],
   ])('rejects %j naming the value', (hp, message) => {
