@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         bench: 'robust',
-        model: given ? resolve(given) : 'quick (3,000 rows, 1 epoch)',
+        model: given ? resolve(given) : 'quick (3,000 rows)',
         ...(given ? {} : { hyperparameters: metadata.hyperparameters }),
         normaliser: values.normaliser,
         modelTestAccuracy: round(metadata.testAccuracy),

@@ -96,6 +96,8 @@ export function resolveTrainingConfig(hp: Hyperparameters): TrainingConfig {
     shear: zeroOrMore(hp, H.augmentShear, 1) ?? config.augment.shear,
     scale: zeroOrMore(hp, H.augmentScale, 0.5) ?? config.augment.scale,
     shiftPixels: zeroOrMore(hp, H.augmentShift, 8) ?? config.augment.shiftPixels,
+    blurSigma: zeroOrMore(hp, H.augmentBlur, 3) ?? config.augment.blurSigma,
+    noiseSigma: zeroOrMore(hp, H.augmentNoise, 0.5) ?? config.augment.noiseSigma,
   };
   config.robustnessImages = integer(hp, H.robustnessImages, 0, 10_000) ?? config.robustnessImages;
   const datasetVersion = text(hp, H.datasetVersion);

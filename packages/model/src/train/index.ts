@@ -199,6 +199,8 @@ function hyperparameterRecord(c: TrainingConfig): Record<string, string | number
     r[H.augmentShear] = c.augment.shear;
     r[H.augmentScale] = c.augment.scale;
     r[H.augmentShift] = c.augment.shiftPixels;
+    r[H.augmentBlur] = c.augment.blurSigma;
+    r[H.augmentNoise] = c.augment.noiseSigma;
   }
   if (c.robustnessImages !== DEFAULT_TRAINING_CONFIG.robustnessImages) r[H.robustnessImages] = c.robustnessImages;
   if (c.initModel !== undefined) {
