@@ -1,5 +1,5 @@
 /**
- * pnpm bench:robust [model folder or ML root] [--limit N] [--seed S] [--normaliser default|plain]
+ * pnpm bench:robust [model folder or ML root] [--limit N] [--seed S] [--normaliser default|plain|proposal]
  *                   [--train name=value ...]   (or BENCH_ROBUST_MODEL=...)
  *
  * Accuracy of a trained model on the MNIST test set under each corruption of the suite
@@ -8,7 +8,8 @@
  * `pnpm bench:train` prints (`modelDir`) to measure the default model; `--train name=value`
  * (repeatable) adds hyperparameters to the quick one's, e.g. `--train augment_rotation=15`.
  * `--normaliser plain` replaces the /predict normaliser by a plain resize to 28×28
- * (src/robust/plain-resize.ts), so its share of the robustness is measurable.
+ * (src/robust/plain-resize.ts), so its share of the robustness is measurable; `--normaliser
+ * proposal` measures a proposed change to the normaliser (scripts/normaliser-proposal.ts).
  * Last line: one JSON object {"bench":"robust", ...}, accuracies as fractions 0–1.
  */
 import { readFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ import type { CorruptedImage } from '../src/robust/corruptions';
 import { scoreRobustness } from '../src/robust/score';
 import { encodeUpload, type JpegEncode } from '../src/robust/upload';
 import { mlRootFor, trainQuickModel } from './bench-models';
+import { proposedNormalise } from './normaliser-proposal';
 
 /**
  * mozjpeg (wasm), as browsers and phones encode: jpeg-js rebuilds its Huffman tables for every
@@ -51,9 +53,13 @@ async function main(): Promise<void> {
   const seed = Number(values.seed);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new Error('--limit must be an integer 1–10000');
   if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
-  if (values.normaliser !== 'default' && values.normaliser !== 'plain')
-    throw new Error('--normaliser must be default or plain');
-  const normalise = values.normaliser === 'plain' ? plainResize : (bytes: Uint8Array) => normaliseImage(bytes).pixels;
+  const normalisers: Record<string, (bytes: Uint8Array) => Float32Array> = {
+    default: (bytes) => normaliseImage(bytes).pixels,
+    plain: plainResize,
+    proposal: proposedNormalise,
+  };
+  const normalise = normalisers[values.normaliser];
+  if (!normalise) throw new Error(`--normaliser must be one of ${Object.keys(normalisers).join(', ')}`);
   const trainHyperparameters = Object.fromEntries(
     values.train.map((pair) => {
       const m = /^([a-z_]+)=(\S+)$/.exec(pair);
