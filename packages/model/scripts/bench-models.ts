@@ -48,7 +48,11 @@ export async function trainQuickModel(temp: string, hyperparameters: Record<stri
   console.log(
     `no model given: training a quick one (3,000 rows, ${JSON.stringify({ epochs: '1', ...hyperparameters })})`,
   );
-  const result = await runTraining({ mlRoot: root, log: () => undefined });
+  // Only the trainer's own robustness line (its 100-image score and what it cost) is worth showing.
+  const result = await runTraining({
+    mlRoot: root,
+    log: (line) => line.startsWith('robustness_') && console.log(`trainer: ${line}`),
+  });
   console.log(
     `trained in ${result.seconds.toFixed(1)} s: test accuracy ${(result.metadata.testAccuracy * 100).toFixed(1)}% on 1,000 images`,
   );
