@@ -38,7 +38,8 @@ export const DEFAULT_TRAINING_CONFIG: Readonly<TrainingConfig> = {
   learningRate: 0.003,
   seed: 42,
   augment: NO_AUGMENTATION,
-  // 100 images × 12 rows (11 corruptions and clean): ~4–6 s on 2 busy cores (src/robust/model-scores.ts).
+  // 100 images × 12 rows (11 corruptions and clean): ~50 ms an image at load 2 (~5 s), 12.2 s measured at
+  // load 8-10 on 2 cores (src/robust/model-scores.ts).
   robustnessImages: 100,
   fromScratch: false,
   replayRows: 3000,
