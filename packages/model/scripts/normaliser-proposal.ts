@@ -21,7 +21,9 @@ const WHOLE_FRAME = 0.9;
 export function proposedNormalise(bytes: Uint8Array): Float32Array {
   const image = decodeGrey(bytes);
   const { width, height } = image;
-  const { gray } = inkImage(image);
+  // inkImage says whether the ink is dark (centreDigit reads it as 1 − gray); here it is made bright.
+  const ink = inkImage(image);
+  const gray = ink.inverted ? ink.gray.map((v) => 1 - v) : ink.gray;
   const background = borderMedian(gray, width, height);
   const peak = gray.reduce((a, b) => (b > a ? b : a), 0);
   const contrast = peak - background;
