@@ -193,18 +193,30 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
     await answerShown(page, () => draw(page, strokesOf(digits[7]!.pixels)));
   });
 
-  it('shows the model panel: version, trained at, test accuracy, per-class accuracy and the confusion matrix heat-map', async () => {
+  it('shows the model panel: version, trained at, test accuracy, robustness, per-class accuracy and the confusion matrix heat-map', async () => {
     const model = await waitForModelRecord<{
       trainingJobName: string;
       metrics: { test_accuracy: number };
       evaluation: { testRows: number; perClassAccuracy: number[]; confusionMatrix: number[][] } | null;
+      robustness: { mean: number; images: number; corruptions: Record<string, number> } | null;
     }>(cloud.apiUrl, () => false);
     expect(model.evaluation).not.toBeNull();
+    // The trainer scored the model under the corruption suite; the record and GET /model carry it.
+    expect(model.robustness).toMatchObject({
+      images: 100,
+      corruptions: expect.objectContaining({ noise: expect.any(Number) }),
+    });
 
     const facts = await text(page, '#model-facts');
     expect(facts).toContain(model.trainingJobName);
     expect(facts).toMatch(/Trained at\s+\S/);
     expect(facts).toContain(`${(100 * model.metrics.test_accuracy).toFixed(2)}%`);
+    const { mean, corruptions } = model.robustness!;
+    expect(facts).toMatch(
+      new RegExp(`Robustness\\s+mean ${(100 * mean).toFixed(1)}% over ${Object.keys(corruptions).length} corruptions`),
+    );
+    const weakest = Object.entries(corruptions).sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))[0]!;
+    expect(facts).toMatch(new RegExp(`Weakest under\\s+${weakest[0]} ${(100 * weakest[1]).toFixed(1)}%`));
     const perClass = await page.locator('#per-class td').allInnerTexts();
     expect(perClass).toEqual(model.evaluation!.perClassAccuracy.map((a) => `${(100 * a).toFixed(1)}%`));
     const cells = page.locator('#confusion tbody td');

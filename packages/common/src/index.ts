@@ -12,6 +12,7 @@ export * from './registry';
 export * from './raw-datasets';
 export * from './csv-shard';
 export * from './model-report';
+export * from './robustness';
 export * from './http-drain';
 export * from './reference-set';
 export * from './capture';

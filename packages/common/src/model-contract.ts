@@ -26,6 +26,11 @@ export const HYPERPARAMETERS = {
   augmentShear: 'augment_shear',
   augmentScale: 'augment_scale',
   augmentShift: 'augment_shift',
+  /** Optional (0 or absent: none): largest blur (Gaussian σ, pixels) and pixel noise (Gaussian σ, 0–1 scale). */
+  augmentBlur: 'augment_blur',
+  augmentNoise: 'augment_noise',
+  /** Images per corruption the trainer scores the model's robustness on (0: not scored; default 100). */
+  robustnessImages: 'robustness_images',
   /**
    * Set by the training service for a corrections dataset: the live model (its training job name)
    * given as the `init` channel. Training starts from its weights unless `from_scratch` is `true`;

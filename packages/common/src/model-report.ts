@@ -7,6 +7,7 @@
 import { NUM_CLASSES } from './manifest';
 import { parseReferenceScores, ReferenceSetError, type ReferenceScores } from './reference-set';
 import type { FeedbackScores } from './corrections';
+import { checkRobustnessScores, type RobustnessScores } from './robustness';
 
 /** File written next to the tfjs model in /opt/ml/model. */
 export const MODEL_METADATA_FILE = 'metadata.json';
@@ -29,6 +30,8 @@ export interface ModelMetadata {
   reference?: ReferenceScores;
   /** A model trained on corrections: what it learnt from and its held-out scores beside its init weights'. */
   feedback?: FeedbackScores;
+  /** Accuracy under the corruption suite (rotation, noise, low resolution, …) on a fixed subset of images. */
+  robustness?: RobustnessScores;
   /** What the model expects: 28×28 grayscale, ink bright on dark, values scaled to 0..1. */
   input: { shape: [number, number, number]; scale: '0..1' };
 }
@@ -95,6 +98,7 @@ export function parseModelMetadata(text: string, where: string): ModelMetadata {
     }
   }
   if (m.feedback !== undefined) checkFeedbackScores(m.feedback, bad);
+  if (m.robustness !== undefined) checkRobustnessScores(m.robustness, bad);
   return m as ModelMetadata;
 }
 

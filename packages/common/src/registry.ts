@@ -10,6 +10,7 @@ import type { GateDecision } from './model-contract';
 import type { ModelEvaluation } from './model-report';
 import type { ReferenceScores } from './reference-set';
 import type { FeedbackScores } from './corrections';
+import type { RobustnessScores } from './robustness';
 import { putJsonText as putJson, readObjectText as readText } from './s3-objects';
 import { isObject, parseJsonText } from './json-checks';
 
@@ -34,6 +35,8 @@ export interface ModelRecord {
   reference?: ReferenceScores;
   /** From the model's metadata.json, for a model trained on corrections: see FeedbackScores. */
   feedback?: FeedbackScores;
+  /** From the model's metadata.json: its accuracy under the corruption suite. */
+  robustness?: RobustnessScores;
 }
 
 /** A model the endpoint served (or serves): live.json's own fields and each of its history entries. */

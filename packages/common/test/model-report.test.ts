@@ -23,6 +23,15 @@ const METADATA: ModelMetadata = {
   input: { shape: [28, 28, 1], scale: '0..1' },
 };
 
+const ROBUSTNESS = {
+  suite: 'digits-c-1',
+  source: 'reference r-0123456789abcdef',
+  images: 100,
+  clean: 0.95,
+  corruptions: { rotate: 0.9, noise: 0.7 },
+  mean: 0.8,
+};
+
 describe('the model report (metadata.json)', () => {
   it('reads back exactly what was written, and its evaluation part', () => {
     const read = parseModelMetadata(encodeModelMetadata(METADATA), 'model/metadata.json');
@@ -36,6 +45,9 @@ describe('the model report (metadata.json)', () => {
       replayRows: 2000,
     };
     expect(parseModelMetadata(encodeModelMetadata({ ...METADATA, feedback }), 'm').feedback).toEqual(feedback);
+    expect(parseModelMetadata(encodeModelMetadata({ ...METADATA, robustness: ROBUSTNESS }), 'm').robustness).toEqual(
+      ROBUSTNESS,
+    );
     expect(modelEvaluation(read)).toEqual({
       testRows: 90,
       perClassAccuracy: METADATA.perClassAccuracy,
@@ -83,6 +95,15 @@ describe('the model report (metadata.json)', () => {
       },
       'feedback.fixed must be a count of held-out corrections',
     ],
+    ['robustness without a suite', { ...METADATA, robustness: { ...ROBUSTNESS, suite: '' } }, 'robustness.suite'],
+    ['robustness on no images', { ...METADATA, robustness: { ...ROBUSTNESS, images: 0 } }, 'robustness.images'],
+    [
+      'a corruption accuracy above 1',
+      { ...METADATA, robustness: { ...ROBUSTNESS, corruptions: { noise: 2 } } },
+      'robustness.corruptions',
+    ],
+    ['no corruptions', { ...METADATA, robustness: { ...ROBUSTNESS, corruptions: {} } }, 'robustness.corruptions'],
+    ['a mean that is not a rate', { ...METADATA, robustness: { ...ROBUSTNESS, mean: null } }, 'robustness.mean'],
   ])('refuses %s, naming the file', (_what, doc, message) => {
     const text = typeof doc === 'string' ? doc : JSON.stringify(doc);
     expect(() => parseModelMetadata(text, 'model/metadata.json')).toThrow(ModelReportError);

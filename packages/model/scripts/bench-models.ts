@@ -19,7 +19,8 @@ export async function mlRootFor(path: string, temp: string): Promise<string> {
   return root;
 }
 
-export async function trainQuickModel(temp: string): Promise<string> {
+/** `hyperparameters` are added to the quick profile's ({ epochs: '1' }), e.g. augmentation. */
+export async function trainQuickModel(temp: string, hyperparameters: Record<string, string> = {}): Promise<string> {
   const root = join(temp, 'ml');
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
     readMnistIdx('train', 'images'),
@@ -40,9 +41,18 @@ export async function trainQuickModel(temp: string): Promise<string> {
     await writeFile(join(root, 'input', 'data', channel, 'shard-00000.csv'), `${text}\n`);
   }
   await mkdir(join(root, 'input', 'config'), { recursive: true });
-  await writeFile(join(root, 'input', 'config', 'hyperparameters.json'), JSON.stringify({ epochs: '1' }));
-  console.log('no model given: training a quick one (3,000 rows, 1 epoch)');
-  const result = await runTraining({ mlRoot: root, log: () => undefined });
+  await writeFile(
+    join(root, 'input', 'config', 'hyperparameters.json'),
+    JSON.stringify({ epochs: '1', ...hyperparameters }),
+  );
+  console.log(
+    `no model given: training a quick one (3,000 rows, ${JSON.stringify({ epochs: '1', ...hyperparameters })})`,
+  );
+  // Only the trainer's own robustness line (its 100-image score and what it cost) is worth showing.
+  const result = await runTraining({
+    mlRoot: root,
+    log: (line) => line.startsWith('robustness_') && console.log(`trainer: ${line}`),
+  });
   console.log(
     `trained in ${result.seconds.toFixed(1)} s: test accuracy ${(result.metadata.testAccuracy * 100).toFixed(1)}% on 1,000 images`,
   );

@@ -1,10 +1,15 @@
 /**
- * pnpm bench:robust [model folder or ML root] [--limit N] [--seed S]   (or BENCH_ROBUST_MODEL=...)
+ * pnpm bench:robust [model folder or ML root] [--limit N] [--seed S] [--normaliser default|plain|proposal]
+ *                   [--train name=value ...]   (or BENCH_ROBUST_MODEL=...)
  *
  * Accuracy of a trained model on the MNIST test set under each corruption of the suite
  * (src/robust/corruptions.ts), every image encoded as an upload and sent through the normaliser
  * /predict uses. Without a model it trains a quick one (3,000 rows, 1 epoch): give it the folder
- * `pnpm bench:train` prints (`modelDir`) to measure the default model.
+ * `pnpm bench:train` prints (`modelDir`) to measure the default model; `--train name=value`
+ * (repeatable) adds hyperparameters to the quick one's, e.g. `--train augment_rotation=15`.
+ * `--normaliser plain` replaces the /predict normaliser by a plain resize to 28×28
+ * (src/robust/plain-resize.ts), so its share of the robustness is measurable; `--normaliser
+ * proposal` measures a proposed change to the normaliser (scripts/normaliser-proposal.ts).
  * Last line: one JSON object {"bench":"robust", ...}, accuracies as fractions 0–1.
  */
 import { readFileSync } from 'node:fs';
@@ -12,16 +17,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { encodePng, normaliseImage } from '@digits/normalise';
+import { normaliseImage } from '@digits/normalise';
 import { readMnistIdx } from '@digits/test-kit';
 import { initBackend } from '../src/backend';
 import { loadModel } from '../src/model-files';
+import { plainResize } from '../src/robust/plain-resize';
 import { Predictor } from '../src/serve/predictor';
 import type { CorruptedImage } from '../src/robust/corruptions';
 import { scoreRobustness } from '../src/robust/score';
+import { encodeUpload, type JpegEncode } from '../src/robust/upload';
 import { mlRootFor, trainQuickModel } from './bench-models';
-
-type JpegEncode = (image: ImageData, options: { quality: number }) => Promise<ArrayBuffer>;
+import { proposedNormalise } from './normaliser-proposal';
 
 /**
  * mozjpeg (wasm), as browsers and phones encode: jpeg-js rebuilds its Huffman tables for every
@@ -33,35 +39,40 @@ async function loadJpegEncoder(): Promise<JpegEncode> {
   return encode as unknown as JpegEncode;
 }
 
-/** The image as a client would upload it: grey PNG, or RGBA JPEG; dark ink on white unless told. */
-function uploadEncoder(jpeg: JpegEncode): (image: CorruptedImage) => Promise<Uint8Array> | Uint8Array {
-  return (image) => {
-    const grey = image.darkInk ? image.pixels.map((v) => 1 - v) : image.pixels;
-    if (image.jpegQuality === undefined) return encodePng(grey, image.side);
-    const data = new Uint8ClampedArray(image.side * image.side * 4);
-    for (let i = 0; i < grey.length; i++) {
-      data.fill(Math.round(grey[i]! * 255), i * 4, i * 4 + 3);
-      data[i * 4 + 3] = 255;
-    }
-    const rgba = { data, width: image.side, height: image.side, colorSpace: 'srgb' } as ImageData;
-    return jpeg(rgba, { quality: image.jpegQuality }).then((b) => new Uint8Array(b));
-  };
-}
-
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { limit: { type: 'string', default: '10000' }, seed: { type: 'string', default: '1' } },
+    options: {
+      limit: { type: 'string', default: '10000' },
+      seed: { type: 'string', default: '1' },
+      normaliser: { type: 'string', default: 'default' },
+      train: { type: 'string', multiple: true, default: [] },
+    },
   });
   const limit = Number(values.limit);
   const seed = Number(values.seed);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new Error('--limit must be an integer 1–10000');
   if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
+  const normalisers: Record<string, (bytes: Uint8Array) => Float32Array> = {
+    default: (bytes) => normaliseImage(bytes).pixels,
+    plain: plainResize,
+    proposal: proposedNormalise,
+  };
+  const normalise = normalisers[values.normaliser];
+  if (!normalise) throw new Error(`--normaliser must be one of ${Object.keys(normalisers).join(', ')}`);
+  const trainHyperparameters = Object.fromEntries(
+    values.train.map((pair) => {
+      const m = /^([a-z_]+)=(\S+)$/.exec(pair);
+      if (!m) throw new Error(`--train ${pair}: expected name=value, e.g. augment_rotation=15`);
+      return [m[1]!, m[2]!];
+    }),
+  );
 
   const temp = await mkdtemp(join(tmpdir(), 'bench-robust-'));
   try {
     const given = positionals[0] ?? process.env.BENCH_ROBUST_MODEL;
-    const mlRoot = given ? await mlRootFor(resolve(given), temp) : await trainQuickModel(temp);
+    if (given && values.train.length > 0) throw new Error('--train applies to the quick model, not to a given one');
+    const mlRoot = given ? await mlRootFor(resolve(given), temp) : await trainQuickModel(temp, trainHyperparameters);
     const backend = await initBackend();
     const { model, metadata } = await loadModel(join(mlRoot, 'model'));
     const predictor = new Predictor(model);
@@ -76,13 +87,14 @@ async function main(): Promise<void> {
 
     const load0 = loadavg()[0]!;
     const t0 = performance.now();
-    const encode = uploadEncoder(await loadJpegEncoder());
+    const jpeg = await loadJpegEncoder();
+    const encode = (image: CorruptedImage) => encodeUpload(image, jpeg);
     const scores = await scoreRobustness(
       images,
       labels,
       {
         encode,
-        normalise: (bytes) => normaliseImage(bytes).pixels,
+        normalise,
         predict: (batch) => predictor.predict(batch).map((p) => p.digit),
       },
       { seed, onScore: (name, accuracy) => console.log(`${name.padEnd(10)} ${(accuracy * 100).toFixed(2)}%`) },
@@ -96,7 +108,9 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         bench: 'robust',
-        model: given ? resolve(given) : 'quick (3,000 rows, 1 epoch)',
+        model: given ? resolve(given) : 'quick (3,000 rows)',
+        ...(given ? {} : { hyperparameters: metadata.hyperparameters }),
+        normaliser: values.normaliser,
         modelTestAccuracy: round(metadata.testAccuracy),
         clean: round(scores.clean),
         mean: round(scores.mean),

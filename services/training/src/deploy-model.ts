@@ -195,6 +195,7 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
     ...(report ? { evaluation: report.evaluation } : {}),
     ...(report?.reference ? { reference: report.reference } : {}),
     ...(report?.feedback ? { feedback: report.feedback } : {}),
+    ...(report?.robustness ? { robustness: report.robustness } : {}),
   };
   if (!gate.deploy) return refuse(gate, scored);
 

@@ -12,6 +12,7 @@ import {
   type ModelEvaluation,
   type FeedbackScores,
   type ReferenceScores,
+  type RobustnessScores,
 } from '@digits/common';
 import { Parser } from 'tar';
 
@@ -31,6 +32,8 @@ export interface ModelReport {
   reference?: ReferenceScores;
   /** A model trained on corrections: its and its init model's held-out scores. */
   feedback?: FeedbackScores;
+  /** Accuracy under the corruption suite; absent for models trained before it was scored. */
+  robustness?: RobustnessScores;
 }
 
 export async function readModelEvaluation(s3: S3Client, artifactUri: string): Promise<ModelEvaluation> {
@@ -52,6 +55,7 @@ export async function readModelReport(s3: S3Client, artifactUri: string): Promis
       evaluation: modelEvaluation(metadata),
       ...(metadata.reference ? { reference: metadata.reference } : {}),
       ...(metadata.feedback ? { feedback: metadata.feedback } : {}),
+      ...(metadata.robustness ? { robustness: metadata.robustness } : {}),
     };
   } catch (e) {
     if (e instanceof ModelReportError) throw new ModelEvaluationError(e.message);

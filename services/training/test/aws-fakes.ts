@@ -43,6 +43,7 @@ import {
   type Logger,
   type Manifest,
   type ModelMetadata,
+  type RobustnessScores,
   type ReferenceScores,
   MODEL_METADATA_FILE,
   encodeModelMetadata,
@@ -380,6 +381,16 @@ export function evenReferenceScores(accuracy: number, version = REFERENCE_VERSIO
   };
 }
 
+/** Robustness scores as the trainer writes them into metadata.json. */
+export const ROBUSTNESS_SCORES: RobustnessScores = {
+  suite: 'digits-c-1',
+  source: `reference ${REFERENCE_VERSION}`,
+  images: 100,
+  clean: 0.98,
+  corruptions: { rotate: 0.9, noise: 0.75, 'lowres-8': 0.8 },
+  mean: 0.8167,
+};
+
 /** A model.tar.gz holding just metadata.json, scored `accuracy` on the reference set in every class. */
 export function modelArtifact(accuracy: number, version = REFERENCE_VERSION): Buffer {
   const reference = evenReferenceScores(accuracy, version);
@@ -396,6 +407,7 @@ export function modelArtifact(accuracy: number, version = REFERENCE_VERSION): Bu
     backend: 'wasm',
     input: { shape: [28, 28, 1], scale: '0..1' },
     reference,
+    robustness: ROBUSTNESS_SCORES,
   };
   const dir = mkdtempSync(join(tmpdir(), 'model-artifact-'));
   try {

@@ -12,6 +12,7 @@ import {
   DEPLOY_SETTINGS,
   ARTIFACTS,
   PREFIX,
+  ROBUSTNESS_SCORES,
   completedJob,
   evenReferenceScores,
   fakeS3,
@@ -135,11 +136,12 @@ describe('deployModel records the model report', () => {
   }
 
   it('copies metadata.json into the registry record of a deployed model', async () => {
-    const { out, record } = await deployWith({ ...metadata, reference });
+    const { out, record } = await deployWith({ ...metadata, reference, robustness: ROBUSTNESS_SCORES });
 
     expect(out.action).toBe('deploy-requested');
     expect(record?.evaluation).toEqual({ testRows: 1005, perClassAccuracy, confusionMatrix });
     expect(record?.reference).toEqual(reference);
+    expect(record?.robustness).toEqual(ROBUSTNESS_SCORES);
     expect(record?.gate).toMatchObject({ deploy: true, referenceVersion: reference.version });
   });
 

@@ -40,7 +40,17 @@ import {
 import { readDeployConfig, readStartTrainingConfig } from '../src/config';
 import { onStartTraining, onTrainingStateChange } from '../src/invocations';
 import type { StartTrainingResult } from '../src/start-training';
-import { ARTIFACTS, ENDPOINT, IMAGE, PREFIX, PROCESSED, ROLE_ARN, manifest, modelArtifact } from './aws-fakes';
+import {
+  ARTIFACTS,
+  ENDPOINT,
+  IMAGE,
+  PREFIX,
+  PROCESSED,
+  ROLE_ARN,
+  manifest,
+  modelArtifact,
+  ROBUSTNESS_SCORES,
+} from './aws-fakes';
 import {
   s3Event,
   setProcessEnv,
@@ -237,6 +247,8 @@ describe('training service against moto_server', () => {
       image: IMAGE,
       gate: { deploy: true },
       metrics: { test_accuracy: 0.9912 },
+      // Copied from the artifact's metadata.json, like the reference scores.
+      robustness: { suite: ROBUSTNESS_SCORES.suite, mean: ROBUSTNESS_SCORES.mean },
     });
   });
 

@@ -26,7 +26,15 @@ export type Random = () => number;
 export interface Corruption {
   name: string;
   apply(image: Float32Array, random: Random): CorruptedImage;
+  /** Its images are JPEGs: scoring it needs a JPEG encoder (the trainer has none fast enough). */
+  jpeg?: true;
 }
+
+/**
+ * The suite's version, recorded with every score: change it whenever a corruption, a severity or
+ * the way images are drawn changes, so that only scores of the same version are compared.
+ */
+export const SUITE_VERSION = 'digits-c-1';
 
 /** Severities are drawn from the model package's one seeded generator. */
 export const seededRandom: (seed: number) => Random = mulberry32;
@@ -239,10 +247,14 @@ export const CORRUPTIONS: readonly Corruption[] = [
   },
   {
     name: 'jpeg',
+    jpeg: true,
     // Quality 10–25: a heavily compressed photo.
     apply: (img, r) => ({ ...upload(large(img)), jpegQuality: Math.round(between(r, 10, 25)) }),
   },
 ];
+
+/** The suite without its JPEG corruption: what the trainer scores (see src/robust/model-scores.ts). */
+export const PNG_CORRUPTIONS: readonly Corruption[] = CORRUPTIONS.filter((c) => !c.jpeg);
 
 /** The uncorrupted digit, rendered as an upload the same way: the baseline the suite is compared with. */
 export const CLEAN: Corruption = { name: 'clean', apply: (img) => upload(large(img)) };

@@ -14,7 +14,7 @@ export interface RobustnessPath {
   predict(batch: Float32Array[]): number[];
 }
 
-export interface RobustnessScores {
+export interface SuiteScores {
   /** Accuracy (0–1) of the uncorrupted uploads, for comparison. */
   clean: number;
   /** Accuracy (0–1) per corruption. */
@@ -59,7 +59,7 @@ export async function scoreRobustness(
     corruptions?: readonly Corruption[];
     onScore?: (name: string, accuracy: number) => void;
   } = {},
-): Promise<RobustnessScores> {
+): Promise<SuiteScores> {
   if (images.some((img) => img.length !== SIDE * SIDE)) throw new RangeError('every image must be 28×28');
   const seed = options.seed ?? 1;
   const suite = options.corruptions ?? CORRUPTIONS;

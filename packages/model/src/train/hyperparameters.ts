@@ -19,6 +19,8 @@ export interface TrainingConfig {
   dataset?: string;
   datasetVersion?: string;
   augment: AugmentConfig;
+  /** Images per corruption of the robustness report in metadata.json (0: none). */
+  robustnessImages: number;
   /** A corrections job: the live model given as the `init` channel (see HYPERPARAMETERS.initModel). */
   initModel?: string;
   /** Train from fresh weights even with an init model (which is then only scored). */
@@ -38,6 +40,9 @@ export const DEFAULT_TRAINING_CONFIG: Readonly<TrainingConfig> = {
   learningRate: 0.003,
   seed: 42,
   augment: NO_AUGMENTATION,
+  // 100 images × 12 rows (11 corruptions and clean): ~50 ms an image at load 2 (~5 s), 12.2 s measured at
+  // load 8-10 on 2 cores (src/robust/model-scores.ts).
+  robustnessImages: 100,
   fromScratch: false,
   replayRows: 3000,
   correctionsShare: 0.2,
@@ -95,7 +100,10 @@ export function resolveTrainingConfig(hp: Hyperparameters): TrainingConfig {
     shear: zeroOrMore(hp, H.augmentShear, 1) ?? config.augment.shear,
     scale: zeroOrMore(hp, H.augmentScale, 0.5) ?? config.augment.scale,
     shiftPixels: zeroOrMore(hp, H.augmentShift, 8) ?? config.augment.shiftPixels,
+    blurSigma: zeroOrMore(hp, H.augmentBlur, 3) ?? config.augment.blurSigma,
+    noiseSigma: zeroOrMore(hp, H.augmentNoise, 0.5) ?? config.augment.noiseSigma,
   };
+  config.robustnessImages = integer(hp, H.robustnessImages, 0, 10_000) ?? config.robustnessImages;
   const datasetVersion = text(hp, H.datasetVersion);
   if (datasetVersion !== undefined) config.datasetVersion = datasetVersion;
   const initModel = text(hp, H.initModel);

@@ -35,8 +35,14 @@ import {
   readReplaySample,
 } from './feedback';
 import { readReferenceChannel, referenceMetricLine, scoreOnReference } from './reference';
-import { readHyperparameters, resolveTrainingConfig, type TrainingConfig } from './hyperparameters';
+import {
+  DEFAULT_TRAINING_CONFIG,
+  readHyperparameters,
+  resolveTrainingConfig,
+  type TrainingConfig,
+} from './hyperparameters';
 import { buildClassifier, INPUT_SHAPE } from './model';
+import { robustnessMetricLine, scoreModelRobustness } from '../robust/model-scores';
 
 export { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from './hyperparameters';
 export { TrainingInputError } from './errors';
@@ -133,6 +139,18 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
           }
         : undefined;
     if (feedback) log(feedbackMetricLine(feedback));
+    // On the reference set when there is one (the same images for every model of the stage), else the test split.
+    const scoring = performance.now();
+    const robustness =
+      config.robustnessImages > 0
+        ? await scoreModelRobustness(
+            classifier.model,
+            referenceSet?.data ?? test,
+            referenceSet ? `reference ${referenceSet.manifest.version}` : 'test',
+            config.robustnessImages,
+          )
+        : undefined;
+    if (robustness) log(`${robustnessMetricLine(robustness)} robustness_seconds=${secondsSince(scoring).toFixed(1)}`);
     const trainingSeconds = secondsSince(started);
     const metadata: ModelMetadata = {
       hyperparameters: hyperparameterRecord(config),
@@ -151,6 +169,7 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
       input: { shape: INPUT_SHAPE, scale: '0..1' },
       ...(reference ? { reference } : {}),
       ...(feedback ? { feedback } : {}),
+      ...(robustness ? { robustness } : {}),
     };
     const modelDir = join(mlRoot, 'model');
     await saveModel(classifier.model, modelDir, metadata);
@@ -194,7 +213,10 @@ function hyperparameterRecord(c: TrainingConfig): Record<string, string | number
     r[H.augmentShear] = c.augment.shear;
     r[H.augmentScale] = c.augment.scale;
     r[H.augmentShift] = c.augment.shiftPixels;
+    r[H.augmentBlur] = c.augment.blurSigma;
+    r[H.augmentNoise] = c.augment.noiseSigma;
   }
+  if (c.robustnessImages !== DEFAULT_TRAINING_CONFIG.robustnessImages) r[H.robustnessImages] = c.robustnessImages;
   if (c.initModel !== undefined) {
     r[H.initModel] = c.initModel;
     r[H.fromScratch] = String(c.fromScratch);

@@ -23,7 +23,7 @@ describe('train with a reference channel', () => {
     await writeTrainingFolder(root, {
       trainRows: 1000,
       testRows: 300,
-      hyperparameters: { epochs: '1', seed: '1', max_test_rows: '100' },
+      hyperparameters: { epochs: '1', seed: '1', max_test_rows: '100', robustness_images: '20' },
     });
     const manifest = await writeReferenceChannel(root, 1200);
     const lines: string[] = [];
@@ -39,6 +39,8 @@ describe('train with a reference channel', () => {
     expect(ref.accuracy).toBeGreaterThan(0.2); // one epoch on 1,000 rows; chance is 0.1
     const saved = JSON.parse(await readFile(join(root, 'model', 'metadata.json'), 'utf8'));
     expect(saved.reference).toEqual(ref);
+    // Robustness is scored on the reference set too (the same images for every model of the stage).
+    expect(saved.robustness).toMatchObject({ source: `reference ${manifest.version}`, images: 20 });
     const def = METRIC_DEFINITIONS.find((d) => d.Name === REFERENCE_METRIC)!;
     const captured = lines.map((l) => new RegExp(def.Regex).exec(l)?.[1]).filter(Boolean);
     expect(Number(captured.at(-1))).toBeCloseTo(ref.accuracy, 4);

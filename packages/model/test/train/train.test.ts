@@ -5,6 +5,7 @@ import { METRIC_DEFINITIONS, ML_ROOT_ENV, PIXELS } from '@digits/common';
 import { loadModel } from '../../src/model-files';
 import { runTraining, trainMain, type TrainingResult } from '../../src/train';
 import { evaluate } from '../../src/train/fit';
+import { PNG_CORRUPTIONS, SUITE_VERSION } from '../../src/robust/corruptions';
 import { readMnist, writeTrainingFolder } from './sagemaker-folder';
 
 const exists = (p: string) =>
@@ -12,6 +13,8 @@ const exists = (p: string) =>
     () => true,
     () => false,
   );
+
+const withoutTimes = (line: string) => line.replace(/ robustness_seconds=\S+/, '');
 
 describe('train (SageMaker container contract) on real MNIST rows', () => {
   const roots: string[] = [];
@@ -37,7 +40,7 @@ describe('train (SageMaker container contract) on real MNIST rows', () => {
         hyperparameters: { epochs: '3', seed: '1', dataset: 'mnist', dataset_version: 'v-test' },
       });
       result = await runTraining({ mlRoot: root, log: (l) => lines.push(l) });
-    }, 120_000);
+    }, 240_000); // a hang guard: past 120 s at load average 8 on 2 cores
 
     it('learns: test accuracy far above what an untrained model reaches (~10%)', () => {
       expect(result.metadata.testAccuracy).toBeGreaterThan(0.8);
@@ -77,6 +80,21 @@ describe('train (SageMaker container contract) on real MNIST rows', () => {
       expect(Number.isNaN(Date.parse(m.trainedAt))).toBe(false);
     });
 
+    it('scores its robustness on a seeded subset of the test rows (no reference set) and records it', () => {
+      const r = result.metadata.robustness!;
+      expect(r).toMatchObject({ suite: SUITE_VERSION, source: 'test', images: 100 });
+      expect(Object.keys(r.corruptions)).toEqual(PNG_CORRUPTIONS.map((c) => c.name));
+      const values = Object.values(r.corruptions);
+      expect(r.mean).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 3);
+      // A model that learnt: the clean uploads well above chance, and the corruptions cost accuracy.
+      expect(r.clean).toBeGreaterThan(0.6);
+      expect(r.mean).toBeLessThan(r.clean);
+      const line = lines.find((l) => l.startsWith('robustness_mean='));
+      expect(line).toMatch(
+        /^robustness_mean=\d\.\d{4} robustness_clean=\d\.\d{4} robustness_worst=[a-z0-9-]+:\d\.\d{4} robustness_images=100 robustness_suite=\S+ robustness_seconds=[\d.]+$/,
+      );
+    });
+
     it('saves a model loadModel reads back, which scores what the metadata says on the test rows', async () => {
       const { model, metadata } = await loadModel(join(root, 'model'));
       expect(metadata).toEqual(result.metadata);
@@ -91,11 +109,16 @@ describe('train (SageMaker container contract) on real MNIST rows', () => {
     const runs: string[][] = [];
     for (let i = 0; i < 2; i++) {
       const root = await newRoot();
-      await writeTrainingFolder(root, { trainRows: 300, testRows: 100, hyperparameters: { epochs: '1', seed: '5' } });
+      await writeTrainingFolder(root, {
+        trainRows: 300,
+        testRows: 100,
+        hyperparameters: { epochs: '1', seed: '5', robustness_images: '10' },
+      });
       const lines: string[] = [];
       await runTraining({ mlRoot: root, log: (l) => lines.push(l) });
-      runs.push(lines.filter((l) => l.startsWith('epoch=')));
+      runs.push(lines.filter((l) => l.startsWith('epoch=') || l.startsWith('robustness_mean=')).map(withoutTimes));
     }
+    expect(runs[0]).toHaveLength(2);
     expect(runs[1]).toEqual(runs[0]);
   }, 60_000);
 

@@ -47,6 +47,8 @@ export async function liveModel(services: Services): Promise<HttpResponse> {
     evaluation: record?.evaluation ?? null,
     // Overall and per-class accuracy on the stage's reference set, naming its version (what the gate judged).
     reference: record?.reference ?? null,
+    // Accuracy under the corruption suite (rotation, noise, low resolution, …): mean and per corruption.
+    robustness: record?.robustness ?? null,
     // How many corrections it learned from, how many wait, and when the next training on them starts.
     feedback,
     // The newest trained models (registry/models/), newest first, each with the gate's decision.

@@ -270,6 +270,7 @@ describe('GET /model', () => {
       gate: RECORD.gate,
       evaluation: null,
       reference: null,
+      robustness: null,
       history: [],
     });
   });
@@ -290,6 +291,24 @@ describe('GET /model', () => {
     const res = await testApi().call(httpEvent({ path: '/model' }));
     expect(res.statusCode).toBe(200);
     expect(res.json.evaluation).toEqual(evaluation);
+  });
+
+  it("carries the model's robustness scores when its record has them", async () => {
+    const robustness = {
+      suite: 'digits-c-1',
+      source: 'test',
+      images: 100,
+      clean: 0.95,
+      corruptions: { rotate: 0.9, noise: 0.7 },
+      mean: 0.8,
+    };
+    s3.on(GetObjectCommand, { Key: 'registry/live.json' }).resolves(objectBody(POINTER));
+    s3.on(GetObjectCommand, { Key: `registry/models/${POINTER.trainingJobName}.json` }).resolves(
+      objectBody({ ...RECORD, robustness }),
+    );
+    const res = await testApi().call(httpEvent({ path: '/model' }));
+    expect(res.statusCode).toBe(200);
+    expect(res.json.robustness).toEqual(robustness);
   });
 
   it('503 with Retry-After before any model is deployed', async () => {

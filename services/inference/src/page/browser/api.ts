@@ -48,6 +48,15 @@ export interface ModelDoc {
   evaluation: { testRows?: number; perClassAccuracy?: number[]; confusionMatrix?: number[][] } | null;
   /** Scores on the stage's reference set (null for models recorded before reference sets). */
   reference?: { version?: string; rows?: number; accuracy?: number; perClassAccuracy?: number[] } | null;
+  /** Accuracy under the corruption suite (null for models trained before it was scored). */
+  robustness?: {
+    suite?: string;
+    source?: string;
+    images?: number;
+    clean?: number;
+    mean?: number;
+    corruptions?: Record<string, number>;
+  } | null;
   /** Corrections: how many wait, when the next training on them starts (null: the stage collects none). */
   feedback?: FeedbackStatusDoc | null;
   /** The newest trained models, newest first, with the gate's decision. */

@@ -21,6 +21,14 @@ const record: ModelDoc = {
     accuracy: 0.9312,
     perClassAccuracy: [0.98, 0.99, 0.92, 0.91, 0.94, 0.96, 0.93, 0.88, 0.88, 0.91],
   },
+  robustness: {
+    suite: 'digits-c-1',
+    source: 'reference r-0123456789abcdef',
+    images: 100,
+    clean: 0.97,
+    mean: 0.9,
+    corruptions: { rotate: 0.94, noise: 0.8, 'lowres-8': 0.96 },
+  },
 };
 const ok = (doc: Partial<ModelDoc>): ApiAnswer<ModelDoc> => ({ ok: true, status: 200, doc });
 const noModel: ApiAnswer<ModelDoc> = { ok: false, status: 503, doc: { error: { code: 'NO_LIVE_MODEL' } } };
@@ -93,6 +101,8 @@ describe('modelView', () => {
       'Reference set': `r-0123456789abcdef (${(10_000).toLocaleString()} images)`,
       'Reference accuracy': '93.12%',
       'Test split accuracy': '97.12%',
+      Robustness: 'mean 90.0% over 3 corruptions, 100 images each; uncorrupted 97.0%',
+      'Weakest under': 'noise 80.0%, rotate 94.0%, lowres-8 96.0%',
       Data: 'mnist (0123456789ab)',
       'Test split images': (10_000).toLocaleString(),
     });
@@ -134,6 +144,7 @@ describe('modelView', () => {
       'Deployed at': 'not recorded',
       'Reference set': 'not scored on one (recorded before reference sets)',
       'Test split accuracy': '91.00%',
+      Robustness: 'not scored (trained before robustness scores)',
       'Per-digit report': 'not recorded for this model',
     });
     expect(view.report).toBeNull();
