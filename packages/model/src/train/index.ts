@@ -119,8 +119,9 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
       blendWeights(classifier.model, initWeights, config.initWeightShare);
       for (const w of initWeights) w.dispose();
       final = evaluate(classifier.model, test);
+      // Its metrics as the last of their lines: SageMaker's final test_accuracy is the model saved.
       log(
-        `final weights: ${config.initWeightShare} init + ${round(1 - config.initWeightShare, 4)} fine-tuned, test accuracy ${final.accuracy.toFixed(4)}`,
+        `final weights: ${config.initWeightShare} init + ${round(1 - config.initWeightShare, 4)} fine-tuned: test_loss=${final.loss.toFixed(4)} test_accuracy=${final.accuracy.toFixed(4)}`,
       );
     }
 
