@@ -5,6 +5,9 @@ export const isObject = (v: unknown): v is Record<string, unknown> =>
 
 export const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
+/** An accuracy or other fraction: a number in 0..1. */
+export const isRate = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
+
 /** JSON.parse whose failure is the contract's own error: "<where> is not valid JSON: …". */
 export function parseJsonText(text: string, where: string, error: new (message: string) => Error): unknown {
   try {

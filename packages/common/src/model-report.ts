@@ -8,6 +8,7 @@ import { NUM_CLASSES } from './manifest';
 import { parseReferenceScores, ReferenceSetError, type ReferenceScores } from './reference-set';
 import type { FeedbackScores } from './corrections';
 import { checkRobustnessScores, type RobustnessScores } from './robustness';
+import { isCount, isRate } from './json-checks';
 
 /** File written next to the tfjs model in /opt/ml/model. */
 export const MODEL_METADATA_FILE = 'metadata.json';
@@ -54,9 +55,6 @@ export class ModelReportError extends Error {
 }
 
 export const encodeModelMetadata = (metadata: ModelMetadata): string => JSON.stringify(metadata, null, 2);
-
-const isRate = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 1;
-const isCount = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
 
 /** metadata.json's text → ModelMetadata; `where` names the file in errors. */
 export function parseModelMetadata(text: string, where: string): ModelMetadata {

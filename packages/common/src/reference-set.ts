@@ -18,7 +18,7 @@ import { isPreconditionFailed } from './aws-errors';
 import { encodeCsvRows, type CsvSource } from './csv-shard';
 import { CSV_FORMAT, NUM_CLASSES, type ShardRef } from './manifest';
 import { putJsonText, readObjectText } from './s3-objects';
-import { isCount, isObject, parseJsonText } from './json-checks';
+import { isCount, isObject, isRate, parseJsonText } from './json-checks';
 
 export const REFERENCE_PREFIX = '_reference/';
 export const REFERENCE_POINTER_KEY = `${REFERENCE_PREFIX}current.json`;
@@ -88,8 +88,6 @@ export interface ReferenceScores {
   /** confusionMatrix[actual][predicted] */
   confusionMatrix: number[][];
 }
-
-const isRate = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
 
 export function parseReferenceManifest(text: string, where = REFERENCE_MANIFEST_FILE): ReferenceManifest {
   const v = parseJsonText(text, where, ReferenceSetError);

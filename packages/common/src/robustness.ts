@@ -2,7 +2,7 @@
  * A model's scores on the corruption suite (packages/model's src/robust): written by the trainer
  * into metadata.json, copied into the registry record, answered by GET /model and shown on the page.
  */
-import { isCount, isObject } from './json-checks';
+import { isCount, isObject, isRate } from './json-checks';
 
 export interface RobustnessScores {
   /** Version of the corruption suite (which corruptions, at which severities): compare like with like. */
@@ -19,7 +19,6 @@ export interface RobustnessScores {
   mean: number;
 }
 
-const isRate = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
 const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 64;
 
 /** Checks robustness scores as any reader receives them; `bad` throws naming the field. */
