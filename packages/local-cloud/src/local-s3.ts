@@ -1,13 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import S3rver from 's3rver';
 import { conditionalRequests } from './s3/conditional-requests';
-import { ContainedFilesystemStore, refusePathBuckets } from './s3/key-paths';
+import { refusePathBuckets } from './s3/key-paths';
+import { WholeObjectStore } from './s3/whole-objects';
 
 /**
  * A real S3 server (s3rver) on 127.0.0.1, used by `pnpm start` and by every integration test.
  * The SDK reaches it through AWS_ENDPOINT_URL_S3 (see `localAwsEnv`). Beyond s3rver: conditional
  * writes, deletes and reads answer 412 where AWS does (s3/conditional-requests.ts), and no key or
- * bucket name reaches a file outside `directory` (s3/key-paths.ts).
+ * bucket name reaches a file outside `directory` (s3/key-paths.ts), and a crash or an aborted upload
+ * never leaves half an object (s3/whole-objects.ts).
  */
 export interface LocalS3 {
   endpoint: string;
@@ -34,8 +36,9 @@ export async function startLocalS3({ directory, port = 0, buckets = [] }: LocalS
     vhostBuckets: false,
     configureBuckets: buckets.map((name) => ({ name })),
   });
-  // What s3rver lacks (see src/s3/): keys kept inside the folder, conditional requests as on AWS.
-  server.store = server.context.store = new ContainedFilesystemStore(directory);
+  // What s3rver lacks (see src/s3/): keys kept inside the folder, objects written whole,
+  // conditional requests as on AWS.
+  server.store = server.context.store = new WholeObjectStore(directory);
   // Before the router (the last middleware), after s3rver's logging and error rendering.
   server.middleware.splice(server.middleware.length - 1, 0, refusePathBuckets, conditionalRequests(server.store));
   const address = await server.run();

@@ -61,6 +61,15 @@ declare module 's3rver/lib/stores/filesystem' {
       key: string,
     ): Promise<Record<string, string> & { etag: string; 'last-modified': string }>;
     existsObject(bucket: string, key: string): Promise<boolean>;
+    putObject(object: import('s3rver/lib/models/object')): Promise<{ size: number; md5: string }>;
+    copyObject(
+      srcBucket: string,
+      srcKey: string,
+      destBucket: string,
+      destKey: string,
+      replacementMetadata?: Record<string, string>,
+    ): Promise<Record<string, string>>;
+    putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
     deleteObject(bucket: string, key: string): Promise<void>;
     listObjects(
       bucket: string,
@@ -78,4 +87,16 @@ declare module 's3rver/lib/models/error' {
     status: number;
   }
   export = S3Error;
+}
+
+declare module 's3rver/lib/models/object' {
+  /** What a PUT hands the store: the request stream (or a buffer) and its headers. */
+  class S3Object {
+    static ALLOWED_METADATA: string[];
+    bucket: string;
+    key: string;
+    content: NodeJS.ReadableStream | Buffer | null;
+    metadata: Record<string, string>;
+  }
+  export = S3Object;
 }

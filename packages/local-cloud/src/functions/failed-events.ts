@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_ACCOUNT_ID } from './intrinsics';
-import { writeJsonWhole } from '../json-file';
+import { writeJsonWhole } from '../whole-file';
 
 /**
  * The offline stand-in for an async function's on-failure destination: an event whose retries

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonWholeSync } from '../json-file';
+import { writeJsonWholeSync } from '../whole-file';
 
 /**
  * Lambda's queue of accepted async events, on disk: once S3 or EventBridge has handed an event

@@ -135,16 +135,21 @@ export function conditionalRequests(store: FilesystemStore): KoaMiddleware {
     const id = (b: string, k: string) => `${b}/${k}`;
 
     if ((ctx.method === 'GET' || ctx.method === 'HEAD') && plain) {
-      const ifMatch = header(ctx, 'if-match');
-      const ifUnmodifiedSince = header(ctx, 'if-unmodified-since');
-      if (ifMatch !== undefined || ifUnmodifiedSince !== undefined) {
-        const current = await versionOf(bucket, key);
-        if (current && ifMatch !== undefined && !etagMatches(ifMatch, current.etag))
-          throw preconditionFailed('If-Match');
-        if (current && ifMatch === undefined && ifUnmodifiedSince && modifiedAfter(current, ifUnmodifiedSince))
-          throw preconditionFailed('If-Unmodified-Since');
-      }
-      return next();
+      // Under the key's lock: a write puts metadata and bytes in place one after the other
+      // (whole-objects.ts), and a read opens the bytes before the lock is released, so it answers
+      // one version's ETag with that version's bytes.
+      return locks.run([id(bucket, key)], async () => {
+        const ifMatch = header(ctx, 'if-match');
+        const ifUnmodifiedSince = header(ctx, 'if-unmodified-since');
+        if (ifMatch !== undefined || ifUnmodifiedSince !== undefined) {
+          const current = await versionOf(bucket, key);
+          if (current && ifMatch !== undefined && !etagMatches(ifMatch, current.etag))
+            throw preconditionFailed('If-Match');
+          if (current && ifMatch === undefined && ifUnmodifiedSince && modifiedAfter(current, ifUnmodifiedSince))
+            throw preconditionFailed('If-Unmodified-Since');
+        }
+        await next();
+      });
     }
     if (ctx.method === 'PUT' && plain) {
       const source = copySourceOf(ctx);

@@ -8,7 +8,7 @@ import type {
   Tag,
 } from '@aws-sdk/client-sagemaker';
 import type { Wire } from './wire';
-import { writeJsonWhole } from '../json-file';
+import { writeJsonWhole } from '../whole-file';
 
 /**
  * What the local SageMaker knows, kept in memory and in one JSON file under the work dir so a
@@ -64,7 +64,7 @@ export class StateFile {
     return { ...emptyState(), ...parsed } as State;
   }
 
-  /** Writes the latest state (written whole: never half-written, see json-file.ts); coalesces bursts. */
+  /** Writes the latest state (written whole: never half-written, see whole-file.ts); coalesces bursts. */
   save(state: State): Promise<void> {
     if (this.dirty) return this.writing;
     this.dirty = true;

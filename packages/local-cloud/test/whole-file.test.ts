@@ -4,7 +4,7 @@ import type * as FsPromisesModule from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { writeJsonWhole, writeJsonWholeSync } from '../src/json-file';
+import { writeJsonWhole, writeJsonWholeSync } from '../src/whole-file';
 
 // The module objects themselves (what the writer calls through), so a spy sees its calls.
 const fs = jest.requireActual<typeof FsModule>('node:fs');
@@ -16,7 +16,7 @@ const big = (n: number) => ({ n, rows: Array.from({ length: 20_000 }, (_, i) => 
 describe('writeJsonWhole / writeJsonWholeSync', () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await fsp.mkdtemp(join(tmpdir(), 'json-file-'));
+    dir = await fsp.mkdtemp(join(tmpdir(), 'whole-file-'));
   });
   afterEach(async () => {
     jest.restoreAllMocks();
@@ -103,7 +103,7 @@ describe('writeJsonWhole / writeJsonWholeSync', () => {
       await fsp.writeFile(
         script,
         `const { ${form === 'sync' ? 'writeJsonWholeSync: w' : 'writeJsonWhole: w'} } = require(${JSON.stringify(
-          join(__dirname, '../src/json-file.ts'),
+          join(__dirname, '../src/whole-file.ts'),
         )});
 const rows = Array.from({ length: 20000 }, (_, i) => ({ i, text: 'x'.repeat(40) }));
 (async () => { for (let n = 0; ; n++) await w(${JSON.stringify(join(dir, 'out'))} + '/doc-' + (n % 3) + '.json', { n, rows }); })();
