@@ -9,7 +9,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { normaliseImage } from '@digits/normalise';
 import { PIXELS, weakestCorruptions, type LabelledImages, type RobustnessScores } from '@digits/common';
-import { mulberry32 } from '../seeded-random';
+import { mulberry32, sampleIndices } from '../seeded-random';
 import { Predictor } from '../serve/predictor';
 import { PNG_CORRUPTIONS, SUITE_VERSION } from './corruptions';
 import { scoreRobustness } from './score';
@@ -24,14 +24,7 @@ export function robustnessSubset(
   count: number,
   seed = ROBUSTNESS_SEED,
 ): { images: Float32Array[]; labels: number[] } {
-  const order = Array.from({ length: data.rows }, (_, i) => i);
-  const random = mulberry32(seed);
-  const take = Math.min(count, data.rows);
-  for (let i = 0; i < take; i++) {
-    const j = i + Math.floor(random() * (data.rows - i));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  const rows = order.slice(0, take);
+  const rows = [...sampleIndices(data.rows, count, mulberry32(seed))];
   return {
     images: rows.map((r) => Float32Array.from(data.pixels.subarray(r * PIXELS, (r + 1) * PIXELS), (v) => v / 255)),
     labels: rows.map((r) => data.labels[r]!),

@@ -13,7 +13,7 @@ import { INIT_CHANNEL, PIXELS, REPLAY_CHANNEL, type FeedbackScores, type Labelle
 import { loadModel, ModelFilesError } from '../model-files';
 import { channelDir, readChannel, type ChannelData } from './channels';
 import { TrainingInputError } from './errors';
-import { mulberry32 } from '../seeded-random';
+import { mulberry32, sampleIndices } from '../seeded-random';
 
 /** The replay sample is drawn from at most this many times replay_rows of the channel's first rows. */
 const REPLAY_POOL_FACTOR = 4;
@@ -61,14 +61,8 @@ export async function readReplaySample(
 
 /** `rows` distinct rows of `data` chosen by a seeded shuffle (all of them if it has fewer). */
 export function sampleRows(data: LabelledImages, rows: number, seed: number): LabelledImages {
-  const order = Uint32Array.from({ length: data.rows }, (_, i) => i);
-  const random = mulberry32(seed ^ 0x5eed);
-  const n = Math.min(rows, data.rows);
-  // A partial Fisher-Yates: the first n places are a uniform sample.
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(random() * (data.rows - i));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  const order = sampleIndices(data.rows, rows, mulberry32(seed ^ 0x5eed));
+  const n = order.length;
   const out: LabelledImages = { pixels: new Uint8Array(n * PIXELS), labels: new Uint8Array(n), rows: n };
   for (let r = 0; r < n; r++) {
     const from = order[r]!;
