@@ -85,6 +85,9 @@ export interface HistoryEntryDoc {
     heldOut: number;
     heldOutAccuracy: number;
     initHeldOutAccuracy: number | null;
+    /** Held-out corrections the candidate got right and the starting model wrong, and the reverse (newer records). */
+    fixed?: number;
+    broken?: number;
     replayRows: number;
   } | null;
   gate: { deploy: boolean; reason: string };

@@ -75,7 +75,7 @@ export function historyRow(h: HistoryEntryDoc, liveVersion: string | null): Hist
     typeof h.testAccuracy === 'number' ? `test split ${percent(h.testAccuracy, 2)}` : null,
     fb
       ? `held-out corrections ${percent(fb.heldOutAccuracy)}` +
-        (fb.initHeldOutAccuracy === null ? '' : ` (was ${percent(fb.initHeldOutAccuracy)})`)
+        (fb.initHeldOutAccuracy === null ? '' : ` (was ${percent(fb.initHeldOutAccuracy)}${pairedText(fb)})`)
       : null,
   ].filter((s): s is string => s !== null);
   const live = h.trainingJobName === liveVersion;
@@ -88,6 +88,13 @@ export function historyRow(h: HistoryEntryDoc, liveVersion: string | null): Hist
     reason: h.gate.reason,
     deployed: h.gate.deploy,
   };
+}
+
+/** The paired counts the gate judged the gain by, where the record has them. */
+function pairedText(fb: { fixed?: number; broken?: number }): string {
+  return typeof fb.fixed === 'number' && typeof fb.broken === 'number'
+    ? `: ${fb.fixed} fixed, ${fb.broken} broken`
+    : '';
 }
 
 function whenShort(iso: string): string {

@@ -68,6 +68,13 @@ describe('learningView', () => {
 });
 
 describe('historyRow', () => {
+  it('counts, image by image, what the candidate fixed and broke on the held-out corrections when the record has them', () => {
+    const counted = { ...entry, feedback: { ...entry.feedback!, fixed: 9, broken: 0 } };
+    expect(historyRow(counted, null).scores).toBe(
+      'reference 98.76%; test split 99.12%; held-out corrections 90.0% (was 45.0%: 9 fixed, 0 broken)',
+    );
+  });
+
   it('shows a model trained on corrections: its data, scores beside the starting model, the gate and its reason', () => {
     const row = historyRow(entry, 'digits-dev-1');
     expect(row).toEqual({
