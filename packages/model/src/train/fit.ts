@@ -75,24 +75,11 @@ export async function fit(
         config.learningRate,
       );
       const dropoutSeed = config.seed * 7919 + step * 2;
-      let logits: tf.Tensor | undefined;
-      const cost = tf.tidy(() => {
-        const xs = tf.tensor4d(xBuf.subarray(0, size * PIXELS), [size, ...INPUT_SHAPE]);
-        const ys = tf.tensor2d(yBuf.subarray(0, size * NUM_CLASSES), [size, NUM_CLASSES]);
-        return optimizer.minimize(
-          () => {
-            const out = classifier.trainLogits(xs, dropoutSeed);
-            logits = tf.keep(out);
-            return tf.losses.softmaxCrossEntropy(ys, out) as tf.Scalar;
-          },
-          true,
-          variables,
-        )!;
-      });
+      const { cost, logits } = trainStep(classifier, optimizer, variables, xBuf, yBuf, size, dropoutSeed);
       // Read back outside tidy (tidy scans returned arrays); wasm is synchronous anyway.
       const batchLoss = cost.dataSync()[0]!;
-      correct += countCorrect(logits!.dataSync() as Float32Array, train.labels, order, from, size);
-      tf.dispose([cost, logits!]);
+      correct += countCorrect(logits.dataSync() as Float32Array, train.labels, order, from, size);
+      tf.dispose([cost, logits]);
       if (!Number.isFinite(batchLoss))
         throw new Error(`training diverged: loss is ${batchLoss} at epoch ${epoch}, batch ${b + 1}`);
       lossSum += batchLoss * size;
@@ -118,6 +105,36 @@ export async function fit(
   }
   optimizer.dispose();
   return evaluation!;
+}
+
+/**
+ * One optimiser step on the first `size` rows of `x` (pixels 0..1) and `y` (one-hot): the batch's
+ * mean loss and its logits, both for the caller to read and dispose.
+ */
+export function trainStep(
+  classifier: Classifier,
+  optimizer: tf.Optimizer,
+  variables: tf.Variable[],
+  x: Float32Array,
+  y: Float32Array,
+  size: number,
+  dropoutSeed: number,
+): { cost: tf.Scalar; logits: tf.Tensor } {
+  let logits: tf.Tensor | undefined;
+  const cost = tf.tidy(() => {
+    const xs = tf.tensor4d(x.subarray(0, size * PIXELS), [size, ...INPUT_SHAPE]);
+    const ys = tf.tensor2d(y.subarray(0, size * NUM_CLASSES), [size, NUM_CLASSES]);
+    return optimizer.minimize(
+      () => {
+        const out = classifier.trainLogits(xs, dropoutSeed);
+        logits = tf.keep(out);
+        return tf.losses.softmaxCrossEntropy(ys, out) as tf.Scalar;
+      },
+      true,
+      variables,
+    )!;
+  });
+  return { cost, logits: logits! };
 }
 
 /** Loss, accuracy and confusion matrix of the saved (softmax) model on a data set. */

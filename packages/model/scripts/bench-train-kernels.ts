@@ -1,0 +1,114 @@
+/**
+ * pnpm bench:train-kernels — where a training step's time goes, kernel by kernel (issue 11 goal 2:
+ * "profile first"). The default model and optimiser take the trainer's own step (`trainStep`,
+ * src/train/fit.ts) on real MNIST batches: first unprofiled, to measure images/s, then under
+ * tf.profile, which times every kernel the step runs (forward, gradients and Adam's updates).
+ * Options: --batch N (default 128, the default profile's), --steps N (default 30), --warmup N (5).
+ * Prints a table, then one JSON line: `bench`, `imagesPerSecond`, `stepMs`, the `kernels` with
+ * their share of the profiled time, `backend`, `threads` and `loadAverage1m`.
+ */
+import { loadavg } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { NUM_CLASSES, PIXELS } from '@digits/common';
+import { readMnistIdx } from '@digits/test-kit';
+import { backendDetails, initBackend } from '../src/backend';
+import { trainStep } from '../src/train/fit';
+import { buildClassifier } from '../src/train/model';
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} takes a positive integer`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const batch = option('batch', 128);
+  const steps = option('steps', 30);
+  const warmup = option('warmup', 5);
+  await initBackend();
+  const [images, labels] = await Promise.all([readMnistIdx('train', 'images'), readMnistIdx('train', 'labels')]);
+  const classifier = buildClassifier(42);
+  const optimizer = tf.train.adam(0.003);
+  const variables = classifier.trainableVariables();
+  const x = new Float32Array(batch * PIXELS);
+  const y = new Float32Array(batch * NUM_CLASSES);
+  let next = 0;
+  /** The next `batch` MNIST rows, in file order, as the trainer feeds them (0..1 and one-hot). */
+  const fill = () => {
+    y.fill(0);
+    for (let r = 0; r < batch; r++, next = (next + 1) % 60_000) {
+      for (let i = 0; i < PIXELS; i++) x[r * PIXELS + i] = images[16 + next * PIXELS + i]! / 255;
+      y[r * NUM_CLASSES + labels[8 + next]!] = 1;
+    }
+  };
+  const step = (n: number) => {
+    fill();
+    const { cost, logits } = trainStep(classifier, optimizer, variables, x, y, batch, n);
+    cost.dataSync();
+    logits.dataSync();
+    tf.dispose([cost, logits]);
+  };
+
+  for (let n = 0; n < warmup; n++) step(n);
+  const started = performance.now();
+  for (let n = 0; n < steps; n++) step(warmup + n);
+  const stepMs = (performance.now() - started) / steps;
+
+  const byKernel = new Map<string, { ms: number; calls: number }>();
+  let profiledMs = 0;
+  for (let n = 0; n < steps; n++) {
+    const info = await tf.profile(() => step(warmup + steps + n));
+    for (const kernel of info.kernels) {
+      // `…__op` entries are ops wrapping kernels listed on their own (e.g. a custom gradient's).
+      if (kernel.name.endsWith('__op')) continue;
+      const ms = Number(kernel.kernelTimeMs) || 0;
+      const entry = byKernel.get(kernel.name) ?? { ms: 0, calls: 0 };
+      entry.ms += ms;
+      entry.calls++;
+      byKernel.set(kernel.name, entry);
+      profiledMs += ms;
+    }
+  }
+  const kernels = [...byKernel.entries()]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .map(([name, { ms, calls }]) => ({
+      name,
+      msPerStep: Number((ms / steps).toFixed(3)),
+      callsPerStep: calls / steps,
+      share: Number((ms / profiledMs).toFixed(3)),
+    }));
+  console.log(`kernel time per step of ${batch} images (tf.profile, ${steps} steps):`);
+  for (const k of kernels)
+    console.log(
+      `  ${k.name.padEnd(24)} ${k.msPerStep.toFixed(2).padStart(8)} ms  ${(k.share * 100).toFixed(1).padStart(5)} %  ×${k.callsPerStep}`,
+    );
+  console.log(
+    `  ${'(all kernels)'.padEnd(24)} ${(profiledMs / steps).toFixed(2).padStart(8)} ms; unprofiled step ${stepMs.toFixed(2)} ms`,
+  );
+  const { backend, threads } = backendDetails();
+  console.log(
+    JSON.stringify({
+      bench: 'train-kernels',
+      batch,
+      steps,
+      imagesPerSecond: Math.round((batch * 1000) / stepMs),
+      stepMs: Number(stepMs.toFixed(2)),
+      kernelMsPerStep: Number((profiledMs / steps).toFixed(2)),
+      kernels: kernels.slice(0, 12),
+      backend,
+      threads,
+      loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
+    }),
+  );
+}
+
+main().then(
+  // Exit explicitly: wasm worker threads must not hold the process.
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
