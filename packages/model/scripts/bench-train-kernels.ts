@@ -1,10 +1,12 @@
 /**
  * pnpm bench:train-kernels — where a training step's time goes, kernel by kernel (issue 11 goal 2:
  * "profile first"). The default model and optimiser take the trainer's own step (`trainStep`,
- * src/train/fit.ts) on real MNIST batches: first unprofiled, to measure images/s, then under
- * tf.profile, which times every kernel the step runs (forward, gradients and Adam's updates).
+ * src/train/fit.ts) on real MNIST batches: first unprofiled, to measure images/s (beside the same
+ * step with tfjs's own Adam, the reference FusedAdam replaced), then under tf.profile, which times
+ * every kernel the step runs (forward, gradients and the optimiser's updates).
  * Options: --batch N (default 128, the default profile's), --steps N (default 30), --warmup N (5).
- * Prints a table, then one JSON line: `bench`, `imagesPerSecond`, `stepMs`, the `kernels` with
+ * Prints a table, then one JSON line: `bench`, `imagesPerSecond`, `stepMs`,
+ * `referenceImagesPerSecond` (tf.train.adam), the `kernels` with
  * their share of the profiled time, `backend`, `threads` and `loadAverage1m`.
  */
 import { loadavg } from 'node:os';
@@ -13,6 +15,7 @@ import { NUM_CLASSES, PIXELS } from '@digits/common';
 import { readMnistIdx } from '@digits/test-kit';
 import { backendDetails, initBackend } from '../src/backend';
 import { trainStep } from '../src/train/fit';
+import { FusedAdam } from '../src/train/fused-adam';
 import { buildClassifier } from '../src/train/model';
 
 function option(name: string, fallback: number): number {
@@ -29,9 +32,6 @@ async function main(): Promise<void> {
   const warmup = option('warmup', 5);
   await initBackend();
   const [images, labels] = await Promise.all([readMnistIdx('train', 'images'), readMnistIdx('train', 'labels')]);
-  const classifier = buildClassifier(42);
-  const optimizer = tf.train.adam(0.003);
-  const variables = classifier.trainableVariables();
   const x = new Float32Array(batch * PIXELS);
   const y = new Float32Array(batch * NUM_CLASSES);
   let next = 0;
@@ -43,18 +43,40 @@ async function main(): Promise<void> {
       y[r * NUM_CLASSES + labels[8 + next]!] = 1;
     }
   };
-  const step = (n: number) => {
-    fill();
-    const { cost, logits } = trainStep(classifier, optimizer, variables, x, y, batch, n);
-    cost.dataSync();
-    logits.dataSync();
-    tf.dispose([cost, logits]);
+  /** A model and optimiser as the trainer makes them; `step(n)` takes the trainer's step n. */
+  const trainer = (optimizer: tf.Optimizer) => {
+    const classifier = buildClassifier(42);
+    const variables = classifier.trainableVariables();
+    return (n: number) => {
+      fill();
+      const { cost, logits } = trainStep(classifier, optimizer, variables, x, y, batch, n);
+      cost.dataSync();
+      logits.dataSync();
+      tf.dispose([cost, logits]);
+    };
   };
-
-  for (let n = 0; n < warmup; n++) step(n);
-  const started = performance.now();
-  for (let n = 0; n < steps; n++) step(warmup + n);
-  const stepMs = (performance.now() - started) / steps;
+  // The trainer's optimiser (FusedAdam) and, as the reference in the same run, tfjs's own Adam:
+  // timed in alternating blocks so the machine's load falls on both alike.
+  const step = trainer(new FusedAdam(0.003));
+  const reference = trainer(tf.train.adam(0.003));
+  for (let n = 0; n < warmup; n++) {
+    step(n);
+    reference(n);
+  }
+  let stepTotal = 0;
+  let referenceTotal = 0;
+  const block = Math.max(1, Math.ceil(steps / 3));
+  for (let done = 0; done < steps; done += block) {
+    const n = Math.min(block, steps - done);
+    let started = performance.now();
+    for (let k = 0; k < n; k++) step(warmup + done + k);
+    stepTotal += performance.now() - started;
+    started = performance.now();
+    for (let k = 0; k < n; k++) reference(warmup + done + k);
+    referenceTotal += performance.now() - started;
+  }
+  const stepMs = stepTotal / steps;
+  const referenceStepMs = referenceTotal / steps;
 
   const byKernel = new Map<string, { ms: number; calls: number }>();
   let profiledMs = 0;
@@ -85,7 +107,7 @@ async function main(): Promise<void> {
       `  ${k.name.padEnd(24)} ${k.msPerStep.toFixed(2).padStart(8)} ms  ${(k.share * 100).toFixed(1).padStart(5)} %  ×${k.callsPerStep}`,
     );
   console.log(
-    `  ${'(all kernels)'.padEnd(24)} ${(profiledMs / steps).toFixed(2).padStart(8)} ms; unprofiled step ${stepMs.toFixed(2)} ms`,
+    `  ${'(all kernels)'.padEnd(24)} ${(profiledMs / steps).toFixed(2).padStart(8)} ms; unprofiled step ${stepMs.toFixed(2)} ms (tf.train.adam: ${referenceStepMs.toFixed(2)} ms)`,
   );
   const { backend, threads } = backendDetails();
   console.log(
@@ -95,6 +117,9 @@ async function main(): Promise<void> {
       steps,
       imagesPerSecond: Math.round((batch * 1000) / stepMs),
       stepMs: Number(stepMs.toFixed(2)),
+      optimizer: 'FusedAdam',
+      referenceImagesPerSecond: Math.round((batch * 1000) / referenceStepMs),
+      referenceOptimizer: 'tf.train.adam',
       kernelMsPerStep: Number((profiledMs / steps).toFixed(2)),
       kernels: kernels.slice(0, 12),
       backend,

@@ -10,6 +10,7 @@ import { INPUT_SHAPE } from './model';
 import { ProgressBar } from './progress';
 import { mulberry32 } from '../seeded-random';
 import { augmentBatch, isAugmenting } from './augment';
+import { FusedAdam } from './fused-adam';
 import { oneCycleLearningRate } from './schedule';
 import type { TrainingConfig } from './hyperparameters';
 
@@ -43,7 +44,7 @@ export async function fit(
   config: TrainingConfig,
   onEpoch: (m: EpochMetrics) => void,
 ): Promise<Evaluation> {
-  const optimizer = tf.train.adam(config.learningRate);
+  const optimizer = new FusedAdam(config.learningRate);
   const variables = classifier.trainableVariables();
   const random = mulberry32(config.seed);
   const batchesPerEpoch = Math.ceil(train.rows / config.batchSize);
@@ -69,11 +70,7 @@ export async function fit(
       const size = Math.min(config.batchSize, train.rows - from);
       fillBatch(train, order, from, size, xBuf, yBuf);
       if (augmenting) augmentBatch(xBuf, size, config.augment, augmentRandom, scratch);
-      (optimizer as unknown as { learningRate: number }).learningRate = oneCycleLearningRate(
-        step,
-        totalSteps,
-        config.learningRate,
-      );
+      optimizer.learningRate = oneCycleLearningRate(step, totalSteps, config.learningRate);
       const dropoutSeed = config.seed * 7919 + step * 2;
       const { cost, logits } = trainStep(classifier, optimizer, variables, xBuf, yBuf, size, dropoutSeed);
       // Read back outside tidy (tidy scans returned arrays); wasm is synchronous anyway.
