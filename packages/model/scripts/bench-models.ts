@@ -64,3 +64,17 @@ const exists = (p: string) =>
     () => true,
     () => false,
   );
+
+/**
+ * Runs a benchmark's main and exits: 0 once it resolved, 1 with the error printed. Explicitly,
+ * because the threaded wasm backend's worker threads would otherwise hold the process open.
+ */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

@@ -17,6 +17,7 @@ import { backendDetails, initBackend } from '../src/backend';
 import { trainStep } from '../src/train/fit';
 import { FusedAdam } from '../src/train/fused-adam';
 import { buildClassifier } from '../src/train/model';
+import { runBench } from './bench-models';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -129,11 +130,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  // Exit explicitly: wasm worker threads must not hold the process.
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTraining } from '../src/train';
+import { runBench } from './bench-models';
 import { writeTrainingFolder } from '../test/train/sagemaker-folder';
 
 /** `--name value` pairs → hyperparameters (strings, as SageMaker passes them; the trainer checks them). */
@@ -53,11 +54,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  // Exit explicitly: nothing else is pending, and wasm worker threads must not hold the process.
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);
