@@ -15,6 +15,8 @@ const cases: Case[] = [
   { x: [2, 7, 9, 3], size: [3, 3], strides: [2, 2], pad: 'same', ties: false }, // overlapping windows, padded edges
   { x: [1, 6, 5, 2], size: [2, 3], strides: [1, 2], pad: 'same', ties: true },
   { x: [2, 5, 5, 1], size: [5, 5], strides: [1, 1], pad: 'valid', ties: false },
+  { x: [2, 7, 9, 3], size: [2, 2], strides: [2, 2], pad: 'valid', ties: true }, // 2×2 windows, odd sides: the last row and column in no window
+  { x: [2, 7, 7, 4], size: [2, 2], strides: [2, 2], pad: 'same', ties: true }, // 2×2 windows, the last ones half in the padding
 ];
 
 describe('wasm MaxPoolGrad (loop over the wasm heap)', () => {
