@@ -26,6 +26,8 @@ export const HYPERPARAMETERS = {
   augmentShear: 'augment_shear',
   augmentScale: 'augment_scale',
   augmentShift: 'augment_shift',
+  /** Optional (0 or absent: none): the probability that an image is seen at a low resolution (7–14 px, re-centred). */
+  augmentLowres: 'augment_lowres',
   /** Optional (0 or absent: none): largest blur (Gaussian σ, pixels) and pixel noise (Gaussian σ, 0–1 scale). */
   augmentBlur: 'augment_blur',
   augmentNoise: 'augment_noise',

@@ -1,12 +1,17 @@
 /**
  * On-the-fly augmentation of a training batch, in place: each image gets its own random affine
  * map (rotation, shear, scale, shift) drawn from the training seed, sampled bilinearly, then
- * optionally a Gaussian blur (an out-of-focus or low-resolution digit) and Gaussian pixel noise (a
- * grainy photo), each of random strength. It runs on the batch buffer between filling and the
- * training step, so no bigger dataset is stored: the affine map costs well under a millisecond
- * per batch of 128, blur and noise a few milliseconds.
+ * optionally a low resolution (a small upload, as the /predict normaliser turns it into 28×28), a
+ * Gaussian blur (an out-of-focus digit) and Gaussian pixel noise (a grainy photo), each of random
+ * strength. It runs on the batch buffer between filling and the training step, so no bigger
+ * dataset is stored: the affine map costs well under a millisecond per batch of 128, low
+ * resolution, blur and noise a few milliseconds.
  */
 import { PIXELS } from '@digits/common';
+import { DigitInputError } from '@digits/normalise';
+// The normaliser's own crop-and-centre, so a low-resolution image is re-framed exactly as /predict
+// would re-frame the upload (its package exports only the whole decode-and-normalise path).
+import { centreDigit } from '@digits/normalise/src/digit';
 
 const SIDE = 28;
 const CENTRE = (SIDE - 1) / 2;
@@ -20,6 +25,12 @@ export interface AugmentConfig {
   scale: number;
   /** Largest shift either way, pixels. */
   shiftPixels: number;
+  /**
+   * Probability (0–1) that an image is seen at a low resolution: area-averaged down to a square of
+   * LOWRES_SIDES (drawn per image), bilinear back up to 28×28, then cropped to its ink and centred
+   * as the normaliser does — what an 8×8 or 16×16 upload becomes on its way to the model.
+   */
+  lowresProbability: number;
   /** Largest blur, the Gaussian's standard deviation in pixels (0: none); each image gets 0 to this. */
   blurSigma: number;
   /** Largest pixel noise, the Gaussian's standard deviation on the 0–1 scale (0: none); each image gets 0 to this. */
@@ -31,6 +42,7 @@ export const NO_AUGMENTATION: Readonly<AugmentConfig> = {
   shear: 0,
   scale: 0,
   shiftPixels: 0,
+  lowresProbability: 0,
   blurSigma: 0,
   noiseSigma: 0,
 };
@@ -38,7 +50,11 @@ export const NO_AUGMENTATION: Readonly<AugmentConfig> = {
 const isMoving = (c: AugmentConfig): boolean =>
   c.rotationDegrees > 0 || c.shear > 0 || c.scale > 0 || c.shiftPixels > 0;
 
-export const isAugmenting = (c: AugmentConfig): boolean => isMoving(c) || c.blurSigma > 0 || c.noiseSigma > 0;
+export const isAugmenting = (c: AugmentConfig): boolean =>
+  isMoving(c) || c.lowresProbability > 0 || c.blurSigma > 0 || c.noiseSigma > 0;
+
+/** The low resolutions drawn, sides in pixels of the 28×28 frame (8 is the suite's lowres-8), inclusive. */
+export const LOWRES_SIDES = { min: 7, max: 14 } as const;
 
 /** Augment `count` 28×28 images stored one after another in `x` (values 0–1), in place. */
 export function augmentBatch(
@@ -51,9 +67,13 @@ export function augmentBatch(
   const moving = isMoving(config);
   for (let n = 0; n < count; n++) {
     const image = x.subarray(n * PIXELS, (n + 1) * PIXELS);
-    // Draws happen only for what is on, in this order, so a config without blur and noise draws
-    // exactly what it drew before they existed (the same seed gives the same model).
+    // Draws happen only for what is on, in this order, so a config without low resolution, blur and
+    // noise draws exactly what it drew before they existed (the same seed gives the same model).
     if (moving) moveImage(image, config, random, scratch);
+    if (config.lowresProbability > 0 && random() < config.lowresProbability) {
+      const side = LOWRES_SIDES.min + Math.floor(random() * (LOWRES_SIDES.max - LOWRES_SIDES.min + 1));
+      lowResolution(image, side, scratch);
+    }
     if (config.blurSigma > 0) blurImage(image, random() * config.blurSigma, scratch);
     if (config.noiseSigma > 0) addNoise(image, random() * config.noiseSigma, random);
   }
@@ -89,6 +109,101 @@ function moveImage(image: Float32Array, config: AugmentConfig, random: () => num
       image[y * SIDE + xx] = bilinear(scratch, sx, sy);
     }
   }
+}
+
+/**
+ * The image at `side`×`side` (each cell the exact area-average of the 28×28 pixels it covers),
+ * bilinear back up to 28×28, then cropped to its ink, scaled to the 20 px box and centred by mass
+ * by the normaliser. An image with too little ink for the normaliser keeps its low-resolution look.
+ */
+export function lowResolution(image: Float32Array, side: number, scratch = new Float32Array(PIXELS)): void {
+  if (!Number.isInteger(side) || side < 1 || side > SIDE)
+    throw new RangeError(`low resolution side must be an integer from 1 to ${SIDE}, got ${side}`);
+  const { first, count, share, lo, hi, frac } = lowresTables(side);
+  // Down: rows then columns, each cell a weighted sum of the source pixels it covers (≤ TAPS a side).
+  const rows = scratch.fill(0, 0, side * SIDE);
+  const cells = lowresCells;
+  for (let cy = 0; cy < side; cy++)
+    for (let k = 0; k < count[cy]!; k++) {
+      const w = share[cy * TAPS + k]!;
+      const from = (first[cy]! + k) * SIDE;
+      for (let x = 0; x < SIDE; x++) rows[cy * SIDE + x]! += w * image[from + x]!;
+    }
+  for (let cy = 0; cy < side; cy++)
+    for (let cx = 0; cx < side; cx++) {
+      let sum = 0;
+      for (let k = 0; k < count[cx]!; k++) sum += share[cx * TAPS + k]! * rows[cy * SIDE + first[cx]! + k]!;
+      cells[cy * side + cx] = sum;
+    }
+  // Up: bilinear, cell c's centre at (c + 0.5)·28/side, clamped at the edges.
+  for (let y = 0; y < SIDE; y++) {
+    const top = lo[y]! * side;
+    const bottom = hi[y]! * side;
+    const fy = frac[y]!;
+    for (let x = 0; x < SIDE; x++) {
+      const x0 = lo[x]!;
+      const x1 = hi[x]!;
+      const fx = frac[x]!;
+      const upper = cells[top + x0]! * (1 - fx) + cells[top + x1]! * fx;
+      const lower = cells[bottom + x0]! * (1 - fx) + cells[bottom + x1]! * fx;
+      image[y * SIDE + x] = upper * (1 - fy) + lower * fy;
+    }
+  }
+  try {
+    image.set(centreDigit(image, SIDE, SIDE));
+  } catch (e) {
+    if (!(e instanceof DigitInputError)) throw e;
+  }
+}
+
+/** Most source pixels one cell covers along a side (a cell is 28/side ≥ 1 px wide: ≤ 28 + 1 at side 1). */
+const TAPS = SIDE + 1;
+
+interface LowresTables {
+  /** Per cell: its first source pixel, how many it covers, and each one's share (TAPS slots a cell; they sum to 1). */
+  first: Int32Array;
+  count: Int32Array;
+  share: Float32Array;
+  /** Per 28×28 coordinate: the two cells it lies between and the weight of the second. */
+  lo: Int32Array;
+  hi: Int32Array;
+  frac: Float32Array;
+}
+
+const lowresTableCache = new Map<number, LowresTables>();
+/** The low-resolution cells of the image being degraded (side ≤ 28). */
+const lowresCells = new Float32Array(PIXELS);
+
+function lowresTables(side: number): LowresTables {
+  const cached = lowresTableCache.get(side);
+  if (cached) return cached;
+  const step = SIDE / side;
+  const t: LowresTables = {
+    first: new Int32Array(side),
+    count: new Int32Array(side),
+    share: new Float32Array(side * TAPS),
+    lo: new Int32Array(SIDE),
+    hi: new Int32Array(SIDE),
+    frac: new Float32Array(SIDE),
+  };
+  for (let c = 0; c < side; c++) {
+    const from = c * step;
+    const to = from + step;
+    t.first[c] = Math.floor(from);
+    t.count[c] = Math.min(SIDE, Math.ceil(to - 1e-9)) - t.first[c]!;
+    for (let k = 0; k < t.count[c]!; k++) {
+      const i = t.first[c]! + k;
+      t.share[c * TAPS + k] = (Math.min(to, i + 1) - Math.max(from, i)) / step;
+    }
+  }
+  for (let p = 0; p < SIDE; p++) {
+    const at = Math.min(side - 1, Math.max(0, (p + 0.5) / step - 0.5));
+    t.lo[p] = Math.floor(at);
+    t.hi[p] = Math.min(side - 1, t.lo[p]! + 1);
+    t.frac[p] = at - t.lo[p]!;
+  }
+  lowresTableCache.set(side, t);
+  return t;
 }
 
 /** Separable Gaussian blur with zeros outside; below σ 0.3 px the kernel is all centre, so skip it. */

@@ -100,6 +100,7 @@ export function resolveTrainingConfig(hp: Hyperparameters): TrainingConfig {
     shear: zeroOrMore(hp, H.augmentShear, 1) ?? config.augment.shear,
     scale: zeroOrMore(hp, H.augmentScale, 0.5) ?? config.augment.scale,
     shiftPixels: zeroOrMore(hp, H.augmentShift, 8) ?? config.augment.shiftPixels,
+    lowresProbability: zeroOrMore(hp, H.augmentLowres, 1) ?? config.augment.lowresProbability,
     blurSigma: zeroOrMore(hp, H.augmentBlur, 3) ?? config.augment.blurSigma,
     noiseSigma: zeroOrMore(hp, H.augmentNoise, 0.5) ?? config.augment.noiseSigma,
   };

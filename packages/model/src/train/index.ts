@@ -214,6 +214,7 @@ function hyperparameterRecord(c: TrainingConfig): Record<string, string | number
     r[H.augmentShear] = c.augment.shear;
     r[H.augmentScale] = c.augment.scale;
     r[H.augmentShift] = c.augment.shiftPixels;
+    r[H.augmentLowres] = c.augment.lowresProbability;
     r[H.augmentBlur] = c.augment.blurSigma;
     r[H.augmentNoise] = c.augment.noiseSigma;
   }

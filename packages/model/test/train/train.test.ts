@@ -113,17 +113,18 @@ describe('train (SageMaker container contract) on real MNIST rows', () => {
     });
   });
 
-  it('is reproducible: the same seed gives the same metrics', async () => {
+  it('is reproducible: the same seed gives the same metrics (augmentation included), and records it', async () => {
     const runs: string[][] = [];
     for (let i = 0; i < 2; i++) {
       const root = await newRoot();
       await writeTrainingFolder(root, {
         trainRows: 300,
         testRows: 100,
-        hyperparameters: { epochs: '1', seed: '5', robustness_images: '10' },
+        hyperparameters: { epochs: '1', seed: '5', robustness_images: '10', augment_lowres: '0.5' },
       });
       const lines: string[] = [];
-      await runTraining({ mlRoot: root, log: (l) => lines.push(l) });
+      const result = await runTraining({ mlRoot: root, log: (l) => lines.push(l) });
+      expect(result.metadata.hyperparameters).toMatchObject({ augment_lowres: 0.5, augment_rotation: 0 });
       runs.push(lines.filter((l) => l.startsWith('epoch=') || l.startsWith('robustness_mean=')).map(withoutTimes));
     }
     expect(runs[0]).toHaveLength(2);
