@@ -8,7 +8,7 @@ import { IMAGE_SIDE, PIXELS } from '@digits/common';
 import { decodeGrey } from './decode';
 import { DigitInputError } from './errors';
 import { FRESH_BUFFERS, ReusedBuffers, type GreyBuffers, type GreyImage } from './grey-image';
-import { DIGIT_BOX, INK_FLOOR, MIN_INK_CONTRAST } from './limits';
+import { BOX_FLOOR, DIGIT_BOX, GRAIN_RUNS, HALO, HALO_PX, INK_FLOOR, MIN_INK_CONTRAST, WHOLE_FRAME } from './limits';
 import { resize } from './resample';
 
 export interface NormalisedDigit {
@@ -105,25 +105,23 @@ export function centreDigit(
   }
   const floor = background + INK_FLOOR * contrast;
   const span = peak - floor;
-  // Ink is whatever is above the floor; find its bounding box (rows from their peaks, columns from
-  // each ink row's ends inwards), then copy only that.
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < height; y++) {
-    if (rowPeak[y]! <= floor) continue;
-    if (y0 === height) y0 = y;
-    y1 = y;
-    const row = y * width;
-    // Only ink beyond the box so far can widen it: stop each scan where the box begins.
-    let first = 0;
-    while (first < x0 && base + sign * gray[row + first]! <= floor) first++;
-    let last = width - 1;
-    while (last > x1 && base + sign * gray[row + last]! <= floor) last--;
-    if (first < x0) x0 = first;
-    if (last > x1) x1 = last;
-  }
+  // The ink's box: everything above the floor, but a halo (a blur's, a low-resolution digit's)
+  // reaches only HALO beyond the box above BOX_FLOOR of the contrast, as far as a clean
+  // antialiased edge does, so that a faint halo does not shrink the digit.
+  inkBox(gray, width, height, rowPeak, floor, base, sign, box5);
+  inkBox(gray, width, height, rowPeak, background + BOX_FLOOR * contrast, base, sign, box25);
+  const halo = Math.max(HALO_PX, Math.ceil(HALO * Math.max(box25[2]! - box25[0]!, box25[3]! - box25[1]!)));
+  let x0 = Math.max(box5[0]!, box25[0]! - halo);
+  let y0 = Math.max(box5[1]!, box25[1]! - halo);
+  let x1 = Math.min(box5[2]!, box25[2]! + halo);
+  let y1 = Math.min(box5[3]!, box25[3]! + halo);
+  // A box spanning nearly the whole frame both ways, with grain all along the border, is a noisy
+  // photo's: its digit is taken to fill the frame, which is resized whole.
+  const wholeFrame =
+    box25[2]! - box25[0]! + 1 >= WHOLE_FRAME * width &&
+    box25[3]! - box25[1]! + 1 >= WHOLE_FRAME * height &&
+    grainyBorder(gray, width, height, floor, base, sign);
+  if (wholeFrame) [x0, y0, x1, y1] = [0, 0, width - 1, height - 1];
   const cropW = x1 - x0 + 1;
   const cropH = y1 - y0 + 1;
   const crop = buffers.crop(cropW * cropH);
@@ -135,8 +133,77 @@ export function centreDigit(
       crop[o] = v > 0 ? Math.min(1, v * scale) : 0;
     }
   }
+  if (wholeFrame) return resize(crop, width, height, IMAGE_SIDE, IMAGE_SIDE);
 
   return boxAndCentre(crop, cropW, cropH);
+}
+
+/** Bounding box [x0, y0, x1, y1] of the ink above `level` (rows from their peaks), written to `box`. */
+function inkBox(
+  gray: Float32Array,
+  width: number,
+  height: number,
+  rowPeak: Float32Array,
+  level: number,
+  base: number,
+  sign: number,
+  box: Int32Array,
+): void {
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < height; y++) {
+    if (rowPeak[y]! <= level) continue;
+    if (y0 === height) y0 = y;
+    y1 = y;
+    const row = y * width;
+    // Only ink beyond the box so far can widen it: stop each scan where the box begins.
+    let first = 0;
+    while (first < x0 && base + sign * gray[row + first]! <= level) first++;
+    let last = width - 1;
+    while (last > x1 && base + sign * gray[row + last]! <= level) last--;
+    if (first < x0) x0 = first;
+    if (last > x1) x1 = last;
+  }
+  box[0] = x0;
+  box[1] = y0;
+  box[2] = x1;
+  box[3] = y1;
+}
+
+const box5 = new Int32Array(4);
+const box25 = new Int32Array(4);
+
+/**
+ * Whether each side of the frame crosses the floor at least GRAIN_RUNS times (runs of pixels above
+ * it): a photo's grain does, a drawing does not (a stroke of a few straight segments meets the
+ * border in a few places only).
+ */
+function grainyBorder(
+  gray: Float32Array,
+  width: number,
+  height: number,
+  floor: number,
+  base: number,
+  sign: number,
+): boolean {
+  const runs = (start: number, step: number, count: number) => {
+    let n = 0;
+    let inside = false;
+    for (let k = 0, i = start; k < count; k++, i += step) {
+      const above = base + sign * gray[i]! > floor;
+      if (above && !inside) n++;
+      inside = above;
+    }
+    return n;
+  };
+  return (
+    runs(0, 1, width) >= GRAIN_RUNS &&
+    runs((height - 1) * width, 1, width) >= GRAIN_RUNS &&
+    runs(0, width, height) >= GRAIN_RUNS &&
+    runs(width - 1, width, height) >= GRAIN_RUNS
+  );
 }
 
 /** The ink crop scaled so its longer side is 20 px (aspect kept), placed in 28×28 with its centre of mass at the centre. */
