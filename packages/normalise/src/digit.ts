@@ -108,8 +108,7 @@ export function centreDigit(
   // The ink's box: everything above the floor, but a halo (a blur's, a low-resolution digit's)
   // reaches only HALO beyond the box above BOX_FLOOR of the contrast, as far as a clean
   // antialiased edge does, so that a faint halo does not shrink the digit.
-  inkBox(gray, width, height, rowPeak, floor, base, sign, box5);
-  inkBox(gray, width, height, rowPeak, background + BOX_FLOOR * contrast, base, sign, box25);
+  inkBoxes(gray, width, height, rowPeak, floor, background + BOX_FLOOR * contrast, base, sign);
   const halo = Math.max(HALO_PX, Math.ceil(HALO * Math.max(box25[2]! - box25[0]!, box25[3]! - box25[1]!)));
   let x0 = Math.max(box5[0]!, box25[0]! - halo);
   let y0 = Math.max(box5[1]!, box25[1]! - halo);
@@ -125,51 +124,91 @@ export function centreDigit(
   const cropW = x1 - x0 + 1;
   const cropH = y1 - y0 + 1;
   const crop = buffers.crop(cropW * cropH);
+  // Each crop row's ink span (first, end) on the way, so that the resize skips the zeros around it.
+  const spans = rowSpans(cropH);
   const scale = 1 / span;
   for (let y = 0, o = 0; y < cropH; y++) {
     const from = (y0 + y) * width + x0;
+    let first = cropW;
+    let last = -1;
     for (let x = 0; x < cropW; x++, o++) {
       const v = base + sign * gray[from + x]! - floor;
-      crop[o] = v > 0 ? Math.min(1, v * scale) : 0;
+      if (v > 0) {
+        crop[o] = Math.min(1, v * scale);
+        if (first === cropW) first = x;
+        last = x;
+      } else {
+        crop[o] = 0;
+      }
     }
+    spans[2 * y] = first;
+    spans[2 * y + 1] = last + 1;
   }
-  if (wholeFrame) return resize(crop, width, height, IMAGE_SIDE, IMAGE_SIDE);
+  if (wholeFrame) return resize(crop, width, height, IMAGE_SIDE, IMAGE_SIDE, spans);
 
-  return boxAndCentre(crop, cropW, cropH);
+  return boxAndCentre(crop, cropW, cropH, spans);
 }
 
-/** Bounding box [x0, y0, x1, y1] of the ink above `level` (rows from their peaks), written to `box`. */
-function inkBox(
+let spanBuffer = new Int32Array(0);
+
+/** Room for `rows` (first, end) pairs, reused from one image to the next. */
+function rowSpans(rows: number): Int32Array {
+  if (spanBuffer.length < rows * 2) spanBuffer = new Int32Array(rows * 2);
+  return spanBuffer;
+}
+
+/**
+ * Bounding boxes [x0, y0, x1, y1] of the ink above `floor` (to box5) and above `high` (to box25),
+ * in one pass: rows from their peaks, columns from each row's ends inwards, the scan for `high`
+ * going on from where the one for `floor` stopped (nothing before it is above the floor).
+ */
+function inkBoxes(
   gray: Float32Array,
   width: number,
   height: number,
   rowPeak: Float32Array,
-  level: number,
+  floor: number,
+  high: number,
   base: number,
   sign: number,
-  box: Int32Array,
 ): void {
   let x0 = width;
   let y0 = height;
   let x1 = -1;
   let y1 = -1;
+  let hx0 = width;
+  let hy0 = height;
+  let hx1 = -1;
+  let hy1 = -1;
   for (let y = 0; y < height; y++) {
-    if (rowPeak[y]! <= level) continue;
+    const top = rowPeak[y]!;
+    if (top <= floor) continue;
     if (y0 === height) y0 = y;
     y1 = y;
     const row = y * width;
-    // Only ink beyond the box so far can widen it: stop each scan where the box begins.
+    // Only ink beyond a box so far can widen it: stop each scan where the box begins.
     let first = 0;
-    while (first < x0 && base + sign * gray[row + first]! <= level) first++;
+    while (first < x0 && base + sign * gray[row + first]! <= floor) first++;
     let last = width - 1;
-    while (last > x1 && base + sign * gray[row + last]! <= level) last--;
+    while (last > x1 && base + sign * gray[row + last]! <= floor) last--;
     if (first < x0) x0 = first;
     if (last > x1) x1 = last;
+    if (top <= high) continue;
+    if (hy0 === height) hy0 = y;
+    hy1 = y;
+    while (first < hx0 && base + sign * gray[row + first]! <= high) first++;
+    while (last > hx1 && base + sign * gray[row + last]! <= high) last--;
+    if (first < hx0) hx0 = first;
+    if (last > hx1) hx1 = last;
   }
-  box[0] = x0;
-  box[1] = y0;
-  box[2] = x1;
-  box[3] = y1;
+  box5[0] = x0;
+  box5[1] = y0;
+  box5[2] = x1;
+  box5[3] = y1;
+  box25[0] = hx0;
+  box25[1] = hy0;
+  box25[2] = hx1;
+  box25[3] = hy1;
 }
 
 const box5 = new Int32Array(4);
@@ -207,10 +246,10 @@ function grainyBorder(
 }
 
 /** The ink crop scaled so its longer side is 20 px (aspect kept), placed in 28×28 with its centre of mass at the centre. */
-export function boxAndCentre(crop: Float32Array, cropW: number, cropH: number): Float32Array {
+export function boxAndCentre(crop: Float32Array, cropW: number, cropH: number, spans?: Int32Array): Float32Array {
   const boxW = cropW >= cropH ? DIGIT_BOX : Math.max(1, Math.round((cropW * DIGIT_BOX) / cropH));
   const boxH = cropH >= cropW ? DIGIT_BOX : Math.max(1, Math.round((cropH * DIGIT_BOX) / cropW));
-  const box = resize(crop, cropW, cropH, boxW, boxH);
+  const box = resize(crop, cropW, cropH, boxW, boxH, spans);
 
   let mass = 0;
   let mx = 0;

@@ -1,6 +1,15 @@
+let sumBuffer = new Float64Array(0);
+
+/** `n` zeros, in memory reused from one resize to the next (only the 28×28 result leaves). */
+function sums(n: number): Float64Array {
+  if (sumBuffer.length < n) sumBuffer = new Float64Array(n);
+  return sumBuffer.fill(0, 0, n);
+}
+
 /**
  * Separable resize with a triangle (tent) filter widened by the scale factor when shrinking — the
  * antialiased "bilinear" of PIL's resize: area-averaging when downscaling, bilinear when enlarging.
+ * `spans`, when given, holds each source row's (first, end) columns outside which it is zero.
  */
 export function resize(
   src: Float32Array,
@@ -8,19 +17,23 @@ export function resize(
   height: number,
   outWidth: number,
   outHeight: number,
+  spans?: Int32Array,
 ): Float32Array {
   const horizontal = filterWeights(width, outWidth);
   const vertical = filterWeights(height, outHeight);
   // Vertical pass first: each output row is a weighted sum of whole source rows (contiguous
   // multiply-adds), so the gathering horizontal pass runs over outHeight rows, not height.
-  const rows = new Float64Array(width * outHeight); // no float32 rounding on each add
+  // Only each source row's span is added (the rest is zero): a digit's rows are mostly background.
+  const rows = sums(width * outHeight); // no float32 rounding on each add
   const { start: vs, count: vc, weights: vw, taps: vt } = vertical;
   for (let y = 0; y < outHeight; y++) {
     const to = y * width;
     for (let k = 0, n = vc[y]!; k < n; k++) {
       const w = vw[y * vt + k]!;
-      const from = (vs[y]! + k) * width;
-      for (let x = 0; x < width; x++) rows[to + x]! += w * src[from + x]!;
+      const r = vs[y]! + k;
+      const from = r * width;
+      const end = spans ? spans[2 * r + 1]! : width;
+      for (let x = spans ? spans[2 * r]! : 0; x < end; x++) rows[to + x]! += w * src[from + x]!;
     }
   }
   const out = new Float32Array(outWidth * outHeight);
