@@ -87,12 +87,15 @@ export function centreDigit(
       rowPeak[y] = rowPeak[y - 1]!;
       continue;
     }
-    let top = 0;
-    for (let i = y * width, end = i + width; i < end; i++) {
-      const v = base + sign * gray[i]!;
-      if (v > top) top = v;
+    // The brightest ink: the row's highest gray, or (inverted) 1 − its lowest.
+    let top = inverted ? 1 : 0;
+    if (inverted) {
+      for (let i = y * width, end = i + width; i < end; i++) if (gray[i]! < top) top = gray[i]!;
+      rowPeak[y] = Math.max(0, 1 - top);
+    } else {
+      for (let i = y * width, end = i + width; i < end; i++) if (gray[i]! > top) top = gray[i]!;
+      rowPeak[y] = top;
     }
-    rowPeak[y] = top;
   }
   let peak = 0;
   for (let y = 0; y < height; y++) if (rowPeak[y]! > peak) peak = rowPeak[y]!;
