@@ -77,26 +77,7 @@ export function centreDigit(
   const base = inverted ? 1 : 0;
   const sign = inverted ? -1 : 1;
   const background = borderMedian(gray, width, height, inverted);
-  // Each row's brightest ink: the peak, and then which rows hold ink at all. A row equal to the
-  // one above (most of a canvas: compared natively, as bytes) has its peak.
-  const rowPeak = new Float32Array(height);
-  const bytes = Buffer.from(gray.buffer, gray.byteOffset, gray.byteLength);
-  const rowBytes = width * 4;
-  for (let y = 0; y < height; y++) {
-    if (y > 0 && bytes.compare(bytes, y * rowBytes, (y + 1) * rowBytes, (y - 1) * rowBytes, y * rowBytes) === 0) {
-      rowPeak[y] = rowPeak[y - 1]!;
-      continue;
-    }
-    // The brightest ink: the row's highest gray, or (inverted) 1 − its lowest.
-    let top = inverted ? 1 : 0;
-    if (inverted) {
-      for (let i = y * width, end = i + width; i < end; i++) if (gray[i]! < top) top = gray[i]!;
-      rowPeak[y] = Math.max(0, 1 - top);
-    } else {
-      for (let i = y * width, end = i + width; i < end; i++) if (gray[i]! > top) top = gray[i]!;
-      rowPeak[y] = top;
-    }
-  }
+  const rowPeak = rowPeaks(gray, width, height, inverted);
   let peak = 0;
   for (let y = 0; y < height; y++) if (rowPeak[y]! > peak) peak = rowPeak[y]!;
   const contrast = peak - background;
@@ -127,9 +108,62 @@ export function centreDigit(
   const cropW = x1 - x0 + 1;
   const cropH = y1 - y0 + 1;
   const crop = buffers.crop(cropW * cropH);
-  // Each crop row's ink span (first, end) on the way, so that the resize skips the zeros around it.
+  const spans = stretchCrop(gray, width, x0, y0, cropW, cropH, crop, base, sign, floor, 1 / span);
+  if (wholeFrame) return resize(crop, width, height, IMAGE_SIDE, IMAGE_SIDE, spans);
+
+  return boxAndCentre(crop, cropW, cropH, spans);
+}
+
+/**
+ * Each row's brightest ink: the peak, and then which rows hold ink at all. A row equal to the one
+ * above (most of a canvas: compared natively, as bytes) has its peak.
+ */
+function rowPeaks(gray: Float32Array, width: number, height: number, inverted: boolean): Float32Array {
+  const rowPeak = new Float32Array(height);
+  const bytes = Buffer.from(gray.buffer, gray.byteOffset, gray.byteLength);
+  const rowBytes = width * 4;
+  for (let y = 0; y < height; y++) {
+    if (y > 0 && bytes.compare(bytes, y * rowBytes, (y + 1) * rowBytes, (y - 1) * rowBytes, y * rowBytes) === 0) {
+      rowPeak[y] = rowPeak[y - 1]!;
+      continue;
+    }
+    // The row's highest gray, or (inverted) 1 − its lowest.
+    const start = y * width;
+    rowPeak[y] = inverted ? Math.max(0, 1 - rowMin(gray, start, start + width)) : rowMax(gray, start, start + width);
+  }
+  return rowPeak;
+}
+
+function rowMin(gray: Float32Array, start: number, end: number): number {
+  let low = 1;
+  for (let i = start; i < end; i++) if (gray[i]! < low) low = gray[i]!;
+  return low;
+}
+
+function rowMax(gray: Float32Array, start: number, end: number): number {
+  let high = 0;
+  for (let i = start; i < end; i++) if (gray[i]! > high) high = gray[i]!;
+  return high;
+}
+
+/**
+ * The crop's ink stretched to 0..1 over `floor` (into `crop`), and each crop row's ink span
+ * (first, end) on the way, so that the resize skips the zeros around it.
+ */
+function stretchCrop(
+  gray: Float32Array,
+  width: number,
+  x0: number,
+  y0: number,
+  cropW: number,
+  cropH: number,
+  crop: Float32Array,
+  base: number,
+  sign: number,
+  floor: number,
+  scale: number,
+): Int32Array {
   const spans = rowSpans(cropH);
-  const scale = 1 / span;
   for (let y = 0, o = 0; y < cropH; y++) {
     const from = (y0 + y) * width + x0;
     let first = cropW;
@@ -147,9 +181,7 @@ export function centreDigit(
     spans[2 * y] = first;
     spans[2 * y + 1] = last + 1;
   }
-  if (wholeFrame) return resize(crop, width, height, IMAGE_SIDE, IMAGE_SIDE, spans);
-
-  return boxAndCentre(crop, cropW, cropH, spans);
+  return spans;
 }
 
 let spanBuffer = new Int32Array(0);
