@@ -138,28 +138,8 @@ function rgba8Rows(d: Uint8Array, width: number, height: number, l: Float32Array
     if (filter > 5) fail(`a row has unknown filter type ${filter}`);
     let left = 0;
     let leftLuma = 0;
-    // Where a run of zero words may repeat the pixel on its left (not at the row's start).
-    let runsFrom = s + 4;
     for (let q = s, i = t; q < e; q += 4, i++) {
       let p = view.getUint32(q, true);
-      if (p === 0 && q >= runsFrom && filter !== 0 && filter !== 5) {
-        // A run of zero words repeats the left pixel in a Sub row, and in an Avg or Paeth row
-        // where the row above (and, for Paeth, its pixel upper-left) is that pixel too: a
-        // canvas's background. Filled natively: bytes, luma and alpha.
-        let end = q + 4;
-        while (end < e && view.getUint32(end, true) === 0) end += 4;
-        const above = filter === 1 ? q : q - stride - (filter === 4 ? 4 : 0);
-        if (repeats(d, left, above, filter === 1 ? q : end - stride, rb + 4)) {
-          d.set(pattern.subarray(0, end - q), q);
-          const n = (end - q) >> 2;
-          l.fill(leftLuma, i, i + n);
-          al.fill(left >>> 24, i, i + n);
-          q = end - 4;
-          i += n - 1;
-          continue;
-        }
-        runsFrom = end;
-      }
       if (filter === 1) p = addBytes(p, left);
       else if (filter === 3) p = addBytes(p, averageBytes(left, view.getUint32(q - stride, true)));
       else if (filter === 5) p = addBytes(p, (left >>> 1) & 0x7f7f7f7f);
@@ -231,26 +211,6 @@ function upRow(
     }
   }
   return opaque;
-}
-
-let pattern = Buffer.alloc(0);
-let patternWord = -1;
-
-/**
- * Whether bytes from..to of `d` all repeat the 32-bit little-endian pixel `word` (compared natively
- * against a buffer of it, `length` bytes at least, kept in `pattern` for the run's copy).
- */
-function repeats(d: Uint8Array, word: number, from: number, to: number, length: number): boolean {
-  if (pattern.length < length) {
-    pattern = Buffer.alloc(length + 3);
-    patternWord = -1;
-  }
-  if (patternWord !== word) {
-    pattern.writeUInt32LE(word, 0);
-    for (let filled = 4; filled < pattern.length; filled *= 2) pattern.copyWithin(filled, 0, filled);
-    patternWord = word;
-  }
-  return pattern.compare(d, from, to, 0, to - from) === 0;
 }
 
 let zeros = Buffer.alloc(0);
