@@ -19,8 +19,8 @@ export function resize(
   outHeight: number,
   spans?: Int32Array,
 ): Float32Array {
-  const horizontal = filterWeights(width, outWidth);
-  const vertical = filterWeights(height, outHeight);
+  const horizontal = filterWeights(width, outWidth, HORIZONTAL);
+  const vertical = filterWeights(height, outHeight, VERTICAL);
   // Vertical pass first: each output row is a weighted sum of whole source rows (contiguous
   // multiply-adds), so the gathering horizontal pass runs over outHeight rows, not height.
   // Only each source row's span is added (the rest is zero): a digit's rows are mostly background.
@@ -59,34 +59,39 @@ interface Taps {
   taps: number;
 }
 
-function filterWeights(inSize: number, outSize: number): Taps {
+/** Each axis's taps, reused from one resize to the next (resizing is synchronous). */
+const HORIZONTAL: Taps = { start: new Int32Array(0), count: new Int32Array(0), weights: new Float64Array(0), taps: 0 };
+const VERTICAL: Taps = { start: new Int32Array(0), count: new Int32Array(0), weights: new Float64Array(0), taps: 0 };
+
+function filterWeights(inSize: number, outSize: number, result: Taps): Taps {
   const scale = inSize / outSize;
   const support = Math.max(scale, 1);
   const taps = Math.ceil(support) * 2 + 2;
-  const result: Taps = {
-    start: new Int32Array(outSize),
-    count: new Int32Array(outSize),
-    weights: new Float64Array(outSize * taps),
-    taps,
-  };
+  if (result.start.length < outSize) {
+    result.start = new Int32Array(outSize);
+    result.count = new Int32Array(outSize);
+  }
+  if (result.weights.length < outSize * taps) result.weights = new Float64Array(outSize * taps);
+  result.taps = taps;
+  const all = result.weights;
   for (let o = 0; o < outSize; o++) {
     const centre = (o + 0.5) * scale;
     const start = Math.max(0, Math.floor(centre - support));
     const end = Math.min(inSize, Math.ceil(centre + support));
-    const weights = result.weights.subarray(o * taps, o * taps + (end - start));
+    const at = o * taps - start;
     let total = 0;
     for (let i = start; i < end; i++) {
       const w = Math.max(0, 1 - Math.abs(i + 0.5 - centre) / support);
-      weights[i - start] = w;
+      all[at + i] = w;
       total += w;
     }
     if (total === 0) {
       // A single source pixel narrower than the filter: take it whole.
-      weights.fill(0);
-      weights[Math.min(Math.floor(centre), end - 1) - start] = 1;
+      all.fill(0, at + start, at + end);
+      all[at + Math.min(Math.floor(centre), end - 1)] = 1;
       total = 1;
     }
-    for (let k = 0; k < weights.length; k++) weights[k]! /= total;
+    for (let i = start; i < end; i++) all[at + i]! /= total;
     result.start[o] = start;
     result.count[o] = end - start;
   }
