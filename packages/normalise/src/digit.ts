@@ -28,7 +28,7 @@ export function normaliseImage(bytes: Uint8Array): NormalisedDigit {
   const image = decodeGrey(bytes, buffers);
   const { gray, inverted } = inkImage(image);
   return {
-    pixels: centreDigit(gray, image.width, image.height, buffers, inverted),
+    pixels: centreDigit(gray, image.width, image.height, buffers, inverted, image.rowRepeats),
     width: image.width,
     height: image.height,
     inverted,
@@ -73,11 +73,12 @@ export function centreDigit(
   height: number,
   buffers: GreyBuffers = FRESH_BUFFERS,
   inverted = false,
+  rowRepeats?: Uint8Array,
 ): Float32Array {
   const base = inverted ? 1 : 0;
   const sign = inverted ? -1 : 1;
   const background = borderMedian(gray, width, height, inverted);
-  const rowPeak = rowPeaks(gray, width, height, inverted);
+  const rowPeak = rowPeaks(gray, width, height, inverted, rowRepeats);
   let peak = 0;
   for (let y = 0; y < height; y++) if (rowPeak[y]! > peak) peak = rowPeak[y]!;
   const contrast = peak - background;
@@ -116,14 +117,26 @@ export function centreDigit(
 
 /**
  * Each row's brightest ink: the peak, and then which rows hold ink at all. A row equal to the one
- * above (most of a canvas: compared natively, as bytes) has its peak.
+ * above (most of a canvas) has its peak: the decoder's `rowRepeats` say which when it knows, else
+ * each row is compared natively, as bytes.
  */
-function rowPeaks(gray: Float32Array, width: number, height: number, inverted: boolean): Float32Array {
+function rowPeaks(
+  gray: Float32Array,
+  width: number,
+  height: number,
+  inverted: boolean,
+  rowRepeats: Uint8Array | undefined,
+): Float32Array {
   const rowPeak = new Float32Array(height);
   const bytes = Buffer.from(gray.buffer, gray.byteOffset, gray.byteLength);
   const rowBytes = width * 4;
   for (let y = 0; y < height; y++) {
-    if (y > 0 && bytes.compare(bytes, y * rowBytes, (y + 1) * rowBytes, (y - 1) * rowBytes, y * rowBytes) === 0) {
+    const repeats =
+      y > 0 &&
+      (rowRepeats
+        ? rowRepeats[y] === 1
+        : bytes.compare(bytes, y * rowBytes, (y + 1) * rowBytes, (y - 1) * rowBytes, y * rowBytes) === 0);
+    if (repeats) {
       rowPeak[y] = rowPeak[y - 1]!;
       continue;
     }
