@@ -1,5 +1,5 @@
 /**
- * pnpm bench:robust [model folder or ML root] [--limit N] [--seed S] [--normaliser default|plain|proposal]
+ * pnpm bench:robust [model folder or ML root] [--limit N] [--seed S] [--normaliser default|plain]
  *                   [--train name=value ...]   (or BENCH_ROBUST_MODEL=...)
  *
  * Accuracy of a trained model on the MNIST test set under each corruption of the suite
@@ -8,8 +8,7 @@
  * `pnpm bench:train` prints (`modelDir`) to measure the default model; `--train name=value`
  * (repeatable) adds hyperparameters to the quick one's, e.g. `--train augment_rotation=15`.
  * `--normaliser plain` replaces the /predict normaliser by a plain resize to 28×28
- * (src/robust/plain-resize.ts), so its share of the robustness is measurable; `--normaliser
- * proposal` measures a proposed change to the normaliser (scripts/normaliser-proposal.ts).
+ * (src/robust/plain-resize.ts), so its share of the robustness is measurable.
  * Last line: one JSON object {"bench":"robust", ...}, accuracies as fractions 0–1.
  */
 import { readFileSync } from 'node:fs';
@@ -27,7 +26,6 @@ import type { CorruptedImage } from '../src/robust/corruptions';
 import { scoreRobustness } from '../src/robust/score';
 import { encodeUpload, type JpegEncode } from '../src/robust/upload';
 import { mlRootFor, trainQuickModel } from './bench-models';
-import { proposedNormalise } from './normaliser-proposal';
 
 /**
  * mozjpeg (wasm), as browsers and phones encode: jpeg-js rebuilds its Huffman tables for every
@@ -56,7 +54,6 @@ async function main(): Promise<void> {
   const normalisers: Record<string, (bytes: Uint8Array) => Float32Array> = {
     default: (bytes) => normaliseImage(bytes).pixels,
     plain: plainResize,
-    proposal: proposedNormalise,
   };
   const normalise = normalisers[values.normaliser];
   if (!normalise) throw new Error(`--normaliser must be one of ${Object.keys(normalisers).join(', ')}`);

@@ -10,6 +10,11 @@ export interface GreyImage {
   luma: Float32Array;
   /** width × height alpha values 0..255, or null when every pixel is opaque. */
   alpha: Uint8Array | null;
+  /**
+   * Where the decoder knows it (a canvas PNG's empty "Up" rows), 1 for each row that repeats the
+   * one above, 0 for the others (which may repeat it too); absent when it does not know.
+   */
+  rowRepeats?: Uint8Array;
 }
 
 /** Luma of an 8-bit grey sample, as the RGBA path computes it from R = G = B. */
@@ -24,12 +29,14 @@ export interface GreyBuffers {
   luma(n: number): Float32Array;
   alpha(n: number): Uint8Array;
   crop(n: number): Float32Array;
+  rows(n: number): Uint8Array;
 }
 
 export const FRESH_BUFFERS: GreyBuffers = {
   luma: (n) => new Float32Array(n),
   alpha: (n) => new Uint8Array(n),
   crop: (n) => new Float32Array(n),
+  rows: (n) => new Uint8Array(n),
 };
 
 /**
@@ -42,6 +49,7 @@ export class ReusedBuffers implements GreyBuffers {
   #luma = new Float32Array(0);
   #alpha = new Uint8Array(0);
   #crop = new Float32Array(0);
+  #rows = new Uint8Array(0);
 
   luma(n: number): Float32Array {
     if (this.#luma.length < n) this.#luma = new Float32Array(n);
@@ -56,6 +64,11 @@ export class ReusedBuffers implements GreyBuffers {
   crop(n: number): Float32Array {
     if (this.#crop.length < n) this.#crop = new Float32Array(n);
     return this.#crop.subarray(0, n);
+  }
+
+  rows(n: number): Uint8Array {
+    if (this.#rows.length < n) this.#rows = new Uint8Array(n);
+    return this.#rows.subarray(0, n);
   }
 }
 

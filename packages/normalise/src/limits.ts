@@ -60,3 +60,17 @@ export const DIGIT_BOX = 20;
 export const MIN_INK_CONTRAST = 0.1;
 /** Fraction of the contrast treated as background noise (JPEG ringing, paper texture). */
 export const INK_FLOOR = 0.05;
+/**
+ * The ink's bounding box reaches at most HALO of its size (or HALO_PX pixels) beyond the box of
+ * what is above BOX_FLOOR of the contrast: as far as a clean antialiased edge reaches (MNIST's own
+ * uploads: 2.5 %), not a blurred or low-resolution digit's halo (5–15 %), which shrinks the digit.
+ */
+export const BOX_FLOOR = 0.25;
+export const HALO = 0.04;
+export const HALO_PX = 2;
+/**
+ * A box above BOX_FLOOR spanning this much of the frame both ways, with the border crossing the
+ * floor GRAIN_RUNS times or more on each side, is a noisy photo's: the frame is resized whole to 28×28.
+ */
+export const WHOLE_FRAME = 0.9;
+export const GRAIN_RUNS = 3;

@@ -79,7 +79,8 @@ export function decodePngGrey(bytes: Uint8Array, buffers: GreyBuffers = FRESH_BU
   };
   if (passes.length === 1 && format.colourType === 6 && format.depth === 8) {
     // What a browser's canvas gives: its own loop (see rgba8Rows).
-    if (rgba8Rows(raw, width, height, image.luma, image.alpha!)) image.alpha = null;
+    image.rowRepeats = buffers.rows(height);
+    if (rgba8Rows(raw, width, height, image.luma, image.alpha!, image.rowRepeats)) image.alpha = null;
     return image;
   }
   let offset = 0;
@@ -115,7 +116,14 @@ export function decodePngGrey(bytes: Uint8Array, buffers: GreyBuffers = FRESH_BU
  * the ink is read pixel by pixel; a pixel equal to its left neighbour (a background) reuses its
  * luma. Opacity is tracked on the way (no second pass over alpha). Returns whether every pixel is opaque.
  */
-function rgba8Rows(d: Uint8Array, width: number, height: number, l: Float32Array, al: Uint8Array): boolean {
+function rgba8Rows(
+  d: Uint8Array,
+  width: number,
+  height: number,
+  l: Float32Array,
+  al: Uint8Array,
+  repeats: Uint8Array,
+): boolean {
   const view = new DataView(d.buffer, d.byteOffset, d.byteLength);
   const rb = width * 4;
   const stride = rb + 1;
@@ -125,6 +133,7 @@ function rgba8Rows(d: Uint8Array, width: number, height: number, l: Float32Array
     const e = s + rb;
     const t = y * width;
     let filter = d[s - 1]!;
+    repeats[y] = 0;
     if (y === 0) {
       if (filter === 2)
         filter = 0; // Up with no row above adds nothing
@@ -132,6 +141,14 @@ function rgba8Rows(d: Uint8Array, width: number, height: number, l: Float32Array
         filter = 1; // Paeth with no row above is Sub
       else if (filter === 3) filter = 5; // Avg with no row above: half the left pixel
     } else if (filter === 2) {
+      if (zeroRow(d, s, e)) {
+        // An empty canvas row, the commonest: the whole row repeats the one above.
+        d.copyWithin(s, s - stride, s - 1);
+        l.copyWithin(t, t - width, t);
+        al.copyWithin(t, t - width, t);
+        repeats[y] = 1;
+        continue;
+      }
       opaque &= upRow(view, d, s, e, t, width, l, al);
       continue;
     }
@@ -178,13 +195,6 @@ function upRow(
 ): number {
   const stride = width * 4 + 1;
   let opaque = 255;
-  if (zeroRow(d, s, e)) {
-    // An empty canvas row, the commonest: the whole row repeats the one above.
-    d.copyWithin(s, s - stride, s - 1);
-    l.copyWithin(t, t - width, t);
-    al.copyWithin(t, t - width, t);
-    return opaque;
-  }
   let q = s;
   while (q < e) {
     const run = q;

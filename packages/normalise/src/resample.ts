@@ -1,6 +1,15 @@
+let sumBuffer = new Float64Array(0);
+
+/** `n` zeros, in memory reused from one resize to the next (only the 28×28 result leaves). */
+function sums(n: number): Float64Array {
+  if (sumBuffer.length < n) sumBuffer = new Float64Array(n);
+  return sumBuffer.fill(0, 0, n);
+}
+
 /**
  * Separable resize with a triangle (tent) filter widened by the scale factor when shrinking — the
  * antialiased "bilinear" of PIL's resize: area-averaging when downscaling, bilinear when enlarging.
+ * `spans`, when given, holds each source row's (first, end) columns outside which it is zero.
  */
 export function resize(
   src: Float32Array,
@@ -8,19 +17,23 @@ export function resize(
   height: number,
   outWidth: number,
   outHeight: number,
+  spans?: Int32Array,
 ): Float32Array {
-  const horizontal = filterWeights(width, outWidth);
-  const vertical = filterWeights(height, outHeight);
+  const horizontal = filterWeights(width, outWidth, HORIZONTAL);
+  const vertical = filterWeights(height, outHeight, VERTICAL);
   // Vertical pass first: each output row is a weighted sum of whole source rows (contiguous
   // multiply-adds), so the gathering horizontal pass runs over outHeight rows, not height.
-  const rows = new Float64Array(width * outHeight); // no float32 rounding on each add
+  // Only each source row's span is added (the rest is zero): a digit's rows are mostly background.
+  const rows = sums(width * outHeight); // no float32 rounding on each add
   const { start: vs, count: vc, weights: vw, taps: vt } = vertical;
   for (let y = 0; y < outHeight; y++) {
     const to = y * width;
     for (let k = 0, n = vc[y]!; k < n; k++) {
       const w = vw[y * vt + k]!;
-      const from = (vs[y]! + k) * width;
-      for (let x = 0; x < width; x++) rows[to + x]! += w * src[from + x]!;
+      const r = vs[y]! + k;
+      const from = r * width;
+      const end = spans ? spans[2 * r + 1]! : width;
+      for (let x = spans ? spans[2 * r]! : 0; x < end; x++) rows[to + x]! += w * src[from + x]!;
     }
   }
   const out = new Float32Array(outWidth * outHeight);
@@ -46,34 +59,39 @@ interface Taps {
   taps: number;
 }
 
-function filterWeights(inSize: number, outSize: number): Taps {
+/** Each axis's taps, reused from one resize to the next (resizing is synchronous). */
+const HORIZONTAL: Taps = { start: new Int32Array(0), count: new Int32Array(0), weights: new Float64Array(0), taps: 0 };
+const VERTICAL: Taps = { start: new Int32Array(0), count: new Int32Array(0), weights: new Float64Array(0), taps: 0 };
+
+function filterWeights(inSize: number, outSize: number, result: Taps): Taps {
   const scale = inSize / outSize;
   const support = Math.max(scale, 1);
   const taps = Math.ceil(support) * 2 + 2;
-  const result: Taps = {
-    start: new Int32Array(outSize),
-    count: new Int32Array(outSize),
-    weights: new Float64Array(outSize * taps),
-    taps,
-  };
+  if (result.start.length < outSize) {
+    result.start = new Int32Array(outSize);
+    result.count = new Int32Array(outSize);
+  }
+  if (result.weights.length < outSize * taps) result.weights = new Float64Array(outSize * taps);
+  result.taps = taps;
+  const all = result.weights;
   for (let o = 0; o < outSize; o++) {
     const centre = (o + 0.5) * scale;
     const start = Math.max(0, Math.floor(centre - support));
     const end = Math.min(inSize, Math.ceil(centre + support));
-    const weights = result.weights.subarray(o * taps, o * taps + (end - start));
+    const at = o * taps - start;
     let total = 0;
     for (let i = start; i < end; i++) {
       const w = Math.max(0, 1 - Math.abs(i + 0.5 - centre) / support);
-      weights[i - start] = w;
+      all[at + i] = w;
       total += w;
     }
     if (total === 0) {
       // A single source pixel narrower than the filter: take it whole.
-      weights.fill(0);
-      weights[Math.min(Math.floor(centre), end - 1) - start] = 1;
+      all.fill(0, at + start, at + end);
+      all[at + Math.min(Math.floor(centre), end - 1)] = 1;
       total = 1;
     }
-    for (let k = 0; k < weights.length; k++) weights[k]! /= total;
+    for (let i = start; i < end; i++) all[at + i]! /= total;
     result.start[o] = start;
     result.count[o] = end - start;
   }

@@ -269,3 +269,107 @@ function asLayout(
   }
   return png;
 }
+
+/** A canvas's luma (0..255), changed by `edit`, back as an opaque grey canvas. */
+function editGrey(c: Canvas, edit: (grey: Float32Array) => Float32Array): Canvas {
+  const grey = new Float32Array(c.width * c.height);
+  for (let i = 0; i < grey.length; i++) grey[i] = c.rgba[i * 4]!;
+  const edited = edit(grey);
+  const out = canvas(c.width, c.height, WHITE);
+  for (let i = 0; i < grey.length; i++)
+    out.rgba.fill(Math.round(Math.min(255, Math.max(0, edited[i]!))), i * 4, i * 4 + 3);
+  return out;
+}
+
+/** Deterministic uniform numbers in [0, 1) (mulberry32). */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussianBlur(grey: Float32Array, side: number, sigma: number): Float32Array {
+  const radius = Math.ceil(sigma * 3);
+  const kernel = Array.from({ length: radius * 2 + 1 }, (_, k) => Math.exp(-((k - radius) ** 2) / (2 * sigma * sigma)));
+  let src = grey;
+  for (const [dx, dy] of [
+    [1, 0],
+    [0, 1],
+  ]) {
+    const dst = new Float32Array(src.length);
+    for (let y = 0; y < side; y++)
+      for (let x = 0; x < side; x++) {
+        let sum = 0;
+        let total = 0;
+        for (let k = -radius; k <= radius; k++) {
+          const xx = x + k * dx!;
+          const yy = y + k * dy!;
+          if (xx < 0 || yy < 0 || xx >= side || yy >= side) continue;
+          sum += src[yy * side + xx]! * kernel[k + radius]!;
+          total += kernel[k + radius]!;
+        }
+        dst[y * side + x] = sum / total;
+      }
+    src = dst;
+  }
+  return src;
+}
+
+describe('normaliseImage keeps the digit its size when the ink box would take in more than the digit', () => {
+  const SIDE = 112;
+  /** A "7" over most of a 112×112 frame, dark on white, as a photo or an upload would hold it. */
+  const framed = (): Canvas => {
+    const c = canvas(SIDE, SIDE, WHITE);
+    stroke(c, SEVEN, [SIDE * 0.22, SIDE * 0.12, SIDE * 0.56, SIDE * 0.76], 9, BLACK);
+    return c;
+  };
+  const clean = normaliseImage(toPng(framed())).pixels;
+
+  it('a noisy photo-like frame (grain everywhere, σ 0.15): the frame is the digit’s, not shrunk to fit the grain', () => {
+    const random = seeded(7);
+    const noisy = editGrey(framed(), (grey) =>
+      grey.map((v) => v + 0.15 * 255 * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())),
+    );
+    const result = normaliseImage(toPng(noisy)).pixels;
+    // The 7 covers 76 % of the frame's height: 21 px of 28 (boxed to fit the grain, it was 16).
+    const box = inkBox(result, 0.5);
+    expect(Math.max(box.width, box.height)).toBeGreaterThanOrEqual(20);
+    // The grain, averaged down 4×, is nearly all under the stretch's floor.
+    const ring = [...result.subarray(0, 28), ...result.subarray(756)];
+    expect(ring.reduce((a, b) => a + b) / ring.length).toBeLessThan(0.05);
+  });
+
+  it('a faint blur halo (σ 5 px of 112) stays out of the box: the digit keeps its size', () => {
+    const blurred = editGrey(framed(), (grey) => gaussianBlur(grey, SIDE, 5));
+    const result = normaliseImage(toPng(blurred)).pixels;
+    // 0.69 when the box took in the halo down to 5 % of the contrast.
+    expect(correlation(result, clean)).toBeGreaterThan(0.75);
+  });
+
+  it('an off-centre digit with faint specks (10 % of the contrast) across the frame is cropped to the digit', () => {
+    const c = canvas(SIDE, SIDE, WHITE);
+    stroke(c, SEVEN, [5, 5, SIDE * 0.56, SIDE * 0.76], 9, BLACK);
+    const specked = editGrey(c, (grey) => {
+      for (const [x, y] of [
+        [100, 104],
+        [108, 60],
+        [20, 110],
+      ])
+        grey[y! * SIDE + x!] = 255 * 0.9;
+      return grey;
+    });
+    const result = normaliseImage(toPng(specked));
+    expectMnistShaped(result.pixels);
+    expect(correlation(result.pixels, clean)).toBeGreaterThan(0.95);
+  });
+
+  it('a clean digit drawn across its whole frame is still boxed to 20 px (no grain along the border)', () => {
+    const c = canvas(40, 40, WHITE);
+    stroke(c, SEVEN, [1, 1, 38, 38], 3, BLACK);
+    expectMnistShaped(normaliseImage(toPng(c)).pixels);
+  });
+});
