@@ -34,7 +34,7 @@ export interface Corruption {
  * The suite's version, recorded with every score: change it whenever a corruption, a severity or
  * the way images are drawn changes, so that only scores of the same version are compared.
  */
-export const SUITE_VERSION = 'digits-c-1';
+export const SUITE_VERSION = 'digits-c-2';
 
 /** Severities are drawn from the model package's one seeded generator. */
 export const seededRandom: (seed: number) => Random = mulberry32;
@@ -200,8 +200,11 @@ export const CORRUPTIONS: readonly Corruption[] = [
       const top = r() < 0.5;
       const ox = left ? -box.x0 : big - 1 - box.x1;
       const oy = top ? -box.y0 : big - 1 - box.y1;
-      for (let y = 0; y < SIDE; y++)
-        for (let x = 0; x < SIDE; x++) canvas[(y + oy) * big + x + ox] = img[y * SIDE + x]!;
+      // Faint ink beyond the box falls off the frame, as a photo crops it (digits-c-1 wrapped it
+      // onto the next row's far side, which the normaliser then had to ignore).
+      for (let y = Math.max(0, -oy); y < SIDE && y + oy < big; y++)
+        for (let x = Math.max(0, -ox); x < SIDE && x + ox < big; x++)
+          canvas[(y + oy) * big + x + ox] = img[y * SIDE + x]!;
       return upload(resize(canvas, big, big * 2));
     },
   },

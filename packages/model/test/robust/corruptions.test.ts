@@ -68,6 +68,27 @@ describe('corruptions', () => {
     ).toBeGreaterThanOrEqual(10);
   });
 
+  it('pushes the digit whole against an edge: faint ink beyond its box is cut off, never wrapped to the other side', () => {
+    // The bar with a faint halo (below the ink box's 0.1) two pixels wide on every side.
+    const img = bar();
+    for (let y = 4; y < 24; y++) for (let x = 10; x < 18; x++) if (img[y * SIDE + x] === 0) img[y * SIDE + x] = 0.05;
+    for (let seed = 1; seed <= 12; seed++) {
+      const out = CORRUPTIONS.find((c) => c.name === 'translate')!.apply(img, seededRandom(seed));
+      const side = out.side;
+      let [x0, x1, y0, y1] = [side, -1, side, -1];
+      for (let y = 0; y < side; y++)
+        for (let x = 0; x < side; x++)
+          if (out.pixels[y * side + x]! > 0)
+            [x0, x1, y0, y1] = [Math.min(x0, x), Math.max(x1, x), Math.min(y0, y), Math.max(y1, y)];
+      // The haloed bar is 8 × 20 of a 56-px frame: its ink spans well under half of it each way.
+      expect({ seed, width: x1 - x0 < side / 2, height: y1 - y0 < side / 2 }).toEqual({
+        seed,
+        width: true,
+        height: true,
+      });
+    }
+  });
+
   it('pushes the digit against an edge of a frame twice as big', () => {
     const out = CORRUPTIONS.find((c) => c.name === 'translate')!.apply(bar(), seededRandom(2));
     const side = out.side;
