@@ -100,6 +100,7 @@ function httpCallOnce(
 
 export class ServeProcess {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly inFlight = new Set<Promise<ServeAnswer>>();
   private stopping = false;
 
   private constructor(
@@ -163,7 +164,7 @@ export class ServeProcess {
   }
 
   invoke(body: Buffer, headers: Record<string, string>, timeoutMs: number): Promise<ServeAnswer> {
-    return httpCall(
+    const call = httpCall(
       this.port,
       this.agent,
       'POST',
@@ -172,10 +173,27 @@ export class ServeProcess {
       body,
       timeoutMs,
     );
+    this.inFlight.add(call);
+    const settled = () => this.inFlight.delete(call);
+    call.then(settled, settled);
+    return call;
   }
 
+  /**
+   * Invocations already sent finish first (up to the stop's grace period): an endpoint update
+   * stops the old variant once the new one takes the traffic, and SageMaker lets the old one's
+   * requests complete — cutting them would answer a /predict in the middle of a rollout with 502.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.inFlight.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.inFlight]),
+        new Promise((r) => (timer = setTimeout(r, this.stopGraceMs))),
+      ]);
+      clearTimeout(timer);
+    }
     this.agent.destroy();
     await this.child.stop(this.stopGraceMs);
     await new Promise<void>((r) => this.log.end(r));

@@ -1,6 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Agent } from 'node:http';
-import { httpCall } from '../../src/sagemaker/serve-process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ServeProcess, httpCall } from '../../src/sagemaker/serve-process';
 
 /**
  * A server that answers the first request on each connection with keep-alive, then closes the
@@ -62,4 +65,43 @@ describe('httpCall to the model server', () => {
       code: 'ECONNREFUSED',
     });
   });
+});
+
+describe('ServeProcess.stop', () => {
+  it('lets an invocation already sent finish before the model server is stopped (an endpoint update drains)', async () => {
+    // Prepare: a model server whose /invocations answers after 800 ms.
+    const dir = await mkdtemp(join(tmpdir(), 'serve-drain-'));
+    const script = join(dir, 'serve.js');
+    await writeFile(
+      script,
+      `require('node:http').createServer((req, res) => {
+  if (req.url === '/ping') return res.end('ok');
+  req.resume();
+  req.on('end', () => setTimeout(() => res.end('answered'), 800));
+}).listen(Number(process.env.SAGEMAKER_BIND_TO_PORT), '127.0.0.1');
+`,
+    );
+    const serve = await ServeProcess.start({
+      modelCommand: [process.execPath, script],
+      mlRoot: dir,
+      variantName: 'AllTraffic',
+      logFile: join(dir, 'serve.log'),
+      pingTimeoutMs: 10_000,
+      stopGraceMs: 5_000,
+      onLine: () => {},
+    });
+    try {
+      // Act: stop while an invocation is in flight.
+      const answer = serve.invoke(Buffer.from('x'), {}, 5_000);
+      await new Promise((r) => setTimeout(r, 100));
+      const stopped = serve.stop();
+      // Assess: the invocation is answered, then the process stops.
+      expect((await answer).body.toString()).toBe('answered');
+      await stopped;
+      expect(serve.running).toBe(false);
+    } finally {
+      await serve.stop().catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
