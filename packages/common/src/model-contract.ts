@@ -31,6 +31,13 @@ export const HYPERPARAMETERS = {
   /** Optional (0 or absent: none): largest blur (Gaussian σ, pixels) and pixel noise (Gaussian σ, 0–1 scale). */
   augmentBlur: 'augment_blur',
   augmentNoise: 'augment_noise',
+  /** Optional (default 0): label smoothing of the training loss (0–0.3). */
+  labelSmoothing: 'label_smoothing',
+  /**
+   * Optional (default 1): networks trained side by side from their own initial weights and saved
+   * as one model answering the mean of their softmaxes (1–5; each costs a network's time).
+   */
+  ensemble: 'ensemble',
   /** Images per corruption the trainer scores the model's robustness on (0: not scored; default 100). */
   robustnessImages: 'robustness_images',
   /**

@@ -72,7 +72,16 @@ export async function fit(
       if (augmenting) augmentBatch(xBuf, size, config.augment, augmentRandom, scratch);
       optimizer.learningRate = oneCycleLearningRate(step, totalSteps, config.learningRate);
       const dropoutSeed = config.seed * 7919 + step * 2;
-      const { cost, logits } = trainStep(classifier, optimizer, variables, xBuf, yBuf, size, dropoutSeed);
+      const { cost, logits } = trainStep(
+        classifier,
+        optimizer,
+        variables,
+        xBuf,
+        yBuf,
+        size,
+        dropoutSeed,
+        config.labelSmoothing,
+      );
       // Read back outside tidy (tidy scans returned arrays); wasm is synchronous anyway.
       const batchLoss = cost.dataSync()[0]!;
       correct += countCorrect(logits.dataSync() as Float32Array, train.labels, order, from, size);
@@ -106,7 +115,8 @@ export async function fit(
 
 /**
  * One optimiser step on the first `size` rows of `x` (pixels 0..1) and `y` (one-hot): the batch's
- * mean loss and its logits, both for the caller to read and dispose.
+ * mean loss and its logits, both for the caller to read and dispose. An ensemble's loss is the mean
+ * of its members' (each learns on its own, from the same batch); its logits are their mean.
  */
 export function trainStep(
   classifier: Classifier,
@@ -116,6 +126,7 @@ export function trainStep(
   y: Float32Array,
   size: number,
   dropoutSeed: number,
+  labelSmoothing = 0,
 ): { cost: tf.Scalar; logits: tf.Tensor } {
   let logits: tf.Tensor | undefined;
   const cost = tf.tidy(() => {
@@ -123,9 +134,10 @@ export function trainStep(
     const ys = tf.tensor2d(y.subarray(0, size * NUM_CLASSES), [size, NUM_CLASSES]);
     return optimizer.minimize(
       () => {
-        const out = classifier.trainLogits(xs, dropoutSeed);
-        logits = tf.keep(out);
-        return tf.losses.softmaxCrossEntropy(ys, out) as tf.Scalar;
+        const members = classifier.trainLogits(xs, dropoutSeed);
+        logits = tf.keep(members.length === 1 ? members[0]! : tf.addN(members).div(members.length));
+        const losses = members.map((out) => tf.losses.softmaxCrossEntropy(ys, out, undefined, labelSmoothing));
+        return (losses.length === 1 ? losses[0]! : tf.addN(losses).div(losses.length)) as tf.Scalar;
       },
       true,
       variables,

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { HYPERPARAMETERS, type Hyperparameters } from '@digits/common';
 import { TrainingInputError } from './errors';
 import { NO_AUGMENTATION, type AugmentConfig } from './augment';
+import { MAX_MEMBERS } from './model';
 
 export interface TrainingConfig {
   epochs: number;
@@ -19,6 +20,10 @@ export interface TrainingConfig {
   dataset?: string;
   datasetVersion?: string;
   augment: AugmentConfig;
+  /** Label smoothing of the training loss (0: none). */
+  labelSmoothing: number;
+  /** Networks in the saved model (model.ts buildClassifier's `members`). */
+  ensemble: number;
   /** Images per corruption of the robustness report in metadata.json (0: none). */
   robustnessImages: number;
   /** A corrections job: the live model given as the `init` channel (see HYPERPARAMETERS.initModel). */
@@ -40,6 +45,8 @@ export const DEFAULT_TRAINING_CONFIG: Readonly<TrainingConfig> = {
   learningRate: 0.003,
   seed: 42,
   augment: NO_AUGMENTATION,
+  labelSmoothing: 0,
+  ensemble: 1,
   // 100 images × 12 rows (11 corruptions and clean): ~50 ms an image at load 2 (~5 s), 12.2 s measured at
   // load 8-10 on 2 cores (src/robust/model-scores.ts).
   robustnessImages: 100,
@@ -104,6 +111,8 @@ export function resolveTrainingConfig(hp: Hyperparameters): TrainingConfig {
     blurSigma: zeroOrMore(hp, H.augmentBlur, 3) ?? config.augment.blurSigma,
     noiseSigma: zeroOrMore(hp, H.augmentNoise, 0.5) ?? config.augment.noiseSigma,
   };
+  config.labelSmoothing = zeroOrMore(hp, H.labelSmoothing, 0.3) ?? config.labelSmoothing;
+  config.ensemble = integer(hp, H.ensemble, 1, MAX_MEMBERS) ?? config.ensemble;
   config.robustnessImages = integer(hp, H.robustnessImages, 0, 10_000) ?? config.robustnessImages;
   const datasetVersion = text(hp, H.datasetVersion);
   if (datasetVersion !== undefined) config.datasetVersion = datasetVersion;

@@ -41,7 +41,7 @@ import {
   resolveTrainingConfig,
   type TrainingConfig,
 } from './hyperparameters';
-import { buildClassifier, INPUT_SHAPE } from './model';
+import { buildClassifier, INPUT_SHAPE, membersOf } from './model';
 import { robustnessMetricLine, scoreModelRobustness } from '../robust/model-scores';
 
 export { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from './hyperparameters';
@@ -78,7 +78,7 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
     const backend = await initBackend();
     const { threads, versions } = backendDetails();
     log(
-      `training on ${backend}${threads ? ` (${threads} threads)` : ''}, ready in ${secondsSince(started).toFixed(1)} s: ${config.epochs} epochs, batch ${config.batchSize}, peak learning rate ${config.learningRate}, seed ${config.seed}`,
+      `training on ${backend}${threads ? ` (${threads} threads)` : ''}, ready in ${secondsSince(started).toFixed(1)} s: ${config.epochs} epochs, batch ${config.batchSize}, peak learning rate ${config.learningRate}, seed ${config.seed}${config.ensemble > 1 ? `, ensemble of ${config.ensemble}` : ''}`,
     );
 
     const loading = performance.now();
@@ -89,12 +89,14 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
       `data: ${train.rows} training rows from ${train.files.length} file(s), ${test.rows} test rows from ${test.files.length} file(s)${referenceSet ? `, reference set ${referenceSet.manifest.version} (${referenceSet.data.rows} rows)` : ', no reference set'}, read in ${secondsSince(loading).toFixed(1)} s`,
     );
 
-    const classifier = buildClassifier(config.seed);
     // A corrections job: score the init (live) weights on the held-out corrections, start from them.
+    const init = config.initModel !== undefined ? await readInitModel(mlRoot) : undefined;
+    // Fine-tuning keeps the live model's shape: an ensemble's members are fine-tuned together.
+    if (init && !config.fromScratch) config.ensemble = membersOf(init) ?? config.ensemble; // recorded as trained
+    const classifier = buildClassifier(config.seed, config.ensemble);
     let initOnHeldOut: Evaluation | undefined;
     let initWeights: tf.Tensor[] | undefined;
-    if (config.initModel !== undefined) {
-      const init = await readInitModel(mlRoot);
+    if (init) {
       initOnHeldOut = evaluate(init, test);
       if (!config.fromScratch) {
         copyWeights(init, classifier.model);
@@ -218,6 +220,8 @@ function hyperparameterRecord(c: TrainingConfig): Record<string, string | number
     r[H.augmentBlur] = c.augment.blurSigma;
     r[H.augmentNoise] = c.augment.noiseSigma;
   }
+  if (c.labelSmoothing !== DEFAULT_TRAINING_CONFIG.labelSmoothing) r[H.labelSmoothing] = c.labelSmoothing;
+  if (c.ensemble !== DEFAULT_TRAINING_CONFIG.ensemble) r[H.ensemble] = c.ensemble;
   if (c.robustnessImages !== DEFAULT_TRAINING_CONFIG.robustnessImages) r[H.robustnessImages] = c.robustnessImages;
   if (c.initModel !== undefined) {
     r[H.initModel] = c.initModel;

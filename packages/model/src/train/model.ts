@@ -2,6 +2,10 @@
  * The classifier: an ~80k-parameter CNN (conv16 5×5 → pool → conv32 5×5 → pool → dropout →
  * dense128 → dropout → 10). The saved model ends in softmax and has no dropout layers; training
  * runs the same layers on logits with seeded dropout, so a fixed seed reproduces a run.
+ *
+ * An ensemble (`members` > 1, hyperparameter `ensemble`) is that many such networks side by side
+ * in one model, each from its own initial weights: the saved model answers the mean of their
+ * softmaxes, so one endpoint serves it as it serves one network.
  */
 import * as tf from '@tensorflow/tfjs';
 import { IMAGE_SIDE, NUM_CLASSES } from '@digits/common';
@@ -9,16 +13,68 @@ import { IMAGE_SIDE, NUM_CLASSES } from '@digits/common';
 export const INPUT_SHAPE: [number, number, number] = [IMAGE_SIDE, IMAGE_SIDE, 1];
 const DROPOUT_AFTER_CONV = 0.25;
 const DROPOUT_AFTER_DENSE = 0.5;
+/** Weight tensors of one network: a kernel and a bias for each of conv1, conv2, dense, logits. */
+export const WEIGHTS_PER_MEMBER = 8;
+export const MAX_MEMBERS = 5;
 
 export interface Classifier {
   /** Input [batch, 28, 28, 1] in 0..1 → softmax [batch, 10]: what is saved and served. */
   model: tf.LayersModel;
-  /** Training forward pass: logits, with dropout drawn from `dropoutSeed`. */
-  trainLogits(x: tf.Tensor4D, dropoutSeed: number): tf.Tensor2D;
+  /** Training forward pass: each member's logits, with dropout drawn from `dropoutSeed`. */
+  trainLogits(x: tf.Tensor4D, dropoutSeed: number): tf.Tensor2D[];
   trainableVariables(): tf.Variable[];
 }
 
-export function buildClassifier(seed: number): Classifier {
+interface Member {
+  layers: tf.layers.Layer[]; // conv1, pool1, conv2, pool2, flatten, dense, logits
+  probabilities: tf.SymbolicTensor;
+}
+
+/**
+ * `members` networks (1: the plain classifier, whose layer names and initial weights are what
+ * they always were; more: member i's layers are prefixed `m<i>_` and its seeds start at seed + 101·i).
+ */
+export function buildClassifier(seed: number, members = 1): Classifier {
+  if (!Number.isInteger(members) || members < 1 || members > MAX_MEMBERS)
+    throw new RangeError(`members must be an integer from 1 to ${MAX_MEMBERS}, got ${members}`);
+  const input = tf.input({ shape: INPUT_SHAPE, name: 'image' });
+  const nets = Array.from({ length: members }, (_, i) =>
+    buildMember(input, seed + 101 * i, members === 1 ? '' : `m${i}_`, members === 1),
+  );
+  const output =
+    members === 1
+      ? nets[0]!.probabilities
+      : (tf.layers.average({ name: 'probabilities' }).apply(nets.map((n) => n.probabilities)) as tf.SymbolicTensor);
+  const model = tf.model({
+    inputs: input,
+    outputs: output,
+    name: members === 1 ? 'digits_cnn' : 'digits_cnn_ensemble',
+  });
+
+  const apply = (layer: tf.layers.Layer, x: tf.Tensor) => layer.apply(x) as tf.Tensor;
+  return {
+    model,
+    trainLogits(x, dropoutSeed) {
+      return nets.map(({ layers: [conv1, pool1, conv2, pool2, flatten, dense, logits] }, i) => {
+        // Members far apart in dropout seeds, so no two share a mask at nearby steps.
+        const s = dropoutSeed + 104_729 * i;
+        let h = apply(pool2!, apply(conv2!, apply(pool1!, apply(conv1!, x))));
+        h = tf.dropout(h, DROPOUT_AFTER_CONV, undefined, s);
+        h = tf.dropout(apply(dense!, apply(flatten!, h)), DROPOUT_AFTER_DENSE, undefined, s + 1);
+        return apply(logits!, h) as tf.Tensor2D;
+      });
+    },
+    trainableVariables: () => model.trainableWeights.map((w) => w.read() as tf.Variable),
+  };
+}
+
+/** How many members a saved classifier holds (its weight count), or undefined if it is not one of ours. */
+export function membersOf(model: tf.LayersModel): number | undefined {
+  const n = model.getWeights().length / WEIGHTS_PER_MEMBER;
+  return Number.isInteger(n) && n >= 1 && n <= MAX_MEMBERS ? n : undefined;
+}
+
+function buildMember(input: tf.SymbolicTensor, seed: number, prefix: string, single: boolean): Member {
   let next = seed;
   const init = () => tf.initializers.heNormal({ seed: next++ });
   const conv1 = tf.layers.conv2d({
@@ -26,41 +82,35 @@ export function buildClassifier(seed: number): Classifier {
     kernelSize: 5,
     activation: 'relu',
     kernelInitializer: init(),
-    name: 'conv1',
+    name: `${prefix}conv1`,
   });
-  const pool1 = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: 'pool1' });
+  const pool1 = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `${prefix}pool1` });
   const conv2 = tf.layers.conv2d({
     filters: 32,
     kernelSize: 5,
     activation: 'relu',
     kernelInitializer: init(),
-    name: 'conv2',
+    name: `${prefix}conv2`,
   });
-  const pool2 = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: 'pool2' });
-  const flatten = tf.layers.flatten({ name: 'flatten' });
-  const dense = tf.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init(), name: 'dense' });
+  const pool2 = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `${prefix}pool2` });
+  const flatten = tf.layers.flatten({ name: `${prefix}flatten` });
+  const dense = tf.layers.dense({
+    units: 128,
+    activation: 'relu',
+    kernelInitializer: init(),
+    name: `${prefix}dense`,
+  });
   const logits = tf.layers.dense({
     units: NUM_CLASSES,
     kernelInitializer: tf.initializers.glorotUniform({ seed: next++ }),
-    name: 'logits',
+    name: `${prefix}logits`,
   });
-
-  const input = tf.input({ shape: INPUT_SHAPE, name: 'image' });
-  const features = flatten.apply(pool2.apply(conv2.apply(pool1.apply(conv1.apply(input))))) as tf.SymbolicTensor;
+  const layers = [conv1, pool1, conv2, pool2, flatten, dense, logits];
+  let h: tf.SymbolicTensor = input;
+  for (const layer of layers) h = layer.apply(h) as tf.SymbolicTensor;
+  // The single network's softmax keeps its old name; an ensemble's average takes it.
   const probabilities = tf.layers
-    .activation({ activation: 'softmax', name: 'probabilities' })
-    .apply(logits.apply(dense.apply(features))) as tf.SymbolicTensor;
-  const model = tf.model({ inputs: input, outputs: probabilities, name: 'digits_cnn' });
-
-  const apply = (layer: tf.layers.Layer, x: tf.Tensor) => layer.apply(x) as tf.Tensor;
-  return {
-    model,
-    trainLogits(x, dropoutSeed) {
-      let h = apply(pool2, apply(conv2, apply(pool1, apply(conv1, x))));
-      h = tf.dropout(h, DROPOUT_AFTER_CONV, undefined, dropoutSeed);
-      h = tf.dropout(apply(dense, apply(flatten, h)), DROPOUT_AFTER_DENSE, undefined, dropoutSeed + 1);
-      return apply(logits, h) as tf.Tensor2D;
-    },
-    trainableVariables: () => model.trainableWeights.map((w) => w.read() as tf.Variable),
-  };
+    .activation({ activation: 'softmax', name: single ? 'probabilities' : `${prefix}probabilities` })
+    .apply(h) as tf.SymbolicTensor;
+  return { layers, probabilities };
 }

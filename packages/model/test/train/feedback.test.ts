@@ -15,6 +15,8 @@ import {
   sampleRows,
 } from '../../src/train/feedback';
 import { readMnist, writeTrainingFolder } from './sagemaker-folder';
+import { loadModel } from '../../src/model-files';
+import { membersOf } from '../../src/train/model';
 
 /** MNIST digits mirrored left to right: a "style" the init model mostly gets wrong. */
 function mirrored(data: LabelledImages, from: number, to: number): LabelledImages {
@@ -48,7 +50,7 @@ describe('training on corrections', () => {
   let init: TrainingResult;
   let initTarball: string;
   /** A corrections job folder: 300 mirrored digits to learn, 100 held out, MNIST to replay. */
-  const correctionsJob = async (hyperparameters: Record<string, string>, withInit = true) => {
+  const correctionsJob = async (hyperparameters: Record<string, string>, withInit = true, tarball?: string) => {
     const root = await newRoot();
     const test = await readMnist('test', 400);
     await mkdir(join(root, 'input', 'config'), { recursive: true });
@@ -62,11 +64,11 @@ describe('training on corrections', () => {
     await writeChannel(root, 'replay', await readMnist('train', 4000));
     if (withInit) {
       await mkdir(join(root, 'input', 'data', 'init'), { recursive: true });
-      await writeFile(join(root, 'input', 'data', 'init', 'model.tar.gz'), await readTarball());
+      await writeFile(join(root, 'input', 'data', 'init', 'model.tar.gz'), await readTarball(tarball ?? initTarball));
     }
     return root;
   };
-  const readTarball = () => import('node:fs/promises').then((fs) => fs.readFile(initTarball));
+  const readTarball = (file: string) => import('node:fs/promises').then((fs) => fs.readFile(file));
 
   beforeAll(async () => {
     const root = await newRoot();
@@ -142,6 +144,40 @@ describe('training on corrections', () => {
     // 1 epoch on 500 rows from random weights is far from the init model's MNIST knowledge.
     expect(metadata.hyperparameters.from_scratch).toBe('true');
   }, 60_000);
+
+  it('fine-tunes an ensemble init as an ensemble: every member, recorded, whatever the job asks', async () => {
+    const initRoot = await newRoot();
+    await writeTrainingFolder(initRoot, {
+      trainRows: 600,
+      testRows: 100,
+      hyperparameters: { epochs: '1', seed: '3', ensemble: '2', robustness_images: '0' },
+    });
+    const ensembleInit = await runTraining({ mlRoot: initRoot, log: () => {} });
+    expect(ensembleInit.metadata.hyperparameters.ensemble).toBe(2);
+    const tarball = join(initRoot, 'model.tar.gz');
+    await createTar({ gzip: true, file: tarball, cwd: ensembleInit.modelDir }, ['.']);
+
+    // The stage's fine-tune settings need not name the ensemble (ensemble=1 here): the live model's shape wins.
+    const root = await correctionsJob(
+      { init_model: 'e', replay_rows: '200', epochs: '1', ensemble: '1', init_weight_share: '0.5' },
+      true,
+      tarball,
+    );
+    const result = await runTraining({ mlRoot: root, log: () => {} });
+    expect(result.metadata.hyperparameters.ensemble).toBe(2);
+    const { model } = await loadModel(result.modelDir);
+    expect(membersOf(model)).toBe(2);
+    expect(result.metadata.feedback!.initHeldOutAccuracy).not.toBeNull();
+    // from_scratch=true builds what the job asks for, the init model only scored.
+    const scratch = await correctionsJob(
+      { init_model: 'e', from_scratch: 'true', replay_rows: '200', epochs: '1' },
+      true,
+      tarball,
+    );
+    const fresh = await runTraining({ mlRoot: scratch, log: () => {} });
+    expect(fresh.metadata.hyperparameters.ensemble).toBeUndefined();
+    expect(membersOf((await loadModel(fresh.modelDir)).model)).toBe(1);
+  }, 120_000);
 
   it('refuses init_model without an init channel, naming the channel', async () => {
     const root = await correctionsJob({ init_model: 'm', epochs: '1' }, false);
