@@ -60,6 +60,28 @@ export const HYPERPARAMETERS = {
   initWeightShare: 'init_weight_share',
 } as const;
 
+/**
+ * Named hyperparameter sets a stage trains with (services/training/serverless.yml
+ * `custom.training.trainingProfiles`, chosen by TRAINING_PROFILE; a test checks the two agree).
+ * `default`: what `pnpm start` and a plain deploy train (~4 min on 2 cores). `cloud`: for a
+ * SageMaker instance, an ensemble of 3 networks, each 15 epochs with affine augmentation
+ * (packages/model README "Profiles" has the measured accuracy and time).
+ */
+export const TRAINING_PROFILES = {
+  default: { epochs: '5', batch_size: '128', learning_rate: '0.003', seed: '42' },
+  cloud: {
+    epochs: '15',
+    batch_size: '128',
+    learning_rate: '0.003',
+    seed: '42',
+    augment_rotation: '10',
+    augment_shift: '2',
+    augment_scale: '0.1',
+    ensemble: '3',
+  },
+} as const satisfies Record<string, Hyperparameters>;
+export type TrainingProfile = keyof typeof TRAINING_PROFILES;
+
 /** Extra input channels of a training job on corrections: the live model's model.tar.gz, and the data it learnt from. */
 export const INIT_CHANNEL = 'init';
 export const REPLAY_CHANNEL = 'replay';

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { TRAINING_PROFILES } from '@digits/common';
 import { bundleService } from '../../src/functions/bundler';
 import { matchesEventPattern } from '../../src/functions/event-pattern';
 import { resolveServices } from '../../src/functions/service-config';
@@ -74,6 +75,23 @@ describe('the services’ serverless.yml, resolved for stage local', () => {
       );
     expect(deployers('Completed')).toHaveLength(1);
     expect(deployers('InProgress')).toHaveLength(0);
+  });
+
+  it('training trains with the profile TRAINING_PROFILE names, the same values as @digits/common’s', async () => {
+    const startTrainingEnv = (svc: ServiceDefinition) =>
+      svc.functions.find((f) => f.key === 'startTraining')!.environment;
+    const trained = (svc: ServiceDefinition) =>
+      JSON.parse(startTrainingEnv(svc).DEFAULT_HYPERPARAMETERS!) as Record<string, string>;
+    expect(trained(services.training!)).toEqual(TRAINING_PROFILES.default);
+    const [cloud] = await resolveServices([path.join(ROOT, 'services', 'training')], {
+      stage: 'local',
+      env: { TRAINING_PROFILE: 'cloud' },
+    });
+    expect(trained(cloud!)).toEqual(TRAINING_PROFILES.cloud);
+    // reconcile starts jobs too: it trains with the same profile
+    expect(cloud!.functions.find((f) => f.key === 'reconcile')!.environment.DEFAULT_HYPERPARAMETERS).toBe(
+      startTrainingEnv(cloud!).DEFAULT_HYPERPARAMETERS,
+    );
   });
 
   it('inference serves POST /predict and GET /health over the HTTP API', () => {
