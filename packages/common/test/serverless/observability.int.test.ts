@@ -7,7 +7,7 @@
  * monitoring bucket (captures) encrypted, private, TLS-only and expiring.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,11 +37,14 @@ function withoutBucketPrefix(): NodeJS.ProcessEnv {
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'digits-templates-'));
   // One at a time: each `sls package` bundles with esbuild, and the machine is small.
+  // serverless-esbuild leaves each function's zip staging folder in the temp dir: keep them in ours.
+  const temp = join(out, 'tmp');
+  await mkdir(temp);
   for (const service of SERVICES) {
     const dir = join(out, service);
     await promisify(execFile)('pnpm', ['exec', 'sls', 'package', '--stage', STAGE, '--package', dir], {
       cwd: join(ROOT, 'services', service),
-      env: withoutBucketPrefix(),
+      env: { ...withoutBucketPrefix(), TMPDIR: temp },
     });
     templates[service] = JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
   }

@@ -8,7 +8,7 @@
  * (require$$N, commonjsGlobal, _scriptDir) it refers to outside its own function text.
  * XNNPACK then computes with `threads` threads (its default is half the logical cores).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -17,11 +17,50 @@ const MODULE_SCRIPT_PREFIX = 'var WasmBackendModuleThreadedSimd';
 /** The bundle-internal module names tf-backend-wasm.node.js 4.22's module script refers to. */
 const BUNDLE_REQUIRES = 'require$$0,require$$1,require$$3,require$$4';
 
+const DIR_PREFIX = 'digits-tfjs-wasm-';
+
+/**
+ * Remove the script folders of processes that no longer run (`digits-tfjs-wasm-<pid>-…`): a killed
+ * process cannot remove its own, and tests and restarts kill many. A folder whose pid runs (maybe
+ * reused by another program) is left alone, as is one we may not remove.
+ */
+export function removeDeadProcessDirs(parent: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const pid = /^digits-tfjs-wasm-(\d+)-\w+$/.exec(name)?.[1];
+    if (pid === undefined || isRunning(Number(pid))) continue;
+    try {
+      rmSync(join(parent, name), { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // another user's, or gone already
+    }
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // runs, under another user
+  }
+}
+
 export async function initThreadedWasm(
   wasm: typeof import('@tensorflow/tfjs-backend-wasm'),
   threads: number,
 ): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'digits-tfjs-wasm-'));
+  removeDeadProcessDirs(tmpdir());
+  const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
+  // Not on SIGKILL: removeDeadProcessDirs clears what a killed process left.
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const modulePath = join(dir, 'wasm-module.js');
   const workerPath = join(dir, 'wasm-worker.js');
