@@ -24,6 +24,10 @@ const SERVICE_PACKAGES = rule(
 const TEST_KIT = rule('@digits/test-kit is for tests and scripts (a devDependency), never for shipped code.', [
   '@digits/test-kit',
 ]);
+const DEEP = rule('Import a package by its name, never its files: what its index exports is its contract.', [
+  '@digits/*/src',
+  '@digits/*/src/**',
+]);
 const MODEL = rule('@digits/model is tfjs; use @digits/normalise for input handling.', ['@digits/model']);
 
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
@@ -65,10 +69,10 @@ export default tseslint.config(
 
   // Import boundaries. A later block replaces the earlier rule for its files, so each lists all it needs.
   { files: ['**/*.ts', '**/*.mts', '**/*.js', '**/*.mjs'], rules: restrict(TFJS) },
-  { files: ['packages/*/src/**'], rules: restrict(TFJS, CLIMB, TEST_KIT) },
+  { files: ['packages/*/src/**'], rules: restrict(TFJS, CLIMB, TEST_KIT, DEEP) },
   { files: ['packages/*/test/**', 'packages/*/scripts/**'], rules: restrict(TFJS, CLIMB) },
   { files: ['packages/model/**'], rules: restrict(CLIMB) },
-  { files: ['packages/model/src/**'], rules: restrict(CLIMB, TEST_KIT) },
+  { files: ['packages/model/src/**'], rules: restrict(CLIMB, TEST_KIT, DEEP) },
   {
     files: ['packages/common/**'],
     rules: restrict(
@@ -77,7 +81,7 @@ export default tseslint.config(
       rule('packages/common imports nothing of ours: everything else builds on it.', ['@digits/*']),
     ),
   },
-  { files: ['packages/normalise/src/**'], rules: restrict(TFJS, CLIMB, TEST_KIT, MODEL) },
-  { files: ['services/*/src/**'], rules: restrict(TFJS, CLIMB, SERVICE_PACKAGES, MODEL, TEST_KIT) },
+  { files: ['packages/normalise/src/**'], rules: restrict(TFJS, CLIMB, TEST_KIT, MODEL, DEEP) },
+  { files: ['services/*/src/**'], rules: restrict(TFJS, CLIMB, SERVICE_PACKAGES, MODEL, TEST_KIT, DEEP) },
   { files: ['services/*/test/**', 'services/*/scripts/**'], rules: restrict(TFJS, CLIMB, SERVICE_PACKAGES, MODEL) },
 );

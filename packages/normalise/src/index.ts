@@ -14,6 +14,6 @@ export {
   type ImageHeader,
 } from './decode';
 export type { GreyImage } from './grey-image';
-export { normaliseImage, type NormalisedDigit } from './digit';
+export { centreDigit, normaliseImage, type NormalisedDigit } from './digit';
 export { normalisePixels, normaliseJsonBody, parseCsvPixels, type PixelOptions, type PixelScale } from './pixels';
 export { encodePng } from './png';

@@ -11,7 +11,7 @@ import { PIXELS } from '@digits/common';
 import { DigitInputError } from '@digits/normalise';
 // The normaliser's own crop-and-centre, so a low-resolution image is re-framed exactly as /predict
 // would re-frame the upload (its package exports only the whole decode-and-normalise path).
-import { centreDigit } from '@digits/normalise/src/digit';
+import { centreDigit } from '@digits/normalise';
 
 const SIDE = 28;
 const CENTRE = (SIDE - 1) / 2;
