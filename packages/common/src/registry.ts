@@ -37,6 +37,8 @@ export interface ModelRecord {
   feedback?: FeedbackScores;
   /** From the model's metadata.json: its accuracy under the corruption suite. */
   robustness?: RobustnessScores;
+  /** From the model's metadata.json: what it was trained with, as trained (an ensemble's members, augmentation). */
+  hyperparameters?: Record<string, string | number>;
 }
 
 /** A model the endpoint served (or serves): live.json's own fields and each of its history entries. */

@@ -196,6 +196,7 @@ export async function deployModel(detail: TrainingJobStateChangeDetail, deps: De
     ...(report?.reference ? { reference: report.reference } : {}),
     ...(report?.feedback ? { feedback: report.feedback } : {}),
     ...(report?.robustness ? { robustness: report.robustness } : {}),
+    ...(report?.hyperparameters ? { hyperparameters: report.hyperparameters } : {}),
   };
   if (!gate.deploy) return refuse(gate, scored);
 

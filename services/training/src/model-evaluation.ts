@@ -34,6 +34,8 @@ export interface ModelReport {
   feedback?: FeedbackScores;
   /** Accuracy under the corruption suite; absent for models trained before it was scored. */
   robustness?: RobustnessScores;
+  /** What it was trained with, as the trainer recorded it. */
+  hyperparameters?: Record<string, string | number>;
 }
 
 export async function readModelEvaluation(s3: S3Client, artifactUri: string): Promise<ModelEvaluation> {
@@ -56,6 +58,7 @@ export async function readModelReport(s3: S3Client, artifactUri: string): Promis
       ...(metadata.reference ? { reference: metadata.reference } : {}),
       ...(metadata.feedback ? { feedback: metadata.feedback } : {}),
       ...(metadata.robustness ? { robustness: metadata.robustness } : {}),
+      hyperparameters: metadata.hyperparameters,
     };
   } catch (e) {
     if (e instanceof ModelReportError) throw new ModelEvaluationError(e.message);

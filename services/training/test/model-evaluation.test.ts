@@ -142,6 +142,7 @@ describe('deployModel records the model report', () => {
     expect(record?.evaluation).toEqual({ testRows: 1005, perClassAccuracy, confusionMatrix });
     expect(record?.reference).toEqual(reference);
     expect(record?.robustness).toEqual(ROBUSTNESS_SCORES);
+    expect(record?.hyperparameters).toEqual(metadata.hyperparameters);
     expect(record?.gate).toMatchObject({ deploy: true, referenceVersion: reference.version });
   });
 

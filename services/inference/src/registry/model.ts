@@ -49,6 +49,8 @@ export async function liveModel(services: Services): Promise<HttpResponse> {
     reference: record?.reference ?? null,
     // Accuracy under the corruption suite (rotation, noise, low resolution, …): mean and per corruption.
     robustness: record?.robustness ?? null,
+    // What it was trained with (epochs, an ensemble's members, augmentation), as its trainer recorded it.
+    hyperparameters: record?.hyperparameters ?? null,
     // How many corrections it learned from, how many wait, and when the next training on them starts.
     feedback,
     // The newest trained models (registry/models/), newest first, each with the gate's decision.

@@ -271,6 +271,7 @@ describe('GET /model', () => {
       evaluation: null,
       reference: null,
       robustness: null,
+      hyperparameters: null,
       history: [],
     });
   });
@@ -309,6 +310,17 @@ describe('GET /model', () => {
     const res = await testApi().call(httpEvent({ path: '/model' }));
     expect(res.statusCode).toBe(200);
     expect(res.json.robustness).toEqual(robustness);
+  });
+
+  it('carries what the model was trained with when its record has it', async () => {
+    const hyperparameters = { epochs: 15, ensemble: 3, augment_rotation: 10, seed: 42 };
+    s3.on(GetObjectCommand, { Key: 'registry/live.json' }).resolves(objectBody(POINTER));
+    s3.on(GetObjectCommand, { Key: `registry/models/${POINTER.trainingJobName}.json` }).resolves(
+      objectBody({ ...RECORD, hyperparameters }),
+    );
+    const res = await testApi().call(httpEvent({ path: '/model' }));
+    expect(res.statusCode).toBe(200);
+    expect(res.json.hyperparameters).toEqual(hyperparameters);
   });
 
   it('503 with Retry-After before any model is deployed', async () => {

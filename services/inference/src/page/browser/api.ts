@@ -57,6 +57,8 @@ export interface ModelDoc {
     mean?: number;
     corruptions?: Record<string, number>;
   } | null;
+  /** What it was trained with (its metadata.json's hyperparameters; null for records that predate them). */
+  hyperparameters?: Record<string, string | number> | null;
   /** Corrections: how many wait, when the next training on them starts (null: the stage collects none). */
   feedback?: FeedbackStatusDoc | null;
   /** The newest trained models, newest first, with the gate's decision. */

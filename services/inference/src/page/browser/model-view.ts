@@ -2,6 +2,7 @@ import { errorOf, type ApiAnswer, type HealthDoc, type ModelDoc } from './api';
 import { referenceFacts, referenceView, type ReferenceView } from './reference-view';
 import { learningView, type LearningView } from './learning-view';
 import { robustnessFacts } from './robustness-view';
+import { trainingFacts } from './training-view';
 import type { StatusLine } from './status-line';
 
 /** What the model panel shows, worked out from GET /model and GET /health. Pure: the panel renders it. */
@@ -87,6 +88,7 @@ export function modelView(m: Partial<ModelDoc>): ModelView {
     ...referenceFacts(reference),
     ['Test split accuracy', typeof accuracy === 'number' ? `${(100 * accuracy).toFixed(2)}%` : 'not recorded'],
     ...robustnessFacts(m.robustness),
+    ...trainingFacts(m.hyperparameters),
   ];
   if (m.dataset) {
     facts.push(['Data', m.dataset + (m.datasetVersion ? ` (${String(m.datasetVersion).slice(0, 12)})` : '')]);

@@ -21,6 +21,7 @@ const record: ModelDoc = {
     accuracy: 0.9312,
     perClassAccuracy: [0.98, 0.99, 0.92, 0.91, 0.94, 0.96, 0.93, 0.88, 0.88, 0.91],
   },
+  hyperparameters: { epochs: 5, batch_size: 128, learning_rate: 0.003, seed: 42 },
   robustness: {
     suite: 'digits-c-1',
     source: 'reference r-0123456789abcdef',
@@ -103,6 +104,7 @@ describe('modelView', () => {
       'Test split accuracy': '97.12%',
       Robustness: 'mean 90.0% over 3 corruptions, 100 images each; uncorrupted 97.0%',
       'Weakest under': 'noise 80.0%, rotate 94.0%, lowres-8 96.0%',
+      'Trained with': '1 CNN, 5 epochs, no augmentation',
       Data: 'mnist (0123456789ab)',
       'Test split images': (10_000).toLocaleString(),
     });
@@ -145,6 +147,7 @@ describe('modelView', () => {
       'Reference set': 'not scored on one (recorded before reference sets)',
       'Test split accuracy': '91.00%',
       Robustness: 'not scored (trained before robustness scores)',
+      'Trained with': 'not recorded for this model',
       'Per-digit report': 'not recorded for this model',
     });
     expect(view.report).toBeNull();
