@@ -34,8 +34,8 @@ export const HYPERPARAMETERS = {
   /** Optional (default 0): label smoothing of the training loss (0–0.3). */
   labelSmoothing: 'label_smoothing',
   /**
-   * Optional (default 1): networks trained side by side from their own initial weights and saved
-   * as one model answering the mean of their softmaxes (1–5; each costs a network's time).
+   * Optional (default 1): networks, each trained as a run of its own seed, saved as one model
+   * answering the mean of their softmaxes (1–5; each costs a network's time).
    */
   ensemble: 'ensemble',
   /** Images per corruption the trainer scores the model's robustness on (0: not scored; default 100). */

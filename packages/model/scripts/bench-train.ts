@@ -61,16 +61,16 @@ async function trainOnce(hyperparameters: Record<string, string>): Promise<Run &
   const result = await runTraining({ mlRoot: root });
   await rm(join(root, 'input'), { recursive: true, force: true }); // ~130 MB of CSV; the model stays
   const trainingLoopSeconds = result.epochs.reduce((sum, e) => sum + e.seconds, 0);
-  const members = Number(result.metadata.hyperparameters.ensemble ?? 1);
   return {
     seed: String(result.metadata.hyperparameters.seed),
     testAccuracy: Number(result.metadata.testAccuracy.toFixed(4)),
     seconds: Math.round(result.seconds),
-    // Images through one network: an ensemble's step trains each member on the batch.
-    imagesPerSecond: Math.round((trainRows * result.epochs.length * members) / trainingLoopSeconds),
+    // Images through one network (an ensemble's members train one after another, each its epochs).
+    imagesPerSecond: Math.round((trainRows * result.epochs.length) / trainingLoopSeconds),
     backend: result.backend,
     threads: result.threads,
-    epochs: result.epochs.length,
+    epochs: Number(result.metadata.hyperparameters.epochs),
+    members: Number(result.metadata.hyperparameters.ensemble ?? 1),
     trainRows,
     testRows,
     modelDir: result.modelDir,

@@ -41,7 +41,7 @@ import {
   resolveTrainingConfig,
   type TrainingConfig,
 } from './hyperparameters';
-import { buildClassifier, INPUT_SHAPE, membersOf } from './model';
+import { buildClassifier, INPUT_SHAPE, joinMembers, memberSeed, membersOf } from './model';
 import { robustnessMetricLine, scoreModelRobustness } from '../robust/model-scores';
 
 export { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from './hyperparameters';
@@ -91,19 +91,10 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
 
     // A corrections job: score the init (live) weights on the held-out corrections, start from them.
     const init = config.initModel !== undefined ? await readInitModel(mlRoot) : undefined;
+    const fineTuning = init !== undefined && !config.fromScratch;
     // Fine-tuning keeps the live model's shape: an ensemble's members are fine-tuned together.
-    if (init && !config.fromScratch) config.ensemble = membersOf(init) ?? config.ensemble; // recorded as trained
-    const classifier = buildClassifier(config.seed, config.ensemble);
-    let initOnHeldOut: Evaluation | undefined;
-    let initWeights: tf.Tensor[] | undefined;
-    if (init) {
-      initOnHeldOut = evaluate(init, test);
-      if (!config.fromScratch) {
-        copyWeights(init, classifier.model);
-        if (config.initWeightShare > 0) initWeights = copyOfWeights(classifier.model);
-      }
-      init.dispose();
-    }
+    if (fineTuning) config.ensemble = membersOf(init) ?? config.ensemble; // recorded as trained
+    const initOnHeldOut = init && evaluate(init, test);
     const replay = await readReplaySample(mlRoot, config.replayRows, config.seed);
     const repeats = correctionRepeats(train.rows, replay?.rows ?? 0, config.correctionsShare);
     const rows = replay ? mixTrainingRows(train, replay, repeats) : train;
@@ -113,21 +104,55 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
       );
 
     const epochs: EpochMetrics[] = [];
-    let final = await fit(classifier, rows, test, config, (m) => {
-      epochs.push(m);
-      log(metricLine(m));
-    });
-    if (initWeights) {
-      blendWeights(classifier.model, initWeights, config.initWeightShare);
-      for (const w of initWeights) w.dispose();
-      final = evaluate(classifier.model, test);
-      // Its metrics as the last of their lines: SageMaker's final test_accuracy is the model saved.
+    let model: tf.LayersModel;
+    let final: Evaluation;
+    if (config.ensemble > 1 && !fineTuning) {
+      // From fresh weights, members train one after another, each a whole run of its own seed
+      // (initial weights, shuffle, dropout, augmentation): independent members disagree more, and
+      // disagreement is what averaging gains from (trained side by side on the same batches, three
+      // members scored 0.9943-0.9954 and their average only 0.9956; packages/model README "Profiles").
+      const members: tf.LayersModel[] = [];
+      for (let i = 0; i < config.ensemble; i++) {
+        const seed = memberSeed(config.seed, i);
+        const member = buildClassifier(seed);
+        await fit(member, rows, test, { ...config, seed }, (m) => {
+          epochs.push(m);
+          log(`member=${i + 1}/${config.ensemble} ${metricLine(m)}`);
+        });
+        members.push(member.model);
+      }
+      model = joinMembers(members, config.seed);
+      for (const m of members) m.dispose();
+      final = evaluate(model, test);
+      // The last test_accuracy line: SageMaker's final metric is the ensemble's, the model saved.
       log(
-        `final weights: ${config.initWeightShare} init + ${round(1 - config.initWeightShare, 4)} fine-tuned: test_loss=${final.loss.toFixed(4)} test_accuracy=${final.accuracy.toFixed(4)}`,
+        `ensemble of ${config.ensemble}: test_loss=${final.loss.toFixed(4)} test_accuracy=${final.accuracy.toFixed(4)}`,
       );
+    } else {
+      const classifier = buildClassifier(config.seed, config.ensemble);
+      let initWeights: tf.Tensor[] | undefined;
+      if (fineTuning) {
+        copyWeights(init, classifier.model);
+        if (config.initWeightShare > 0) initWeights = copyOfWeights(classifier.model);
+      }
+      final = await fit(classifier, rows, test, config, (m) => {
+        epochs.push(m);
+        log(metricLine(m));
+      });
+      if (initWeights) {
+        blendWeights(classifier.model, initWeights, config.initWeightShare);
+        for (const w of initWeights) w.dispose();
+        final = evaluate(classifier.model, test);
+        // Its metrics as the last of their lines: SageMaker's final test_accuracy is the model saved.
+        log(
+          `final weights: ${config.initWeightShare} init + ${round(1 - config.initWeightShare, 4)} fine-tuned: test_loss=${final.loss.toFixed(4)} test_accuracy=${final.accuracy.toFixed(4)}`,
+        );
+      }
+      model = classifier.model;
     }
+    init?.dispose();
 
-    const reference = referenceSet && scoreOnReference(classifier.model, referenceSet);
+    const reference = referenceSet && scoreOnReference(model, referenceSet);
     if (reference) log(referenceMetricLine(reference));
     const feedback: FeedbackScores | undefined =
       config.initModel !== undefined || replay
@@ -147,7 +172,7 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
     const robustness =
       config.robustnessImages > 0
         ? await scoreModelRobustness(
-            classifier.model,
+            model,
             referenceSet?.data ?? test,
             referenceSet ? `reference ${referenceSet.manifest.version}` : 'test',
             config.robustnessImages,
@@ -175,11 +200,11 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
       ...(robustness ? { robustness } : {}),
     };
     const modelDir = join(mlRoot, 'model');
-    await saveModel(classifier.model, modelDir, metadata);
+    await saveModel(model, modelDir, metadata);
     log(
       `model saved to ${modelDir}: test accuracy ${(final.accuracy * 100).toFixed(2)}% on ${test.rows} images, ${round(secondsSince(started), 1)} s`,
     );
-    classifier.model.dispose();
+    model.dispose();
     return { modelDir, metadata, epochs, seconds: secondsSince(started), backend, threads };
   } catch (e) {
     const reason = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);

@@ -39,7 +39,7 @@ export function buildClassifier(seed: number, members = 1): Classifier {
     throw new RangeError(`members must be an integer from 1 to ${MAX_MEMBERS}, got ${members}`);
   const input = tf.input({ shape: INPUT_SHAPE, name: 'image' });
   const nets = Array.from({ length: members }, (_, i) =>
-    buildMember(input, seed + 101 * i, members === 1 ? '' : `m${i}_`, members === 1),
+    buildMember(input, memberSeed(seed, i), members === 1 ? '' : `m${i}_`, members === 1),
   );
   const output =
     members === 1
@@ -66,6 +66,23 @@ export function buildClassifier(seed: number, members = 1): Classifier {
     },
     trainableVariables: () => model.trainableWeights.map((w) => w.read() as tf.Variable),
   };
+}
+
+/** The seed member `i` of an ensemble built from `seed` starts from (buildClassifier(memberSeed(s, i)) is that member alone). */
+export const memberSeed = (seed: number, i: number): number => seed + 101 * i;
+
+const WEIGHTED_LAYERS = ['conv1', 'conv2', 'dense', 'logits'];
+
+/**
+ * One ensemble model from single networks trained on their own: member i's weights go into the
+ * ensemble's `m<i>_` layers. The result is what buildClassifier(seed, n).model would be after training.
+ */
+export function joinMembers(members: tf.LayersModel[], seed: number): tf.LayersModel {
+  const { model } = buildClassifier(seed, members.length);
+  members.forEach((member, i) => {
+    for (const name of WEIGHTED_LAYERS) model.getLayer(`m${i}_${name}`).setWeights(member.getLayer(name).getWeights());
+  });
+  return model;
 }
 
 /** How many members a saved classifier holds (its weight count), or undefined if it is not one of ours. */

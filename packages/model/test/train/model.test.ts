@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadModel, saveModel } from '../../src/model-files';
-import { buildClassifier, membersOf, WEIGHTS_PER_MEMBER } from '../../src/train/model';
+import { buildClassifier, joinMembers, memberSeed, membersOf, WEIGHTS_PER_MEMBER } from '../../src/train/model';
 import type { ModelMetadata } from '@digits/common';
 
 const METADATA: ModelMetadata = {
@@ -103,6 +103,22 @@ describe('buildClassifier', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('joins single networks into one ensemble answering the mean of theirs', () => {
+    const singles = [5, 6, 7].map((seed) => buildClassifier(seed).model);
+    const joined = joinMembers(singles, 5);
+    expect(membersOf(joined)).toBe(3);
+    const x = images(4, 9);
+    const each = singles.map((m) => (m.predict(x) as tf.Tensor).dataSync());
+    const answer = (joined.predict(x) as tf.Tensor).dataSync();
+    for (let k = 0; k < answer.length; k++)
+      expect(answer[k]).toBeCloseTo((each[0]![k]! + each[1]![k]! + each[2]![k]!) / 3, 6);
+    // A member of buildClassifier(s, n) starts as buildClassifier(memberSeed(s, i)) alone.
+    const [alone, within] = [buildClassifier(memberSeed(5, 2)).model, buildClassifier(5, 3).model];
+    expect(Array.from(within.getLayer('m2_conv2').getWeights()[0]!.dataSync())).toEqual(
+      Array.from(alone.getLayer('conv2').getWeights()[0]!.dataSync()),
+    );
   });
 
   it('refuses a member count outside 1–5', () => {

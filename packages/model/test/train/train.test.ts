@@ -6,6 +6,7 @@ import { loadModel } from '../../src/model-files';
 import { runTraining, trainMain, type TrainingResult } from '../../src/train';
 import { evaluate } from '../../src/train/fit';
 import { PNG_CORRUPTIONS, SUITE_VERSION } from '../../src/robust/corruptions';
+import { memberSeed, membersOf } from '../../src/train/model';
 import { readMnist, writeTrainingFolder } from './sagemaker-folder';
 
 const exists = (p: string) =>
@@ -130,6 +131,34 @@ describe('train (SageMaker container contract) on real MNIST rows', () => {
     expect(runs[0]).toHaveLength(2);
     expect(runs[1]).toEqual(runs[0]);
   }, 60_000);
+
+  it('ensemble: trains each member as its own run of its own seed, then saves them joined', async () => {
+    const run = async (hyperparameters: Record<string, string>) => {
+      const root = await newRoot();
+      await writeTrainingFolder(root, { trainRows: 300, testRows: 100, hyperparameters });
+      const lines: string[] = [];
+      const result = await runTraining({ mlRoot: root, log: (l) => lines.push(l) });
+      return { result, lines, model: (await loadModel(result.modelDir)).model };
+    };
+    const common = { epochs: '1', augment_rotation: '10', robustness_images: '0' };
+    const ensemble = await run({ ...common, seed: '4', ensemble: '2' });
+    const second = await run({ ...common, seed: String(memberSeed(4, 1)) });
+
+    expect(ensemble.result.metadata.hyperparameters).toMatchObject({ ensemble: 2, seed: 4 });
+    expect(membersOf(ensemble.model)).toBe(2);
+    // Member 2 is exactly the single run of its seed: same weights after the same shuffle, dropout and augmentation.
+    expect(Array.from(ensemble.model.getLayer('m1_dense').getWeights()[0]!.dataSync())).toEqual(
+      Array.from(second.model.getLayer('dense').getWeights()[0]!.dataSync()),
+    );
+    const memberLines = ensemble.lines.filter((l) => /^member=\d\/2 epoch=/.test(l));
+    expect(memberLines).toHaveLength(2);
+    // The last test_accuracy SageMaker captures is the ensemble's, the model saved.
+    const captured = ensemble.lines.flatMap((l) => [...l.matchAll(/test_accuracy=([0-9.]+)/g)].map((m) => m[1]));
+    expect(ensemble.lines.find((l) => l.startsWith('ensemble of 2: '))).toBeDefined();
+    expect(captured.at(-1)).toBe(ensemble.result.metadata.testAccuracy.toFixed(4));
+    const test = await readMnist('test', 100);
+    expect(evaluate(ensemble.model, test).accuracy).toBeCloseTo(ensemble.result.metadata.testAccuracy, 6);
+  }, 120_000);
 
   describe('failures: reason in output/failure, non-zero exit', () => {
     async function expectFailure(root: string, message: string): Promise<void> {
