@@ -64,8 +64,8 @@ export const HYPERPARAMETERS = {
  * Named hyperparameter sets a stage trains with (services/training/serverless.yml
  * `custom.training.trainingProfiles`, chosen by TRAINING_PROFILE; a test checks the two agree).
  * `default`: what `pnpm start` and a plain deploy train (~4 min on 2 cores). `cloud`: for a
- * SageMaker instance, an ensemble of 3 networks, each 15 epochs with affine augmentation
- * (packages/model README "Profiles" has the measured accuracy and time).
+ * SageMaker instance, an ensemble of 3 networks, each 15 epochs with affine and low-resolution
+ * augmentation (packages/model README "Profiles" has the measured accuracy and time).
  */
 export const TRAINING_PROFILES = {
   default: { epochs: '5', batch_size: '128', learning_rate: '0.003', seed: '42' },
@@ -77,6 +77,7 @@ export const TRAINING_PROFILES = {
     augment_rotation: '10',
     augment_shift: '2',
     augment_scale: '0.1',
+    augment_lowres: '0.15',
     ensemble: '3',
   },
 } as const satisfies Record<string, Hyperparameters>;
