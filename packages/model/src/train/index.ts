@@ -41,7 +41,8 @@ import {
   resolveTrainingConfig,
   type TrainingConfig,
 } from './hyperparameters';
-import { buildClassifier, INPUT_SHAPE, joinMembers, memberSeed, membersOf } from './model';
+import { buildClassifier, INPUT_SHAPE, membersOf } from './model';
+import { trainMembers } from './ensemble';
 import { robustnessMetricLine, scoreModelRobustness } from '../robust/model-scores';
 
 export { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from './hyperparameters';
@@ -107,23 +108,10 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
     let model: tf.LayersModel;
     let final: Evaluation;
     if (config.ensemble > 1 && !fineTuning) {
-      // From fresh weights, members train one after another, each a whole run of its own seed
-      // (initial weights, shuffle, dropout, augmentation): independent members disagree more, and
-      // disagreement is what averaging gains from (trained side by side on the same batches, three
-      // members scored 0.9943-0.9954 and their average only 0.9956; packages/model README "Profiles").
-      const members: tf.LayersModel[] = [];
-      for (let i = 0; i < config.ensemble; i++) {
-        const seed = memberSeed(config.seed, i);
-        const member = buildClassifier(seed);
-        await fit(member, rows, test, { ...config, seed }, (m) => {
-          epochs.push(m);
-          log(`member=${i + 1}/${config.ensemble} ${metricLine(m)}`);
-        });
-        members.push(member.model);
-      }
-      model = joinMembers(members, config.seed);
-      for (const m of members) m.dispose();
-      final = evaluate(model, test);
+      ({ model, final } = await trainMembers(rows, test, config, (i, m) => {
+        epochs.push(m);
+        log(`member=${i + 1}/${config.ensemble} ${metricLine(m)}`);
+      }));
       // The last test_accuracy line: SageMaker's final metric is the ensemble's, the model saved.
       log(
         `ensemble of ${config.ensemble}: test_loss=${final.loss.toFixed(4)} test_accuracy=${final.accuracy.toFixed(4)}`,
