@@ -38,6 +38,8 @@ export const HYPERPARAMETERS = {
    * answering the mean of their softmaxes (1–5; each costs a network's time).
    */
   ensemble: 'ensemble',
+  /** Optional (default 1): multiplies every layer's filters and units (1–4; width 2 is ~3.5× the work). */
+  width: 'width',
   /** Images per corruption the trainer scores the model's robustness on (0: not scored; default 100). */
   robustnessImages: 'robustness_images',
   /**

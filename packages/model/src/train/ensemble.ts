@@ -23,11 +23,11 @@ export async function trainMembers(
   const members: tf.LayersModel[] = [];
   for (let i = 0; i < config.ensemble; i++) {
     const seed = memberSeed(config.seed, i);
-    const member = buildClassifier(seed);
+    const member = buildClassifier(seed, 1, config.width);
     await fit(member, train, test, { ...config, seed }, (m) => onEpoch(i, m));
     members.push(member.model);
   }
-  const model = joinMembers(members, config.seed);
+  const model = joinMembers(members, config.seed, config.width);
   for (const m of members) m.dispose();
   return { model, final: evaluate(model, test) };
 }

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { HYPERPARAMETERS, type Hyperparameters } from '@digits/common';
 import { TrainingInputError } from './errors';
 import { NO_AUGMENTATION, type AugmentConfig } from './augment';
-import { MAX_MEMBERS } from './model';
+import { MAX_MEMBERS, MAX_WIDTH } from './model';
 
 export interface TrainingConfig {
   epochs: number;
@@ -24,6 +24,8 @@ export interface TrainingConfig {
   labelSmoothing: number;
   /** Networks in the saved model (model.ts buildClassifier's `members`). */
   ensemble: number;
+  /** Multiplier of every layer's filters and units (model.ts buildClassifier's `width`). */
+  width: number;
   /** Images per corruption of the robustness report in metadata.json (0: none). */
   robustnessImages: number;
   /** A corrections job: the live model given as the `init` channel (see HYPERPARAMETERS.initModel). */
@@ -47,6 +49,7 @@ export const DEFAULT_TRAINING_CONFIG: Readonly<TrainingConfig> = {
   augment: NO_AUGMENTATION,
   labelSmoothing: 0,
   ensemble: 1,
+  width: 1,
   // 100 images × 12 rows (11 corruptions and clean): ~50 ms an image at load 2 (~5 s), 12.2 s measured at
   // load 8-10 on 2 cores (src/robust/model-scores.ts).
   robustnessImages: 100,
@@ -113,6 +116,7 @@ export function resolveTrainingConfig(hp: Hyperparameters): TrainingConfig {
   };
   config.labelSmoothing = zeroOrMore(hp, H.labelSmoothing, 0.3) ?? config.labelSmoothing;
   config.ensemble = integer(hp, H.ensemble, 1, MAX_MEMBERS) ?? config.ensemble;
+  config.width = integer(hp, H.width, 1, MAX_WIDTH) ?? config.width;
   config.robustnessImages = integer(hp, H.robustnessImages, 0, 10_000) ?? config.robustnessImages;
   const datasetVersion = text(hp, H.datasetVersion);
   if (datasetVersion !== undefined) config.datasetVersion = datasetVersion;

@@ -41,7 +41,7 @@ import {
   resolveTrainingConfig,
   type TrainingConfig,
 } from './hyperparameters';
-import { buildClassifier, INPUT_SHAPE, membersOf } from './model';
+import { buildClassifier, INPUT_SHAPE, membersOf, widthOf } from './model';
 import { trainMembers } from './ensemble';
 import { robustnessMetricLine, scoreModelRobustness } from '../robust/model-scores';
 
@@ -79,7 +79,7 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
     const backend = await initBackend();
     const { threads, versions } = backendDetails();
     log(
-      `training on ${backend}${threads ? ` (${threads} threads)` : ''}, ready in ${secondsSince(started).toFixed(1)} s: ${config.epochs} epochs, batch ${config.batchSize}, peak learning rate ${config.learningRate}, seed ${config.seed}${config.ensemble > 1 ? `, ensemble of ${config.ensemble}` : ''}`,
+      `training on ${backend}${threads ? ` (${threads} threads)` : ''}, ready in ${secondsSince(started).toFixed(1)} s: ${config.epochs} epochs, batch ${config.batchSize}, peak learning rate ${config.learningRate}, seed ${config.seed}${config.ensemble > 1 ? `, ensemble of ${config.ensemble}` : ''}${config.width > 1 ? `, width ${config.width}` : ''}`,
     );
 
     const loading = performance.now();
@@ -93,8 +93,11 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
     // A corrections job: score the init (live) weights on the held-out corrections, start from them.
     const init = config.initModel !== undefined ? await readInitModel(mlRoot) : undefined;
     const fineTuning = init !== undefined && !config.fromScratch;
-    // Fine-tuning keeps the live model's shape: an ensemble's members are fine-tuned together.
-    if (fineTuning) config.ensemble = membersOf(init) ?? config.ensemble; // recorded as trained
+    // Fine-tuning keeps the live model's shape (recorded as trained): an ensemble's members are fine-tuned together.
+    if (fineTuning) {
+      config.ensemble = membersOf(init) ?? config.ensemble;
+      config.width = widthOf(init) ?? config.width;
+    }
     const initOnHeldOut = init && evaluate(init, test);
     const replay = await readReplaySample(mlRoot, config.replayRows, config.seed);
     const repeats = correctionRepeats(train.rows, replay?.rows ?? 0, config.correctionsShare);
@@ -117,7 +120,7 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
         `ensemble of ${config.ensemble}: test_loss=${final.loss.toFixed(4)} test_accuracy=${final.accuracy.toFixed(4)}`,
       );
     } else {
-      const classifier = buildClassifier(config.seed, config.ensemble);
+      const classifier = buildClassifier(config.seed, config.ensemble, config.width);
       let initWeights: tf.Tensor[] | undefined;
       if (fineTuning) {
         copyWeights(init, classifier.model);
@@ -235,6 +238,7 @@ function hyperparameterRecord(c: TrainingConfig): Record<string, string | number
   }
   if (c.labelSmoothing !== DEFAULT_TRAINING_CONFIG.labelSmoothing) r[H.labelSmoothing] = c.labelSmoothing;
   if (c.ensemble !== DEFAULT_TRAINING_CONFIG.ensemble) r[H.ensemble] = c.ensemble;
+  if (c.width !== DEFAULT_TRAINING_CONFIG.width) r[H.width] = c.width;
   if (c.robustnessImages !== DEFAULT_TRAINING_CONFIG.robustnessImages) r[H.robustnessImages] = c.robustnessImages;
   if (c.initModel !== undefined) {
     r[H.initModel] = c.initModel;

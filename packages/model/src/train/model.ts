@@ -1,6 +1,6 @@
 /**
  * The classifier: an ~80k-parameter CNN (conv16 5×5 → pool → conv32 5×5 → pool → dropout →
- * dense128 → dropout → 10). The saved model ends in softmax and has no dropout layers; training
+ * dense128 → dropout → 10); `width` multiplies its filters and units (width 2: ~300k parameters). The saved model ends in softmax and has no dropout layers; training
  * runs the same layers on logits with seeded dropout, so a fixed seed reproduces a run.
  *
  * An ensemble (`members` > 1, hyperparameter `ensemble`) is that many such networks side by side
@@ -16,6 +16,11 @@ const DROPOUT_AFTER_DENSE = 0.5;
 /** Weight tensors of one network: a kernel and a bias for each of conv1, conv2, dense, logits. */
 export const WEIGHTS_PER_MEMBER = 8;
 export const MAX_MEMBERS = 5;
+/** Filters and units of the width-1 network; `width` multiplies them all. */
+const CONV1_FILTERS = 16;
+const CONV2_FILTERS = 32;
+const DENSE_UNITS = 128;
+export const MAX_WIDTH = 4;
 
 export interface Classifier {
   /** Input [batch, 28, 28, 1] in 0..1 → softmax [batch, 10]: what is saved and served. */
@@ -34,12 +39,14 @@ interface Member {
  * `members` networks (1: the plain classifier, whose layer names and initial weights are what
  * they always were; more: member i's layers are prefixed `m<i>_` and its seeds start at seed + 101·i).
  */
-export function buildClassifier(seed: number, members = 1): Classifier {
+export function buildClassifier(seed: number, members = 1, width = 1): Classifier {
   if (!Number.isInteger(members) || members < 1 || members > MAX_MEMBERS)
     throw new RangeError(`members must be an integer from 1 to ${MAX_MEMBERS}, got ${members}`);
+  if (!Number.isInteger(width) || width < 1 || width > MAX_WIDTH)
+    throw new RangeError(`width must be an integer from 1 to ${MAX_WIDTH}, got ${width}`);
   const input = tf.input({ shape: INPUT_SHAPE, name: 'image' });
   const nets = Array.from({ length: members }, (_, i) =>
-    buildMember(input, memberSeed(seed, i), members === 1 ? '' : `m${i}_`, members === 1),
+    buildMember(input, memberSeed(seed, i), members === 1 ? '' : `m${i}_`, members === 1, width),
   );
   const output =
     members === 1
@@ -77,8 +84,8 @@ const WEIGHTED_LAYERS = ['conv1', 'conv2', 'dense', 'logits'];
  * One ensemble model from single networks trained on their own: member i's weights go into the
  * ensemble's `m<i>_` layers. The result is what buildClassifier(seed, n).model would be after training.
  */
-export function joinMembers(members: tf.LayersModel[], seed: number): tf.LayersModel {
-  const { model } = buildClassifier(seed, members.length);
+export function joinMembers(members: tf.LayersModel[], seed: number, width = 1): tf.LayersModel {
+  const { model } = buildClassifier(seed, members.length, width);
   members.forEach((member, i) => {
     for (const name of WEIGHTED_LAYERS) model.getLayer(`m${i}_${name}`).setWeights(member.getLayer(name).getWeights());
   });
@@ -91,11 +98,18 @@ export function membersOf(model: tf.LayersModel): number | undefined {
   return Number.isInteger(n) && n >= 1 && n <= MAX_MEMBERS ? n : undefined;
 }
 
-function buildMember(input: tf.SymbolicTensor, seed: number, prefix: string, single: boolean): Member {
+/** A saved classifier's width (its first convolution's filters / 16), or undefined if it is not one of ours. */
+export function widthOf(model: tf.LayersModel): number | undefined {
+  const filters = model.getWeights()[0]?.shape[3];
+  const w = filters === undefined ? NaN : filters / CONV1_FILTERS;
+  return Number.isInteger(w) && w >= 1 && w <= MAX_WIDTH ? w : undefined;
+}
+
+function buildMember(input: tf.SymbolicTensor, seed: number, prefix: string, single: boolean, width: number): Member {
   let next = seed;
   const init = () => tf.initializers.heNormal({ seed: next++ });
   const conv1 = tf.layers.conv2d({
-    filters: 16,
+    filters: CONV1_FILTERS * width,
     kernelSize: 5,
     activation: 'relu',
     kernelInitializer: init(),
@@ -103,7 +117,7 @@ function buildMember(input: tf.SymbolicTensor, seed: number, prefix: string, sin
   });
   const pool1 = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `${prefix}pool1` });
   const conv2 = tf.layers.conv2d({
-    filters: 32,
+    filters: CONV2_FILTERS * width,
     kernelSize: 5,
     activation: 'relu',
     kernelInitializer: init(),
@@ -112,7 +126,7 @@ function buildMember(input: tf.SymbolicTensor, seed: number, prefix: string, sin
   const pool2 = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `${prefix}pool2` });
   const flatten = tf.layers.flatten({ name: `${prefix}flatten` });
   const dense = tf.layers.dense({
-    units: 128,
+    units: DENSE_UNITS * width,
     activation: 'relu',
     kernelInitializer: init(),
     name: `${prefix}dense`,

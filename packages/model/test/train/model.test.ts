@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadModel, saveModel } from '../../src/model-files';
-import { buildClassifier, joinMembers, memberSeed, membersOf, WEIGHTS_PER_MEMBER } from '../../src/train/model';
+import {
+  buildClassifier,
+  joinMembers,
+  memberSeed,
+  membersOf,
+  widthOf,
+  WEIGHTS_PER_MEMBER,
+} from '../../src/train/model';
 import type { ModelMetadata } from '@digits/common';
 
 const METADATA: ModelMetadata = {
@@ -119,6 +126,16 @@ describe('buildClassifier', () => {
     expect(Array.from(within.getLayer('m2_conv2').getWeights()[0]!.dataSync())).toEqual(
       Array.from(alone.getLayer('conv2').getWeights()[0]!.dataSync()),
     );
+  });
+
+  it('width multiplies every layer’s filters and units, and a saved model tells its width', () => {
+    const { model } = buildClassifier(1, 2, 2);
+    expect(model.getLayer('m1_conv1').getWeights()[0]!.shape).toEqual([5, 5, 1, 32]);
+    expect(model.getLayer('m1_conv2').getWeights()[0]!.shape).toEqual([5, 5, 32, 64]);
+    expect(model.getLayer('m1_dense').getWeights()[0]!.shape).toEqual([1024, 256]);
+    expect([widthOf(model), membersOf(model)]).toEqual([2, 2]);
+    expect(widthOf(buildClassifier(1).model)).toBe(1);
+    expect(() => buildClassifier(1, 1, 5)).toThrow('width must be an integer from 1 to 4, got 5');
   });
 
   it('refuses a member count outside 1–5', () => {

@@ -26,7 +26,14 @@ function numberOf(v: unknown): number | undefined {
 export function trainingFacts(hp: ModelDoc['hyperparameters'] | undefined): Array<[name: string, value: string]> {
   if (!hp || typeof hp !== 'object') return [['Trained with', 'not recorded for this model']];
   const members = numberOf(hp.ensemble);
-  const parts = [members !== undefined && members > 1 ? `ensemble of ${members} CNNs (answers averaged)` : '1 CNN'];
+  const width = numberOf(hp.width);
+  const cnn =
+    width !== undefined && width > 1 ? `CNN${members !== undefined && members > 1 ? 's' : ''} ${width}× wide` : '';
+  const parts = [
+    members !== undefined && members > 1
+      ? `ensemble of ${members} ${cnn || 'CNNs'} (answers averaged)`
+      : `1 ${cnn || 'CNN'}`,
+  ];
   const epochs = numberOf(hp.epochs);
   if (epochs !== undefined) parts.push(`${epochs} epoch${epochs === 1 ? '' : 's'}`);
   const augmented = AUGMENTATION.flatMap(([name, label, show]) => {

@@ -28,6 +28,15 @@ describe('trainingFacts', () => {
     ]);
   });
 
+  it('says how much wider than the default network a model is', () => {
+    expect(trainingFacts({ epochs: 15, width: 2 })).toEqual([
+      ['Trained with', '1 CNN 2× wide, 15 epochs, no augmentation'],
+    ]);
+    expect(trainingFacts({ epochs: 15, width: 2, ensemble: 3 })[0]![1]).toMatch(
+      /^ensemble of 3 CNNs 2× wide \(answers averaged\), 15 epochs/,
+    );
+  });
+
   it('says a model was fine-tuned from the live model, and from which', () => {
     expect(trainingFacts({ epochs: 4, init_model: 'digits-dev--corrections-ab-a1', from_scratch: 'false' })).toEqual([
       ['Trained with', '1 CNN, 4 epochs, no augmentation, fine-tuned from digits-dev--corrections-ab-a1'],
