@@ -15,7 +15,8 @@ describe('the page script bundle (scripts/build-page.ts)', () => {
     expect(APP_JS).not.toMatch(/\brequire\(|\bimport\(|\bprocess\.|\bBuffer\b/);
     // The string-in-a-file page script was 14,969 bytes (4,616 gzipped); the bundle is minified.
     // Correction buttons and the learning panel (issue 12) took it from 15,082 to ~20,200 bytes (7,459 gzipped).
-    expect(Buffer.byteLength(APP_JS)).toBeLessThan(22_000);
-    expect(gzipSync(APP_JS).length).toBeLessThan(8_000);
+    // The "Trained with" fact (training-view.ts, issue 11) took it to 22,055 bytes (8,199 gzipped).
+    expect(Buffer.byteLength(APP_JS)).toBeLessThan(23_000);
+    expect(gzipSync(APP_JS).length).toBeLessThan(8_500);
   });
 });
