@@ -135,15 +135,21 @@ export function trainStep(
     return optimizer.minimize(
       () => {
         const members = classifier.trainLogits(xs, dropoutSeed);
-        logits = tf.keep(members.length === 1 ? members[0]! : tf.addN(members).div(members.length));
-        const losses = members.map((out) => tf.losses.softmaxCrossEntropy(ys, out, undefined, labelSmoothing));
-        return (losses.length === 1 ? losses[0]! : tf.addN(losses).div(losses.length)) as tf.Scalar;
+        logits = tf.keep(meanOf(members));
+        return meanOf(
+          members.map((out) => tf.losses.softmaxCrossEntropy(ys, out, undefined, labelSmoothing)),
+        ) as tf.Scalar;
       },
       true,
       variables,
     )!;
   });
   return { cost, logits: logits! };
+}
+
+/** The element-wise mean of same-shaped tensors; one tensor is returned as it is (no extra kernels). */
+function meanOf(tensors: tf.Tensor[]): tf.Tensor {
+  return tensors.length === 1 ? tensors[0]! : tf.addN(tensors).div(tensors.length);
 }
 
 /** Loss, accuracy and confusion matrix of the saved (softmax) model on a data set. */

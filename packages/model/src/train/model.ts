@@ -1,11 +1,12 @@
 /**
  * The classifier: an ~80k-parameter CNN (conv16 5×5 → pool → conv32 5×5 → pool → dropout →
- * dense128 → dropout → 10); `width` multiplies its filters and units (width 2: ~300k parameters). The saved model ends in softmax and has no dropout layers; training
- * runs the same layers on logits with seeded dropout, so a fixed seed reproduces a run.
+ * dense128 → dropout → 10); `width` multiplies its filters and units (width 2: ~317k parameters).
+ * The saved model ends in softmax and has no dropout layers; training runs the same layers on
+ * logits with seeded dropout, so a fixed seed reproduces a run.
  *
- * An ensemble (`members` > 1, hyperparameter `ensemble`) is that many such networks side by side
- * in one model, each from its own initial weights: the saved model answers the mean of their
- * softmaxes, so one endpoint serves it as it serves one network.
+ * An ensemble (`members` > 1, hyperparameter `ensemble`) is that many such networks in one graph,
+ * each from its own initial weights: the saved model answers the mean of their softmaxes, so one
+ * endpoint serves it as it serves one network.
  */
 import * as tf from '@tensorflow/tfjs';
 import { IMAGE_SIDE, NUM_CLASSES } from '@digits/common';
@@ -46,7 +47,7 @@ export function buildClassifier(seed: number, members = 1, width = 1): Classifie
     throw new RangeError(`width must be an integer from 1 to ${MAX_WIDTH}, got ${width}`);
   const input = tf.input({ shape: INPUT_SHAPE, name: 'image' });
   const nets = Array.from({ length: members }, (_, i) =>
-    buildMember(input, memberSeed(seed, i), members === 1 ? '' : `m${i}_`, members === 1, width),
+    buildMember(input, memberSeed(seed, i), members === 1 ? '' : `m${i}_`, width),
   );
   const output =
     members === 1
@@ -105,7 +106,7 @@ export function widthOf(model: tf.LayersModel): number | undefined {
   return Number.isInteger(w) && w >= 1 && w <= MAX_WIDTH ? w : undefined;
 }
 
-function buildMember(input: tf.SymbolicTensor, seed: number, prefix: string, single: boolean, width: number): Member {
+function buildMember(input: tf.SymbolicTensor, seed: number, prefix: string, width: number): Member {
   let next = seed;
   const init = () => tf.initializers.heNormal({ seed: next++ });
   const conv1 = tf.layers.conv2d({
@@ -139,9 +140,9 @@ function buildMember(input: tf.SymbolicTensor, seed: number, prefix: string, sin
   const layers = [conv1, pool1, conv2, pool2, flatten, dense, logits];
   let h: tf.SymbolicTensor = input;
   for (const layer of layers) h = layer.apply(h) as tf.SymbolicTensor;
-  // The single network's softmax keeps its old name; an ensemble's average takes it.
+  // Unprefixed, the single network's softmax keeps its old name; an ensemble's average takes it.
   const probabilities = tf.layers
-    .activation({ activation: 'softmax', name: single ? 'probabilities' : `${prefix}probabilities` })
+    .activation({ activation: 'softmax', name: `${prefix}probabilities` })
     .apply(h) as tf.SymbolicTensor;
   return { layers, probabilities };
 }
