@@ -4,23 +4,35 @@ import { createConnection } from 'node:net';
 /**
  * What a test needs to prove nothing was left behind: the live descendants of a process (read from
  * /proc, Linux), whether a pid still runs (a zombie no longer does), and whether a port still accepts.
+ * Also a process's CPU time, for benchmarks that say where a request's CPU goes.
  */
 
 interface ProcEntry {
   pid: number;
   ppid: number;
   state: string;
+  /** User + system CPU time so far, in ms. */
+  cpuMs: number;
 }
+
+/** Linux reports CPU times in clock ticks of 1/100 s (USER_HZ, 100 on every mainstream build). */
+const MS_PER_TICK = 10;
 
 function readProc(pid: number): ProcEntry | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is in parentheses and may contain spaces.
-    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { pid, ppid: Number(ppid), state: state! };
+    // The command name (field 2) is in parentheses and may contain spaces; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpuMs = (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+    return { pid, ppid: Number(fields[1]), state: fields[0]!, cpuMs };
   } catch {
     return undefined;
   }
+}
+
+/** CPU time (user + system, all threads) a process has used so far, in ms; undefined once it is gone. */
+export function cpuMs(pid: number): number | undefined {
+  return readProc(pid)?.cpuMs;
 }
 
 function allProcesses(): ProcEntry[] {

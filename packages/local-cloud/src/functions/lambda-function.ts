@@ -250,6 +250,18 @@ export class LambdaFunction {
     return instance.invoke(json, randomUUID(), this.definition.timeoutSeconds * 1000);
   }
 
+  /**
+   * Milliseconds this function's live workers have spent running code (their event loops' active
+   * time, Node's eventLoopUtilization): the function's own share of a benchmark's CPU, apart from
+   * the HTTP API and stand-ins on the main thread. A retired worker's time leaves with it.
+   */
+  busyMs(): number {
+    let total = 0;
+    for (const instance of this.instances)
+      if (!instance.exited) total += instance.worker.performance.eventLoopUtilization().active;
+    return total;
+  }
+
   retire(instance: Instance) {
     instance.retired = true;
     if (instance.pending.size === 0 && !instance.exited) void instance.worker.terminate();

@@ -62,6 +62,8 @@ export interface LocalFunctions {
   };
   /** Deliver an s3rver's object events to matching functions; returns a detach function. */
   attachS3(server: S3rver): () => void;
+  /** Milliseconds a function's warm workers have spent running code (see LambdaFunction.busyMs). */
+  busyMs(functionName: string): number;
   /** Resolves when every async delivery (with retries) so far has finished. */
   idle(): Promise<void>;
   /** Async events that failed every attempt (the on-failure destination's stand-in). */
@@ -256,6 +258,7 @@ export async function startFunctions(options: StartFunctionsOptions): Promise<Lo
           detachers.delete(detach);
         };
       },
+      busyMs: (name) => find(name).busyMs(),
       idle: () => invoker.idle(),
       failedEvents,
       redeliverPending: () => invoker.redeliverPending(),

@@ -328,6 +328,17 @@ describe('local Lambda runner (fixture service)', () => {
   });
 
   // Last: shuts the runner down.
+  it("counts a function's busy time (running code), not the time it waits", async () => {
+    const busy = async (routeKey: string, ms: number) => {
+      const before = fns.busyMs('api');
+      await fns.invoke('api', { routeKey, body: String(ms) });
+      return fns.busyMs('api') - before;
+    };
+    expect(await busy('SPIN', 150)).toBeGreaterThanOrEqual(150);
+    expect(await busy('NAP', 300)).toBeLessThan(100);
+    expect(() => fns.busyMs('nope')).toThrow(/Function not found/);
+  });
+
   it('close() stops the workers and frees the HTTP port', async () => {
     const port = Number(new URL(fns.httpUrl).port);
     closed = true;
