@@ -2,7 +2,9 @@
  * `pnpm bench:e2e`: a fresh offline cloud with default settings, timed from start to READY
  * (/predict answers), then bounded loads on /predict from a separate process: first what the
  * page really sends (real MNIST test digits redrawn stroke by stroke on its 280×280 canvas, an
- * RGBA PNG — the headline figures), then 28×28 MNIST PNGs (`mnist28`).
+ * RGBA PNG — the headline figures), then 28×28 MNIST PNGs (`mnist28`). Each load also says where a
+ * request's CPU went (`cpuMsPerRequest`: this process, of which the inference function, the model
+ * server, the load generator).
  * Last line: one JSON object ({"bench":"e2e",...}).
  * Options: --quick (smoke profile), --requests N (3000), --connections N (4), --keep (keep data).
  */
@@ -17,6 +19,7 @@ import { samplePageDrawings } from '../src/page-drawings';
 import { sampleTestDigits, type SampleDigit } from '../src/sample-digits';
 import { seedPublicDataset } from '../src/seed-public-dataset';
 import { waitForModelRecord, waitForPredict } from '../src/cli/wait-for-predict';
+import { cpuMs, descendants } from '../test/process-tree';
 
 const run = promisify(execFile);
 
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
       say(
         `load (${name}): ${values.requests} requests, ${values.connections} connections, after 500 uncounted warm-up requests`,
       );
+      const cpu = cpuSnapshot();
       const { stdout } = await run(
         process.execPath,
         [
@@ -79,7 +83,38 @@ async function main(): Promise<void> {
         ],
         { maxBuffer: 1 << 20 },
       );
-      return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
+      const figures = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
+      return { ...figures, cpuMsPerRequest: cpuPerRequest(cpu, figures.cpuMs!, figures.requests!) };
+    };
+
+    /**
+     * Where a request's CPU goes, so the figure says what bounds it: this process (the HTTP API,
+     * S3, the SageMaker stand-in and the function workers), the inference function's own busy time
+     * within it, the other processes this one started (the model server: /proc, Linux only) and
+     * the load generator. Two cores give at most 2,000 ms of CPU a second.
+     */
+    const inference = cloud.functions.functions.find((f) => f.service === 'digits-inference' && f.key === 'api')!.name;
+    const cpuSnapshot = () => {
+      const usage = process.cpuUsage();
+      return {
+        cloudMs: (usage.user + usage.system) / 1000,
+        functionMs: cloud.functions.busyMs(inference),
+        children: new Map(descendants(process.pid).map((pid) => [pid, cpuMs(pid)])),
+      };
+    };
+    const cpuPerRequest = (before: ReturnType<typeof cpuSnapshot>, loadGeneratorMs: number, requests: number) => {
+      const after = cpuSnapshot();
+      let childrenMs = 0;
+      for (const [pid, ms] of before.children) childrenMs += (cpuMs(pid) ?? ms ?? 0) - (ms ?? 0);
+      const per = (ms: number) => Number((ms / requests).toFixed(2));
+      const cloudMs = after.cloudMs - before.cloudMs;
+      return {
+        cloudProcess: per(cloudMs),
+        inferenceFunction: per(after.functionMs - before.functionMs),
+        modelServer: per(childrenMs),
+        loadGenerator: per(loadGeneratorMs),
+        total: per(cloudMs + childrenMs + loadGeneratorMs),
+      };
     };
     const page = await load('page-280', drawings);
     const small = await load('mnist-28', mnist28);

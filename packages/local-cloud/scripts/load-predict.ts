@@ -2,7 +2,7 @@
  * Load generator for `pnpm bench:e2e`, run in its own process so it does not share an event loop
  * with the API it measures. argv: <base URL> <folder of PNGs> [requests] [connections] [warm-up].
  * A warm-up load runs first (JIT, connection pools) and is not counted: the figures are steady
- * state. Prints one JSON object: autocannon's latency/throughput/error figures.
+ * state. Prints one JSON object: autocannon's latency/throughput/error figures and its own CPU time.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,7 +38,9 @@ function load(requests: number): Promise<autocannon.Result> {
 
 async function main(): Promise<void> {
   if (Number(warmup) > 0) await load(Number(warmup));
+  const cpu = process.cpuUsage();
   const result = await load(Number(amount));
+  const used = process.cpuUsage(cpu);
   process.stdout.write(
     `${JSON.stringify({
       requests: result.requests.total,
@@ -50,6 +52,8 @@ async function main(): Promise<void> {
       p99Ms: result.latency.p99,
       errors: result.errors + result.timeouts + result.non2xx,
       non2xx: result.non2xx,
+      // This process's own CPU over the counted load, so the benchmark can say what the load cost.
+      cpuMs: Math.round((used.user + used.system) / 1000),
     })}\n`,
   );
 }
