@@ -48,7 +48,8 @@ export async function styledDigits(count: number, offset = 0, style = HEAVY_BACK
     const strokes = strokesOf(images.subarray(16 + i * PIXELS, 16 + (i + 1) * PIXELS)).map((s) =>
       s.map(([x, y]): Point => [MIDDLE + (x - MIDDLE + shear * (y - MIDDLE)) * scale, MIDDLE + (y - MIDDLE) * scale]),
     );
-    const png = canvasPng(strokeCoverage(strokes, PAGE_CANVAS_SIDE, PAGE_CANVAS_SIDE));
+    // Unfiltered rows: the same pixels, without the adaptive filter search (slow under jest).
+    const png = canvasPng(strokeCoverage(strokes, PAGE_CANVAS_SIDE, PAGE_CANVAS_SIDE), { adaptiveFilters: false });
     const pixels = Uint8Array.from(normaliseImage(png).pixels, (v) => Math.round(v * 255));
     return { label: labels[8 + i]!, png, pixels };
   });

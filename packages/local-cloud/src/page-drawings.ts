@@ -71,8 +71,13 @@ export function strokeCoverage(strokes: Point[][], width: number, height: number
   return { width, height, ink };
 }
 
-/** White ink on an opaque black canvas, as canvas.toBlob('image/png') encodes it: 8-bit RGBA. */
-export function canvasPng({ width, height, ink }: Coverage): Uint8Array {
+/**
+ * White ink on an opaque black canvas, as canvas.toBlob('image/png') encodes it: 8-bit RGBA.
+ * `adaptiveFilters: false` encodes every row unfiltered instead: the same pixels (filters are
+ * lossless), for callers that only need them, without pngjs's per-row search over all five filters
+ * (most of the encoding's time, and ~50× slower still inside jest's module sandbox).
+ */
+export function canvasPng({ width, height, ink }: Coverage, { adaptiveFilters = true } = {}): Uint8Array {
   const png = new PNG({ width, height });
   for (let i = 0; i < ink.length; i++) {
     const v = Math.round(ink[i]! * 255);
@@ -80,5 +85,5 @@ export function canvasPng({ width, height, ink }: Coverage): Uint8Array {
     png.data[i * 4 + 3] = 255;
   }
   // libpng's defaults, as browsers use them: adaptive filters, zlib level 6.
-  return PNG.sync.write(png, { deflateLevel: 6 });
+  return PNG.sync.write(png, { deflateLevel: 6, ...(adaptiveFilters ? {} : { filterType: 0 }) });
 }

@@ -1,5 +1,6 @@
 import { PNG } from 'pngjs';
-import { PAGE_CANVAS_SIDE, samplePageDrawings, strokeCoverage } from '../src/page-drawings';
+import { inflateSync } from 'node:zlib';
+import { canvasPng, PAGE_CANVAS_SIDE, samplePageDrawings, strokeCoverage } from '../src/page-drawings';
 
 describe('samplePageDrawings: what the page sends', () => {
   it('is an 8-bit RGBA PNG of the 280×280 canvas: opaque, black ground, white antialiased ink', async () => {
@@ -17,6 +18,28 @@ describe('samplePageDrawings: what the page sends', () => {
     expect(translucentOrColoured).toBe(0);
     expect([data[0], values.has(255), values.size > 5]).toEqual([0, true, true]); // edges between 0 and 255
     expect(drawing!.label).toBe(7); // the first MNIST test digit
+  });
+
+  it('without adaptive filters: every row unfiltered, the same pixels', () => {
+    const coverage = strokeCoverage(
+      [
+        [
+          [6, 6],
+          [22, 20],
+        ],
+      ],
+      280,
+      280,
+    );
+    const adaptive = PNG.sync.read(Buffer.from(canvasPng(coverage)));
+    const plainBytes = Buffer.from(canvasPng(coverage, { adaptiveFilters: false }));
+    expect(Buffer.compare(PNG.sync.read(plainBytes).data, adaptive.data)).toBe(0);
+    // The one IDAT chunk (after the signature and IHDR) inflates to rows each led by filter byte 0.
+    const idatLength = plainBytes.readUInt32BE(33);
+    expect(plainBytes.toString('ascii', 37, 41)).toBe('IDAT');
+    const raw = inflateSync(plainBytes.subarray(41, 41 + idatLength));
+    const filters = new Set(Array.from({ length: 280 }, (_, y) => raw[y * (280 * 4 + 1)]));
+    expect([...filters]).toEqual([0]);
   });
 
   it('draws a round pen of side/13: a dot covers ~π r² pixels', () => {
