@@ -327,7 +327,6 @@ describe('local Lambda runner (fixture service)', () => {
     });
   });
 
-  // Last: shuts the runner down.
   it("counts a function's busy time (running code), not the time it waits", async () => {
     const busy = async (routeKey: string, ms: number) => {
       const before = fns.busyMs('api');
@@ -339,6 +338,7 @@ describe('local Lambda runner (fixture service)', () => {
     expect(() => fns.busyMs('nope')).toThrow(/Function not found/);
   });
 
+  // Last: shuts the runner down.
   it('close() stops the workers and frees the HTTP port', async () => {
     const port = Number(new URL(fns.httpUrl).port);
     closed = true;
