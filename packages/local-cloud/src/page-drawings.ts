@@ -84,6 +84,6 @@ export function canvasPng({ width, height, ink }: Coverage, { adaptiveFilters = 
     png.data[i * 4] = png.data[i * 4 + 1] = png.data[i * 4 + 2] = v;
     png.data[i * 4 + 3] = 255;
   }
-  // libpng's defaults, as browsers use them: adaptive filters, zlib level 6.
-  return PNG.sync.write(png, { deflateLevel: 6, ...(adaptiveFilters ? {} : { filterType: 0 }) });
+  // libpng's defaults, as browsers use them: adaptive filters (pngjs's -1), zlib level 6.
+  return PNG.sync.write(png, { deflateLevel: 6, filterType: adaptiveFilters ? -1 : 0 });
 }
