@@ -94,23 +94,25 @@ async function main(): Promise<void> {
      * the load generator. Two cores give at most 2,000 ms of CPU a second.
      */
     const inference = cloud.functions.functions.find((f) => f.service === 'digits-inference' && f.key === 'api')!.name;
-    const cpuSnapshot = () => {
+    const cloudCpuMs = () => {
       const usage = process.cpuUsage();
-      return {
-        cloudMs: (usage.user + usage.system) / 1000,
-        functionMs: cloud.functions.busyMs(inference),
-        children: new Map(descendants(process.pid).map((pid) => [pid, cpuMs(pid)])),
-      };
+      return (usage.user + usage.system) / 1000;
     };
+    const cpuSnapshot = () => ({
+      cloudMs: cloudCpuMs(),
+      functionMs: cloud.functions.busyMs(inference),
+      // The processes alive before the load (the load generator is not yet among them).
+      children: new Map(descendants(process.pid).map((pid) => [pid, cpuMs(pid)])),
+    });
     const cpuPerRequest = (before: ReturnType<typeof cpuSnapshot>, loadGeneratorMs: number, requests: number) => {
-      const after = cpuSnapshot();
+      const cloudMs = cloudCpuMs() - before.cloudMs;
+      const functionMs = cloud.functions.busyMs(inference) - before.functionMs;
       let childrenMs = 0;
       for (const [pid, ms] of before.children) childrenMs += (cpuMs(pid) ?? ms ?? 0) - (ms ?? 0);
       const per = (ms: number) => Number((ms / requests).toFixed(2));
-      const cloudMs = after.cloudMs - before.cloudMs;
       return {
         cloudProcess: per(cloudMs),
-        inferenceFunction: per(after.functionMs - before.functionMs),
+        inferenceFunction: per(functionMs),
         modelServer: per(childrenMs),
         loadGenerator: per(loadGeneratorMs),
         total: per(cloudMs + childrenMs + loadGeneratorMs),
