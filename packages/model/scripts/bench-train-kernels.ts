@@ -6,7 +6,8 @@
  * every kernel the step runs (forward, gradients and the optimiser's updates).
  * Options: --batch N (default 128, the default profile's), --steps N (default 30), --warmup N (5).
  * Prints a table, then one JSON line: `bench`, `imagesPerSecond`, `stepMs`,
- * `referenceImagesPerSecond` (tf.train.adam), the `kernels` with
+ * `referenceImagesPerSecond` (tf.train.adam), `stockElementwiseImagesPerSecond` (the step with the
+ * stock wasm Identity, Cast, Add and Sum the project's replace, in the same alternating blocks), the `kernels` with
  * their share of the profiled time, `backend`, `threads` and `loadAverage1m`.
  */
 import { loadavg } from 'node:os';
@@ -14,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { NUM_CLASSES, PIXELS } from '@digits/common';
 import { readMnistIdx } from '@digits/test-kit';
 import { backendDetails, initBackend } from '../src/backend';
+import { ELEMENTWISE_REPLACEMENTS, useWasmKernels } from '../src/kernels';
 import { trainStep } from '../src/train/fit';
 import { FusedAdam } from '../src/train/fused-adam';
 import { buildClassifier } from '../src/train/model';
@@ -58,14 +60,26 @@ async function main(): Promise<void> {
   };
   // The trainer's optimiser (FusedAdam) and, as the reference in the same run, tfjs's own Adam:
   // timed in alternating blocks so the machine's load falls on both alike.
+  // And the step with the stock wasm Identity, Cast, Add and Sum, which the project's replaced.
   const step = trainer(new FusedAdam(0.003));
   const reference = trainer(tf.train.adam(0.003));
+  const stockElementwise = trainer(new FusedAdam(0.003));
+  const withStockElementwise = (n: number) => {
+    useWasmKernels(ELEMENTWISE_REPLACEMENTS, 'stock');
+    try {
+      stockElementwise(n);
+    } finally {
+      useWasmKernels(ELEMENTWISE_REPLACEMENTS, 'project');
+    }
+  };
   for (let n = 0; n < warmup; n++) {
     step(n);
     reference(n);
+    withStockElementwise(n);
   }
   let stepTotal = 0;
   let referenceTotal = 0;
+  let stockElementwiseTotal = 0;
   const block = Math.max(1, Math.ceil(steps / 3));
   for (let done = 0; done < steps; done += block) {
     const n = Math.min(block, steps - done);
@@ -75,9 +89,15 @@ async function main(): Promise<void> {
     started = performance.now();
     for (let k = 0; k < n; k++) reference(warmup + done + k);
     referenceTotal += performance.now() - started;
+    useWasmKernels(ELEMENTWISE_REPLACEMENTS, 'stock');
+    started = performance.now();
+    for (let k = 0; k < n; k++) stockElementwise(warmup + done + k);
+    stockElementwiseTotal += performance.now() - started;
+    useWasmKernels(ELEMENTWISE_REPLACEMENTS, 'project');
   }
   const stepMs = stepTotal / steps;
   const referenceStepMs = referenceTotal / steps;
+  const stockElementwiseStepMs = stockElementwiseTotal / steps;
 
   const byKernel = new Map<string, { ms: number; calls: number }>();
   let profiledMs = 0;
@@ -108,7 +128,7 @@ async function main(): Promise<void> {
       `  ${k.name.padEnd(24)} ${k.msPerStep.toFixed(2).padStart(8)} ms  ${(k.share * 100).toFixed(1).padStart(5)} %  ×${k.callsPerStep}`,
     );
   console.log(
-    `  ${'(all kernels)'.padEnd(24)} ${(profiledMs / steps).toFixed(2).padStart(8)} ms; unprofiled step ${stepMs.toFixed(2)} ms (tf.train.adam: ${referenceStepMs.toFixed(2)} ms)`,
+    `  ${'(all kernels)'.padEnd(24)} ${(profiledMs / steps).toFixed(2).padStart(8)} ms; unprofiled step ${stepMs.toFixed(2)} ms (tf.train.adam: ${referenceStepMs.toFixed(2)} ms; stock ${ELEMENTWISE_REPLACEMENTS.join('/')}: ${stockElementwiseStepMs.toFixed(2)} ms)`,
   );
   const { backend, threads } = backendDetails();
   console.log(
@@ -120,6 +140,7 @@ async function main(): Promise<void> {
       stepMs: Number(stepMs.toFixed(2)),
       optimizer: 'FusedAdam',
       referenceImagesPerSecond: Math.round((batch * 1000) / referenceStepMs),
+      stockElementwiseImagesPerSecond: Math.round((batch * 1000) / stockElementwiseStepMs),
       referenceOptimizer: 'tf.train.adam',
       kernelMsPerStep: Number((profiledMs / steps).toFixed(2)),
       kernels: kernels.slice(0, 12),
