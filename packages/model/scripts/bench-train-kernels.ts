@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const fill = () => {
     y.fill(0);
     for (let r = 0; r < batch; r++, next = (next + 1) % 60_000) {
-      for (let i = 0; i < PIXELS; i++) x[r * PIXELS + i] = images[16 + next * PIXELS + i]! / 255;
+      for (let i = 0, pixels = PIXELS; i < pixels; i++) x[r * pixels + i] = images[16 + next * pixels + i]! / 255;
       y[r * NUM_CLASSES + labels[8 + next]!] = 1;
     }
   };

@@ -233,7 +233,7 @@ function blurImage(image: Float32Array, sigma: number, scratch: Float32Array): v
 
 /** Gaussian noise of standard deviation `sigma` on every pixel (Box–Muller), clamped to 0–1. */
 function addNoise(image: Float32Array, sigma: number, random: () => number): void {
-  for (let i = 0; i < PIXELS; i++) {
+  for (let i = 0; i < image.length; i++) {
     const g = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
     image[i] = Math.min(1, Math.max(0, image[i]! + g * sigma));
   }

@@ -195,13 +195,17 @@ function fillBatch(
   x: Float32Array,
   y: Float32Array,
 ): void {
-  y.fill(0, 0, size * NUM_CLASSES);
+  // Read once: a CommonJS build (tsx, jest) reads an import through getters at every use, and
+  // this loop runs per pixel (6.4–7.7 ms a batch of 128 under tsx, against 0.5–0.8 read once).
+  const pixels = PIXELS;
+  const classes = NUM_CLASSES;
+  y.fill(0, 0, size * classes);
   for (let r = 0; r < size; r++) {
     const row = order[from + r]!;
-    const src = row * PIXELS;
-    const dst = r * PIXELS;
-    for (let i = 0; i < PIXELS; i++) x[dst + i] = data.pixels[src + i]! / 255;
-    y[r * NUM_CLASSES + data.labels[row]!] = 1;
+    const src = row * pixels;
+    const dst = r * pixels;
+    for (let i = 0; i < pixels; i++) x[dst + i] = data.pixels[src + i]! / 255;
+    y[r * classes + data.labels[row]!] = 1;
   }
 }
 
@@ -219,7 +223,7 @@ function countCorrect(
 
 function argMax(values: Float32Array, offset: number): number {
   let best = 0;
-  for (let k = 1; k < NUM_CLASSES; k++) if (values[offset + k]! > values[offset + best]!) best = k;
+  for (let k = 1, classes = NUM_CLASSES; k < classes; k++) if (values[offset + k]! > values[offset + best]!) best = k;
   return best;
 }
 
