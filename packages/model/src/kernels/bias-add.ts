@@ -5,10 +5,8 @@
  * adds the channels eight at a time, each eight held in locals (~1.3 ms). Other shapes and dtypes
  * keep the stock kernel.
  */
-import { Add, util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
-import { heapF32, wasmKernelConfig, type BackendWasm } from './wasm-kernel-calls';
-
-type Args = { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs: NamedAttrMap };
+import { Add, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import { heapF32, wasmKernelConfig, type WasmKernelArgs } from './wasm-kernel-calls';
 
 /** Whether `bias` is a vector of the last axis of `x` ([C] or [1, …, 1, C]) and `x` is larger. */
 function isChannelVector(bias: TensorInfo, x: TensorInfo): boolean {
@@ -26,7 +24,7 @@ function isChannelVector(bias: TensorInfo, x: TensorInfo): boolean {
 
 export function biasAddConfig(): KernelConfig {
   const stockConfig = wasmKernelConfig(Add);
-  const kernelFunc = (args: Args): TensorInfo => {
+  const kernelFunc = (args: WasmKernelArgs): TensorInfo => {
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return stockConfig.kernelFunc(args) as TensorInfo;
     const [x, bias] = isChannelVector(b, a) ? [a, b] : isChannelVector(a, b) ? [b, a] : [null, null];

@@ -4,14 +4,12 @@
  * the first convolution's 128 × 24 × 24 × 16 gradient); this sums the channels eight at a time in
  * one pass, in float64 (~0.9 ms). Other reductions keep the stock kernel.
  */
-import { Sum, util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
-import { heapF32, wasmKernelConfig, type BackendWasm } from './wasm-kernel-calls';
-
-type Args = { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs: NamedAttrMap };
+import { Sum, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import { heapF32, wasmKernelConfig, type WasmKernelArgs } from './wasm-kernel-calls';
 
 export function channelSumConfig(): KernelConfig {
   const stockConfig = wasmKernelConfig(Sum);
-  const kernelFunc = (args: Args): TensorInfo => {
+  const kernelFunc = (args: WasmKernelArgs): TensorInfo => {
     const x = args.inputs.x!;
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
     const rank = x.shape.length;

@@ -6,17 +6,8 @@
  * is safe because no kernel writes into its inputs and tfjs's Variable.assign rebinds instead of
  * writing in place (the trainer's FusedAdam too).
  */
-import {
-  Cast,
-  Identity,
-  type KernelConfig,
-  type KernelFunc,
-  type NamedAttrMap,
-  type TensorInfo,
-} from '@tensorflow/tfjs';
-import { wasmKernelConfig, type BackendWasm } from './wasm-kernel-calls';
-
-type Args = { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs: NamedAttrMap };
+import { Cast, Identity, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import { wasmKernelConfig, type BackendWasm, type WasmKernelArgs } from './wasm-kernel-calls';
 
 function share(backend: BackendWasm, x: TensorInfo): TensorInfo {
   backend.incRef(x.dataId);
@@ -25,7 +16,7 @@ function share(backend: BackendWasm, x: TensorInfo): TensorInfo {
 
 export function identityConfig(): KernelConfig {
   const stock = wasmKernelConfig(Identity).kernelFunc;
-  const kernelFunc = (args: Args): TensorInfo => {
+  const kernelFunc = (args: WasmKernelArgs): TensorInfo => {
     const x = args.inputs.x!;
     return x.dtype === 'string' ? (stock(args) as TensorInfo) : share(args.backend, x);
   };
@@ -34,7 +25,7 @@ export function identityConfig(): KernelConfig {
 
 export function castConfig(): KernelConfig {
   const stock = wasmKernelConfig(Cast).kernelFunc;
-  const kernelFunc = (args: Args): TensorInfo => {
+  const kernelFunc = (args: WasmKernelArgs): TensorInfo => {
     const x = args.inputs.x!;
     const { dtype } = args.attrs as { dtype: string };
     return dtype === x.dtype && dtype !== 'string' ? share(args.backend, x) : (stock(args) as TensorInfo);
