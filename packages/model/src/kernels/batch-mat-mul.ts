@@ -3,15 +3,8 @@
  * first: the stock kernel's transposed paths are naive loops (~10× slower than transposing and
  * multiplying), and the dense layers' gradients need exactly those (xᵀ·dy and dy·Wᵀ).
  */
-import {
-  BatchMatMul,
-  Transpose,
-  type KernelConfig,
-  type KernelFunc,
-  type NamedAttrMap,
-  type TensorInfo,
-} from '@tensorflow/tfjs';
-import { release, run, wasmKernel, wasmKernelConfig, type BackendWasm } from './wasm-kernel-calls';
+import { BatchMatMul, Transpose, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import { release, replacing, run, wasmKernel, wasmKernelConfig, type BackendWasm } from './wasm-kernel-calls';
 
 export function batchMatMulConfig(): KernelConfig {
   const stockConfig = wasmKernelConfig(BatchMatMul);
@@ -41,10 +34,5 @@ export function batchMatMulConfig(): KernelConfig {
     release(backend, ...(transposeA ? [a] : []), ...(transposeB ? [b] : []));
     return out;
   };
-  return {
-    kernelName: BatchMatMul,
-    backendName: 'wasm',
-    setupFunc: stockConfig.setupFunc,
-    kernelFunc: kernelFunc as unknown as KernelFunc,
-  };
+  return replacing(stockConfig, kernelFunc);
 }

@@ -5,8 +5,8 @@
  * adds the channels eight at a time, each eight held in locals (~1.3 ms). Other shapes and dtypes
  * keep the stock kernel.
  */
-import { Add, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
-import { heapF32, wasmKernelConfig, type WasmKernelArgs } from './wasm-kernel-calls';
+import { Add, util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
+import { heapF32, replacing, wasmKernelConfig, type WasmKernelArgs } from './wasm-kernel-calls';
 
 /** Whether `bias` is a vector of the last axis of `x` ([C] or [1, …, 1, C]) and `x` is larger. */
 function isChannelVector(bias: TensorInfo, x: TensorInfo): boolean {
@@ -35,12 +35,7 @@ export function biasAddConfig(): KernelConfig {
     addChannels(heapF32(backend, x), heapF32(backend, bias), heapF32(backend, out));
     return out;
   };
-  return {
-    kernelName: Add,
-    backendName: 'wasm',
-    setupFunc: stockConfig.setupFunc,
-    kernelFunc: kernelFunc as unknown as KernelFunc,
-  };
+  return replacing(stockConfig, kernelFunc);
 }
 
 /** out = x + bias along x's last axis (bias.length channels). Float addition commutes: b + x is the same. */

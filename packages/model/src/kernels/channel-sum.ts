@@ -4,8 +4,8 @@
  * the first convolution's 128 × 24 × 24 × 16 gradient); this sums the channels eight at a time in
  * one pass, in float64 (~0.9 ms). Other reductions keep the stock kernel.
  */
-import { Sum, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
-import { heapF32, wasmKernelConfig, type WasmKernelArgs } from './wasm-kernel-calls';
+import { Sum, util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
+import { heapF32, replacing, wasmKernelConfig, type WasmKernelArgs } from './wasm-kernel-calls';
 
 export function channelSumConfig(): KernelConfig {
   const stockConfig = wasmKernelConfig(Sum);
@@ -23,12 +23,7 @@ export function channelSumConfig(): KernelConfig {
     sumChannels(heapF32(backend, x), heapF32(backend, out));
     return out;
   };
-  return {
-    kernelName: Sum,
-    backendName: 'wasm',
-    setupFunc: stockConfig.setupFunc,
-    kernelFunc: kernelFunc as unknown as KernelFunc,
-  };
+  return replacing(stockConfig, kernelFunc);
 }
 
 /** out[c] = Σ x[p] over every p ≡ c (mod out.length), accumulated in float64. */

@@ -11,12 +11,12 @@ import {
   Reverse,
   Transpose,
   type KernelConfig,
-  type KernelFunc,
   type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs';
 import {
   release,
+  replacing,
   run,
   wasmKernel,
   wasmKernelConfig,
@@ -79,11 +79,5 @@ export function conv2DBackpropInputConfig(): KernelConfig {
     release(backend, transposed, flipped);
     return dx;
   };
-  // The stock kernel's setup (binding its wasm function) still has to run: strided cases use it.
-  return {
-    kernelName: Conv2DBackpropInput,
-    backendName: 'wasm',
-    setupFunc: stockConfig.setupFunc,
-    kernelFunc: kernelFunc as unknown as KernelFunc,
-  };
+  return replacing(stockConfig, kernelFunc);
 }

@@ -4,15 +4,8 @@
  * first maximum in row-major window order — the cpu backend's rule, which matters for ties
  * (e.g. all-zero windows after ReLU).
  */
-import {
-  backend_util,
-  MaxPoolGrad,
-  type KernelConfig,
-  type KernelFunc,
-  type NamedAttrMap,
-  type TensorInfo,
-} from '@tensorflow/tfjs';
-import { heapF32, wasmKernelConfig, type BackendWasm } from './wasm-kernel-calls';
+import { backend_util, MaxPoolGrad, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import { heapF32, replacing, wasmKernelConfig, type BackendWasm } from './wasm-kernel-calls';
 
 interface PoolGradAttrs {
   filterSize: [number, number] | number;
@@ -116,12 +109,7 @@ export function maxPoolGradConfig(): KernelConfig {
     }
     return out;
   };
-  return {
-    kernelName: MaxPoolGrad,
-    backendName: 'wasm',
-    setupFunc: stockConfig.setupFunc,
-    kernelFunc: kernelFunc as unknown as KernelFunc,
-  };
+  return replacing(stockConfig, kernelFunc);
 }
 
 /**

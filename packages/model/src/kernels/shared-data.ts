@@ -6,8 +6,8 @@
  * is safe because no kernel writes into its inputs and tfjs's Variable.assign rebinds instead of
  * writing in place (the trainer's FusedAdam too).
  */
-import { Cast, Identity, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
-import { wasmKernelConfig, type BackendWasm, type WasmKernelArgs } from './wasm-kernel-calls';
+import { Cast, Identity, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
+import { replacing, wasmKernelConfig, type BackendWasm, type WasmKernelArgs } from './wasm-kernel-calls';
 
 function share(backend: BackendWasm, x: TensorInfo): TensorInfo {
   backend.incRef(x.dataId);
@@ -15,20 +15,20 @@ function share(backend: BackendWasm, x: TensorInfo): TensorInfo {
 }
 
 export function identityConfig(): KernelConfig {
-  const stock = wasmKernelConfig(Identity).kernelFunc;
-  const kernelFunc = (args: WasmKernelArgs): TensorInfo => {
+  const stockConfig = wasmKernelConfig(Identity);
+  return replacing(stockConfig, (args: WasmKernelArgs): TensorInfo => {
     const x = args.inputs.x!;
-    return x.dtype === 'string' ? (stock(args) as TensorInfo) : share(args.backend, x);
-  };
-  return { kernelName: Identity, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };
+    return x.dtype === 'string' ? (stockConfig.kernelFunc(args) as TensorInfo) : share(args.backend, x);
+  });
 }
 
 export function castConfig(): KernelConfig {
-  const stock = wasmKernelConfig(Cast).kernelFunc;
-  const kernelFunc = (args: WasmKernelArgs): TensorInfo => {
+  const stockConfig = wasmKernelConfig(Cast);
+  return replacing(stockConfig, (args: WasmKernelArgs): TensorInfo => {
     const x = args.inputs.x!;
     const { dtype } = args.attrs as { dtype: string };
-    return dtype === x.dtype && dtype !== 'string' ? share(args.backend, x) : (stock(args) as TensorInfo);
-  };
-  return { kernelName: Cast, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };
+    return dtype === x.dtype && dtype !== 'string'
+      ? share(args.backend, x)
+      : (stockConfig.kernelFunc(args) as TensorInfo);
+  });
 }

@@ -31,6 +31,19 @@ export function wasmKernelConfig(name: string): KernelConfig {
   return config;
 }
 
+/**
+ * A project kernel registered in place of the stock one: same name, and the stock kernel's setup
+ * (binding its wasm function) still runs, as the cases a replacement hands back to it need.
+ */
+export function replacing<Args>(stock: KernelConfig, kernelFunc: (args: Args) => TensorInfo): KernelConfig {
+  return {
+    kernelName: stock.kernelName,
+    backendName: 'wasm',
+    setupFunc: stock.setupFunc,
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+  };
+}
+
 export function wasmKernel(name: string): KernelFunc {
   return wasmKernelConfig(name).kernelFunc;
 }
