@@ -58,46 +58,36 @@ async function main(): Promise<void> {
       tf.dispose([cost, logits]);
     };
   };
-  // The trainer's optimiser (FusedAdam) and, as the reference in the same run, tfjs's own Adam:
-  // timed in alternating blocks so the machine's load falls on both alike.
-  // And the step with the stock wasm Identity, Cast, Add and Sum, which the project's replaced.
+  // The trainer's optimiser (FusedAdam); as references in the same run, tfjs's own Adam and the
+  // step with the stock wasm Identity, Cast, Add and Sum the project's replace (swapped in around
+  // each of its steps, a few map operations): timed in alternating blocks so the machine's load
+  // falls on all alike.
   const step = trainer(new FusedAdam(0.003));
   const reference = trainer(tf.train.adam(0.003));
-  const stockElementwise = trainer(new FusedAdam(0.003));
-  const withStockElementwise = (n: number) => {
+  const stockElementwiseStep = trainer(new FusedAdam(0.003));
+  const stockElementwise = (n: number) => {
     useWasmKernels(ELEMENTWISE_REPLACEMENTS, 'stock');
     try {
-      stockElementwise(n);
+      stockElementwiseStep(n);
     } finally {
       useWasmKernels(ELEMENTWISE_REPLACEMENTS, 'project');
     }
   };
-  for (let n = 0; n < warmup; n++) {
-    step(n);
-    reference(n);
-    withStockElementwise(n);
-  }
-  let stepTotal = 0;
-  let referenceTotal = 0;
-  let stockElementwiseTotal = 0;
+  const variants = [step, reference, stockElementwise];
+  for (let n = 0; n < warmup; n++) for (const run of variants) run(n);
+  const totals = variants.map(() => 0);
   const block = Math.max(1, Math.ceil(steps / 3));
   for (let done = 0; done < steps; done += block) {
     const n = Math.min(block, steps - done);
-    let started = performance.now();
-    for (let k = 0; k < n; k++) step(warmup + done + k);
-    stepTotal += performance.now() - started;
-    started = performance.now();
-    for (let k = 0; k < n; k++) reference(warmup + done + k);
-    referenceTotal += performance.now() - started;
-    useWasmKernels(ELEMENTWISE_REPLACEMENTS, 'stock');
-    started = performance.now();
-    for (let k = 0; k < n; k++) stockElementwise(warmup + done + k);
-    stockElementwiseTotal += performance.now() - started;
-    useWasmKernels(ELEMENTWISE_REPLACEMENTS, 'project');
+    for (const [v, run] of variants.entries()) {
+      const started = performance.now();
+      for (let k = 0; k < n; k++) run(warmup + done + k);
+      totals[v]! += performance.now() - started;
+    }
   }
-  const stepMs = stepTotal / steps;
-  const referenceStepMs = referenceTotal / steps;
-  const stockElementwiseStepMs = stockElementwiseTotal / steps;
+  const stepMs = totals[0]! / steps;
+  const referenceStepMs = totals[1]! / steps;
+  const stockElementwiseStepMs = totals[2]! / steps;
 
   const byKernel = new Map<string, { ms: number; calls: number }>();
   let profiledMs = 0;

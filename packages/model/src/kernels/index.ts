@@ -18,7 +18,7 @@ let registered = false;
 const stock = new Map<string, KernelConfig>();
 const project = new Map<string, KernelConfig>();
 
-/** Kernels that replace stock ones only for speed (the step computes the same without them). */
+/** Kernels that replace stock ones only for speed: without them a step computes the same, up to float rounding. */
 export const ELEMENTWISE_REPLACEMENTS = ['Identity', 'Cast', 'Add', 'Sum'] as const;
 
 /** Register (or replace) the project's wasm kernels. Call after importing @tensorflow/tfjs-backend-wasm. */
