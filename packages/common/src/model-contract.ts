@@ -31,6 +31,8 @@ export const HYPERPARAMETERS = {
   /** Optional (0 or absent: none): largest blur (Gaussian σ, pixels) and pixel noise (Gaussian σ, 0–1 scale). */
   augmentBlur: 'augment_blur',
   augmentNoise: 'augment_noise',
+  /** Optional (0 or absent: none): elastic distortion, the largest displacement (pixels) of a 4×4 grid of control points. */
+  augmentElastic: 'augment_elastic',
   /** Optional (default 0): label smoothing of the training loss (0–0.3). */
   labelSmoothing: 'label_smoothing',
   /**

@@ -113,6 +113,7 @@ export function resolveTrainingConfig(hp: Hyperparameters): TrainingConfig {
     lowresProbability: zeroOrMore(hp, H.augmentLowres, 1) ?? config.augment.lowresProbability,
     blurSigma: zeroOrMore(hp, H.augmentBlur, 3) ?? config.augment.blurSigma,
     noiseSigma: zeroOrMore(hp, H.augmentNoise, 0.5) ?? config.augment.noiseSigma,
+    elasticPixels: zeroOrMore(hp, H.augmentElastic, 4) ?? config.augment.elasticPixels,
   };
   config.labelSmoothing = zeroOrMore(hp, H.labelSmoothing, 0.3) ?? config.labelSmoothing;
   config.ensemble = integer(hp, H.ensemble, 1, MAX_MEMBERS) ?? config.ensemble;

@@ -235,6 +235,7 @@ function hyperparameterRecord(c: TrainingConfig): Record<string, string | number
     r[H.augmentLowres] = c.augment.lowresProbability;
     r[H.augmentBlur] = c.augment.blurSigma;
     r[H.augmentNoise] = c.augment.noiseSigma;
+    r[H.augmentElastic] = c.augment.elasticPixels;
   }
   if (c.labelSmoothing !== DEFAULT_TRAINING_CONFIG.labelSmoothing) r[H.labelSmoothing] = c.labelSmoothing;
   if (c.ensemble !== DEFAULT_TRAINING_CONFIG.ensemble) r[H.ensemble] = c.ensemble;

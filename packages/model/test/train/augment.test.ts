@@ -1,6 +1,14 @@
 import { normaliseImage } from '@digits/normalise';
 import { mnistTestSamples } from '@digits/test-kit';
-import { LOWRES_SIDES, NO_AUGMENTATION, augmentBatch, isAugmenting, lowResolution } from '../../src/train/augment';
+import {
+  ELASTIC_NODES,
+  LOWRES_SIDES,
+  NO_AUGMENTATION,
+  augmentBatch,
+  elasticImage,
+  isAugmenting,
+  lowResolution,
+} from '../../src/train/augment';
 import { CLEAN, CORRUPTIONS, seededRandom } from '../../src/robust/corruptions';
 import { encodeUpload } from '../../src/robust/upload';
 import { mulberry32 } from '../../src/seeded-random';
@@ -101,6 +109,61 @@ describe('augmentBatch', () => {
     };
     augmentBatch(square(2), 2, { ...NO_AUGMENTATION, rotationDegrees: 10 }, counting);
     expect(draws).toHaveLength(10); // angle, shear, size, dx, dy per image
+  });
+});
+
+describe('elastic distortion', () => {
+  const nodes = ELASTIC_NODES * ELASTIC_NODES;
+
+  it('moves every control point the same way: a whole-pixel shift, exactly', () => {
+    const x = square();
+    // random() = 0 → every node's displacement is −max: each pixel samples 2 px up and left of
+    // itself, so the square (rows/cols 11–16) moves 2 px down and right.
+    elasticImage(x, 2, seq(0));
+    expect(x[13 * 28 + 13]).toBeCloseTo(1, 5);
+    expect(x[18 * 28 + 18]).toBeCloseTo(1, 5);
+    expect(x[12 * 28 + 12]).toBeCloseTo(0, 5);
+    expect(x[11 * 28 + 16]).toBeCloseTo(0, 5);
+    expect(ink(x)).toBeCloseTo(36, 5);
+  });
+
+  it('bends a digit without losing it: a different image, most of its ink kept, values in 0–1', async () => {
+    for (const { pixels } of await mnistTestSamples(10)) {
+      const img = mnist(pixels);
+      const x = img.slice();
+      elasticImage(x, 2, mulberry32(pixels[200]! + 1));
+      expect(x).not.toEqual(img);
+      expect(meanAbsDiff(x, img)).toBeGreaterThan(0.01);
+      expect(ink(x) / ink(img)).toBeGreaterThan(0.8);
+      expect(ink(x) / ink(img)).toBeLessThan(1.25);
+      expect(Math.min(...x)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...x)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('draws two numbers a control point per image, only when on, after the affine map', () => {
+    const draws: number[] = [];
+    const counting = () => {
+      draws.push(0);
+      return 0.5;
+    };
+    augmentBatch(square(3), 3, { ...NO_AUGMENTATION, elasticPixels: 1 }, counting);
+    expect(draws).toHaveLength(3 * 2 * nodes);
+    // Displacements of 0 (random() = 0.5) leave the image as it was.
+    const x = square();
+    augmentBatch(x, 1, { ...NO_AUGMENTATION, elasticPixels: 3 }, seq(0.5));
+    expect(x).toEqual(square());
+    expect(isAugmenting({ ...NO_AUGMENTATION, elasticPixels: 1 })).toBe(true);
+  });
+
+  it('is reproducible per seed and differs between seeds', () => {
+    const run = (seed: number) => {
+      const x = square(4);
+      augmentBatch(x, 4, { ...NO_AUGMENTATION, rotationDegrees: 5, elasticPixels: 2 }, mulberry32(seed));
+      return x;
+    };
+    expect(run(9)).toEqual(run(9));
+    expect(run(9)).not.toEqual(run(10));
   });
 });
 

@@ -15,6 +15,7 @@ const AUGMENTATION: Array<[name: string, label: string, show: (v: number) => str
   ['augment_lowres', 'low resolution', (v) => `${Math.round(v * 100)}%`],
   ['augment_blur', 'blur', (v) => `σ ≤ ${v} px`],
   ['augment_noise', 'noise', (v) => `σ ≤ ${v}`],
+  ['augment_elastic', 'elastic', (v) => `±${v} px`],
 ];
 
 function numberOf(v: unknown): number | undefined {

@@ -28,6 +28,12 @@ describe('trainingFacts', () => {
     ]);
   });
 
+  it('names the elastic distortion when it is on', () => {
+    expect(trainingFacts({ epochs: 15, augment_rotation: 10, augment_elastic: 2 })).toEqual([
+      ['Trained with', '1 CNN, 15 epochs, augmented: rotation ±10°, elastic ±2 px'],
+    ]);
+  });
+
   it('says how much wider than the default network a model is', () => {
     expect(trainingFacts({ epochs: 15, width: 2 })).toEqual([
       ['Trained with', '1 CNN 2× wide, 15 epochs, no augmentation'],
