@@ -54,13 +54,15 @@ interface Run {
 async function trainOnce(hyperparameters: Record<string, string>): Promise<Run & Record<string, unknown>> {
   const root = await mkdtemp(join(tmpdir(), 'digits-bench-train-'));
   const prepared = performance.now();
-  const { trainRows, testRows } = await writeTrainingFolder(root, { hyperparameters, shards: 6 });
+  const written = await writeTrainingFolder(root, { hyperparameters, shards: 6 });
   console.log(
-    `wrote ${trainRows} + ${testRows} rows as CSV under ${root} in ${((performance.now() - prepared) / 1000).toFixed(1)} s`,
+    `wrote ${written.trainRows} + ${written.testRows} rows as CSV under ${root} in ${((performance.now() - prepared) / 1000).toFixed(1)} s`,
   );
   const result = await runTraining({ mlRoot: root });
   await rm(join(root, 'input'), { recursive: true, force: true }); // ~130 MB of CSV; the model stays
   const trainingLoopSeconds = result.epochs.reduce((sum, e) => sum + e.seconds, 0);
+  // The rows the trainer used (max_rows and max_test_rows cut what was written).
+  const { trainRows, testRows } = result.metadata;
   return {
     seed: String(result.metadata.hyperparameters.seed),
     testAccuracy: Number(result.metadata.testAccuracy.toFixed(4)),
