@@ -73,8 +73,9 @@ export function augmentBatch(
   const moving = isMoving(config);
   for (let n = 0; n < count; n++) {
     const image = x.subarray(n * PIXELS, (n + 1) * PIXELS);
-    // Draws happen only for what is on, in this order, so a config without low resolution, blur and
-    // noise draws exactly what it drew before they existed (the same seed gives the same model).
+    // Draws happen only for what is on, in this order, so a config without elastic distortion, low
+    // resolution, blur and noise draws exactly what it drew before they existed (the same seed
+    // gives the same model).
     if (moving) moveImage(image, config, random, scratch);
     if (config.elasticPixels > 0) elasticImage(image, config.elasticPixels, random, scratch);
     if (config.lowresProbability > 0 && random() < config.lowresProbability) {
