@@ -9,7 +9,10 @@ type Case = {
 };
 
 const cases: Case[] = [
-  { x: [2, 28, 28, 1], k: [5, 5, 1, 16], strides: [1, 1], pad: 'valid' }, // the model's first conv
+  { x: [2, 28, 28, 1], k: [5, 5, 1, 16], strides: [1, 1], pad: 'valid' }, // the model's first conv (filterGradC1)
+  { x: [3, 28, 28, 1], k: [5, 5, 1, 32], strides: [1, 1], pad: 'valid' }, // its width 2 (filterGradC1)
+  { x: [2, 10, 9, 1], k: [3, 3, 1, 16], strides: [1, 1], pad: 'same' }, // one channel, padded: XNNPACK
+  { x: [2, 12, 12, 1], k: [5, 5, 1, 16], strides: [2, 2], pad: 'valid' }, // one channel, strided: XNNPACK
   { x: [2, 12, 12, 16], k: [5, 5, 16, 32], strides: [1, 1], pad: 'valid' }, // its second
   { x: [2, 9, 9, 3], k: [3, 3, 3, 4], strides: [1, 1], pad: 'same' },
   { x: [2, 10, 11, 2], k: [3, 3, 2, 5], strides: [2, 2], pad: 'same' },
