@@ -1,21 +1,22 @@
 /**
  * pnpm --filter @digits/model build:wasm — compile the project's hand-written WebAssembly
- * (src/kernels/simd/*.wat) into TypeScript modules holding the bytes (`<name>.wasm.ts`), so the
- * trainer and its esbuild bundle load them without reading files or a compiler at run time.
- * test/kernels/simd-build.test.ts checks that every committed module matches its source.
+ * (src/kernels/simd/*.wat) into TypeScript modules holding the bytes of both variants, for a
+ * shared and an unshared memory (`<name>.wasm.ts`), so the trainer and its esbuild bundle load
+ * them without reading files or a compiler at run time. test/scripts/wat.test.ts checks that
+ * every committed module matches its source.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compileWat, wasmModuleSource } from './wat';
+import { compileWatVariants, wasmModuleSource } from './wat';
 
 const DIR = join(__dirname, '..', 'src', 'kernels', 'simd');
 
 async function main(): Promise<void> {
   for (const file of (await readdir(DIR)).filter((f) => f.endsWith('.wat')).sort()) {
-    const bytes = await compileWat(file, await readFile(join(DIR, file), 'utf8'));
+    const variants = await compileWatVariants(file, await readFile(join(DIR, file), 'utf8'));
     const out = join(DIR, file.replace(/\.wat$/, '.wasm.ts'));
-    await writeFile(out, wasmModuleSource(file, bytes));
-    console.log(`${file} → ${file.replace(/\.wat$/, '.wasm.ts')} (${bytes.length} bytes)`);
+    await writeFile(out, wasmModuleSource(file, variants));
+    console.log(`${file} → ${file.replace(/\.wat$/, '.wasm.ts')} (${variants.sharedMemory.length} bytes)`);
   }
 }
 

@@ -2,9 +2,11 @@
  * MaxPoolGrad for the wasm backend as a plain loop over the wasm heap (the stock kernel loops
  * over every input pixel and rescans each window covering it). Each window's dy goes to its
  * first maximum in row-major window order — the cpu backend's rule, which matters for ties
- * (e.g. all-zero windows after ReLU).
+ * (e.g. all-zero windows after ReLU). The model's pools (2×2, stride 2, channels a multiple of 4)
+ * take SimdKernels.maxPoolGrad2x2; other channel counts the plain loops below.
  */
 import { backend_util, MaxPoolGrad, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import { SimdKernels } from './simd-kernels';
 import { heapF32, replacing, wasmKernelConfig, type BackendWasm } from './wasm-kernel-calls';
 
 interface PoolGradAttrs {
@@ -53,6 +55,19 @@ export function maxPoolGradConfig(): KernelConfig {
     const dx = heapF32(backend, out);
     const x = heapF32(backend, input);
     const g = heapF32(backend, dy);
+    const pairs = { batch: batchSize, inHeight, inWidth, channels: C, outHeight, outWidth };
+    if (
+      fh === 2 &&
+      fw === 2 &&
+      strideHeight === 2 &&
+      strideWidth === 2 &&
+      top === 0 &&
+      left === 0 &&
+      SimdKernels.poolGrad2x2Fits(pairs)
+    ) {
+      SimdKernels.of(backend).maxPoolGrad2x2(x, g, dx, pairs);
+      return out;
+    }
     dx.fill(0);
     if (
       fh === 2 &&

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compileWat, wasmModuleSource } from '../../scripts/wat';
+import { compileWat, compileWatVariants, SHARED_MEMORY_IMPORT, wasmModuleSource } from '../../scripts/wat';
 
 const SIMD = join(__dirname, '..', '..', 'src', 'kernels', 'simd');
 
@@ -12,12 +12,16 @@ describe('the committed WebAssembly modules', () => {
 
     for (const file of sources) {
       // Act
-      const bytes = await compileWat(file, await readFile(join(SIMD, file), 'utf8'));
+      const variants = await compileWatVariants(file, await readFile(join(SIMD, file), 'utf8'));
 
       // Assess: an edited .wat without `pnpm --filter @digits/model build:wasm` fails here
       const committed = await readFile(join(SIMD, file.replace(/\.wat$/, '.wasm.ts')), 'utf8');
-      expect(committed).toBe(wasmModuleSource(file, bytes));
+      expect(committed).toBe(wasmModuleSource(file, variants));
     }
+  });
+
+  it('refuses a .wat that does not import its memory as the variants expect', async () => {
+    await expect(compileWatVariants('own.wat', '(module (memory 1))')).rejects.toThrow(SHARED_MEMORY_IMPORT);
   });
 
   it('compileWat names the line of a mistake in the source', async () => {
