@@ -55,21 +55,8 @@ export function maxPoolGradConfig(): KernelConfig {
     const dx = heapF32(backend, out);
     const x = heapF32(backend, input);
     const g = heapF32(backend, dy);
-    const pairs = { batch: batchSize, inHeight, inWidth, channels: C, outHeight, outWidth };
-    if (
-      fh === 2 &&
-      fw === 2 &&
-      strideHeight === 2 &&
-      strideWidth === 2 &&
-      top === 0 &&
-      left === 0 &&
-      SimdKernels.poolGrad2x2Fits(pairs)
-    ) {
-      SimdKernels.of(backend).maxPoolGrad2x2(x, g, dx, pairs);
-      return out;
-    }
-    dx.fill(0);
-    if (
+    // 2×2 windows at stride 2, none in the padding: they do not overlap.
+    const disjointPairs =
       fh === 2 &&
       fw === 2 &&
       strideHeight === 2 &&
@@ -77,8 +64,14 @@ export function maxPoolGradConfig(): KernelConfig {
       top === 0 &&
       left === 0 &&
       outHeight * 2 <= inHeight &&
-      outWidth * 2 <= inWidth
-    ) {
+      outWidth * 2 <= inWidth;
+    const pairs = { batch: batchSize, inHeight, inWidth, channels: C, outHeight, outWidth };
+    if (disjointPairs && SimdKernels.poolGrad2x2Fits(pairs)) {
+      SimdKernels.of(backend).maxPoolGrad2x2(x, g, dx, pairs);
+      return out;
+    }
+    dx.fill(0);
+    if (disjointPairs) {
       disjointPairsGrad(x, g, dx, batchSize, inHeight, inWidth, C, outHeight, outWidth);
       return out;
     }

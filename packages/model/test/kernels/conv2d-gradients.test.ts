@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { SimdKernels } from '../../src/kernels/simd-kernels';
 import { maxRelativeError, onBothBackends, seeded, useWasmAndCpu } from './against-cpu';
 
 type Case = {
@@ -51,6 +52,31 @@ describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput (as forward convolut
       expect(dw!.shape).toEqual(k);
       expect(maxRelativeError(dw!.cpu, dw!.wasm)).toBeLessThan(2e-4);
       expect(maxRelativeError(dx!.cpu, dx!.wasm)).toBeLessThan(2e-4);
+    },
+  );
+
+  it.each([
+    { x: [2, 28, 28, 1], k: [5, 5, 1, 16], strides: 1, pad: 'valid', simd: 1 }, // the model's first convolution
+    { x: [2, 28, 28, 1], k: [5, 5, 1, 32], strides: 1, pad: 'valid', simd: 1 }, // at width 2
+    { x: [2, 12, 12, 16], k: [5, 5, 16, 32], strides: 1, pad: 'valid', simd: 0 }, // the second: XNNPACK
+    { x: [2, 28, 28, 1], k: [5, 5, 1, 16], strides: 1, pad: 'same', simd: 0 }, // padded: XNNPACK
+    { x: [2, 28, 28, 1], k: [5, 5, 1, 16], strides: 2, pad: 'valid', simd: 0 }, // strided: XNNPACK
+  ] as const)(
+    'filter gradient of x=$x k=$k strides=$strides pad=$pad takes the SIMD kernel $simd time(s)',
+    async (c) => {
+      const spy = jest.spyOn(SimdKernels.prototype, 'filterGradC1');
+      try {
+        await onBothBackends(() => [
+          tf.grad((w: tf.Tensor) =>
+            tf.sum(
+              tf.conv2d(tf.tensor(seeded([...c.x], 1), [...c.x]) as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad),
+            ),
+          )(tf.tensor(seeded([...c.k], 2), [...c.k])),
+        ]);
+        expect(spy).toHaveBeenCalledTimes(c.simd);
+      } finally {
+        spy.mockRestore();
+      }
     },
   );
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { SimdKernels } from '../../src/kernels/simd-kernels';
 import { maxRelativeError, onBothBackends, seeded, useWasmAndCpu } from './against-cpu';
 
 type Case = {
@@ -16,6 +17,7 @@ const cases: Case[] = [
   { x: [1, 6, 5, 2], size: [2, 3], strides: [1, 2], pad: 'same', ties: true },
   { x: [2, 5, 5, 1], size: [5, 5], strides: [1, 1], pad: 'valid', ties: false },
   { x: [2, 7, 9, 3], size: [2, 2], strides: [2, 2], pad: 'valid', ties: true }, // 2×2 windows, odd sides: the last row and column in no window
+  { x: [2, 7, 9, 8], size: [2, 2], strides: [2, 2], pad: 'valid', ties: true }, // the same in SIMD (channels a multiple of 4)
   { x: [2, 7, 7, 4], size: [2, 2], strides: [2, 2], pad: 'same', ties: true }, // 2×2 windows, the last ones half in the padding
 ];
 
@@ -44,4 +46,20 @@ describe('wasm MaxPoolGrad (loop over the wasm heap)', () => {
       expect(maxRelativeError(dx!.cpu, dx!.wasm)).toBeLessThan(2e-4);
     },
   );
+
+  it.each([
+    { x: [2, 24, 24, 16], simd: 1 }, // the model's first pool
+    { x: [2, 8, 8, 32], simd: 1 }, // its second
+    { x: [2, 8, 8, 3], simd: 0 }, // channels not a multiple of 4: the plain loop
+  ])('x=$x takes the SIMD kernel $simd time(s)', async ({ x, simd }) => {
+    const spy = jest.spyOn(SimdKernels.prototype, 'maxPoolGrad2x2');
+    try {
+      await onBothBackends(() => [
+        tf.grad((xt: tf.Tensor) => tf.sum(tf.maxPool(xt as tf.Tensor4D, 2, 2, 'valid')))(tf.tensor(seeded(x, 1), x)),
+      ]);
+      expect(spy).toHaveBeenCalledTimes(simd);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });
