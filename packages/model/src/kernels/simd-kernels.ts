@@ -74,7 +74,10 @@ export class SimdKernels {
     return kernels;
   }
 
-  /** Whether filterGradC1 takes this shape (that the convolution has one input channel, stride 1 and no padding is the caller's to check). */
+  /**
+   * Whether filterGradC1 takes this shape. That the convolution has one input channel, stride 1
+   * and no padding is the caller's to check.
+   */
   static filterGradC1Fits(s: FilterGradC1Shape): boolean {
     return (
       s.batch >= 1 &&
