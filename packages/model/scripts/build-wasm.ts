@@ -14,9 +14,9 @@ const DIR = join(__dirname, '..', 'src', 'kernels', 'simd');
 async function main(): Promise<void> {
   for (const file of (await readdir(DIR)).filter((f) => f.endsWith('.wat')).sort()) {
     const variants = await compileWatVariants(file, await readFile(join(DIR, file), 'utf8'));
-    const out = join(DIR, file.replace(/\.wat$/, '.wasm.ts'));
-    await writeFile(out, wasmModuleSource(file, variants));
-    console.log(`${file} → ${file.replace(/\.wat$/, '.wasm.ts')} (${variants.sharedMemory.length} bytes)`);
+    const out = file.replace(/\.wat$/, '.wasm.ts');
+    await writeFile(join(DIR, out), wasmModuleSource(file, variants));
+    console.log(`${file} → ${out} (${variants.sharedMemory.length} bytes)`);
   }
 }
 

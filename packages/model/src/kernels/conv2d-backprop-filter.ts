@@ -115,14 +115,8 @@ function oneChannelValid(info: backend_util.Conv2DInfo): FilterGradC1Shape | und
     filterWidth: info.filterWidth,
     outChannels: info.outChannels,
   };
+  // The info was computed with dilation 1; stride 1 and no padding make the output h-kh+1 × w-kw+1.
   const plain =
-    info.inChannels === 1 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.dilationHeight === 1 &&
-    info.dilationWidth === 1 &&
-    top + bottom + left + right === 0 &&
-    info.outHeight === info.inHeight - info.filterHeight + 1 &&
-    info.outWidth === info.inWidth - info.filterWidth + 1;
+    info.inChannels === 1 && info.strideHeight === 1 && info.strideWidth === 1 && top + bottom + left + right === 0;
   return plain && SimdKernels.filterGradC1Fits(shape) ? shape : undefined;
 }
