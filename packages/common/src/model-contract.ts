@@ -35,6 +35,15 @@ export const HYPERPARAMETERS = {
   augmentElastic: 'augment_elastic',
   /** Optional (default 0): label smoothing of the training loss (0–0.3). */
   labelSmoothing: 'label_smoothing',
+  /** Optional (defaults 0.25 and 0.5): dropout rates in training after the convolutions and after the dense layer (0–0.9). */
+  dropoutConv: 'dropout_conv',
+  dropoutDense: 'dropout_dense',
+  /**
+   * Optional (default `none`): test-time shifts saved in the model, which answers the mean over the
+   * plain image and the image shifted by a pixel: `horizontal` (2 shifts), `cross` or `diagonal` (4), `square` (8).
+   * Each view costs a network's serving time.
+   */
+  testTimeShifts: 'test_time_shifts',
   /**
    * Optional (default 1): networks, each trained as a run of its own seed, saved as one model
    * answering the mean of their softmaxes (1–5; each costs a network's time).

@@ -23,7 +23,7 @@ export async function trainMembers(
   const members: tf.LayersModel[] = [];
   for (let i = 0; i < config.ensemble; i++) {
     const seed = memberSeed(config.seed, i);
-    const member = buildClassifier(seed, 1, config.width);
+    const member = buildClassifier(seed, 1, config.width, config.dropout);
     await fit(member, train, test, { ...config, seed }, (m) => onEpoch(i, m));
     members.push(member.model);
   }

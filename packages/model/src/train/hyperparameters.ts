@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { HYPERPARAMETERS, type Hyperparameters } from '@digits/common';
 import { TrainingInputError } from './errors';
 import { NO_AUGMENTATION, type AugmentConfig } from './augment';
-import { MAX_MEMBERS, MAX_WIDTH } from './model';
+import { DEFAULT_DROPOUT, MAX_MEMBERS, MAX_WIDTH, type DropoutRates } from './model';
+import { isShiftSet, SHIFT_SETS, type ShiftSet } from './shift-views';
 
 export interface TrainingConfig {
   epochs: number;
@@ -22,6 +23,10 @@ export interface TrainingConfig {
   augment: AugmentConfig;
   /** Label smoothing of the training loss (0: none). */
   labelSmoothing: number;
+  /** Dropout rates in training (model.ts). */
+  dropout: DropoutRates;
+  /** Shifted views the saved model averages with the plain one (shift-views.ts). */
+  testTimeShifts: ShiftSet;
   /** Networks in the saved model (model.ts buildClassifier's `members`). */
   ensemble: number;
   /** Multiplier of every layer's filters and units (model.ts buildClassifier's `width`). */
@@ -48,6 +53,8 @@ export const DEFAULT_TRAINING_CONFIG: Readonly<TrainingConfig> = {
   seed: 42,
   augment: NO_AUGMENTATION,
   labelSmoothing: 0,
+  dropout: DEFAULT_DROPOUT,
+  testTimeShifts: 'none',
   ensemble: 1,
   width: 1,
   // 100 images × 12 rows (11 corruptions and clean): ~50 ms an image at load 2 (~5 s), 12.2 s measured at
@@ -60,6 +67,7 @@ export const DEFAULT_TRAINING_CONFIG: Readonly<TrainingConfig> = {
 };
 
 const H = HYPERPARAMETERS;
+const MAX_DROPOUT = 0.9;
 const KNOWN = new Set<string>(Object.values(H));
 
 export async function readHyperparameters(path: string): Promise<Hyperparameters> {
@@ -116,6 +124,11 @@ export function resolveTrainingConfig(hp: Hyperparameters): TrainingConfig {
     elasticPixels: zeroOrMore(hp, H.augmentElastic, 4) ?? config.augment.elasticPixels,
   };
   config.labelSmoothing = zeroOrMore(hp, H.labelSmoothing, 0.3) ?? config.labelSmoothing;
+  config.dropout = {
+    conv: zeroOrMore(hp, H.dropoutConv, MAX_DROPOUT) ?? config.dropout.conv,
+    dense: zeroOrMore(hp, H.dropoutDense, MAX_DROPOUT) ?? config.dropout.dense,
+  };
+  config.testTimeShifts = shiftSet(hp) ?? config.testTimeShifts;
   config.ensemble = integer(hp, H.ensemble, 1, MAX_MEMBERS) ?? config.ensemble;
   config.width = integer(hp, H.width, 1, MAX_WIDTH) ?? config.width;
   config.robustnessImages = integer(hp, H.robustnessImages, 0, 10_000) ?? config.robustnessImages;
@@ -169,6 +182,16 @@ function zeroOrMore(hp: Hyperparameters, name: keyof Hyperparameters, max: numbe
     );
   }
   return n;
+}
+
+function shiftSet(hp: Hyperparameters): ShiftSet | undefined {
+  const v = raw(hp, H.testTimeShifts);
+  if (v === undefined) return undefined;
+  if (!isShiftSet(v))
+    throw new TrainingInputError(
+      `hyperparameter ${H.testTimeShifts}=${JSON.stringify(hp[H.testTimeShifts])} must be one of ${Object.keys(SHIFT_SETS).join(', ')}`,
+    );
+  return v;
 }
 
 function flag(hp: Hyperparameters, name: keyof Hyperparameters): boolean | undefined {

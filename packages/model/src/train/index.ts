@@ -43,6 +43,7 @@ import {
 } from './hyperparameters';
 import { buildClassifier, INPUT_SHAPE, membersOf, widthOf } from './model';
 import { trainMembers } from './ensemble';
+import { SHIFT_SETS, withShiftViews } from './shift-views';
 import { robustnessMetricLine, scoreModelRobustness } from '../robust/model-scores';
 
 export { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from './hyperparameters';
@@ -120,7 +121,7 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
         `ensemble of ${config.ensemble}: test_loss=${final.loss.toFixed(4)} test_accuracy=${final.accuracy.toFixed(4)}`,
       );
     } else {
-      const classifier = buildClassifier(config.seed, config.ensemble, config.width);
+      const classifier = buildClassifier(config.seed, config.ensemble, config.width, config.dropout);
       let initWeights: tf.Tensor[] | undefined;
       if (fineTuning) {
         copyWeights(init, classifier.model);
@@ -142,6 +143,15 @@ export async function runTraining(options: TrainingOptions = {}): Promise<Traini
       model = classifier.model;
     }
     init?.dispose();
+    if (config.testTimeShifts !== 'none') {
+      const shifts = SHIFT_SETS[config.testTimeShifts];
+      model = withShiftViews(model, shifts);
+      final = evaluate(model, test);
+      // The last test_accuracy line: SageMaker's final metric is the model saved, with its views.
+      log(
+        `test-time shifts ${config.testTimeShifts} (${shifts.length + 1} views): test_loss=${final.loss.toFixed(4)} test_accuracy=${final.accuracy.toFixed(4)}`,
+      );
+    }
 
     const reference = referenceSet && scoreOnReference(model, referenceSet);
     if (reference) log(referenceMetricLine(reference));
@@ -238,6 +248,9 @@ function hyperparameterRecord(c: TrainingConfig): Record<string, string | number
     r[H.augmentElastic] = c.augment.elasticPixels;
   }
   if (c.labelSmoothing !== DEFAULT_TRAINING_CONFIG.labelSmoothing) r[H.labelSmoothing] = c.labelSmoothing;
+  r[H.dropoutConv] = c.dropout.conv;
+  r[H.dropoutDense] = c.dropout.dense;
+  if (c.testTimeShifts !== DEFAULT_TRAINING_CONFIG.testTimeShifts) r[H.testTimeShifts] = c.testTimeShifts;
   if (c.ensemble !== DEFAULT_TRAINING_CONFIG.ensemble) r[H.ensemble] = c.ensemble;
   if (c.width !== DEFAULT_TRAINING_CONFIG.width) r[H.width] = c.width;
   if (c.robustnessImages !== DEFAULT_TRAINING_CONFIG.robustnessImages) r[H.robustnessImages] = c.robustnessImages;

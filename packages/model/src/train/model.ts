@@ -12,8 +12,12 @@ import * as tf from '@tensorflow/tfjs';
 import { IMAGE_SIDE, NUM_CLASSES } from '@digits/common';
 
 export const INPUT_SHAPE: [number, number, number] = [IMAGE_SIDE, IMAGE_SIDE, 1];
-const DROPOUT_AFTER_CONV = 0.25;
-const DROPOUT_AFTER_DENSE = 0.5;
+/** Training's dropout rates: after the second pool (`conv`) and after the dense layer (`dense`). */
+export interface DropoutRates {
+  conv: number;
+  dense: number;
+}
+export const DEFAULT_DROPOUT: Readonly<DropoutRates> = { conv: 0.25, dense: 0.5 };
 /** Weight tensors of one network: a kernel and a bias for each of conv1, conv2, dense, logits. */
 export const WEIGHTS_PER_MEMBER = 8;
 export const MAX_MEMBERS = 5;
@@ -40,11 +44,18 @@ interface Member {
  * `members` networks (1: the plain classifier, whose layer names and initial weights are what
  * they always were; more: member i's layers are prefixed `m<i>_` and its seeds start at seed + 101·i).
  */
-export function buildClassifier(seed: number, members = 1, width = 1): Classifier {
+export function buildClassifier(
+  seed: number,
+  members = 1,
+  width = 1,
+  dropout: Readonly<DropoutRates> = DEFAULT_DROPOUT,
+): Classifier {
   if (!Number.isInteger(members) || members < 1 || members > MAX_MEMBERS)
     throw new RangeError(`members must be an integer from 1 to ${MAX_MEMBERS}, got ${members}`);
   if (!Number.isInteger(width) || width < 1 || width > MAX_WIDTH)
     throw new RangeError(`width must be an integer from 1 to ${MAX_WIDTH}, got ${width}`);
+  for (const [where, rate] of Object.entries(dropout))
+    if (!(rate >= 0 && rate < 1)) throw new RangeError(`dropout ${where} must be from 0 to below 1, got ${rate}`);
   const input = tf.input({ shape: INPUT_SHAPE, name: 'image' });
   const nets = Array.from({ length: members }, (_, i) =>
     buildMember(input, memberSeed(seed, i), members === 1 ? '' : `m${i}_`, width),
@@ -67,8 +78,8 @@ export function buildClassifier(seed: number, members = 1, width = 1): Classifie
         // Members far apart in dropout seeds, so no two share a mask at nearby steps.
         const s = dropoutSeed + 104_729 * i;
         let h = apply(pool2!, apply(conv2!, apply(pool1!, apply(conv1!, x))));
-        h = tf.dropout(h, DROPOUT_AFTER_CONV, undefined, s);
-        h = tf.dropout(apply(dense!, apply(flatten!, h)), DROPOUT_AFTER_DENSE, undefined, s + 1);
+        h = tf.dropout(h, dropout.conv, undefined, s);
+        h = tf.dropout(apply(dense!, apply(flatten!, h)), dropout.dense, undefined, s + 1);
         return apply(logits!, h) as tf.Tensor2D;
       });
     },

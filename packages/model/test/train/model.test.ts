@@ -128,6 +128,23 @@ describe('buildClassifier', () => {
     );
   });
 
+  it('training drops units at the given rates, seeded; no dropout trains on the saved model’s own logits', () => {
+    const x = images(6, 5);
+    const logitsOf = (model: tf.LayersModel) =>
+      tf.model({ inputs: model.inputs, outputs: model.getLayer('logits').output }).predict(x) as tf.Tensor;
+    const none = buildClassifier(2, 1, 1, { conv: 0, dense: 0 });
+    expect(Array.from(none.trainLogits(x, 9)[0]!.dataSync())).toEqual(Array.from(logitsOf(none.model).dataSync()));
+    const some = buildClassifier(2, 1, 1, { conv: 0.1, dense: 0.3 });
+    const [a, b] = [some.trainLogits(x, 9)[0]!, some.trainLogits(x, 9)[0]!];
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    expect(Array.from(a.dataSync())).not.toEqual(Array.from(logitsOf(some.model).dataSync()));
+    expect(Array.from(some.trainLogits(x, 10)[0]!.dataSync())).not.toEqual(Array.from(a.dataSync()));
+    expect(() => buildClassifier(1, 1, 1, { conv: 1, dense: 0.5 })).toThrow(
+      'dropout conv must be from 0 to below 1, got 1',
+    );
+    expect(() => buildClassifier(1, 1, 1, { conv: 0.25, dense: NaN })).toThrow(RangeError);
+  });
+
   it('width multiplies every layer’s filters and units, and a saved model tells its width', () => {
     const { model } = buildClassifier(1, 2, 2);
     expect(model.getLayer('m1_conv1').getWeights()[0]!.shape).toEqual([5, 5, 1, 32]);

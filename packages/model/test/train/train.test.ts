@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm, writeFile, appendFile, access } from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { METRIC_DEFINITIONS, ML_ROOT_ENV, PIXELS } from '@digits/common';
@@ -7,6 +8,8 @@ import { runTraining, trainMain, type TrainingResult } from '../../src/train';
 import { evaluate } from '../../src/train/fit';
 import { PNG_CORRUPTIONS, SUITE_VERSION } from '../../src/robust/corruptions';
 import { memberSeed, membersOf } from '../../src/train/model';
+import { SHIFT_SETS, withShiftViews } from '../../src/train/shift-views';
+import { scoreModelRobustness } from '../../src/robust/model-scores';
 import { readMnist, writeTrainingFolder } from './sagemaker-folder';
 
 const exists = (p: string) =>
@@ -158,6 +161,48 @@ describe('train (SageMaker container contract) on real MNIST rows', () => {
     expect(captured.at(-1)).toBe(ensemble.result.metadata.testAccuracy.toFixed(4));
     const test = await readMnist('test', 100);
     expect(evaluate(ensemble.model, test).accuracy).toBeCloseTo(ensemble.result.metadata.testAccuracy, 6);
+  }, 120_000);
+
+  it('test-time shifts: saves the plain run’s weights answering over the views, scored and reported as saved', async () => {
+    const run = async (hyperparameters: Record<string, string>) => {
+      const root = await newRoot();
+      await writeTrainingFolder(root, { trainRows: 300, testRows: 100, hyperparameters });
+      const lines: string[] = [];
+      const result = await runTraining({ mlRoot: root, log: (l) => lines.push(l) });
+      return { result, lines, model: (await loadModel(result.modelDir)).model };
+    };
+    const common = { epochs: '1', seed: '6', robustness_images: '5', dropout_conv: '0.1', dropout_dense: '0.3' };
+    const plain = await run(common);
+    const views = await run({ ...common, test_time_shifts: 'horizontal' });
+
+    expect(views.result.metadata.hyperparameters).toMatchObject({
+      test_time_shifts: 'horizontal',
+      dropout_conv: 0.1,
+      dropout_dense: 0.3,
+    });
+    expect(plain.result.metadata.hyperparameters).not.toHaveProperty('test_time_shifts');
+    // The same training run (the per-epoch lines score the plain network), then wrapped.
+    const epochLines = (lines: string[]) => lines.filter((l) => l.startsWith('epoch=')).map(withoutTimes);
+    expect(epochLines(views.lines)).toEqual(epochLines(plain.lines));
+    expect(views.model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(
+      plain.model.getWeights().map((w) => Array.from(w.dataSync())),
+    );
+    const x = tf.tensor4d(
+      Float32Array.from((await readMnist('test', 3)).pixels, (v) => v / 255),
+      [3, 28, 28, 1],
+    );
+    const expected = withShiftViews(plain.model, SHIFT_SETS.horizontal).predict(x) as tf.Tensor;
+    expect(Array.from((views.model.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from(expected.dataSync()));
+    // The last test_accuracy SageMaker captures, the metadata and the robustness report are the saved model's.
+    const captured = views.lines.flatMap((l) => [...l.matchAll(/test_accuracy=([0-9.]+)/g)].map((m) => m[1]));
+    expect(views.lines.find((l) => l.startsWith('test-time shifts horizontal (3 views): '))).toBeDefined();
+    expect(captured.at(-1)).toBe(views.result.metadata.testAccuracy.toFixed(4));
+    const test = await readMnist('test', 100);
+    expect(evaluate(views.model, test).accuracy).toBeCloseTo(views.result.metadata.testAccuracy, 6);
+    expect(views.result.metadata.robustness?.clean).toBeCloseTo(
+      (await scoreModelRobustness(views.model, test, 'test', 5)).clean,
+      6,
+    );
   }, 120_000);
 
   describe('failures: reason in output/failure, non-zero exit', () => {
