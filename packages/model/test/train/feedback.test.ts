@@ -179,6 +179,40 @@ describe('training on corrections', () => {
     expect(membersOf((await loadModel(fresh.modelDir)).model)).toBe(1);
   }, 120_000);
 
+  it('fine-tunes an init saved with test-time shifts: its network’s weights, saved with the job’s shifts', async () => {
+    const initRoot = await newRoot();
+    await writeTrainingFolder(initRoot, {
+      trainRows: 600,
+      testRows: 100,
+      hyperparameters: { epochs: '1', seed: '3', test_time_shifts: 'cross', robustness_images: '0' },
+    });
+    const viewedInit = await runTraining({ mlRoot: initRoot, log: () => {} });
+    const tarball = join(initRoot, 'model.tar.gz');
+    await createTar({ gzip: true, file: tarball, cwd: viewedInit.modelDir }, ['.']);
+    const job = (shifts: string) =>
+      correctionsJob(
+        { init_model: 'v', replay_rows: '200', epochs: '1', learning_rate: '0.000001', test_time_shifts: shifts },
+        true,
+        tarball,
+      );
+
+    const viewed = await runTraining({ mlRoot: await job('cross'), log: () => {} });
+    const { model } = await loadModel(viewed.modelDir);
+    expect(model.layers.map((l) => l.name)).toContain('view_mean');
+    // At a negligible learning rate the fine-tuned weights are the init network's, so the scores match.
+    const init = (await loadModel(viewedInit.modelDir)).model;
+    const [tuned, start] = [model, init].map((m) => m.getWeights().map((w) => w.dataSync()));
+    const largestChange = Math.max(...tuned!.map((w, i) => Math.max(...w.map((v, k) => Math.abs(v - start![i]![k]!)))));
+    expect(start!.length).toBe(8);
+    expect(largestChange).toBeLessThan(1e-3);
+    expect(viewed.metadata.feedback!.heldOutAccuracy).toBeCloseTo(viewed.metadata.feedback!.initHeldOutAccuracy!, 2);
+    // The job's hyperparameters decide the saved model's views, not the init's.
+    const plain = await runTraining({ mlRoot: await job('none'), log: () => {} });
+    const plainModel = (await loadModel(plain.modelDir)).model;
+    expect(plainModel.layers.map((l) => l.name)).not.toContain('view_mean');
+    expect(plain.metadata.hyperparameters).not.toHaveProperty('test_time_shifts');
+  }, 120_000);
+
   it('refuses init_model without an init channel, naming the channel', async () => {
     const root = await correctionsJob({ init_model: 'm', epochs: '1' }, false);
     await expect(runTraining({ mlRoot: root, log: () => {} })).rejects.toThrow(TrainingInputError);
