@@ -2,24 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { ModelMetadata } from '@digits/common';
 import { loadModel, saveModel } from '../../src/model-files';
 import { buildClassifier, membersOf, widthOf } from '../../src/train/model';
+import { METADATA } from '../serve/tiny-model';
 import { isShiftSet, SHIFT_SETS, withShiftViews, type Shift } from '../../src/train/shift-views';
-
-const METADATA: ModelMetadata = {
-  hyperparameters: { test_time_shifts: 'cross' },
-  trainRows: 10,
-  testRows: 5,
-  testAccuracy: 0.5,
-  perClassAccuracy: Array<number>(10).fill(0.5),
-  confusionMatrix: Array.from({ length: 10 }, () => Array<number>(10).fill(0)),
-  trainingSeconds: 1,
-  trainedAt: '2026-12-03T00:00:00.000Z',
-  versions: { '@tensorflow/tfjs': tf.version.tfjs },
-  backend: 'cpu',
-  input: { shape: [28, 28, 1], scale: '0..1' },
-};
 
 beforeAll(async () => {
   tf.env().set('PROD', true);

@@ -30,6 +30,14 @@ describe('train (SageMaker container contract) on real MNIST rows', () => {
   afterAll(async () => {
     await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })));
   });
+  /** A run on 300 training and 100 test rows: its result, its log lines and the model saved. */
+  const run = async (hyperparameters: Record<string, string>) => {
+    const root = await newRoot();
+    await writeTrainingFolder(root, { trainRows: 300, testRows: 100, hyperparameters });
+    const lines: string[] = [];
+    const result = await runTraining({ mlRoot: root, log: (l) => lines.push(l) });
+    return { result, lines, model: (await loadModel(result.modelDir)).model };
+  };
 
   describe('a successful run (2000 train / 500 test rows, 3 epochs, seed 1)', () => {
     let root: string;
@@ -136,13 +144,6 @@ describe('train (SageMaker container contract) on real MNIST rows', () => {
   }, 60_000);
 
   it('ensemble: trains each member as its own run of its own seed, then saves them joined', async () => {
-    const run = async (hyperparameters: Record<string, string>) => {
-      const root = await newRoot();
-      await writeTrainingFolder(root, { trainRows: 300, testRows: 100, hyperparameters });
-      const lines: string[] = [];
-      const result = await runTraining({ mlRoot: root, log: (l) => lines.push(l) });
-      return { result, lines, model: (await loadModel(result.modelDir)).model };
-    };
     const common = { epochs: '1', augment_rotation: '10', robustness_images: '0' };
     const ensemble = await run({ ...common, seed: '4', ensemble: '2' });
     const second = await run({ ...common, seed: String(memberSeed(4, 1)) });
@@ -164,13 +165,6 @@ describe('train (SageMaker container contract) on real MNIST rows', () => {
   }, 120_000);
 
   it('test-time shifts: saves the plain run’s weights answering over the views, scored and reported as saved', async () => {
-    const run = async (hyperparameters: Record<string, string>) => {
-      const root = await newRoot();
-      await writeTrainingFolder(root, { trainRows: 300, testRows: 100, hyperparameters });
-      const lines: string[] = [];
-      const result = await runTraining({ mlRoot: root, log: (l) => lines.push(l) });
-      return { result, lines, model: (await loadModel(result.modelDir)).model };
-    };
     const common = { epochs: '1', seed: '6', robustness_images: '5', dropout_conv: '0.1', dropout_dense: '0.3' };
     const plain = await run(common);
     const views = await run({ ...common, test_time_shifts: 'horizontal' });
