@@ -10,7 +10,7 @@
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PIXELS } from '@digits/common';
+import { PIXELS, pairIdx, parseIdx } from '@digits/common';
 import { readMnistIdx } from '@digits/test-kit';
 import { initBackend } from '../src/backend';
 import { loadModel } from '../src/model-files';
@@ -36,10 +36,11 @@ async function main(): Promise<void> {
   const split = values.rows === 'test' ? 'test' : 'train';
   const from = values.rows === 'test' ? 0 : VALIDATION_FROM;
   const [images, labels] = await Promise.all([readMnistIdx(split, 'images'), readMnistIdx(split, 'labels')]);
+  const pair = pairIdx(parseIdx(images), parseIdx(labels));
   const data = {
     rows: ROWS,
-    pixels: images.subarray(16 + from * PIXELS, 16 + (from + ROWS) * PIXELS),
-    labels: labels.subarray(8 + from, 8 + from + ROWS),
+    pixels: pair.images.toUint8Array().subarray(from * PIXELS, (from + ROWS) * PIXELS),
+    labels: pair.labels.subarray(from, from + ROWS),
   };
 
   const load0 = loadavg()[0]!;

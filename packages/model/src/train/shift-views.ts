@@ -12,6 +12,19 @@ import { INPUT_SHAPE } from './model';
 /** A view's shift in pixels: ink moves `dx` right and `dy` down (vacated pixels are background, 0). */
 export type Shift = readonly [dx: number, dy: number];
 
+const CROSS = [
+  [1, 0],
+  [-1, 0],
+  [0, 1],
+  [0, -1],
+] as const;
+const DIAGONAL = [
+  [1, 1],
+  [-1, -1],
+  [1, -1],
+  [-1, 1],
+] as const;
+
 /** The named view sets the `test_time_shifts` hyperparameter chooses from (beside the plain view). */
 export const SHIFT_SETS = {
   none: [],
@@ -19,28 +32,9 @@ export const SHIFT_SETS = {
     [1, 0],
     [-1, 0],
   ],
-  cross: [
-    [1, 0],
-    [-1, 0],
-    [0, 1],
-    [0, -1],
-  ],
-  diagonal: [
-    [1, 1],
-    [-1, -1],
-    [1, -1],
-    [-1, 1],
-  ],
-  square: [
-    [1, 0],
-    [-1, 0],
-    [0, 1],
-    [0, -1],
-    [1, 1],
-    [-1, -1],
-    [1, -1],
-    [-1, 1],
-  ],
+  cross: CROSS,
+  diagonal: DIAGONAL,
+  square: [...CROSS, ...DIAGONAL],
 } as const satisfies Record<string, readonly Shift[]>;
 export type ShiftSet = keyof typeof SHIFT_SETS;
 export const isShiftSet = (name: string): name is ShiftSet => Object.hasOwn(SHIFT_SETS, name);
