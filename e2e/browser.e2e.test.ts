@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { parseCorrection, pendingCorrectionKey } from '@digits/common';
+import { PIXELS, parseCorrection, pendingCorrectionKey } from '@digits/common';
 import { encodePng } from '@digits/normalise';
 import { waitForModelRecord, waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
-import { readMnistIdx, REPO_ROOT, seedPublicDataset, startLocalCloud, type LocalCloud } from '@digits/local-cloud';
+import { readMnistSplit, REPO_ROOT, seedPublicDataset, startLocalCloud, type LocalCloud } from '@digits/local-cloud';
 import { strokesOf, type Point } from '@digits/local-cloud';
 
 jest.setTimeout(15 * 60_000);
@@ -42,12 +42,11 @@ interface MnistDigit {
 
 /** The first MNIST test image of each label, in label order (0..9). */
 async function oneOfEachDigit(): Promise<MnistDigit[]> {
-  const [images, labels] = await Promise.all([readMnistIdx('test', 'images'), readMnistIdx('test', 'labels')]);
+  const { images, labels } = await readMnistSplit('test');
   const found = new Map<number, MnistDigit>();
   for (let i = 0; found.size < 10; i++) {
-    const label = labels[8 + i]!;
-    if (!found.has(label))
-      found.set(label, { index: i, label, pixels: images.subarray(16 + i * 784, 16 + (i + 1) * 784) });
+    const label = labels[i]!;
+    if (!found.has(label)) found.set(label, { index: i, label, pixels: images.subarray(i * PIXELS, (i + 1) * PIXELS) });
   }
   return [...found.values()].sort((a, b) => a.label - b.label);
 }
@@ -350,7 +349,7 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
   });
 
   it('answers an uploaded image (a dark-on-light PNG, as a scan is) like the API does', async () => {
-    const [images, labels] = await Promise.all([readMnistIdx('test', 'images'), readMnistIdx('test', 'labels')]);
+    const { images, labels } = await readMnistSplit('test');
     // A digit the quick model gets right when sent directly, drawn black on white at 4× like a scan.
     let upload: { png: Uint8Array; label: number } | undefined;
     for (let i = 100; !upload && i < 140; i++) {
@@ -358,7 +357,7 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
       const pixels = new Float32Array(side * side);
       for (let y = 0; y < side; y++)
         for (let x = 0; x < side; x++)
-          pixels[y * side + x] = 1 - images[16 + i * 784 + Math.floor(y / 4) * 28 + Math.floor(x / 4)]! / 255;
+          pixels[y * side + x] = 1 - images[i * PIXELS + Math.floor(y / 4) * 28 + Math.floor(x / 4)]! / 255;
       const png = encodePng(pixels, side);
       const direct = (await (
         await fetch(`${cloud.apiUrl}/predict`, {
@@ -367,7 +366,7 @@ describe('draw-a-digit page in chromium (offline cloud, quick profile)', () => {
           body: Buffer.from(png),
         })
       ).json()) as { digit: number };
-      if (direct.digit === labels[8 + i]) upload = { png, label: labels[8 + i]! };
+      if (direct.digit === labels[i]) upload = { png, label: labels[i]! };
     }
     expect(upload).toBeDefined();
 

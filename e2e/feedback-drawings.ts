@@ -7,7 +7,14 @@
  * replayed on the page's 280×280 canvas.
  */
 import { PIXELS } from '@digits/common';
-import { PAGE_CANVAS_SIDE, canvasPng, readMnistIdx, strokeCoverage, strokesOf, type Point } from '@digits/local-cloud';
+import {
+  PAGE_CANVAS_SIDE,
+  canvasPng,
+  readMnistSplit,
+  strokeCoverage,
+  strokesOf,
+  type Point,
+} from '@digits/local-cloud';
 import { normaliseImage } from '@digits/normalise';
 
 /** A style: every stroke point sheared by `shear` × its height above the middle, the digit drawn at `scale`. */
@@ -42,16 +49,16 @@ export interface StyledDigit {
 /** `count` MNIST test digits from `offset`, in the style. */
 export async function styledDigits(count: number, offset = 0, style = HEAVY_BACKHAND): Promise<StyledDigit[]> {
   const { shear, scale } = style;
-  const [images, labels] = await Promise.all([readMnistIdx('test', 'images'), readMnistIdx('test', 'labels')]);
+  const { images, labels } = await readMnistSplit('test');
   return Array.from({ length: count }, (_, n) => {
     const i = offset + n;
-    const strokes = strokesOf(images.subarray(16 + i * PIXELS, 16 + (i + 1) * PIXELS)).map((s) =>
+    const strokes = strokesOf(images.subarray(i * PIXELS, (i + 1) * PIXELS)).map((s) =>
       s.map(([x, y]): Point => [MIDDLE + (x - MIDDLE + shear * (y - MIDDLE)) * scale, MIDDLE + (y - MIDDLE) * scale]),
     );
     // Unfiltered rows: the same pixels, without the adaptive filter search (slow under jest).
     const png = canvasPng(strokeCoverage(strokes, PAGE_CANVAS_SIDE, PAGE_CANVAS_SIDE), { adaptiveFilters: false });
     const pixels = Uint8Array.from(normaliseImage(png).pixels, (v) => Math.round(v * 255));
-    return { label: labels[8 + i]!, png, pixels };
+    return { label: labels[i]!, png, pixels };
   });
 }
 

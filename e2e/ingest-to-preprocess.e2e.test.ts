@@ -16,7 +16,13 @@ import {
   type S3Event,
   type Split,
 } from '@digits/common';
-import { gzippedMnistFiles, readMnistIdx, s3Event, seedPublicDataset, setProcessEnv as setEnv } from '@digits/test-kit';
+import {
+  gzippedMnistFiles,
+  readMnistSplit,
+  s3Event,
+  seedPublicDataset,
+  setProcessEnv as setEnv,
+} from '@digits/test-kit';
 import { lambdaContext } from '@digits/lambda-kit/testing';
 import type { ImportSummary } from '../services/ingest/src/import-public-dataset';
 import type { InboxOutcome } from '../services/ingest/src/process-inbox-upload';
@@ -70,7 +76,7 @@ describe('seed → import → raw → preprocess → manifest', () => {
         emitted.push({ bucket: r.s3.bucket.name, key: r.s3.object.key, eventName: r.eventName });
     });
     for (const split of SPLITS) {
-      const labels = (await readMnistIdx(split, 'labels')).subarray(8);
+      const { labels } = await readMnistSplit(split);
       expectedCounts[split] = Array.from({ length: NUM_CLASSES }, (_, d) => labels.filter((l) => l === d).length);
     }
   });

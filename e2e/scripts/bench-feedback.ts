@@ -30,7 +30,7 @@ import {
   type LivePointer,
   type ModelRecord,
 } from '@digits/common';
-import { readMnistIdx, sampleTestDigits, seedPublicDataset, startLocalCloud } from '@digits/local-cloud';
+import { readMnistSplit, sampleTestDigits, seedPublicDataset, startLocalCloud } from '@digits/local-cloud';
 import { waitForPredict } from '@digits/local-cloud/src/cli/wait-for-predict';
 import { describeStyle, styledDigits, STYLES, type StyledDigit } from '../feedback-drawings';
 
@@ -105,11 +105,10 @@ async function score(
 }
 
 async function mnistTestItems(): Promise<Array<{ instance: number[]; label: number }>> {
-  const [images, labels] = await Promise.all([readMnistIdx('test', 'images'), readMnistIdx('test', 'labels')]);
-  const rows = labels.readUInt32BE(4);
-  return Array.from({ length: rows }, (_, i) => ({
-    instance: Array.from(images.subarray(16 + i * PIXELS, 16 + (i + 1) * PIXELS)),
-    label: labels[8 + i]!,
+  const { count, images, labels } = await readMnistSplit('test');
+  return Array.from({ length: count }, (_, i) => ({
+    instance: Array.from(images.subarray(i * PIXELS, (i + 1) * PIXELS)),
+    label: labels[i]!,
   }));
 }
 

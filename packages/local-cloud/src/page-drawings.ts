@@ -5,8 +5,9 @@
  * For load benchmarks and tests; the same rasteriser draws larger "photos" of a digit.
  */
 import { PNG } from 'pngjs';
+import { PIXELS } from '@digits/common';
 import { strokesOf, type Point } from './digit-strokes';
-import { readMnistIdx } from './mnist-files';
+import { readMnistSplit } from './mnist-files';
 
 /** The page's canvas side and pen (services/inference/src/page: 280 px, penWidth = side / 13). */
 export const PAGE_CANVAS_SIDE = 280;
@@ -18,12 +19,11 @@ export interface PageDrawing {
 
 /** `count` MNIST test digits from `offset`, each as the page's canvas PNG of it drawn stroke by stroke. */
 export async function samplePageDrawings(count: number, offset = 0): Promise<PageDrawing[]> {
-  const [images, labels] = await Promise.all([readMnistIdx('test', 'images'), readMnistIdx('test', 'labels')]);
-  const total = labels.readUInt32BE(4);
+  const { count: total, images, labels } = await readMnistSplit('test');
   return Array.from({ length: count }, (_, n) => {
     const i = (offset + n) % total;
-    const strokes = strokesOf(images.subarray(16 + i * 784, 16 + (i + 1) * 784));
-    return { label: labels[8 + i]!, png: canvasPng(strokeCoverage(strokes, PAGE_CANVAS_SIDE, PAGE_CANVAS_SIDE)) };
+    const strokes = strokesOf(images.subarray(i * PIXELS, (i + 1) * PIXELS));
+    return { label: labels[i]!, png: canvasPng(strokeCoverage(strokes, PAGE_CANVAS_SIDE, PAGE_CANVAS_SIDE)) };
   });
 }
 

@@ -1,5 +1,6 @@
 import { PNG } from 'pngjs';
-import { readMnistIdx } from './mnist-files';
+import { PIXELS } from '@digits/common';
+import { readMnistSplit } from './mnist-files';
 
 export interface SampleDigit {
   label: number;
@@ -11,8 +12,7 @@ export interface SampleDigit {
  * drawing would be — what the end-to-end test, the READY check and the load benchmark send.
  */
 export async function sampleTestDigits(count: number, offset = 0, scale = 4): Promise<SampleDigit[]> {
-  const [images, labels] = await Promise.all([readMnistIdx('test', 'images'), readMnistIdx('test', 'labels')]);
-  const total = labels.readUInt32BE(4);
+  const { count: total, images, labels } = await readMnistSplit('test');
   const digits: SampleDigit[] = [];
   for (let n = 0; n < count; n++) {
     const i = (offset + n) % total;
@@ -22,10 +22,10 @@ export async function sampleTestDigits(count: number, offset = 0, scale = 4): Pr
     png.data = Buffer.alloc(side * side);
     for (let y = 0; y < side; y++) {
       for (let x = 0; x < side; x++)
-        png.data[y * side + x] = images[16 + i * 784 + Math.floor(y / scale) * 28 + Math.floor(x / scale)]!;
+        png.data[y * side + x] = images[i * PIXELS + Math.floor(y / scale) * 28 + Math.floor(x / scale)]!;
     }
     const encoded = PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
-    digits.push({ label: labels[8 + i]!, png: encoded });
+    digits.push({ label: labels[i]!, png: encoded });
   }
   return digits;
 }

@@ -11,7 +11,7 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { PIXELS } from '@digits/common';
-import { readMnistIdx } from '@digits/test-kit';
+import { readMnistSplit } from '@digits/test-kit';
 import { NO_AUGMENTATION, augmentBatch } from '../src/train/augment';
 import { mulberry32 } from '../src/seeded-random';
 
@@ -22,9 +22,9 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { probability: { type: 'string', default: '0.3' } } });
   const probability = Number(values.probability);
   if (!(probability > 0 && probability <= 1)) throw new Error('--probability must be a number above 0 and at most 1');
-  const idx = await readMnistIdx('train', 'images');
+  const { images } = await readMnistSplit('train');
   const data = new Float32Array(IMAGES * PIXELS);
-  for (let i = 0; i < data.length; i++) data[i] = idx[16 + i]! / 255;
+  for (let i = 0; i < data.length; i++) data[i] = images[i]! / 255;
   const load0 = loadavg()[0]!;
   const imagesPerSecond: Record<string, number> = {};
   for (const p of [1, probability]) {

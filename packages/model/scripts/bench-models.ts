@@ -4,7 +4,8 @@
  */
 import { access, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { readMnistIdx } from '@digits/test-kit';
+import { PIXELS } from '@digits/common';
+import { readMnistSplit, type MnistSplit } from '@digits/test-kit';
 import { runTraining } from '../src/train';
 
 /** Accept an ML root (holding model/) or a model folder (holding model.json). */
@@ -22,20 +23,15 @@ export async function mlRootFor(path: string, temp: string): Promise<string> {
 /** `hyperparameters` are added to the quick profile's ({ epochs: '1' }), e.g. augmentation. */
 export async function trainQuickModel(temp: string, hyperparameters: Record<string, string> = {}): Promise<string> {
   const root = join(temp, 'ml');
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
-    readMnistIdx('train', 'images'),
-    readMnistIdx('train', 'labels'),
-    readMnistIdx('test', 'images'),
-    readMnistIdx('test', 'labels'),
-  ]);
-  const csv = (images: Buffer, labels: Buffer, rows: number) =>
+  const [train, test] = await Promise.all([readMnistSplit('train'), readMnistSplit('test')]);
+  const csv = ({ images, labels }: MnistSplit, rows: number) =>
     Array.from(
       { length: rows },
-      (_, i) => `${labels[8 + i]},${Array.from(images.subarray(16 + i * 784, 16 + (i + 1) * 784)).join(',')}`,
+      (_, i) => `${labels[i]},${Array.from(images.subarray(i * PIXELS, (i + 1) * PIXELS)).join(',')}`,
     ).join('\n');
   for (const [channel, text] of [
-    ['train', csv(trainImages, trainLabels, 3000)],
-    ['test', csv(testImages, testLabels, 1000)],
+    ['train', csv(train, 3000)],
+    ['test', csv(test, 1000)],
   ] as const) {
     await mkdir(join(root, 'input', 'data', channel), { recursive: true });
     await writeFile(join(root, 'input', 'data', channel, 'shard-00000.csv'), `${text}\n`);

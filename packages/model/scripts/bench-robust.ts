@@ -16,8 +16,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { PIXELS } from '@digits/common';
 import { normaliseImage } from '@digits/normalise';
-import { readMnistIdx } from '@digits/test-kit';
+import { readMnistSplit } from '@digits/test-kit';
 import { initBackend } from '../src/backend';
 import { loadModel } from '../src/model-files';
 import { plainResize } from '../src/robust/plain-resize';
@@ -74,13 +75,11 @@ async function main(): Promise<void> {
     const { model, metadata } = await loadModel(join(mlRoot, 'model'));
     const predictor = new Predictor(model);
 
-    const [imagesIdx, labelsIdx] = await Promise.all([readMnistIdx('test', 'images'), readMnistIdx('test', 'labels')]);
-    const images = Array.from({ length: limit }, (_, i) => {
-      const out = new Float32Array(784);
-      for (let p = 0; p < 784; p++) out[p] = imagesIdx[16 + i * 784 + p]! / 255;
-      return out;
-    });
-    const labels = labelsIdx.subarray(8, 8 + limit);
+    const test = await readMnistSplit('test');
+    const images = Array.from({ length: limit }, (_, i) =>
+      Float32Array.from(test.images.subarray(i * PIXELS, (i + 1) * PIXELS), (v) => v / 255),
+    );
+    const labels = test.labels.subarray(0, limit);
 
     const load0 = loadavg()[0]!;
     const t0 = performance.now();

@@ -15,8 +15,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PNG } from 'pngjs';
-import { MAX_BATCH, ML_ROOT_ENV, SERVE_PORT_ENV } from '@digits/common';
-import { readMnistIdx } from '@digits/test-kit';
+import { MAX_BATCH, ML_ROOT_ENV, PIXELS, SERVE_PORT_ENV } from '@digits/common';
+import { readMnistSplit } from '@digits/test-kit';
 import { mlRootFor, trainQuickModel } from './bench-models';
 
 const SEQUENTIAL = 2000;
@@ -163,8 +163,8 @@ function uploadPng(digit: Uint8Array): Buffer {
 }
 
 async function mnistTestDigits(count: number): Promise<Uint8Array[]> {
-  const idx = await readMnistIdx('test', 'images');
-  return Array.from({ length: count }, (_, k) => idx.subarray(16 + k * 784, 16 + (k + 1) * 784));
+  const { images } = await readMnistSplit('test');
+  return Array.from({ length: count }, (_, k) => images.subarray(k * PIXELS, (k + 1) * PIXELS));
 }
 
 function percentile(values: number[], p: number): number {

@@ -10,8 +10,8 @@
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PIXELS, pairIdx, parseIdx } from '@digits/common';
-import { readMnistIdx } from '@digits/test-kit';
+import { PIXELS } from '@digits/common';
+import { readMnistSplit } from '@digits/test-kit';
 import { initBackend } from '../src/backend';
 import { loadModel } from '../src/model-files';
 import { evaluate } from '../src/train/fit';
@@ -35,12 +35,11 @@ async function main(): Promise<void> {
 
   const split = values.rows === 'test' ? 'test' : 'train';
   const from = values.rows === 'test' ? 0 : VALIDATION_FROM;
-  const [images, labels] = await Promise.all([readMnistIdx(split, 'images'), readMnistIdx(split, 'labels')]);
-  const pair = pairIdx(parseIdx(images), parseIdx(labels));
+  const { images, labels } = await readMnistSplit(split);
   const data = {
     rows: ROWS,
-    pixels: pair.images.toUint8Array().subarray(from * PIXELS, (from + ROWS) * PIXELS),
-    labels: pair.labels.subarray(from, from + ROWS),
+    pixels: images.subarray(from * PIXELS, (from + ROWS) * PIXELS),
+    labels: labels.subarray(from, from + ROWS),
   };
 
   const load0 = loadavg()[0]!;

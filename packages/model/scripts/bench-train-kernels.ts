@@ -13,7 +13,7 @@
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { NUM_CLASSES, PIXELS } from '@digits/common';
-import { readMnistIdx } from '@digits/test-kit';
+import { readMnistSplit } from '@digits/test-kit';
 import { backendDetails, initBackend } from '../src/backend';
 import { ELEMENTWISE_REPLACEMENTS, useWasmKernels } from '../src/kernels';
 import { trainStep } from '../src/train/fit';
@@ -34,16 +34,16 @@ async function main(): Promise<void> {
   const steps = option('steps', 30);
   const warmup = option('warmup', 5);
   await initBackend();
-  const [images, labels] = await Promise.all([readMnistIdx('train', 'images'), readMnistIdx('train', 'labels')]);
+  const { count, images, labels } = await readMnistSplit('train');
   const x = new Float32Array(batch * PIXELS);
   const y = new Float32Array(batch * NUM_CLASSES);
   let next = 0;
   /** The next `batch` MNIST rows, in file order, as the trainer feeds them (0..1 and one-hot). */
   const fill = () => {
     y.fill(0);
-    for (let r = 0; r < batch; r++, next = (next + 1) % 60_000) {
-      for (let i = 0, pixels = PIXELS; i < pixels; i++) x[r * pixels + i] = images[16 + next * pixels + i]! / 255;
-      y[r * NUM_CLASSES + labels[8 + next]!] = 1;
+    for (let r = 0; r < batch; r++, next = (next + 1) % count) {
+      for (let i = 0, pixels = PIXELS; i < pixels; i++) x[r * pixels + i] = images[next * pixels + i]! / 255;
+      y[r * NUM_CLASSES + labels[next]!] = 1;
     }
   };
   /** A model and optimiser as the trainer makes them; `step(n)` takes the trainer's step n. */

@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
-import { readMnistIdx } from '@digits/test-kit';
+import { mnistTestSamples } from '@digits/test-kit';
 import { DigitInputError, normaliseImage, type DigitInputErrorCode, type NormalisedDigit } from '../src';
 import { normaliseImageReference } from '../src/reference';
 import { CHANNELS, encodeRawPng, VALID_DEPTHS, type RawPng } from './raw-png';
@@ -88,10 +88,8 @@ describe('normaliseImage', () => {
   });
 
   it('reproduces real MNIST test digits from 6× enlarged dark-on-light renderings', async () => {
-    const idx = await readMnistIdx('test', 'images');
     const correlations: number[] = [];
-    for (let k = 0; k < 12; k++) {
-      const original = idx.subarray(16 + k * 784, 16 + (k + 1) * 784);
+    for (const { pixels: original } of await mnistTestSamples(12)) {
       // Nearest-neighbour 6× enlargement, inverted to black ink on white paper.
       const big = canvas(168, 168, WHITE);
       for (let y = 0; y < 168; y++) {

@@ -17,6 +17,8 @@ export {
   mnistDataDir,
   postWhileWriting,
   readMnistIdx,
+  readMnistSplit,
+  type MnistSplit,
   seedPublicDataset,
   setProcessEnv,
   startLocalS3,

@@ -4,8 +4,8 @@
  */
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { readIdxHeader, type IdxKind, type Split } from '@digits/common';
-import { readMnistIdx } from '@digits/local-cloud';
+import { PIXELS, readIdxHeader, type IdxKind, type Split } from '@digits/common';
+import { readMnistIdx, readMnistSplit } from '@digits/local-cloud';
 
 export interface MnistSample {
   label: number;
@@ -15,12 +15,10 @@ export interface MnistSample {
 
 /** `count` MNIST samples of `split` starting at `from` (pixels are views into the file). */
 export async function mnistSamples(split: Split, count: number, from = 0): Promise<MnistSample[]> {
-  const [images, labels] = await Promise.all([readMnistIdx(split, 'images'), readMnistIdx(split, 'labels')]);
-  const ih = readIdxHeader(images);
-  const lh = readIdxHeader(labels);
+  const { images, labels } = await readMnistSplit(split);
   return Array.from({ length: count }, (_, k) => ({
-    label: labels[lh.headerBytes + from + k]!,
-    pixels: images.subarray(ih.headerBytes + (from + k) * 784, ih.headerBytes + (from + k + 1) * 784),
+    label: labels[from + k]!,
+    pixels: images.subarray((from + k) * PIXELS, (from + k + 1) * PIXELS),
   }));
 }
 
