@@ -177,7 +177,10 @@ function outcome(normalise: (bytes: Uint8Array) => NormalisedDigit, bytes: Uint8
   }
 }
 
-/** Same answer as the reference normaliser (pngjs RGBA path): each of the 784 pixels within 1/255. */
+/**
+ * Same answer as the reference normaliser (pngjs RGBA path): each of the 784 pixels within 1/255 —
+ * or, where the digit's centre of mass falls on a half pixel, the same image one pixel over.
+ */
 function expectAsReference(bytes: Uint8Array): void {
   const fast = outcome(normaliseImage, bytes);
   const reference = outcome(normaliseImageReference, bytes);
@@ -186,9 +189,31 @@ function expectAsReference(bytes: Uint8Array): void {
     return;
   }
   expect({ ...fast, pixels: null }).toEqual({ ...reference, pixels: null });
-  let worst = 0;
-  for (let i = 0; i < 784; i++) worst = Math.max(worst, Math.abs(fast.pixels[i]! - reference.pixels[i]!));
-  expect(worst).toBeLessThanOrEqual(1 / 255);
+  expect(differenceAtCentringTie(fast.pixels, reference.pixels)).toBeLessThanOrEqual(1 / 255);
+}
+
+/** Largest pixel difference between the two 28×28 images: as they are, or moved by a pixel along an axis where they tie. */
+function differenceAtCentringTie(fast: Float32Array, reference: Float32Array): number {
+  // Both place the digit at round(14 − its centre of mass). Their in-tolerance pixel differences
+  // move that centre by hundredths of a pixel, so where it sits within 0.05 px of a half pixel
+  // (a vertical bar of even height, say) the two may round to neighbouring offsets: both right.
+  const { x: cx, y: cy } = centreOfMass(reference);
+  const tie = (c: number) => Math.abs(Math.abs(c - 14) - 0.5) < 0.05;
+  let best = Infinity;
+  for (const dy of tie(cy) ? [-1, 0, 1] : [0]) {
+    for (const dx of tie(cx) ? [-1, 0, 1] : [0]) {
+      let worst = 0;
+      for (let y = 0; y < 28; y++) {
+        for (let x = 0; x < 28; x++) {
+          const [ry, rx] = [y - dy, x - dx];
+          const r = ry >= 0 && ry < 28 && rx >= 0 && rx < 28 ? reference[ry * 28 + rx]! : 0;
+          worst = Math.max(worst, Math.abs(fast[y * 28 + x]! - r));
+        }
+      }
+      best = Math.min(best, worst);
+    }
+  }
+  return best;
 }
 
 describe('normaliseImage matches the reference normaliser within 1/255 a pixel', () => {
@@ -202,6 +227,21 @@ describe('normaliseImage matches the reference normaliser within 1/255 a pixel',
     ['blank', () => toPng(canvas(64, 64, WHITE))],
     ['fully transparent', () => toPng(canvas(64, 64, CLEAR))],
   ])('%s', (_name, bytes) => expectAsReference(bytes()));
+
+  it('on a bar whose centre of mass falls on a half pixel (one the property below found: one pixel apart)', () => {
+    const c = canvas(88, 59, [102, 9, 88, 128]);
+    stroke(
+      c,
+      [
+        [9.410913062266515e-301, 0.9999999999999984],
+        [5.186292828062023e-275, 5.441406971803968e-114],
+      ],
+      [0, 0, 88, 59],
+      3.711717717534445,
+      [251, 27, 236, 255],
+    );
+    expectAsReference(encodeRawPng(asLayout(c, 6, 8, { interlaced: true, filters: [1, 1, 1, 0, 0] })));
+  });
 
   it('on random drawings stored in every PNG layout (bit depth, colour type, palette, tRNS, interlacing)', () => {
     const colour = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.constantFrom(0, 128, 255));
