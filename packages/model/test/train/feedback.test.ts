@@ -47,7 +47,6 @@ describe('training on corrections', () => {
   };
   afterAll(() => Promise.all(roots.map((r) => rm(r, { recursive: true, force: true }))));
 
-  let init: TrainingResult;
   let initTarball: string;
   /** A corrections job folder: 300 mirrored digits to learn, 100 held out, MNIST to replay. */
   const correctionsJob = async (hyperparameters: Record<string, string>, withInit = true, tarball?: string) => {
@@ -69,17 +68,22 @@ describe('training on corrections', () => {
     return root;
   };
   const readTarball = (file: string) => import('node:fs/promises').then((fs) => fs.readFile(file));
+  /** An init model trained on MNIST rows in a folder of its own, and its model.tar.gz as an init channel holds it. */
+  const trainInit = async (trainRows: number, testRows: number, hyperparameters: Record<string, string>) => {
+    const root = await newRoot();
+    await writeTrainingFolder(root, { trainRows, testRows, hyperparameters });
+    const result = await runTraining({ mlRoot: root, log: () => {} });
+    const tarball = join(root, 'model.tar.gz');
+    await createTar({ gzip: true, file: tarball, cwd: result.modelDir }, ['.']);
+    return { result, tarball };
+  };
 
   beforeAll(async () => {
-    const root = await newRoot();
-    await writeTrainingFolder(root, {
-      trainRows: 3000,
-      testRows: 200,
-      hyperparameters: { epochs: '2', seed: '3', robustness_images: '0' },
-    });
-    init = await runTraining({ mlRoot: root, log: () => {} });
-    initTarball = join(root, 'model.tar.gz');
-    await createTar({ gzip: true, file: initTarball, cwd: init.modelDir }, ['.']);
+    ({ tarball: initTarball } = await trainInit(3000, 200, {
+      epochs: '2',
+      seed: '3',
+      robustness_images: '0',
+    }));
   }, 120_000);
 
   describe('fine-tuning the init model', () => {
@@ -146,16 +150,13 @@ describe('training on corrections', () => {
   }, 60_000);
 
   it('fine-tunes an ensemble init as an ensemble: every member, recorded, whatever the job asks', async () => {
-    const initRoot = await newRoot();
-    await writeTrainingFolder(initRoot, {
-      trainRows: 600,
-      testRows: 100,
-      hyperparameters: { epochs: '1', seed: '3', ensemble: '2', robustness_images: '0' },
+    const { result: ensembleInit, tarball } = await trainInit(600, 100, {
+      epochs: '1',
+      seed: '3',
+      ensemble: '2',
+      robustness_images: '0',
     });
-    const ensembleInit = await runTraining({ mlRoot: initRoot, log: () => {} });
     expect(ensembleInit.metadata.hyperparameters.ensemble).toBe(2);
-    const tarball = join(initRoot, 'model.tar.gz');
-    await createTar({ gzip: true, file: tarball, cwd: ensembleInit.modelDir }, ['.']);
 
     // The stage's fine-tune settings need not name the ensemble (ensemble=1 here): the live model's shape wins.
     const root = await correctionsJob(
@@ -180,15 +181,12 @@ describe('training on corrections', () => {
   }, 120_000);
 
   it('fine-tunes an init saved with test-time shifts: its network’s weights, saved with the job’s shifts', async () => {
-    const initRoot = await newRoot();
-    await writeTrainingFolder(initRoot, {
-      trainRows: 600,
-      testRows: 100,
-      hyperparameters: { epochs: '1', seed: '3', test_time_shifts: 'cross', robustness_images: '0' },
+    const { result: viewedInit, tarball } = await trainInit(600, 100, {
+      epochs: '1',
+      seed: '3',
+      test_time_shifts: 'cross',
+      robustness_images: '0',
     });
-    const viewedInit = await runTraining({ mlRoot: initRoot, log: () => {} });
-    const tarball = join(initRoot, 'model.tar.gz');
-    await createTar({ gzip: true, file: tarball, cwd: viewedInit.modelDir }, ['.']);
     const job = (shifts: string) =>
       correctionsJob(
         { init_model: 'v', replay_rows: '200', epochs: '1', learning_rate: '0.000001', test_time_shifts: shifts },
